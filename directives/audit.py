@@ -1,0 +1,87 @@
+"""The read audit: a per-request buffer, and the store it is flushed to before the response.
+
+Entries never hold a value: subject, type, field names and decisions only.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+from tortoise.transactions import in_transaction
+
+from models.audit import AuditEntry, AuditRequest
+
+
+@dataclass(frozen=True, slots=True)
+class Withheld:
+    """One receipt line: a path pattern whose value was masked or denied, and why."""
+
+    path: str
+    decision: str
+    reason: str
+    mask: str | None
+
+
+@dataclass(slots=True)
+class AuditBuffer:
+    # (subject type, subject id, GraphQL type, "field:DECISION,...") per resolved object
+    entries: list[tuple[str, int, str, str]] = field(default_factory=list)
+    withheld: Counter[Withheld] = field(default_factory=Counter)
+    field_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AuditHeader:
+    request_id: str
+    at: datetime
+    actor: str
+    role: str
+    purpose: str
+    operation_name: str | None
+    client_address: str | None
+    policy_version: str
+
+
+class AuditStore(Protocol):
+    async def write(self, header: AuditHeader, buffer: AuditBuffer) -> None:
+        """Persist durably or raise; the caller fails closed on any exception."""
+
+
+class TortoiseAuditStore:
+    """One request row and one batched insert of entry rows, in one transaction."""
+
+    async def write(self, header: AuditHeader, buffer: AuditBuffer) -> None:
+        async with in_transaction() as conn:
+            request = await AuditRequest.create(
+                using_db=conn,
+                request_id=header.request_id,
+                at=header.at,
+                actor=header.actor,
+                role=header.role,
+                purpose=header.purpose,
+                operation_name=header.operation_name,
+                client_address=header.client_address,
+                policy_version=header.policy_version,
+                entry_count=len(buffer.entries),
+            )
+            await AuditEntry.bulk_create(
+                [
+                    AuditEntry(
+                        request_id=request.id,
+                        subject_type=subject_type,
+                        subject_id=subject_id,
+                        type_name=type_name,
+                        fields_decisions=decisions,
+                    )
+                    for subject_type, subject_id, type_name, decisions in buffer.entries
+                ],
+                batch_size=1000,
+                using_db=conn,
+            )
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)

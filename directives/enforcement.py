@@ -1,0 +1,180 @@
+"""The one enforcement point.
+
+`attach_enforcement` wraps, at schema build, the resolver of every field whose return type
+carries personal fields. The wrapper masks whole objects where they are returned (a list once,
+not each leaf), using a per-request plan keyed by (selection, type, relation, consent), and
+buffers one audit entry per object. Leaves keep Strawberry's fast path.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graphql import (
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    default_field_resolver,
+    get_named_type,
+)
+
+from directives.audit import Withheld
+from directives.context import PrivacyContext
+from directives.index import PersonalField, PersonalIndex
+from directives.masks import apply_mask
+from directives.policy import explain, mask_for
+from directives.scope import Subject, relation
+from directives.selection import selected_fields
+from directives.vocabulary import Decision, MaskStrategy, Relation
+
+ENFORCED = "privacy-enforced"  # marker in GraphQLField.extensions, checked by the coverage test
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """Decisions for one (selection, type, relation, consent) within one request."""
+
+    changes: tuple[tuple[str, Decision, MaskStrategy], ...]  # non-clear personal fields
+    audit_code: str  # "field:DECISION,..." for the selected personal fields
+    withheld: tuple[Withheld, ...]
+    selected_count: int
+
+
+def attach_enforcement(schema: GraphQLSchema, index: PersonalIndex) -> list[str]:
+    """Wrap every field that can return a personal-bearing object; returns 'Type.field's."""
+    attached = []
+    for type_ in schema.type_map.values():
+        if not isinstance(type_, GraphQLObjectType) or type_.name.startswith("__"):
+            continue
+        for name, field in type_.fields.items():
+            if index.carries_personal(schema, get_named_type(field.type)):
+                _wrap(field, index)
+                attached.append(f"{type_.name}.{name}")
+    return attached
+
+
+def _wrap(field: GraphQLField, index: PersonalIndex) -> None:
+    if field.extensions.get(ENFORCED):
+        return
+    inner = field.resolve or default_field_resolver
+
+    def resolve(source: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+        result = inner(source, info, **args)
+        if inspect.isawaitable(result):
+            return _enforce_later(result, info, index)
+        return _enforce(result, info, index)
+
+    field.resolve = resolve
+    field.extensions = {**field.extensions, ENFORCED: True}
+
+
+async def _enforce_later(result: Awaitable[Any], info: GraphQLResolveInfo, index: PersonalIndex) -> Any:
+    return _enforce(await result, info, index)
+
+
+def _enforce(result: Any, info: GraphQLResolveInfo, index: PersonalIndex) -> Any:
+    if result is None:
+        return None
+    context: PrivacyContext = info.context
+    apply = _Applier(info, index, context, _path_pattern(info))
+    if isinstance(result, list):
+        return [apply.one(item, f"{apply.path}.*") for item in result]
+    return apply.one(result, apply.path)
+
+
+class _Applier:
+    def __init__(
+        self, info: GraphQLResolveInfo, index: PersonalIndex, context: PrivacyContext, path: str
+    ) -> None:
+        self.info, self.index, self.context, self.path = info, index, context, path
+        self.plans: dict[Any, _Plan] = context.plans
+
+    def one(self, obj: Any, path: str) -> Any:
+        if obj is None:
+            return None
+        if isinstance(obj, list):
+            return [self.one(item, f"{path}.*") for item in obj]
+        type_name = obj.__strawberry_definition__.name
+        fields = self.index.fields_of(type_name)
+        if not fields:
+            return obj
+        subject: Subject = obj.privacy_subject()
+        rel = relation(self.context.caller, subject)
+        key = (id(self.info.field_nodes[0]), path, type_name, rel, subject.consent_withdrawn)
+        plan = self.plans.get(key)
+        if plan is None:
+            plan = self.plans[key] = self._plan(type_name, fields, rel, subject, path)
+        audit = self.context.audit
+        if plan.selected_count:
+            audit.entries.append((subject.kind.value, subject.id, type_name, plan.audit_code))
+            audit.field_count += plan.selected_count
+            for withheld in plan.withheld:
+                audit.withheld[withheld] += 1
+        return _masked_copy(obj, plan.changes) if plan.changes else obj
+
+    def _plan(
+        self,
+        type_name: str,
+        fields: Mapping[str, PersonalField],
+        rel: Relation,
+        subject: Subject,
+        path: str,
+    ) -> _Plan:
+        context = self.context
+        role = context.caller.role if context.caller else None
+        selected = selected_fields(
+            schema=self.info.schema,
+            type_name=type_name,
+            field_nodes=self.info.field_nodes,
+            fragments=self.info.fragments,
+            variables=self.info.variable_values,
+        )
+        changes, codes, withheld = [], [], []
+        for personal in fields.values():
+            if role is None:
+                decision, reason = Decision.DENIED, "UNAUTHENTICATED"
+            else:
+                decision, why = explain(
+                    role=role,
+                    purpose=context.purpose,
+                    category=personal.category,
+                    relation=rel,
+                    field_purposes=personal.purposes,
+                    consent_withdrawn=subject.consent_withdrawn,
+                )
+                reason = why.value
+            strategy = mask_for(role, personal.category) if role else personal.mask
+            if decision is not Decision.CLEAR:
+                changes.append((personal.python_name, decision, strategy))
+            keys = selected.get(personal.name)
+            if not keys:
+                continue
+            codes.append(f"{personal.name}:{decision.value}")
+            if decision is not Decision.CLEAR:
+                mask = strategy.value if decision is Decision.MASKED else None
+                withheld += [Withheld(f"{path}.{k}", decision.value, reason, mask) for k in keys]
+        return _Plan(tuple(changes), ",".join(codes), tuple(withheld), len(codes))
+
+
+def _masked_copy(obj: Any, changes: tuple[tuple[str, Decision, MaskStrategy], ...]) -> Any:
+    """A copy with masked or nulled values; the original (maybe cached) is never mutated."""
+    copy = object.__new__(type(obj))
+    values = dict(obj.__dict__)
+    for name, decision, strategy in changes:
+        values[name] = apply_mask(strategy, values[name]) if decision is Decision.MASKED else None
+    copy.__dict__.update(values)
+    return copy
+
+
+def _path_pattern(info: GraphQLResolveInfo) -> str:
+    keys: list[str] = []
+    path: Any = info.path
+    while path is not None:
+        keys.append("*" if isinstance(path.key, int) else str(path.key))
+        path = path.prev
+    return ".".join(reversed(keys))
+

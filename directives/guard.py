@@ -1,0 +1,251 @@
+"""The operation guard: authentication, introspection, and the declared purpose.
+
+Runs once per operation, before anything resolves: an operation that selects personal fields
+without a valid purpose is refused whole. After execution it writes the audit buffer and adds
+the privacy receipt; if the audit write fails, the caller gets an error and no data.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    EnumValueNode,
+    FieldNode,
+    OperationDefinitionNode,
+    StringValueNode,
+    TypeInfo,
+    TypeInfoVisitor,
+    Visitor,
+    get_operation_ast,
+    visit,
+)
+from strawberry.extensions import SchemaExtension
+
+from directives.audit import AuditHeader, utc_now
+from directives.context import PrivacyContext
+from directives.errors import ErrorCode, PrivacyError
+from directives.index import PersonalIndex
+from directives.policy import POLICY_VERSION, may_declare
+from directives.vocabulary import Purpose, Role
+
+log = logging.getLogger("privacy.guard")
+
+INTROSPECTION_ROLES = frozenset(
+    {Role.SUPPORT, Role.BILLING, Role.MARKETING, Role.ANALYST, Role.ADMIN, Role.AUDITOR}
+)
+# Customers keep their own record without naming a purpose (P7.1).
+SELF_SERVICE_ROLES = frozenset({Role.CUSTOMER})
+
+
+class PrivacyGuard(SchemaExtension):
+    def __init__(self) -> None:
+        self.declared: Purpose | None = None
+
+    @property
+    def index(self) -> PersonalIndex:
+        index: PersonalIndex = self.execution_context.schema.personal_index  # type: ignore[attr-defined]
+        return index
+
+    def on_validate(self) -> Iterator[None]:
+        document = self.execution_context.graphql_document
+        operation = _operation(document, self.execution_context.operation_name)
+        if operation is not None:
+            context: PrivacyContext = self.execution_context.context
+            self.declared = declared_purpose(operation, context.header_purpose)
+        yield
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        context: PrivacyContext = self.execution_context.context
+        document = self.execution_context.graphql_document
+        operation = _operation(document, self.execution_context.operation_name)
+        if document is not None and operation is not None:
+            self._admit(context, document, operation)
+        yield
+        if context.audit.entries:
+            await self._write_audit(context)
+
+    def _admit(
+        self, context: PrivacyContext, document: DocumentNode, operation: OperationDefinitionNode
+    ) -> None:
+        usage = _Usage.of(self.execution_context.schema._schema, document, operation, self.index)
+        caller = context.caller
+        if caller is None:
+            if usage.fields - {"__typename"}:
+                raise PrivacyError(ErrorCode.UNAUTHENTICATED, "Authentication required.")
+            return
+        if usage.introspection and caller.role not in INTROSPECTION_ROLES:
+            raise PrivacyError(ErrorCode.INTROSPECTION_FORBIDDEN, "Introspection is not allowed.")
+        purpose = self.declared
+        if purpose is not None and not may_declare(caller.role, purpose):
+            raise PrivacyError(
+                ErrorCode.PURPOSE_FORBIDDEN,
+                f"Role {caller.role.value} may not declare purpose {purpose.value}.",
+            )
+        if purpose is None and usage.personal and caller.role not in SELF_SERVICE_ROLES:
+            raise PrivacyError(
+                ErrorCode.PURPOSE_REQUIRED,
+                "This operation selects personal fields: declare a purpose with "
+                "@purpose(code: ...) on the operation or the X-Purpose header.",
+            )
+        context.purpose = purpose
+        context.operation_name = operation.name.value if operation.name else None
+
+    async def _write_audit(self, context: PrivacyContext) -> None:
+        caller = context.caller
+        header = AuditHeader(
+            request_id=context.request_id,
+            at=utc_now(),
+            actor=caller.login if caller else "-",
+            role=caller.role.value if caller else "-",
+            purpose=context.purpose.value if context.purpose else "SELF",
+            operation_name=context.operation_name,
+            client_address=context.client_address,
+            policy_version=POLICY_VERSION,
+        )
+        try:
+            await context.audit_store.write(header, context.audit)
+        except Exception:
+            log.exception("audit write failed request_id=%s", context.request_id)
+            raise PrivacyError(
+                ErrorCode.AUDIT_UNAVAILABLE,
+                "The audit log could not be written; no personal data was returned.",
+            ) from None
+
+    def get_results(self) -> dict[str, Any]:
+        context = self.execution_context.context
+        if not isinstance(context, PrivacyContext) or not context.audit.field_count:
+            return {}
+        return {"privacy": receipt(context)}
+
+
+def receipt(context: PrivacyContext) -> dict[str, Any]:
+    """Compact: one line per (path pattern, decision, reason), with a count."""
+    return {
+        "purpose": context.purpose.value if context.purpose else None,
+        "policyVersion": POLICY_VERSION,
+        "auditRef": context.request_id,
+        "personalFields": context.audit.field_count,
+        "withheld": [
+            {
+                "path": w.path,
+                "decision": w.decision,
+                "reason": w.reason,
+                **({"mask": w.mask} if w.mask else {}),
+                "count": count,
+            }
+            for w, count in context.audit.withheld.items()
+        ],
+    }
+
+
+def declared_purpose(operation: OperationDefinitionNode, header: str | None) -> Purpose | None:
+    """The purpose from `@purpose(code: X)` and/or `X-Purpose`; both given must agree."""
+    in_document = _directive_purpose(operation)
+    in_header = _parse_purpose(header) if header else None
+    if in_document and in_header and in_document is not in_header:
+        raise PrivacyError(
+            ErrorCode.PURPOSE_CONFLICT,
+            "The @purpose directive and the X-Purpose header name different purposes.",
+        )
+    return in_document or in_header
+
+
+def _directive_purpose(operation: OperationDefinitionNode) -> Purpose | None:
+    directives = [d for d in operation.directives or () if d.name.value == "purpose"]
+    if not directives:
+        return None
+    if len(directives) > 1:
+        raise PrivacyError(ErrorCode.PURPOSE_CONFLICT, "Declare one purpose per operation.")
+    argument = next((a for a in directives[0].arguments if a.name.value == "code"), None)
+    if argument is None or not isinstance(argument.value, (EnumValueNode, StringValueNode)):
+        raise PrivacyError(
+            ErrorCode.PURPOSE_UNKNOWN, "@purpose needs a literal code, one of A to H."
+        )
+    return _parse_purpose(argument.value.value)
+
+
+def _parse_purpose(code: str) -> Purpose:
+    try:
+        return Purpose(code.strip().upper())
+    except ValueError:
+        raise PrivacyError(
+            ErrorCode.PURPOSE_UNKNOWN, "Unknown purpose: use one of A to H (P5)."
+        ) from None
+
+
+def _operation(
+    document: DocumentNode | None, name: str | None
+) -> OperationDefinitionNode | None:
+    return get_operation_ast(document, name) if document is not None else None
+
+
+class _Usage:
+    """What an operation selects, statically: field names, personal fields, introspection."""
+
+    def __init__(self) -> None:
+        self.fields: set[str] = set()
+        self.personal = False
+        self.introspection = False
+
+    @classmethod
+    def of(
+        cls,
+        schema: Any,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        index: PersonalIndex,
+    ) -> _Usage:
+        usage = cls()
+        type_info = TypeInfo(schema)
+        visitor = _UsageVisitor(usage, type_info, index)
+        fragments = {
+            d.name.value: d for d in document.definitions if hasattr(d, "type_condition")
+        }
+        for node in [operation, *_reachable(operation, fragments)]:
+            visit(node, TypeInfoVisitor(type_info, visitor))
+        return usage
+
+
+class _UsageVisitor(Visitor):
+    def __init__(self, usage: _Usage, type_info: TypeInfo, index: PersonalIndex) -> None:
+        super().__init__()
+        self.usage, self.type_info, self.index = usage, type_info, index
+
+    def enter_field(self, node: FieldNode, *_: Any) -> None:
+        name = node.name.value
+        self.usage.fields.add(name)
+        if name in ("__schema", "__type"):
+            self.usage.introspection = True
+        parent = self.type_info.get_parent_type()
+        if parent is not None and name in self.index.fields_of(parent.name):
+            self.usage.personal = True
+
+
+def _reachable(operation: Any, fragments: dict[str, Any]) -> list[Any]:
+    seen: dict[str, Any] = {}
+    stack = [operation]
+    while stack:
+        node = stack.pop()
+        for spread in _spreads(node):
+            if spread in fragments and spread not in seen:
+                seen[spread] = fragments[spread]
+                stack.append(fragments[spread])
+    return list(seen.values())
+
+
+def _spreads(node: Any) -> Iterator[str]:
+    class Spreads(Visitor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.names: list[str] = []
+
+        def enter_fragment_spread(self, spread: Any, *_: Any) -> None:
+            self.names.append(spread.name.value)
+
+    visitor = Spreads()
+    visit(node, visitor)
+    yield from visitor.names

@@ -1,0 +1,175 @@
+"""The privacy policy as data plus pure functions. Read it next to shared/policy/POLICY.md.
+
+Every answer the API gives about a personal field comes from `decide` and `mask_for`; the
+enforcement point only applies them. Nothing here sees a request, a row or a value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+
+from directives.vocabulary import Category, Decision, MaskStrategy, Purpose, Relation, Role
+
+POLICY_VERSION = "2009-09-01/1"
+
+# Which purposes each role may declare (P5). An administrator is not above the policy: ADMIN
+# declares only D (system administration). Customers may omit a purpose for their own record
+# (P7.1); see `decide`.
+DECLARABLE: Mapping[Role, frozenset[Purpose]] = {
+    Role.CUSTOMER: frozenset({Purpose.A, Purpose.B, Purpose.C, Purpose.D, Purpose.E}),
+    Role.AGENT: frozenset({Purpose.A, Purpose.B, Purpose.C, Purpose.E}),
+    Role.SUPPORT: frozenset({Purpose.A, Purpose.B, Purpose.C, Purpose.D}),
+    Role.BILLING: frozenset({Purpose.E}),
+    Role.MARKETING: frozenset({Purpose.G, Purpose.H}),
+    Role.ANALYST: frozenset({Purpose.F}),
+    Role.ADMIN: frozenset({Purpose.D}),
+    Role.AUDITOR: frozenset({Purpose.D}),
+}
+
+# Column order of the rows below.
+COLUMNS: tuple[Category, ...] = (
+    Category.NAME,
+    Category.BIRTH_DATE,
+    Category.POSTAL_CODE,
+    Category.ADDRESS,
+    Category.PHONE,
+    Category.FAX,
+    Category.EMAIL,
+    Category.BANK_ACCOUNT_NUMBER,
+    Category.BANK_ACCOUNT_HOLDER,
+)
+_LETTER = {"C": Decision.CLEAR, "M": Decision.MASKED, "D": Decision.DENIED}
+
+# (role, purpose) -> one letter per column: C = clear, M = masked, D = denied.
+#                                       N B P A P F E # H     (name, birth, postal, address,
+#                                                                phone, fax, e-mail, account
+#                                                                number, account holder)
+_ROWS: Mapping[tuple[Role, Purpose], str] = {
+    # Agents handle applications for their own customers (A, B): contact details in clear,
+    # birth date and bank account only masked (the bank's direct debit is billing's job).
+    (Role.AGENT, Purpose.A): "CMCCCCCMM",
+    (Role.AGENT, Purpose.B): "CMCCCCCMM",
+    # Contact (C) needs a name and a way to reach the person, nothing more.
+    (Role.AGENT, Purpose.C): "CDMMCCCDD",
+    # An agent's margins (E) are computed per customer: the name identifies the line.
+    (Role.AGENT, Purpose.E): "CDDDDDDDD",
+    (Role.SUPPORT, Purpose.A): "CMCCCCCMM",
+    (Role.SUPPORT, Purpose.B): "CMCCCCCMM",
+    (Role.SUPPORT, Purpose.C): "CDMMCCCDD",
+    # System administration notices (D) go by e-mail or phone.
+    (Role.SUPPORT, Purpose.D): "CDMMCMCDD",
+    # Billing (E) sends invoices to the address and collects from the bank account.
+    (Role.BILLING, Purpose.E): "CDCCCMCCC",
+    # Surveys (G) go by post or e-mail; the birth year is enough for demographics.
+    (Role.MARKETING, Purpose.G): "CMCCDDCDD",
+    # Announcements (H): newsletters (e-mail), direct mail (address), fax.
+    (Role.MARKETING, Purpose.H): "CDCCMCCDD",
+    # Research (F) never gets a clear value: coarse birth year and region only.
+    (Role.ANALYST, Purpose.F): "DMMMDDDDD",
+    # Administration (D) by an administrator: who to notify and how, nothing else.
+    (Role.ADMIN, Purpose.D): "CDMMMMCDD",
+    # Auditors never see a value in clear: they see that a value exists, redacted.
+    (Role.AUDITOR, Purpose.D): "MMMMMMMMM",
+}
+
+
+def _parse(row: str) -> Mapping[Category, Decision]:
+    return {category: _LETTER[letter] for category, letter in zip(COLUMNS, row, strict=True)}
+
+
+GRANTS: Mapping[tuple[Role, Purpose], Mapping[Category, Decision]] = {
+    key: _parse(row) for key, row in _ROWS.items()
+}
+
+# Purposes that rest on the person not having withdrawn consent (P5: outside A–F the person
+# can refuse questionnaires and announcements).
+CONSENT_BASED: frozenset[Purpose] = frozenset({Purpose.G, Purpose.H})
+
+MASKS: Mapping[Category, MaskStrategy] = {
+    Category.NAME: MaskStrategy.NAME_INITIALS,
+    Category.BIRTH_DATE: MaskStrategy.DATE_YEAR_ONLY,
+    Category.POSTAL_CODE: MaskStrategy.POSTAL_PREFIX,
+    Category.ADDRESS: MaskStrategy.PREFECTURE_ONLY,
+    Category.PHONE: MaskStrategy.SHOW_LAST_4,
+    Category.FAX: MaskStrategy.SHOW_LAST_4,
+    Category.EMAIL: MaskStrategy.EMAIL_MASK,
+    Category.BANK_ACCOUNT_NUMBER: MaskStrategy.SHOW_LAST_2,
+    Category.BANK_ACCOUNT_HOLDER: MaskStrategy.NAME_INITIALS,
+}
+
+# Roles whose masked values are fully redacted whatever the category.
+_REDACTING_ROLES: frozenset[Role] = frozenset({Role.AUDITOR})
+
+
+def may_declare(role: Role, purpose: Purpose) -> bool:
+    return purpose in DECLARABLE[role]
+
+
+def purposes_for(category: Category) -> frozenset[Purpose]:
+    """Purposes under which some role may see `category` at all (clear or masked)."""
+    return frozenset(
+        purpose
+        for (_, purpose), grants in GRANTS.items()
+        if grants[category] is not Decision.DENIED
+    )
+
+
+class Reason(StrEnum):
+    """Why a field was not given in clear; goes into the privacy receipt."""
+
+    SELF = "SELF"
+    POLICY_TABLE = "POLICY_TABLE"  # the (role, purpose) row says so
+    PURPOSE_NOT_SERVED = "PURPOSE_NOT_SERVED"  # the field does not serve the declared purpose
+    NO_PURPOSE = "NO_PURPOSE"
+    CONSENT_WITHDRAWN = "CONSENT_WITHDRAWN"
+    OUT_OF_SCOPE = "OUT_OF_SCOPE"
+
+
+def explain(
+    *,
+    role: Role,
+    purpose: Purpose | None,
+    category: Category,
+    relation: Relation,
+    field_purposes: frozenset[Purpose],
+    consent_withdrawn: frozenset[Purpose] = frozenset(),
+) -> tuple[Decision, Reason]:
+    """CLEAR, MASKED or DENIED for one personal field of one row, and why."""
+    if relation is Relation.SELF:
+        return Decision.CLEAR, Reason.SELF  # P7.1: one's own record is always in clear
+    if relation is Relation.NONE or (role is Role.AGENT and relation is not Relation.OWN_CUSTOMER):
+        return Decision.DENIED, Reason.OUT_OF_SCOPE
+    if purpose is None:
+        return Decision.DENIED, Reason.NO_PURPOSE
+    if purpose not in field_purposes:
+        return Decision.DENIED, Reason.PURPOSE_NOT_SERVED
+    if purpose in CONSENT_BASED and purpose in consent_withdrawn:
+        return Decision.DENIED, Reason.CONSENT_WITHDRAWN
+    if not may_declare(role, purpose):
+        return Decision.DENIED, Reason.POLICY_TABLE
+    return GRANTS.get((role, purpose), {}).get(category, Decision.DENIED), Reason.POLICY_TABLE
+
+
+def decide(
+    *,
+    role: Role,
+    purpose: Purpose | None,
+    category: Category,
+    relation: Relation,
+    field_purposes: frozenset[Purpose],
+    consent_withdrawn: frozenset[Purpose] = frozenset(),
+) -> Decision:
+    """The decision alone; see `explain`."""
+    return explain(
+        role=role,
+        purpose=purpose,
+        category=category,
+        relation=relation,
+        field_purposes=field_purposes,
+        consent_withdrawn=consent_withdrawn,
+    )[0]
+
+
+def mask_for(role: Role, category: Category) -> MaskStrategy:
+    return MaskStrategy.REDACT if role in _REDACTING_ROLES else MASKS[category]

@@ -1,0 +1,52 @@
+"""A Strawberry schema that enforces the privacy policy wherever personal data can leave."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import strawberry
+from graphql import DirectiveLocation
+from strawberry.extensions import SchemaExtension
+from strawberry.extensions.directives import DirectivesExtension, DirectivesExtensionSync
+
+from directives.enforcement import attach_enforcement
+from directives.guard import PrivacyGuard
+from directives.index import PersonalIndex
+from directives.vocabulary import Purpose
+
+
+@strawberry.directive(
+    locations=[DirectiveLocation.QUERY, DirectiveLocation.MUTATION],
+    name="purpose",
+    description="Declares the one purpose of use (P5 A-H) of this operation.",
+)
+def purpose(code: Purpose) -> None:  # pragma: no cover - read from the document by the guard
+    """Operation-level: never called on a field value."""
+
+
+class PrivacySchema(strawberry.Schema):
+    """`strawberry.Schema` plus the personal index, the guard and the enforcement point."""
+
+    def __init__(
+        self,
+        *args: Any,
+        extensions: Sequence[type[SchemaExtension] | Any] = (),
+        enforce: bool = True,
+        **kwargs: Any,
+    ) -> None:
+        guard = [PrivacyGuard] if enforce else []
+        super().__init__(*args, directives=[purpose], extensions=[*guard, *extensions], **kwargs)
+        self.personal_index = PersonalIndex.from_schema(self._schema)
+        self.enforced_fields = (
+            attach_enforcement(self._schema, self.personal_index) if enforce else []
+        )
+
+    def get_extensions(self, sync: bool = False) -> list[SchemaExtension]:
+        # `@purpose` is read once per operation by the guard; Strawberry's per-field directive
+        # hook would cost every leaf its fast path for nothing.
+        return [
+            ext
+            for ext in super().get_extensions(sync)
+            if not isinstance(ext, DirectivesExtension | DirectivesExtensionSync)
+        ]

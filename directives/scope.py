@@ -1,0 +1,38 @@
+"""Who a row is about, and how the caller stands to that person (pure)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from directives.context import Caller
+from directives.vocabulary import Purpose, Relation, Role
+
+
+class SubjectKind(StrEnum):
+    CUSTOMER = "Customer"
+    AGENT = "Agent"
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """The person a returned object is about."""
+
+    kind: SubjectKind
+    id: int
+    agent_id: int | None = None  # for a customer: the agent who brought them in
+    consent_withdrawn: frozenset[Purpose] = frozenset()
+
+
+def relation(caller: Caller | None, subject: Subject) -> Relation:
+    if caller is None:
+        return Relation.NONE
+    if subject.kind is SubjectKind.CUSTOMER:
+        if caller.customer_id == subject.id:
+            return Relation.SELF
+        if caller.role is Role.AGENT:
+            own = caller.agent_id is not None and subject.agent_id == caller.agent_id
+            return Relation.OWN_CUSTOMER if own else Relation.NONE
+    elif caller.agent_id == subject.id:
+        return Relation.SELF
+    return Relation.ANY if caller.is_staff else Relation.NONE

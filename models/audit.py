@@ -1,0 +1,44 @@
+"""The read audit: append-only, ordered by id, one request row plus one row per subject.
+
+A 1,000-customer answer is one `AuditRequest` and 1,000 `AuditEntry` rows written with one
+batched insert, not 10,000 round trips. Each entry packs the fields resolved for that subject
+and their decisions as ``field:decision`` pairs (e.g. ``email:MASKED,phone:CLEAR``). Values are
+never stored.
+"""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class AuditRequest(Model):
+    id = fields.BigIntField(primary_key=True)
+    request_id = fields.CharField(max_length=36, unique=True)
+    at = fields.DatetimeField(db_index=True)
+    actor = fields.CharField(max_length=64, db_index=True)
+    role = fields.CharField(max_length=16)
+    purpose = fields.CharField(max_length=8, db_index=True)
+    operation_name = fields.CharField(max_length=128, null=True)
+    client_address = fields.CharField(max_length=64, null=True)
+    policy_version = fields.CharField(max_length=32)
+    entry_count = fields.IntField()
+
+    class Meta:
+        table = "audit_request"
+
+
+class AuditEntry(Model):
+    id = fields.BigIntField(primary_key=True)
+    request: fields.ForeignKeyRelation[AuditRequest] = fields.ForeignKeyField(
+        "models.AuditRequest", related_name="entries", on_delete=fields.RESTRICT
+    )
+    request_id: int
+    subject_type = fields.CharField(max_length=32)
+    subject_id = fields.IntField()
+    type_name = fields.CharField(max_length=64)
+    fields_decisions = fields.TextField()
+
+    class Meta:
+        table = "audit_entry"
+        indexes = (("subject_type", "subject_id"),)

@@ -1,0 +1,100 @@
+"""Customers and sales agents: the people whose personal information (P1) we hold."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class BankAccountColumns:
+    """Bank account columns shared by customers (direct debit) and agents (margin payouts)."""
+
+    bank_name = fields.CharField(max_length=60, default="")
+    bank_branch = fields.CharField(max_length=60, default="")
+    account_type = fields.CharField(max_length=10, default="普通")
+    account_number = fields.CharField(max_length=20, default="")
+    account_holder = fields.CharField(max_length=120, default="")
+
+
+class Agent(BankAccountColumns, Model):
+    """A sales agent: brings customers in and is paid margins (P5.E)."""
+
+    id = fields.IntField(primary_key=True)
+    code = fields.CharField(max_length=20, unique=True)
+    name = fields.CharField(max_length=120)
+    phone = fields.CharField(max_length=20, default="")
+    email = fields.CharField(max_length=254, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    # Columns holding P1 personal information; the schema test checks each is tagged @personal.
+    PERSONAL_COLUMNS: ClassVar[frozenset[str]] = frozenset(
+        {"name", "phone", "email", "account_number", "account_holder"}
+    )
+
+    class Meta:
+        table = "agent"
+
+
+class Customer(BankAccountColumns, Model):
+    """A customer of the CRM service, with every P1 item."""
+
+    id = fields.IntField(primary_key=True)
+    name = fields.CharField(max_length=120)
+    name_kana = fields.CharField(max_length=120, default="")
+    birth_date = fields.DateField(null=True)
+    postal_code = fields.CharField(max_length=10, default="")
+    address = fields.CharField(max_length=255, default="")
+    phone = fields.CharField(max_length=20, default="")
+    fax = fields.CharField(max_length=20, default="")
+    email = fields.CharField(max_length=254, default="")
+    agent: fields.ForeignKeyNullableRelation[Agent] = fields.ForeignKeyField(
+        "models.Agent", related_name="customers", null=True, on_delete=fields.RESTRICT
+    )
+    agent_id: int | None
+    # Consent (P5): a customer may withdraw from surveys (G) and announcements (H).
+    survey_opt_out = fields.BooleanField(default=False)
+    marketing_opt_out = fields.BooleanField(default=False)
+    version = fields.IntField(default=1)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    PERSONAL_COLUMNS: ClassVar[frozenset[str]] = frozenset(
+        {
+            "name",
+            "name_kana",
+            "birth_date",
+            "postal_code",
+            "address",
+            "phone",
+            "fax",
+            "email",
+            "account_number",
+            "account_holder",
+        }
+    )
+
+    class Meta:
+        table = "customer"
+
+
+class CustomerVersion(Model):
+    """A past state of a customer record (P3.4: past values are kept, never overwritten away).
+
+    One row per change, holding the values as they were *before* the change. Not exposed
+    through the API: nothing reads personal data here without going through a new issue.
+    """
+
+    id = fields.BigIntField(primary_key=True)
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "models.Customer", related_name="versions", on_delete=fields.RESTRICT
+    )
+    version = fields.IntField()
+    values = fields.JSONField()
+    changed_by = fields.CharField(max_length=64)
+    changed_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "customer_version"
+        unique_together = (("customer", "version"),)

@@ -1,0 +1,1 @@
+"""Loading, scoping and orchestration: the root Query and Mutation, and the schema build."""

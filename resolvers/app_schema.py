@@ -1,0 +1,48 @@
+"""Builds the one schema: types, root operations, limits, error masking, enforcement."""
+
+from __future__ import annotations
+
+import logging
+
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from directives.errors import PrivacyError
+from directives.privacy_schema import PrivacySchema
+from resolvers.mutation import Mutation
+from resolvers.query import Query
+
+MAX_DEPTH = 6
+MAX_ALIASES = 15
+MAX_TOKENS = 1000
+
+log = logging.getLogger("crm.errors")
+
+
+def should_mask(error: GraphQLError) -> bool:
+    """Mask only unexpected exceptions; validation, limit and policy errors stay readable."""
+    original = error.original_error
+    if original is None or isinstance(original, PrivacyError):
+        return False
+    return not isinstance(original, GraphQLError)
+
+
+def build_schema(*, enforce: bool = True) -> PrivacySchema:
+    return PrivacySchema(
+        query=Query,
+        mutation=Mutation,
+        enforce=enforce,
+        config=StrawberryConfig(disable_field_suggestions=True),
+        extensions=[
+            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
+        ],
+    )

@@ -1,0 +1,107 @@
+"""Demo data: realistic Japanese customers (Faker ja_JP), agents, one account per role."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+from faker import Faker
+from tortoise.transactions import in_transaction
+
+from directives.vocabulary import Role
+from models import Account, Agent, Customer
+from models.tokens import hash_token, new_token
+
+CREDENTIALS_FILE = "demo-credentials.json"
+AGENT_COUNT = 12
+_BANKS = ["みずほ銀行", "三菱UFJ銀行", "三井住友銀行", "りそな銀行", "ゆうちょ銀行", "横浜銀行"]
+_BRANCHES = ["本店", "新宿支店", "渋谷支店", "梅田支店", "名古屋支店", "博多支店", "札幌支店"]
+
+
+def _bank(fake: Faker, rng: random.Random, holder: str) -> dict[str, str]:
+    return {
+        "bank_name": rng.choice(_BANKS),
+        "bank_branch": rng.choice(_BRANCHES),
+        "account_type": rng.choice(["普通", "普通", "当座"]),
+        "account_number": f"{rng.randrange(10**7):07d}",
+        "account_holder": holder,
+    }
+
+
+def _agents(fake: Faker, rng: random.Random) -> list[Agent]:
+    return [
+        Agent(
+            code=f"AG{n:04d}",
+            name=fake.company(),
+            phone=fake.phone_number(),
+            email=fake.company_email(),
+            **_bank(fake, rng, fake.kana_name()),
+        )
+        for n in range(1, AGENT_COUNT + 1)
+    ]
+
+
+def _customer(fake: Faker, rng: random.Random, agent_ids: list[int]) -> Customer:
+    kana = fake.kana_name()
+    return Customer(
+        name=fake.name(),
+        name_kana=kana,
+        birth_date=fake.date_of_birth(minimum_age=20, maximum_age=85),
+        postal_code=fake.zipcode(),
+        address=fake.address(),
+        phone=fake.phone_number(),
+        fax=fake.phone_number() if rng.random() < 0.4 else "",
+        email=fake.email(),
+        agent_id=rng.choice(agent_ids) if rng.random() < 0.85 else None,
+        survey_opt_out=rng.random() < 0.1,
+        marketing_opt_out=rng.random() < 0.15,
+        **_bank(fake, rng, kana),
+    )
+
+
+async def seed(*, customers: int, seed_value: int = 2009) -> None:
+    """Fill an empty database. Deterministic for a given seed."""
+    fake = Faker("ja_JP")
+    fake.seed_instance(seed_value)
+    rng = random.Random(seed_value)
+    async with in_transaction():
+        await Agent.bulk_create(_agents(fake, rng))
+        agent_ids = [a.id for a in await Agent.all().order_by("id")]
+        rows = [_customer(fake, rng, agent_ids) for _ in range(customers)]
+        await Customer.bulk_create(rows, batch_size=500)
+
+
+async def issue_demo_accounts() -> dict[str, dict[str, str]]:
+    """One account per role with a fresh token; returns {role: {login, token}}."""
+    first_customer = await Customer.all().order_by("id").first()
+    busiest = await Agent.all().order_by("id").first()
+    credentials: dict[str, dict[str, str]] = {}
+    for role in Role:
+        token = new_token()
+        login = f"demo-{role.value.lower()}"
+        await Account.update_or_create(
+            login=login,
+            defaults={
+                "role": role,
+                "token_hash": hash_token(token),
+                "customer_id": first_customer.id if role is Role.CUSTOMER and first_customer else None,
+                "agent_id": busiest.id if role is Role.AGENT and busiest else None,
+            },
+        )
+        credentials[role.value] = {"login": login, "token": token}
+    return credentials
+
+
+async def ensure_demo(data_dir: Path, *, customers: int) -> Path:
+    """Seed an empty database; (re)issue demo tokens when the credentials file is missing."""
+    path = data_dir / CREDENTIALS_FILE
+    seeded = await Customer.exists()
+    if not seeded:
+        await seed(customers=customers)
+    if seeded and path.exists():
+        return path
+    credentials = await issue_demo_accounts()
+    path.write_text(json.dumps(credentials, indent=2, ensure_ascii=False) + "\n")
+    path.chmod(0o600)
+    return path

@@ -1,0 +1,29 @@
+"""Who may call an operation at all (per root field). Field values are the guard's business."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from strawberry.permission import BasePermission
+
+from directives.errors import ErrorCode
+from directives.vocabulary import Role
+
+
+def allow(*roles: Role) -> type[BasePermission]:
+    """A permission class admitting only `roles` (refusal code FORBIDDEN)."""
+    allowed = frozenset(roles)
+
+    class RoleIn(BasePermission):
+        message = "Your role may not use this field."
+        error_extensions = {"code": ErrorCode.FORBIDDEN.value}  # noqa: RUF012
+
+        def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+            caller = info.context.caller
+            return caller is not None and caller.role in allowed
+
+    RoleIn.__name__ = "RoleIn" + "".join(r.value.title() for r in sorted(allowed))
+    return RoleIn
+
+
+STAFF = (Role.SUPPORT, Role.BILLING, Role.MARKETING, Role.ANALYST, Role.ADMIN, Role.AUDITOR)

@@ -1,0 +1,111 @@
+"""The root Query: loading and scoping only; values are decided by the enforcement point."""
+
+from __future__ import annotations
+
+import strawberry
+
+from directives.context import Caller
+from directives.errors import ErrorCode, PrivacyError
+from directives.vocabulary import Purpose, Role
+from models import Account
+from resolvers.audit_query import audit_events
+from resolvers.permissions import STAFF, allow
+from resolvers.scope import visible_agents, visible_customers
+from schema.account import Me
+from schema.agent import Agent
+from schema.audit_event import AuditEventConnection, AuditFilter
+from schema.catalog import CatalogEntry, PurposeInfo
+from schema.connections import AgentConnection, CustomerConnection
+from schema.context import Context
+from schema.customer import Customer
+from schema.page import PageRequest, page_info
+
+Info = strawberry.Info[Context, None]
+
+
+def caller_of(info: Info) -> Caller:
+    caller = info.context.caller
+    if caller is None:  # the guard refuses anonymous operations first; belt and braces
+        raise PrivacyError(ErrorCode.UNAUTHENTICATED, "Authentication required.")
+    return caller
+
+
+def _row_id(value: strawberry.ID) -> int:
+    if not str(value).isdigit():
+        raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid id.")
+    return int(value)
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The calling account.")
+    async def me(self, info: Info) -> Me:
+        account = await Account.get(id=caller_of(info).account_id)
+        return Me.from_model(account)
+
+    @strawberry.field(description="One customer in your scope, or null.")
+    async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:
+        row = await visible_customers(caller_of(info)).get_or_none(id=_row_id(id))
+        return Customer.from_model(row) if row is not None else None
+
+    @strawberry.field(description="Customers in your scope, by id.")
+    async def customers(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> CustomerConnection:
+        page = PageRequest.parse(first, after)
+        rows = (
+            await visible_customers(caller_of(info))
+            .filter(id__gt=page.after_id)
+            .order_by("id")
+            .limit(page.size + 1)
+        )
+        ids, info_ = page_info([r.id for r in rows], page.size)
+        return CustomerConnection(
+            nodes=[Customer.from_model(r) for r in rows[: len(ids)]], page_info=info_
+        )
+
+    @strawberry.field(description="One agent in your scope, or null.")
+    async def agent(self, info: Info, id: strawberry.ID) -> Agent | None:
+        row = await visible_agents(caller_of(info)).get_or_none(id=_row_id(id))
+        return Agent.from_model(row) if row is not None else None
+
+    @strawberry.field(description="Agents in your scope, by id.")
+    async def agents(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> AgentConnection:
+        page = PageRequest.parse(first, after)
+        rows = (
+            await visible_agents(caller_of(info))
+            .filter(id__gt=page.after_id)
+            .order_by("id")
+            .limit(page.size + 1)
+        )
+        ids, info_ = page_info([r.id for r in rows], page.size)
+        return AgentConnection(
+            nodes=[Agent.from_model(r) for r in rows[: len(ids)]], page_info=info_
+        )
+
+    @strawberry.field(description="The purposes of use (P5).")
+    def purposes(self) -> list[PurposeInfo]:
+        return [PurposeInfo(code=p, description=p.description) for p in Purpose]
+
+    @strawberry.field(
+        description="Every personal field: category, purposes, mask. Generated from the "
+        "same @personal directives that are enforced.",
+        permission_classes=[allow(*STAFF)],
+    )
+    def privacy_catalog(self, info: Info) -> list[CatalogEntry]:
+        index = info.schema.personal_index  # type: ignore[attr-defined]
+        return [CatalogEntry.from_field(f) for f in index.all_fields()]
+
+    @strawberry.field(
+        description="The read audit, newest last; filter by subject, actor, purpose, time.",
+        permission_classes=[allow(Role.AUDITOR)],
+    )
+    async def audit_events(
+        self,
+        filter: AuditFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> AuditEventConnection:
+        return await audit_events(filter or AuditFilter(), PageRequest.parse(first, after))

@@ -1,0 +1,1 @@
+"""Strawberry types: one module per GraphQL type, each built from its model by `from_model`."""

@@ -1,0 +1,58 @@
+"""Cursor pagination shared by every list: opaque cursors, a maximum page size."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+
+import strawberry
+
+from directives.errors import ErrorCode, PrivacyError
+
+MAX_PAGE_SIZE = 1000
+DEFAULT_PAGE_SIZE = 50
+
+
+@strawberry.type
+class PageInfo:
+    end_cursor: str | None
+    has_next_page: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """Validated `first` / `after` arguments: rows with id > after_id, at most `size`."""
+
+    size: int
+    after_id: int
+
+    @classmethod
+    def parse(cls, first: int | None, after: str | None) -> PageRequest:
+        size = DEFAULT_PAGE_SIZE if first is None else first
+        if not 1 <= size <= MAX_PAGE_SIZE:
+            raise PrivacyError(ErrorCode.BAD_INPUT, f"first must be 1..{MAX_PAGE_SIZE}.")
+        return cls(size=size, after_id=decode_cursor(after) if after else 0)
+
+
+def encode_cursor(row_id: int) -> str:
+    return base64.urlsafe_b64encode(f"c:{row_id}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        if kind == "c" and value.isdigit():
+            return int(value)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        pass
+    raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid cursor.")
+
+
+def page_info(ids: list[int], size: int) -> tuple[list[int], PageInfo]:
+    """Given up to size+1 fetched ids, the ids to return and the page info."""
+    shown = ids[:size]
+    return shown, PageInfo(
+        end_cursor=encode_cursor(shown[-1]) if shown else None,
+        has_next_page=len(ids) > size,
+    )
