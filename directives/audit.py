@@ -31,6 +31,7 @@ class AuditBuffer:
     entries: list[tuple[str, int, str, str]] = field(default_factory=list)
     withheld: Counter[Withheld] = field(default_factory=Counter)
     field_count: int = 0
+    written: bool = False  # set once the store has the entries; no receipt before that
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,6 @@ from graphql import (
     EnumValueNode,
     FieldNode,
     OperationDefinitionNode,
-    StringValueNode,
     TypeInfo,
     TypeInfoVisitor,
     Visitor,
@@ -108,8 +107,12 @@ class PrivacyGuard(SchemaExtension):
         )
         try:
             await context.audit_store.write(header, context.audit)
-        except Exception:
-            log.exception("audit write failed request_id=%s", context.request_id)
+            context.audit.written = True
+        except Exception as exc:
+            # The exception's text is not logged: a driver may quote the rows it failed on.
+            log.error(
+                "audit write failed request_id=%s error=%s", context.request_id, type(exc).__name__
+            )
             raise PrivacyError(
                 ErrorCode.AUDIT_UNAVAILABLE,
                 "The audit log could not be written; no personal data was returned.",
@@ -117,7 +120,7 @@ class PrivacyGuard(SchemaExtension):
 
     def get_results(self) -> dict[str, Any]:
         context = self.execution_context.context
-        if not isinstance(context, PrivacyContext) or not context.audit.field_count:
+        if not isinstance(context, PrivacyContext) or not context.audit.written:
             return {}
         return {"privacy": receipt(context)}
 
@@ -145,7 +148,7 @@ def receipt(context: PrivacyContext) -> dict[str, Any]:
 def declared_purpose(operation: OperationDefinitionNode, header: str | None) -> Purpose | None:
     """The purpose from `@purpose(code: X)` and/or `X-Purpose`; both given must agree."""
     in_document = _directive_purpose(operation)
-    in_header = _parse_purpose(header) if header else None
+    in_header = _parse_purpose(header.strip().upper()) if header else None
     if in_document and in_header and in_document is not in_header:
         raise PrivacyError(
             ErrorCode.PURPOSE_CONFLICT,
@@ -161,7 +164,7 @@ def _directive_purpose(operation: OperationDefinitionNode) -> Purpose | None:
     if len(directives) > 1:
         raise PrivacyError(ErrorCode.PURPOSE_CONFLICT, "Declare one purpose per operation.")
     argument = next((a for a in directives[0].arguments if a.name.value == "code"), None)
-    if argument is None or not isinstance(argument.value, (EnumValueNode, StringValueNode)):
+    if argument is None or not isinstance(argument.value, EnumValueNode):
         raise PrivacyError(
             ErrorCode.PURPOSE_UNKNOWN, "@purpose needs a literal code, one of A to H."
         )
@@ -170,7 +173,7 @@ def _directive_purpose(operation: OperationDefinitionNode) -> Purpose | None:
 
 def _parse_purpose(code: str) -> Purpose:
     try:
-        return Purpose(code.strip().upper())
+        return Purpose(code)
     except ValueError:
         raise PrivacyError(
             ErrorCode.PURPOSE_UNKNOWN, "Unknown purpose: use one of A to H (P5)."

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import logging
+import traceback
 from collections.abc import Sequence
 from typing import Any
 
 import strawberry
-from graphql import DirectiveLocation
+from graphql import DirectiveLocation, GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.directives import DirectivesExtension, DirectivesExtensionSync
+from strawberry.types import ExecutionContext
 
 from directives.enforcement import attach_enforcement
+from directives.errors import PrivacyError
 from directives.guard import PrivacyGuard
 from directives.index import PersonalIndex
 from directives.vocabulary import Purpose
+
+log = logging.getLogger("crm.graphql")
+
+
+def _unexpected(original: BaseException | None) -> bool:
+    return original is not None and not isinstance(original, GraphQLError | PrivacyError)
 
 
 @strawberry.directive(
@@ -41,6 +51,27 @@ class PrivacySchema(strawberry.Schema):
         self.enforced_fields = (
             attach_enforcement(self._schema, self.personal_index) if enforce else []
         )
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Log errors without their messages: coercion errors quote input values, and an
+        unexpected exception may carry anything. Code, path and exception type suffice."""
+        request_id = getattr(getattr(execution_context, "context", None), "request_id", "-")
+        for error in errors:
+            original = error.original_error
+            code = (error.extensions or {}).get("code", "-")
+            unexpected = _unexpected(original)
+            log.log(
+                logging.ERROR if unexpected else logging.INFO,
+                "graphql error request_id=%s code=%s path=%s exception=%s%s",
+                request_id,
+                code,
+                ".".join(map(str, error.path or [])) or "-",
+                type(original).__name__ if original else "-",
+                # Where it happened (frames only, never the message).
+                "\n" + "".join(traceback.format_tb(original.__traceback__)) if unexpected else "",
+            )
 
     def get_extensions(self, sync: bool = False) -> list[SchemaExtension]:
         # `@purpose` is read once per operation by the guard; Strawberry's per-field directive

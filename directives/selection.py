@@ -6,16 +6,16 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from graphql import (
+    BooleanValueNode,
+    DirectiveNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLIncludeDirective,
     GraphQLSchema,
-    GraphQLSkipDirective,
     InlineFragmentNode,
     SelectionSetNode,
+    VariableNode,
 )
-from graphql.execution.values import get_directive_values
 
 
 def selected_fields(
@@ -78,8 +78,18 @@ class _Walker:
             return False
 
     def _included(self, node: Any) -> bool:
-        skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
-        if skip and skip.get("if") is True:
-            return False
-        include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
-        return not (include and include.get("if") is False)
+        """@skip wins over @include, as in graphql-core's own collector."""
+        flags = {d.name.value: _flag(d, self.variables) for d in node.directives or ()}
+        return not flags.get("skip", False) and flags.get("include", True)
+
+
+def _flag(directive: DirectiveNode, variables: Any) -> bool:
+    """The `if:` argument of @skip/@include, a literal or a (coerced) variable."""
+    argument = next((a for a in directive.arguments if a.name.value == "if"), None)
+    if argument is None:
+        return False
+    value = argument.value
+    if isinstance(value, VariableNode):
+        coerced = getattr(variables, "coerced", variables)  # graphql-core 3.3 wraps them
+        return bool(coerced.get(value.name.value))
+    return isinstance(value, BooleanValueNode) and value.value

@@ -1,0 +1,143 @@
+"""Shared fixtures: a real database per test (SQLite in memory, or PostgreSQL in CI), a small
+known world of customers, agents and accounts, and a helper to run operations as a caller.
+
+Set CRM_TEST_DATABASE_URL=postgres://user@host:port/db to run the suite against PostgreSQL:
+each test then gets its own freshly created database, dropped afterwards. An unreachable
+server is an error, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+from strawberry.types import ExecutionResult
+from tortoise.context import TortoiseContext
+
+from directives.audit import AuditStore
+from directives.context import Caller
+from directives.privacy_schema import PrivacySchema
+from directives.vocabulary import Role
+from models import Account, Agent, Customer
+from models.db import apply_migrations, tortoise_config
+from resolvers.app_schema import build_schema
+from resolvers.context import build_context
+from schema.context import Context
+
+PG_URL = os.environ.get("CRM_TEST_DATABASE_URL")
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+async def _admin(url: str, sql: str) -> None:
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute(sql)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+async def db() -> AsyncIterator[TortoiseContext]:
+    """A fresh, migrated database (Tortoise's own migrations, as the server runs them)."""
+    name = f"crm_test_{uuid.uuid4().hex[:12]}"
+    url = _with_database(PG_URL, name) if PG_URL else "sqlite://:memory:"
+    if PG_URL:
+        await _admin(PG_URL, f'CREATE DATABASE "{name}"')
+    try:
+        async with TortoiseContext() as ctx:
+            await ctx.init(config=tortoise_config(url))
+            await apply_migrations()
+            yield ctx
+    finally:
+        if PG_URL:
+            await _admin(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def schema() -> PrivacySchema:
+    return build_schema()
+
+
+@dataclass
+class World:
+    """A small known data set: two agents, five customers, one account per role."""
+
+    agent1: Agent
+    agent2: Agent
+    customers: list[Customer]  # [0..2] agent1's, [3] agent2's, [4] direct
+    callers: dict[Role, Caller]
+
+    def caller(self, role: Role) -> Caller:
+        return self.callers[role]
+
+
+async def make_world() -> World:
+    agent1 = await Agent.create(
+        code="AG1", name="山田商事株式会社", phone="03-1111-2222", email="info@yamada.example",
+        bank_name="みずほ銀行", bank_branch="本店", account_number="1234567",
+        account_holder="ヤマダシヨウジ",
+    )
+    agent2 = await Agent.create(
+        code="AG2", name="佐藤販売合同会社", phone="06-3333-4444", email="sato@sato.example",
+        account_number="7654321", account_holder="サトウハンバイ",
+    )
+    rows = []
+    for n, agent in enumerate([agent1, agent1, agent1, agent2, None]):
+        rows.append(
+            await Customer.create(
+                name=f"鈴木 花子{n}", name_kana=f"スズキ ハナコ{n}", birth_date=f"198{n}-04-1{n}",
+                postal_code=f"150-000{n}", address=f"東京都渋谷区道玄坂{n}-2-3",
+                phone=f"090-1234-567{n}", fax=f"03-9876-543{n}", email=f"hanako{n}@mail.example",
+                bank_name="三井住友銀行", bank_branch="渋谷支店", account_number=f"000123{n}",
+                account_holder=f"スズキ ハナコ{n}", agent=agent,
+                marketing_opt_out=(n == 2), survey_opt_out=(n == 1),
+            )
+        )
+    callers: dict[Role, Caller] = {}
+    for role in Role:
+        account = await Account.create(
+            login=f"t-{role.value.lower()}",
+            role=role,
+            customer_id=rows[0].id if role is Role.CUSTOMER else None,
+            agent_id=agent1.id if role is Role.AGENT else None,
+        )
+        callers[role] = Caller(
+            account_id=account.id, login=account.login, role=role,
+            customer_id=account.customer_id, agent_id=account.agent_id,
+        )
+    return World(agent1, agent2, rows, callers)
+
+
+@pytest.fixture
+async def world(db: TortoiseContext) -> World:
+    return await make_world()
+
+
+async def run(
+    schema: PrivacySchema,
+    query: str,
+    caller: Caller | None,
+    *,
+    variables: dict[str, Any] | None = None,
+    header_purpose: str | None = None,
+    audit_store: AuditStore | None = None,
+    operation_name: str | None = None,
+) -> tuple[ExecutionResult, Context]:
+    context = build_context(
+        caller=caller, audit_store=audit_store, header_purpose=header_purpose,
+        client_address="203.0.113.7",
+    )
+    result = await schema.execute(
+        query, variable_values=variables, context_value=context, operation_name=operation_name
+    )
+    return result, context

@@ -1,0 +1,127 @@
+"""The schema itself: every personal column is tagged, every tag is enforced, nothing escapes."""
+
+from __future__ import annotations
+
+import pytest
+import strawberry
+from graphql import GraphQLNonNull, GraphQLObjectType, get_named_type
+
+from directives.enforcement import ENFORCED
+from directives.personal import personal_directive
+from directives.policy import MASKS, purposes_for
+from directives.privacy_schema import PrivacySchema
+from directives.vocabulary import Category
+from models import Agent as AgentRow
+from models import Customer as CustomerRow
+from resolvers.app_schema import build_schema
+from schema.customer import Customer
+
+# GraphQL type -> the model whose columns it exposes.
+BACKED_BY = {"Customer": CustomerRow, "Agent": AgentRow}
+
+
+def _object_types(schema: PrivacySchema) -> list[GraphQLObjectType]:
+    return [
+        t
+        for t in schema._schema.type_map.values()
+        if isinstance(t, GraphQLObjectType) and not t.name.startswith("__")
+    ]
+
+
+@pytest.mark.parametrize("type_name", sorted(BACKED_BY))
+def test_every_personal_column_is_tagged(schema: PrivacySchema, type_name: str) -> None:
+    model = BACKED_BY[type_name]
+    gql_type = schema._schema.type_map[type_name]
+    assert isinstance(gql_type, GraphQLObjectType)
+    exposed = {
+        f.extensions["strawberry-definition"].python_name: f for f in gql_type.fields.values()
+    }
+    for column in model.PERSONAL_COLUMNS:
+        assert column in exposed, f"{type_name} does not expose {column}"
+        directive = personal_directive(exposed[column].extensions["strawberry-definition"])
+        assert directive is not None, f"{type_name}.{column} lacks @personal"
+
+
+def test_no_personal_column_is_exposed_anywhere_else_untagged(schema: PrivacySchema) -> None:
+    """Any field on any type named like a personal column must be tagged (no second path)."""
+    personal_names = set().union(*(m.PERSONAL_COLUMNS for m in BACKED_BY.values()))
+    for gql_type in _object_types(schema):
+        for field in gql_type.fields.values():
+            definition = field.extensions.get("strawberry-definition")
+            if definition is not None and definition.python_name in personal_names:
+                assert personal_directive(definition) is not None, (
+                    f"{gql_type.name}.{definition.python_name} looks personal but is untagged"
+                )
+
+
+def test_every_category_has_a_mask_and_serves_a_purpose() -> None:
+    for category in Category:
+        assert category in MASKS
+        assert purposes_for(category), f"{category} serves no purpose at all"
+
+
+def test_every_p1_item_has_a_category() -> None:
+    p1 = {"NAME", "BIRTH_DATE", "ADDRESS", "PHONE", "FAX", "EMAIL"}
+    p1 |= {"BANK_ACCOUNT_NUMBER", "BANK_ACCOUNT_HOLDER"}
+    assert p1 <= {c.value for c in Category}
+
+
+def test_personal_fields_are_nullable_so_denial_can_null_them(schema: PrivacySchema) -> None:
+    for field in schema.personal_index.all_fields():
+        gql_field = schema._schema.type_map[field.type_name].fields[field.name]  # type: ignore[union-attr]
+        assert not isinstance(gql_field.type, GraphQLNonNull), f"{field.type_name}.{field.name}"
+
+
+def test_directive_purposes_are_ones_the_policy_can_serve(schema: PrivacySchema) -> None:
+    for field in schema.personal_index.all_fields():
+        assert field.purposes <= purposes_for(field.category), field
+
+
+def test_every_field_returning_personal_data_is_enforced(schema: PrivacySchema) -> None:
+    """Walk every field of every type: if it can return an object with personal fields, the
+    enforcement point must wrap it. This is what makes the enforcement point unforgettable."""
+    index = schema.personal_index
+    returning = []
+    for gql_type in _object_types(schema):
+        for name, field in gql_type.fields.items():
+            target = get_named_type(field.type)
+            if index.carries_personal(schema._schema, target):
+                returning.append(f"{gql_type.name}.{name}")
+                assert field.extensions.get(ENFORCED), f"{gql_type.name}.{name} escapes"
+    assert sorted(returning) == sorted(schema.enforced_fields)
+    # The known paths to personal data are all among them.
+    assert {"Query.customer", "CustomerConnection.nodes", "Customer.agent"} <= set(returning)
+
+
+@strawberry.type
+class Extra:
+    @strawberry.field
+    def twins(self) -> list[list[Customer | None]]:
+        return []
+
+
+@strawberry.type
+class ExtraQuery:
+    extra: Extra = strawberry.field(default_factory=Extra)
+
+
+def test_a_new_type_is_enforced_without_being_registered() -> None:
+    """Adding a field that returns a personal type needs no hand-written hook."""
+    schema = PrivacySchema(query=ExtraQuery)
+    assert "Extra.twins" in schema.enforced_fields
+
+
+def test_sdl_prints_applied_directives(schema: PrivacySchema) -> None:
+    sdl = str(schema)
+    assert "directive @personal(category: Category!, purposes: [Purpose!]!)" in sdl
+    assert "directive @purpose(code: Purpose!) on QUERY | MUTATION" in sdl
+    assert "email: String @personal(category: EMAIL" in sdl
+    assert "accountNumber: String @personal(category: BANK_ACCOUNT_NUMBER" in sdl
+
+
+def test_building_twice_gives_independent_schemas() -> None:
+    first, second = build_schema(), build_schema(enforce=False)
+    assert first.enforced_fields and not second.enforced_fields
+    field = second._schema.type_map["CustomerConnection"].fields["nodes"]  # type: ignore[union-attr]
+    assert not field.extensions.get(ENFORCED)
+
