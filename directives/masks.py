@@ -10,7 +10,12 @@ from collections.abc import Callable, Mapping
 
 from directives.vocabulary import MaskStrategy
 
-_PREFECTURE = re.compile(r"^(東京都|北海道|(?:京都|大阪)府|.{2,3}県)")
+_PREFECTURES = (
+    "北海道 青森県 岩手県 宮城県 秋田県 山形県 福島県 茨城県 栃木県 群馬県 埼玉県 千葉県 東京都 "
+    "神奈川県 新潟県 富山県 石川県 福井県 山梨県 長野県 岐阜県 静岡県 愛知県 三重県 滋賀県 京都府 "
+    "大阪府 兵庫県 奈良県 和歌山県 鳥取県 島根県 岡山県 広島県 山口県 徳島県 香川県 愛媛県 高知県 "
+    "福岡県 佐賀県 長崎県 熊本県 大分県 宮崎県 鹿児島県 沖縄県"
+).split()
 
 
 def _name_initials(value: str) -> str:
@@ -27,8 +32,8 @@ def _postal_prefix(value: str) -> str:
 
 
 def _prefecture_only(value: str) -> str:
-    match = _PREFECTURE.match(value)
-    return (match.group(1) if match else "") + " ***"
+    prefecture = next((p for p in _PREFECTURES if value.startswith(p)), "")
+    return prefecture + " ***"
 
 
 def _show_last(count: int) -> Callable[[str], str]:
