@@ -72,7 +72,9 @@ def _wrap(field: GraphQLField, index: PersonalIndex) -> None:
     field.extensions = {**field.extensions, ENFORCED: True}
 
 
-async def _enforce_later(result: Awaitable[Any], info: GraphQLResolveInfo, index: PersonalIndex) -> Any:
+async def _enforce_later(
+    result: Awaitable[Any], info: GraphQLResolveInfo, index: PersonalIndex
+) -> Any:
     return _enforce(await result, info, index)
 
 
@@ -177,4 +179,3 @@ def _path_pattern(info: GraphQLResolveInfo) -> str:
         keys.append("*" if isinstance(path.key, int) else str(path.key))
         path = path.prev
     return ".".join(reversed(keys))
-

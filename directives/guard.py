@@ -180,9 +180,7 @@ def _parse_purpose(code: str) -> Purpose:
         ) from None
 
 
-def _operation(
-    document: DocumentNode | None, name: str | None
-) -> OperationDefinitionNode | None:
+def _operation(document: DocumentNode | None, name: str | None) -> OperationDefinitionNode | None:
     return get_operation_ast(document, name) if document is not None else None
 
 
@@ -205,9 +203,7 @@ class _Usage:
         usage = cls()
         type_info = TypeInfo(schema)
         visitor = _UsageVisitor(usage, type_info, index)
-        fragments = {
-            d.name.value: d for d in document.definitions if hasattr(d, "type_condition")
-        }
+        fragments = {d.name.value: d for d in document.definitions if hasattr(d, "type_condition")}
         for node in [operation, *_reachable(operation, fragments)]:
             visit(node, TypeInfoVisitor(type_info, visitor))
         return usage

@@ -62,10 +62,13 @@ def _personal_fields(type_: GraphQLObjectType) -> Iterator[tuple[str, PersonalFi
         definition = field.extensions.get("strawberry-definition")
         directive = personal_directive(definition) if definition is not None else None
         if directive is not None:
-            yield name, PersonalField(
-                type_name=type_.name,
-                name=name,
-                python_name=definition.python_name,
-                category=directive.category,
-                purposes=frozenset(directive.purposes),
+            yield (
+                name,
+                PersonalField(
+                    type_name=type_.name,
+                    name=name,
+                    python_name=definition.python_name,
+                    category=directive.category,
+                    purposes=frozenset(directive.purposes),
+                ),
             )

@@ -64,7 +64,7 @@ async def seed(*, customers: int, seed_value: int = 2009) -> None:
     """Fill an empty database. Deterministic for a given seed."""
     fake = Faker("ja_JP")
     fake.seed_instance(seed_value)
-    rng = random.Random(seed_value)
+    rng = random.Random(seed_value)  # noqa: S311 - reproducible demo data, not secrets
     async with in_transaction():
         await Agent.bulk_create(_agents(fake, rng))
         agent_ids = [a.id for a in await Agent.all().order_by("id")]
@@ -85,7 +85,9 @@ async def issue_demo_accounts() -> dict[str, dict[str, str]]:
             defaults={
                 "role": role,
                 "token_hash": hash_token(token),
-                "customer_id": first_customer.id if role is Role.CUSTOMER and first_customer else None,
+                "customer_id": first_customer.id
+                if role is Role.CUSTOMER and first_customer
+                else None,
                 "agent_id": busiest.id if role is Role.AGENT and busiest else None,
             },
         )

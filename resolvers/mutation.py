@@ -107,9 +107,11 @@ class Mutation:
                 changed_by=caller.login,
                 using_db=conn,
             )
-            updated = await CustomerRow.filter(id=row.id, version=row.version).using_db(
-                conn
-            ).update(**changes, version=row.version + 1)
+            updated = (
+                await CustomerRow.filter(id=row.id, version=row.version)
+                .using_db(conn)
+                .update(**changes, version=row.version + 1)
+            )
             if updated != 1:
                 raise PrivacyError(ErrorCode.BAD_INPUT, "Record changed meanwhile; retry.")
             fresh = await CustomerRow.get(id=row.id, using_db=conn)

@@ -83,24 +83,42 @@ class World:
 
 async def make_world() -> World:
     agent1 = await Agent.create(
-        code="AG1", name="山田商事株式会社", phone="03-1111-2222", email="info@yamada.example",
-        bank_name="みずほ銀行", bank_branch="本店", account_number="1234567",
+        code="AG1",
+        name="山田商事株式会社",
+        phone="03-1111-2222",
+        email="info@yamada.example",
+        bank_name="みずほ銀行",
+        bank_branch="本店",
+        account_number="1234567",
         account_holder="ヤマダシヨウジ",
     )
     agent2 = await Agent.create(
-        code="AG2", name="佐藤販売合同会社", phone="06-3333-4444", email="sato@sato.example",
-        account_number="7654321", account_holder="サトウハンバイ",
+        code="AG2",
+        name="佐藤販売合同会社",
+        phone="06-3333-4444",
+        email="sato@sato.example",
+        account_number="7654321",
+        account_holder="サトウハンバイ",
     )
     rows = []
     for n, agent in enumerate([agent1, agent1, agent1, agent2, None]):
         rows.append(
             await Customer.create(
-                name=f"鈴木 花子{n}", name_kana=f"スズキ ハナコ{n}", birth_date=f"198{n}-04-1{n}",
-                postal_code=f"150-000{n}", address=f"東京都渋谷区道玄坂{n}-2-3",
-                phone=f"090-1234-567{n}", fax=f"03-9876-543{n}", email=f"hanako{n}@mail.example",
-                bank_name="三井住友銀行", bank_branch="渋谷支店", account_number=f"000123{n}",
-                account_holder=f"スズキ ハナコ{n}", agent=agent,
-                marketing_opt_out=(n == 2), survey_opt_out=(n == 1),
+                name=f"鈴木 花子{n}",
+                name_kana=f"スズキ ハナコ{n}",
+                birth_date=f"198{n}-04-1{n}",
+                postal_code=f"150-000{n}",
+                address=f"東京都渋谷区道玄坂{n}-2-3",
+                phone=f"090-1234-567{n}",
+                fax=f"03-9876-543{n}",
+                email=f"hanako{n}@mail.example",
+                bank_name="三井住友銀行",
+                bank_branch="渋谷支店",
+                account_number=f"000123{n}",
+                account_holder=f"スズキ ハナコ{n}",
+                agent=agent,
+                marketing_opt_out=(n == 2),
+                survey_opt_out=(n == 1),
             )
         )
     callers: dict[Role, Caller] = {}
@@ -112,8 +130,11 @@ async def make_world() -> World:
             agent_id=agent1.id if role is Role.AGENT else None,
         )
         callers[role] = Caller(
-            account_id=account.id, login=account.login, role=role,
-            customer_id=account.customer_id, agent_id=account.agent_id,
+            account_id=account.id,
+            login=account.login,
+            role=role,
+            customer_id=account.customer_id,
+            agent_id=account.agent_id,
         )
     return World(agent1, agent2, rows, callers)
 
@@ -134,7 +155,9 @@ async def run(
     operation_name: str | None = None,
 ) -> tuple[ExecutionResult, Context]:
     context = build_context(
-        caller=caller, audit_store=audit_store, header_purpose=header_purpose,
+        caller=caller,
+        audit_store=audit_store,
+        header_purpose=header_purpose,
         client_address="203.0.113.7",
     )
     result = await schema.execute(

@@ -52,15 +52,21 @@ async def test_each_resolved_field_is_recorded_without_values(
 async def test_only_fields_actually_selected_are_recorded(
     schema: PrivacySchema, world: World
 ) -> None:
-    await run(schema, "query @purpose(code: E) { customers { nodes { email } } }",
-              world.caller(Role.BILLING))
+    await run(
+        schema,
+        "query @purpose(code: E) { customers { nodes { email } } }",
+        world.caller(Role.BILLING),
+    )
     codes = {e.fields_decisions for e in await AuditEntry.all()}
     assert codes == {"email:CLEAR"}
 
 
 async def test_denied_fields_are_recorded_too(schema: PrivacySchema, world: World) -> None:
-    await run(schema, "query @purpose(code: F) { customers { nodes { name } } }",
-              world.caller(Role.ANALYST))
+    await run(
+        schema,
+        "query @purpose(code: F) { customers { nodes { name } } }",
+        world.caller(Role.ANALYST),
+    )
     assert {e.fields_decisions for e in await AuditEntry.all()} == {"name:DENIED"}
 
 
@@ -73,8 +79,10 @@ async def test_fails_closed_when_the_audit_cannot_be_written(
     schema: PrivacySchema, world: World
 ) -> None:
     result, _ = await run(
-        schema, f"query @purpose(code: E) {{ customers {{ nodes {{ {ALL} }} }} }}",
-        world.caller(Role.BILLING), audit_store=FailingStore(),
+        schema,
+        f"query @purpose(code: E) {{ customers {{ nodes {{ {ALL} }} }} }}",
+        world.caller(Role.BILLING),
+        audit_store=FailingStore(),
     )
     assert result.data is None
     assert result.errors is not None and len(result.errors) == 1
@@ -97,10 +105,16 @@ EVENTS = """query E($f: AuditFilter, $first: Int, $after: String) {
 
 
 async def _populate(schema: PrivacySchema, world: World) -> None:
-    await run(schema, "query A @purpose(code: E) { customers { nodes { email } } }",
-              world.caller(Role.BILLING))
-    await run(schema, "query B @purpose(code: C) { customer(id: %d) { phone } }"
-              % world.customers[3].id, world.caller(Role.SUPPORT))
+    await run(
+        schema,
+        "query A @purpose(code: E) { customers { nodes { email } } }",
+        world.caller(Role.BILLING),
+    )
+    await run(
+        schema,
+        f"query B @purpose(code: C) {{ customer(id: {world.customers[3].id}) {{ phone }} }}",
+        world.caller(Role.SUPPORT),
+    )
     await run(schema, "query C { customers { nodes { name } } }", world.caller(Role.CUSTOMER))
 
 
@@ -116,8 +130,10 @@ async def test_auditors_query_by_subject_actor_purpose_and_time(
         return result.data["auditEvents"]["nodes"]  # type: ignore[no-any-return,index]
 
     by_subject = await events(subjectType="Customer", subjectId=str(world.customers[3].id))
-    assert [(e["actor"], e["purpose"]) for e in by_subject] == [("t-billing", "E"),
-                                                                  ("t-support", "C")]
+    assert [(e["actor"], e["purpose"]) for e in by_subject] == [
+        ("t-billing", "E"),
+        ("t-support", "C"),
+    ]
     assert by_subject[1]["fields"] == [{"field": "phone", "decision": "CLEAR"}]
     assert {e["actor"] for e in await events(actor="t-customer")} == {"t-customer"}
     assert {e["purpose"] for e in await events(purpose="SELF")} == {"SELF"}
@@ -131,8 +147,9 @@ async def test_audit_events_page_through(schema: PrivacySchema, world: World) ->
     await _populate(schema, world)
     seen, after = [], None
     while True:
-        result, _ = await run(schema, EVENTS, world.caller(Role.AUDITOR),
-                              variables={"first": 3, "after": after})
+        result, _ = await run(
+            schema, EVENTS, world.caller(Role.AUDITOR), variables={"first": 3, "after": after}
+        )
         page = result.data["auditEvents"]  # type: ignore[index]
         seen += page["nodes"]
         if not page["pageInfo"]["hasNextPage"]:

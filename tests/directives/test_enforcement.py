@@ -15,21 +15,27 @@ from directives.vocabulary import Decision, Purpose, Role
 from schema.customer import Customer
 from tests.conftest import World, run
 
-FIELDS = (
-    "name nameKana birthDate postalCode address phone fax email accountNumber accountHolder"
-)
+FIELDS = "name nameKana birthDate postalCode address phone fax email accountNumber accountHolder"
 ALL_PERSONAL = FIELDS.split()
 COLUMN = {
-    "name": "name", "nameKana": "name_kana", "birthDate": "birth_date",
-    "postalCode": "postal_code", "address": "address", "phone": "phone", "fax": "fax",
-    "email": "email", "accountNumber": "account_number", "accountHolder": "account_holder",
+    "name": "name",
+    "nameKana": "name_kana",
+    "birthDate": "birth_date",
+    "postalCode": "postal_code",
+    "address": "address",
+    "phone": "phone",
+    "fax": "fax",
+    "email": "email",
+    "accountNumber": "account_number",
+    "accountHolder": "account_holder",
 }
 
 PAIRS = [(role, purpose) for role in Role for purpose in sorted(DECLARABLE[role])]
 
 
-def _expected(schema: PrivacySchema, world: World, role: Role, purpose: Purpose | None,
-              node: dict[str, Any]) -> dict[str, Any]:
+def _expected(
+    schema: PrivacySchema, world: World, role: Role, purpose: Purpose | None, node: dict[str, Any]
+) -> dict[str, Any]:
     row = next(c for c in world.customers if str(c.id) == node["id"])
     clear = Customer.from_model(row)
     caller = world.caller(role)
@@ -40,8 +46,11 @@ def _expected(schema: PrivacySchema, world: World, role: Role, purpose: Purpose 
         value = getattr(clear, COLUMN[name])
         personal = fields[name]
         decision = decide(
-            role=role, purpose=purpose, category=personal.category,
-            relation=relation(caller, subject), field_purposes=personal.purposes,
+            role=role,
+            purpose=purpose,
+            category=personal.category,
+            relation=relation(caller, subject),
+            field_purposes=personal.purposes,
             consent_withdrawn=subject.consent_withdrawn,
         )
         expected[name] = {

@@ -21,12 +21,20 @@ PERSONAL = "{ customers { nodes { email } } }"
         (Role.AUDITOR, PERSONAL, None, "PURPOSE_REQUIRED"),
         (Role.SUPPORT, "query Q @purpose(code: Z) " + PERSONAL, None, "PURPOSE_UNKNOWN"),
         (Role.SUPPORT, 'query Q @purpose(code: "E ") ' + PERSONAL, None, "PURPOSE_UNKNOWN"),
-        (Role.SUPPORT, "query Q($p: Purpose!) @purpose(code: $p) " + PERSONAL, None,
-         "PURPOSE_UNKNOWN"),
+        (
+            Role.SUPPORT,
+            "query Q($p: Purpose!) @purpose(code: $p) " + PERSONAL,
+            None,
+            "PURPOSE_UNKNOWN",
+        ),
         (Role.SUPPORT, PERSONAL, "Q", "PURPOSE_UNKNOWN"),
         (Role.SUPPORT, "query Q @purpose(code: A) " + PERSONAL, "B", "PURPOSE_CONFLICT"),
-        (Role.SUPPORT, "query Q @purpose(code: A) @purpose(code: A) " + PERSONAL, None,
-         "PURPOSE_CONFLICT"),
+        (
+            Role.SUPPORT,
+            "query Q @purpose(code: A) @purpose(code: A) " + PERSONAL,
+            None,
+            "PURPOSE_CONFLICT",
+        ),
         (Role.SUPPORT, "query Q @purpose(code: E) " + PERSONAL, None, "PURPOSE_FORBIDDEN"),
         (Role.ADMIN, "query Q @purpose(code: A) " + PERSONAL, None, "PURPOSE_FORBIDDEN"),
         (Role.ANALYST, "query Q @purpose(code: H) " + PERSONAL, None, "PURPOSE_FORBIDDEN"),
@@ -63,7 +71,8 @@ async def test_operations_without_personal_fields_need_no_purpose(
     schema: PrivacySchema, world: World
 ) -> None:
     result, context = await run(
-        schema, "{ me { login role } customers { nodes { id version } } purposes { code } }",
+        schema,
+        "{ me { login role } customers { nodes { id version } } purposes { code } }",
         world.caller(Role.SUPPORT),
     )
     assert result.errors is None
@@ -84,7 +93,9 @@ async def test_same_purpose_in_header_and_directive_is_fine(
     schema: PrivacySchema, world: World
 ) -> None:
     result, _ = await run(
-        schema, "query @purpose(code: E) " + PERSONAL, world.caller(Role.BILLING),
+        schema,
+        "query @purpose(code: E) " + PERSONAL,
+        world.caller(Role.BILLING),
         header_purpose="E",
     )
     assert result.errors is None
@@ -111,8 +122,11 @@ async def test_anonymous_callers_get_nothing(schema: PrivacySchema, world: World
 
 @pytest.mark.parametrize("role", [Role.CUSTOMER, Role.AGENT])
 async def test_introspection_is_for_staff(schema: PrivacySchema, world: World, role: Role) -> None:
-    for query in ["{ __schema { types { name } } }", '{ __type(name: "Customer") { name } }',
-                  "query __schema { ...F } fragment F on Query { __schema { queryType { name } } }"]:
+    for query in [
+        "{ __schema { types { name } } }",
+        '{ __type(name: "Customer") { name } }',
+        "query __schema { ...F } fragment F on Query { __schema { queryType { name } } }",
+    ]:
         result, _ = await run(schema, query, world.caller(role))
         assert result.data is None, query
         assert result.errors[0].extensions == {"code": "INTROSPECTION_FORBIDDEN"}  # type: ignore[index]

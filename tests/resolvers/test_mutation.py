@@ -18,13 +18,18 @@ async def test_customer_updates_own_record_and_old_values_are_kept(
 ) -> None:
     me = world.customers[0]
     result, _ = await run(
-        schema, UPDATE, world.caller(Role.CUSTOMER),
+        schema,
+        UPDATE,
+        world.caller(Role.CUSTOMER),
         variables={"input": {"phone": "080-0000-1111", "marketingOptOut": True}},
     )
     assert result.errors is None
     assert result.data["updateMyRecord"] == {  # type: ignore[index]
-        "id": str(me.id), "phone": "080-0000-1111", "email": "hanako0@mail.example",
-        "version": 2, "marketingOptOut": True,
+        "id": str(me.id),
+        "phone": "080-0000-1111",
+        "email": "hanako0@mail.example",
+        "version": 2,
+        "marketingOptOut": True,
     }
     await me.refresh_from_db()
     assert me.phone == "080-0000-1111" and me.version == 2
@@ -37,17 +42,29 @@ async def test_customer_updates_own_record_and_old_values_are_kept(
 
 async def test_every_change_adds_a_version(schema: PrivacySchema, world: World) -> None:
     for phone in ("080-0000-0001", "080-0000-0002", "080-0000-0003"):
-        await run(schema, UPDATE, world.caller(Role.CUSTOMER), variables={"input": {"phone": phone}})
+        await run(
+            schema, UPDATE, world.caller(Role.CUSTOMER), variables={"input": {"phone": phone}}
+        )
     versions = await CustomerVersion.filter(customer_id=world.customers[0].id).order_by("version")
     assert [v.values["phone"] for v in versions] == [
-        "090-1234-5670", "080-0000-0001", "080-0000-0002"
+        "090-1234-5670",
+        "080-0000-0001",
+        "080-0000-0002",
     ]
 
 
 @pytest.mark.parametrize(
     "change",
-    [{"email": "not-an-email"}, {"phone": "call me"}, {"birthDate": "1990-02-30"},
-     {"postalCode": "12"}, {"accountNumber": "12ab"}, {"name": "   "}, {"name": "x" * 121}, {}],
+    [
+        {"email": "not-an-email"},
+        {"phone": "call me"},
+        {"birthDate": "1990-02-30"},
+        {"postalCode": "12"},
+        {"accountNumber": "12ab"},
+        {"name": "   "},
+        {"name": "x" * 121},
+        {},
+    ],
 )
 async def test_bad_input_is_refused_without_echoing_it(
     schema: PrivacySchema, world: World, change: dict[str, str]
@@ -67,9 +84,11 @@ async def test_only_customers_use_self_service(
     schema: PrivacySchema, world: World, role: Role
 ) -> None:
     result, _ = await run(
-        schema, "mutation U($input: MyRecordInput!) @purpose(code: D) "
+        schema,
+        "mutation U($input: MyRecordInput!) @purpose(code: D) "
         "{ updateMyRecord(input: $input) { id } }",
-        world.caller(role), variables={"input": {"phone": "080-0000-1111"}},
+        world.caller(role),
+        variables={"input": {"phone": "080-0000-1111"}},
     )
     assert result.data is None
     code = result.errors[0].extensions["code"]  # type: ignore[index]

@@ -39,8 +39,14 @@ async def test_agent_reaches_only_its_own_customers(schema: PrivacySchema, world
 
 @pytest.mark.parametrize(
     ("role", "purpose"),
-    [(Role.SUPPORT, "A"), (Role.BILLING, "E"), (Role.MARKETING, "H"), (Role.ANALYST, "F"),
-     (Role.ADMIN, "D"), (Role.AUDITOR, "D")],
+    [
+        (Role.SUPPORT, "A"),
+        (Role.BILLING, "E"),
+        (Role.MARKETING, "H"),
+        (Role.ANALYST, "F"),
+        (Role.ADMIN, "D"),
+        (Role.AUDITOR, "D"),
+    ],
 )
 async def test_staff_reach_every_record(
     schema: PrivacySchema, world: World, role: Role, purpose: str
@@ -83,14 +89,19 @@ async def test_paging_never_crosses_scope(schema: PrivacySchema, world: World) -
 
 @pytest.mark.parametrize(
     ("args", "code"),
-    [("first: 0", "BAD_INPUT"), ("first: 1001", "BAD_INPUT"), ('after: "bm9wZQ=="', "BAD_INPUT"),
-     ('after: "%%%"', "BAD_INPUT")],
+    [
+        ("first: 0", "BAD_INPUT"),
+        ("first: 1001", "BAD_INPUT"),
+        ('after: "bm9wZQ=="', "BAD_INPUT"),
+        ('after: "%%%"', "BAD_INPUT"),
+    ],
 )
 async def test_bad_paging_arguments_are_clear_errors(
     schema: PrivacySchema, world: World, args: str, code: str
 ) -> None:
-    result, _ = await run(schema, f"{{ customers({args}) {{ nodes {{ id }} }} }}",
-                          world.caller(Role.SUPPORT))
+    result, _ = await run(
+        schema, f"{{ customers({args}) {{ nodes {{ id }} }} }}", world.caller(Role.SUPPORT)
+    )
     assert result.data is None
     assert result.errors[0].extensions == {"code": code}  # type: ignore[index]
 

@@ -124,4 +124,3 @@ def test_building_twice_gives_independent_schemas() -> None:
     assert first.enforced_fields and not second.enforced_fields
     field = second._schema.type_map["CustomerConnection"].fields["nodes"]  # type: ignore[union-attr]
     assert not field.extensions.get(ENFORCED)
-
