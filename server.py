@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from tortoise import Tortoise
 
@@ -57,7 +58,7 @@ class PrivacyGraphQL(GraphQL[Context, None]):
         super().__init__(build_schema(), allow_queries_via_get=False, graphql_ide="graphiql")
         self.settings = settings
 
-    async def get_context(self, request: Request, response: Any) -> Context:  # type: ignore[override]
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         caller = await caller_for_token(bearer_token(request.headers.get("authorization")))
         context = build_context(
             caller=caller,
@@ -69,12 +70,12 @@ class PrivacyGraphQL(GraphQL[Context, None]):
             response.headers["X-Request-ID"] = context.request_id
         return context
 
-    async def render_graphql_ide(self, request: Request) -> Response:  # type: ignore[override]
+    async def render_graphql_ide(self, request: Request) -> Response:
         denied = await _refuse_unless_staff(request)
         return denied or await super().render_graphql_ide(request)
 
 
-async def _refuse_unless_staff(request: Request) -> Response | None:
+async def _refuse_unless_staff(request: Request | WebSocket) -> Response | None:
     caller: Caller | None = await caller_for_token(
         bearer_token(request.headers.get("authorization"))
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from graphql import (
     GraphQLField,
@@ -30,6 +30,11 @@ from directives.policy import explain, mask_for
 from directives.scope import Subject, relation
 from directives.selection import selected_fields
 from directives.vocabulary import Decision, MaskStrategy, Relation
+
+if TYPE_CHECKING:
+    Info: TypeAlias = GraphQLResolveInfo[Any]
+else:
+    Info = GraphQLResolveInfo
 
 ENFORCED = "privacy-enforced"  # marker in GraphQLField.extensions, checked by the coverage test
 
@@ -62,7 +67,7 @@ def _wrap(field: GraphQLField, index: PersonalIndex) -> None:
         return
     inner = field.resolve or default_field_resolver
 
-    def resolve(source: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+    def resolve(source: Any, info: Info, **args: Any) -> Any:
         result = inner(source, info, **args)
         if inspect.isawaitable(result):
             return _enforce_later(result, info, index)
@@ -72,13 +77,11 @@ def _wrap(field: GraphQLField, index: PersonalIndex) -> None:
     field.extensions = {**field.extensions, ENFORCED: True}
 
 
-async def _enforce_later(
-    result: Awaitable[Any], info: GraphQLResolveInfo, index: PersonalIndex
-) -> Any:
+async def _enforce_later(result: Awaitable[Any], info: Info, index: PersonalIndex) -> Any:
     return _enforce(await result, info, index)
 
 
-def _enforce(result: Any, info: GraphQLResolveInfo, index: PersonalIndex) -> Any:
+def _enforce(result: Any, info: Info, index: PersonalIndex) -> Any:
     if result is None:
         return None
     context: PrivacyContext = info.context
@@ -90,7 +93,7 @@ def _enforce(result: Any, info: GraphQLResolveInfo, index: PersonalIndex) -> Any
 
 class _Applier:
     def __init__(
-        self, info: GraphQLResolveInfo, index: PersonalIndex, context: PrivacyContext, path: str
+        self, info: Info, index: PersonalIndex, context: PrivacyContext, path: str
     ) -> None:
         self.info, self.index, self.context, self.path = info, index, context, path
         self.plans: dict[Any, _Plan] = context.plans
@@ -133,7 +136,7 @@ class _Applier:
             type_name=type_name,
             field_nodes=self.info.field_nodes,
             fragments=self.info.fragments,
-            variables=self.info.variable_values,
+            variables=self.info.variable_values,  # type: ignore[arg-type,unused-ignore]
         )
         changes, codes, withheld = [], [], []
         for personal in fields.values():
@@ -172,7 +175,7 @@ def _masked_copy(obj: Any, changes: tuple[tuple[str, Decision, MaskStrategy], ..
     return copy
 
 
-def _path_pattern(info: GraphQLResolveInfo) -> str:
+def _path_pattern(info: Info) -> str:
     keys: list[str] = []
     path: Any = info.path
     while path is not None:

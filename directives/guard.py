@@ -15,6 +15,7 @@ from graphql import (
     DocumentNode,
     EnumValueNode,
     FieldNode,
+    FragmentDefinitionNode,
     OperationDefinitionNode,
     TypeInfo,
     TypeInfoVisitor,
@@ -163,7 +164,7 @@ def _directive_purpose(operation: OperationDefinitionNode) -> Purpose | None:
         return None
     if len(directives) > 1:
         raise PrivacyError(ErrorCode.PURPOSE_CONFLICT, "Declare one purpose per operation.")
-    argument = next((a for a in directives[0].arguments if a.name.value == "code"), None)
+    argument = next((a for a in directives[0].arguments or () if a.name.value == "code"), None)
     if argument is None or not isinstance(argument.value, EnumValueNode):
         raise PrivacyError(
             ErrorCode.PURPOSE_UNKNOWN, "@purpose needs a literal code, one of A to H."
@@ -203,7 +204,9 @@ class _Usage:
         usage = cls()
         type_info = TypeInfo(schema)
         visitor = _UsageVisitor(usage, type_info, index)
-        fragments = {d.name.value: d for d in document.definitions if hasattr(d, "type_condition")}
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
         for node in [operation, *_reachable(operation, fragments)]:
             visit(node, TypeInfoVisitor(type_info, visitor))
         return usage

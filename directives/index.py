@@ -53,7 +53,7 @@ class PersonalIndex:
     def carries_personal(self, schema: GraphQLSchema, type_: GraphQLNamedType) -> bool:
         """Whether an object of this type (or any type it may resolve to) has personal fields."""
         if is_abstract_type(type_):
-            return any(t.name in self.by_type for t in schema.get_possible_types(type_))  # type: ignore[arg-type]
+            return any(t.name in self.by_type for t in schema.get_possible_types(type_))
         return type_.name in self.by_type
 
 

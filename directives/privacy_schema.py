@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
 import strawberry
 from graphql import DirectiveLocation, GraphQLError
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.directives import DirectivesExtension, DirectivesExtensionSync
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from directives.enforcement import attach_enforcement
@@ -20,6 +20,10 @@ from directives.index import PersonalIndex
 from directives.vocabulary import Purpose
 
 log = logging.getLogger("crm.graphql")
+
+
+def _frames(error: BaseException | None) -> str:
+    return "\n" + "".join(traceback.format_tb(error.__traceback__)) if error else ""
 
 
 def _unexpected(original: BaseException | None) -> bool:
@@ -40,13 +44,21 @@ class PrivacySchema(strawberry.Schema):
 
     def __init__(
         self,
-        *args: Any,
-        extensions: Sequence[type[SchemaExtension] | Any] = (),
+        query: type,
+        mutation: type | None = None,
+        *,
+        extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
+        config: StrawberryConfig | None = None,
         enforce: bool = True,
-        **kwargs: Any,
     ) -> None:
         guard = [PrivacyGuard] if enforce else []
-        super().__init__(*args, directives=[purpose], extensions=[*guard, *extensions], **kwargs)
+        super().__init__(
+            query=query,
+            mutation=mutation,
+            directives=[purpose],
+            extensions=[*guard, *extensions],
+            config=config,
+        )
         self.personal_index = PersonalIndex.from_schema(self._schema)
         self.enforced_fields = (
             attach_enforcement(self._schema, self.personal_index) if enforce else []
@@ -70,7 +82,7 @@ class PrivacySchema(strawberry.Schema):
                 ".".join(map(str, error.path or [])) or "-",
                 type(original).__name__ if original else "-",
                 # Where it happened (frames only, never the message).
-                "\n" + "".join(traceback.format_tb(original.__traceback__)) if unexpected else "",
+                _frames(original) if unexpected else "",
             )
 
     def get_extensions(self, sync: bool = False) -> list[SchemaExtension]:

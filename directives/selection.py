@@ -85,7 +85,7 @@ class _Walker:
 
 def _flag(directive: DirectiveNode, variables: Any) -> bool:
     """The `if:` argument of @skip/@include, a literal or a (coerced) variable."""
-    argument = next((a for a in directive.arguments if a.name.value == "if"), None)
+    argument = next((a for a in directive.arguments or () if a.name.value == "if"), None)
     if argument is None:
         return False
     value = argument.value

@@ -91,7 +91,7 @@ class CustomerVersion(Model):
         "models.Customer", related_name="versions", on_delete=fields.RESTRICT
     )
     version = fields.IntField()
-    values = fields.JSONField()
+    values: fields.Field[dict[str, object]] = fields.JSONField()
     changed_by = fields.CharField(max_length=64)
     changed_at = fields.DatetimeField(auto_now_add=True)
 
