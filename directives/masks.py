@@ -83,6 +83,8 @@ def _prefecture_only(value: str) -> str:
 def _show_last(count: int) -> Callable[[str], str]:
     def mask(value: str) -> str:
         digits = re.sub(r"\D", "", value)
+        if not digits:
+            return "****"  # not '' (which would read as "no value")
         shown = digits[-count:] if len(digits) > count * 2 else ""
         return "*" * (len(digits) - len(shown)) + shown
 
