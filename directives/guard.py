@@ -21,9 +21,12 @@ from graphql import (
     TypeInfoVisitor,
     Visitor,
     get_operation_ast,
+    validate,
     visit,
 )
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
+from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from directives.audit import AuditHeader, utc_now
 from directives.context import PrivacyContext
@@ -51,11 +54,21 @@ class PrivacyGuard(SchemaExtension):
         return index
 
     def on_validate(self) -> Iterator[None]:
-        document = self.execution_context.graphql_document
-        operation = _operation(document, self.execution_context.operation_name)
+        execution = self.execution_context
+        document = execution.graphql_document
+        operation = _operation(document, execution.operation_name)
         if operation is not None:
-            context: PrivacyContext = self.execution_context.context
+            context: PrivacyContext = execution.context
             self.declared = declared_purpose(operation, context.header_purpose)
+        if document is not None and execution.pre_execution_errors is None:
+            # Validate here, without "Did you mean ...?": suggestions would map the schema
+            # for callers who may not introspect it. Strawberry then skips its own pass.
+            execution.pre_execution_errors = validate(
+                execution.schema._schema,
+                document,
+                (*execution.validation_rules, MaybeNullValidationRule, OneOfInputValidationRule),
+                hide_suggestions=True,
+            )
         yield
 
     async def on_execute(self) -> AsyncIterator[None]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from directives.errors import ErrorCode, PrivacyError
 from models import AuditEntry
 from schema.audit_event import AuditEvent, AuditEventConnection, AuditFilter
-from schema.page import PageRequest, page_info
+from schema.page import PageRequest, page_info, parse_row_id
 
 
 async def audit_events(where: AuditFilter, page: PageRequest) -> AuditEventConnection:
@@ -13,9 +12,7 @@ async def audit_events(where: AuditFilter, page: PageRequest) -> AuditEventConne
     if where.subject_type is not None:
         query = query.filter(subject_type=where.subject_type)
     if where.subject_id is not None:
-        if not str(where.subject_id).isdigit():
-            raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid subjectId.")
-        query = query.filter(subject_id=int(where.subject_id))
+        query = query.filter(subject_id=parse_row_id(where.subject_id))
     if where.actor is not None:
         query = query.filter(request__actor=where.actor)
     if where.purpose is not None:

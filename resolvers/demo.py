@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import random
+import tempfile
 from pathlib import Path
 
 from faker import Faker
@@ -104,6 +106,13 @@ async def ensure_demo(data_dir: Path, *, customers: int) -> Path:
     if seeded and path.exists():
         return path
     credentials = await issue_demo_accounts()
-    path.write_text(json.dumps(credentials, indent=2, ensure_ascii=False) + "\n")
-    path.chmod(0o600)
+    _write_private(path, json.dumps(credentials, indent=2, ensure_ascii=False) + "\n")
     return path
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a secret file that is never readable by others, not even for a moment."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".credentials-")  # mode 0600
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(text)
+    os.replace(temporary, path)

@@ -18,7 +18,7 @@ from schema.catalog import CatalogEntry, PurposeInfo
 from schema.connections import AgentConnection, CustomerConnection
 from schema.context import Context
 from schema.customer import Customer
-from schema.page import PageRequest, page_info
+from schema.page import PageRequest, page_info, parse_row_id
 
 Info = strawberry.Info[Context, None]
 
@@ -30,12 +30,6 @@ def caller_of(info: Info) -> Caller:
     return caller
 
 
-def _row_id(value: strawberry.ID) -> int:
-    if not str(value).isdigit():
-        raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid id.")
-    return int(value)
-
-
 @strawberry.type
 class Query:
     @strawberry.field(description="The calling account.")
@@ -45,7 +39,7 @@ class Query:
 
     @strawberry.field(description="One customer in your scope, or null.")
     async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:
-        row = await visible_customers(caller_of(info)).get_or_none(id=_row_id(id))
+        row = await visible_customers(caller_of(info)).get_or_none(id=parse_row_id(id))
         return Customer.from_model(row) if row is not None else None
 
     @strawberry.field(description="Customers in your scope, by id.")
@@ -66,7 +60,7 @@ class Query:
 
     @strawberry.field(description="One agent in your scope, or null.")
     async def agent(self, info: Info, id: strawberry.ID) -> Agent | None:
-        row = await visible_agents(caller_of(info)).get_or_none(id=_row_id(id))
+        row = await visible_agents(caller_of(info)).get_or_none(id=parse_row_id(id))
         return Agent.from_model(row) if row is not None else None
 
     @strawberry.field(description="Agents in your scope, by id.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 
 import strawberry
@@ -35,6 +36,17 @@ class PageRequest:
         return cls(size=size, after_id=decode_cursor(after) if after else 0)
 
 
+MAX_ROW_ID = 2**31 - 1  # ids are 32-bit integers on every backend
+_ROW_ID = re.compile(r"[0-9]{1,10}")
+
+
+def parse_row_id(value: str) -> int:
+    """An id from the client: ASCII digits within the id range, else BAD_INPUT."""
+    if not _ROW_ID.fullmatch(value) or int(value) > MAX_ROW_ID:
+        raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid id.")
+    return int(value)
+
+
 def encode_cursor(row_id: int) -> str:
     return base64.urlsafe_b64encode(f"c:{row_id}".encode()).decode()
 
@@ -42,8 +54,8 @@ def encode_cursor(row_id: int) -> str:
 def decode_cursor(cursor: str) -> int:
     try:
         kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind == "c" and value.isdigit():
-            return int(value)
+        if kind == "c":
+            return parse_row_id(value)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
     raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid cursor.")
