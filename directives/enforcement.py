@@ -9,7 +9,7 @@ buffers one audit entry per object. Leaves keep Strawberry's fast path.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -25,11 +25,11 @@ from graphql import (
 from directives.audit import Withheld
 from directives.context import PrivacyContext
 from directives.index import PersonalField, PersonalIndex
-from directives.masks import apply_mask
+from directives.masks import deny, masker
 from directives.policy import explain, mask_for
 from directives.scope import Subject, relation
 from directives.selection import selected_fields
-from directives.vocabulary import Decision, MaskStrategy, Relation
+from directives.vocabulary import Decision, Relation
 
 if TYPE_CHECKING:
     Info: TypeAlias = GraphQLResolveInfo[Any]
@@ -39,11 +39,11 @@ else:
 ENFORCED = "privacy-enforced"  # marker in GraphQLField.extensions, checked by the coverage test
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # identity hash: counted per object
 class _Plan:
     """Decisions for one (selection, type, relation, consent) within one request."""
 
-    changes: tuple[tuple[str, Decision, MaskStrategy], ...]  # non-clear personal fields
+    changes: tuple[tuple[str, Callable[[str | None], str | None]], ...]  # non-clear fields
     audit_code: str  # "field:DECISION,..." for the selected personal fields
     withheld: tuple[Withheld, ...]
     selected_count: int
@@ -87,16 +87,25 @@ def _enforce(result: Any, info: Info, index: PersonalIndex) -> Any:
     context: PrivacyContext = info.context
     apply = _Applier(info, index, context, _path_pattern(info))
     if isinstance(result, list):
-        return [apply.one(item, f"{apply.path}.*") for item in result]
-    return apply.one(result, apply.path)
+        item_path = f"{apply.path}.*"
+        enforced: Any = [apply.one(item, item_path) for item in result]
+    else:
+        enforced = apply.one(result, apply.path)
+    apply.count()
+    return enforced
 
 
 class _Applier:
+    """Applies the request's plans to what one field returned (one object or a list)."""
+
     def __init__(
         self, info: Info, index: PersonalIndex, context: PrivacyContext, path: str
     ) -> None:
         self.info, self.index, self.context, self.path = info, index, context, path
         self.plans: dict[Any, _Plan] = context.plans
+        self.entries = context.audit.entries
+        self.node = id(info.field_nodes[0])  # the same AST node for every item of a list
+        self.hits: dict[_Plan, int] = {}
 
     def one(self, obj: Any, path: str) -> Any:
         if obj is None:
@@ -109,17 +118,22 @@ class _Applier:
             return obj
         subject: Subject = obj.privacy_subject()
         rel = relation(self.context.caller, subject)
-        key = (id(self.info.field_nodes[0]), path, type_name, rel, subject.consent_withdrawn)
+        key = (self.node, path, type_name, rel, subject.consent_withdrawn)
         plan = self.plans.get(key)
         if plan is None:
             plan = self.plans[key] = self._plan(type_name, fields, rel, subject, path)
-        audit = self.context.audit
         if plan.selected_count:
-            audit.entries.append((subject.kind.value, subject.id, type_name, plan.audit_code))
-            audit.field_count += plan.selected_count
-            for withheld in plan.withheld:
-                audit.withheld[withheld] += 1
+            self.entries.append((subject.kind.value, subject.id, type_name, plan.audit_code))
+            self.hits[plan] = self.hits.get(plan, 0) + 1
         return _masked_copy(obj, plan.changes) if plan.changes else obj
+
+    def count(self) -> None:
+        """Receipt counts, added once per plan rather than once per object."""
+        audit = self.context.audit
+        for plan, hits in self.hits.items():
+            audit.field_count += plan.selected_count * hits
+            for withheld in plan.withheld:
+                audit.withheld[withheld] += hits
 
     def _plan(
         self,
@@ -154,7 +168,8 @@ class _Applier:
                 reason = why.value
             strategy = mask_for(role, personal.category) if role else personal.mask
             if decision is not Decision.CLEAR:
-                changes.append((personal.python_name, decision, strategy))
+                apply = masker(strategy) if decision is Decision.MASKED else deny
+                changes.append((personal.python_name, apply))
             keys = selected.get(personal.name)
             if not keys:
                 continue
@@ -165,13 +180,15 @@ class _Applier:
         return _Plan(tuple(changes), ",".join(codes), tuple(withheld), len(codes))
 
 
-def _masked_copy(obj: Any, changes: tuple[tuple[str, Decision, MaskStrategy], ...]) -> Any:
+def _masked_copy(
+    obj: Any, changes: tuple[tuple[str, Callable[[str | None], str | None]], ...]
+) -> Any:
     """A copy with masked or nulled values; the original (maybe cached) is never mutated."""
     copy = object.__new__(type(obj))
-    values = dict(obj.__dict__)
-    for name, decision, strategy in changes:
-        values[name] = apply_mask(strategy, values[name]) if decision is Decision.MASKED else None
-    copy.__dict__.update(values)
+    values = obj.__dict__.copy()
+    for name, apply in changes:
+        values[name] = apply(values[name])
+    copy.__dict__ = values
     return copy
 
 

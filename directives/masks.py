@@ -118,3 +118,17 @@ def apply_mask(strategy: MaskStrategy, value: str | None) -> str | None:
     if value is None or value == "":
         return value
     return _STRATEGIES[strategy](value)
+
+
+def masker(strategy: MaskStrategy) -> Callable[[str | None], str | None]:
+    """`apply_mask` bound to one strategy, for the enforcement point's plans."""
+    mask = _STRATEGIES[strategy]
+
+    def apply(value: str | None) -> str | None:
+        return mask(value) if value else value
+
+    return apply
+
+
+def deny(_: str | None) -> None:
+    return None

@@ -11,6 +11,14 @@ from models import Customer as CustomerRow
 from schema.agent import Agent
 from schema.context import Context
 
+# Consent withdrawn (P5), by (survey opt-out, marketing opt-out).
+_WITHDRAWN: dict[tuple[bool, bool], frozenset[Purpose]] = {
+    (False, False): frozenset(),
+    (True, False): frozenset({Purpose.G}),
+    (False, True): frozenset({Purpose.H}),
+    (True, True): frozenset({Purpose.G, Purpose.H}),
+}
+
 
 @strawberry.type(description="A customer of the CRM service.")
 class Customer:
@@ -42,10 +50,8 @@ class Customer:
         return Agent.from_model(row) if row is not None else None
 
     def privacy_subject(self) -> Subject:
-        withdrawn = {Purpose.G} if self.survey_opt_out else set()
-        if self.marketing_opt_out:
-            withdrawn.add(Purpose.H)
-        return Subject(SubjectKind.CUSTOMER, self.row_id, self.agent_id, frozenset(withdrawn))
+        withdrawn = _WITHDRAWN[self.survey_opt_out, self.marketing_opt_out]
+        return Subject(SubjectKind.CUSTOMER, self.row_id, self.agent_id, withdrawn)
 
     @classmethod
     def from_model(cls, row: CustomerRow) -> Customer:
