@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from models import AuditEntry
+from resolvers.paging import fetch_page
 from schema.audit_event import AuditEvent, AuditEventConnection, AuditFilter
-from schema.page import PageRequest, page_info, parse_row_id
+from schema.page import PageRequest, parse_row_id
 
 
 async def audit_events(where: AuditFilter, page: PageRequest) -> AuditEventConnection:
-    query = AuditEntry.filter(id__gt=page.after_id)
+    query = AuditEntry.all().select_related("request")
     if where.subject_type is not None:
         query = query.filter(subject_type=where.subject_type)
     if where.subject_id is not None:
@@ -21,8 +22,7 @@ async def audit_events(where: AuditFilter, page: PageRequest) -> AuditEventConne
         query = query.filter(request__at__gte=where.since)
     if where.until is not None:
         query = query.filter(request__at__lt=where.until)
-    rows = await query.order_by("id").limit(page.size + 1).select_related("request")
-    ids, info = page_info([r.id for r in rows], page.size)
+    rows, info = await fetch_page(query, page)
     return AuditEventConnection(
-        nodes=[AuditEvent.from_model(r, r.request) for r in rows[: len(ids)]], page_info=info
+        nodes=[AuditEvent.from_model(r, r.request) for r in rows], page_info=info
     )

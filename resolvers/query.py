@@ -9,6 +9,7 @@ from directives.errors import ErrorCode, PrivacyError
 from directives.vocabulary import Purpose, Role
 from models import Account
 from resolvers.audit_query import audit_events
+from resolvers.paging import fetch_page
 from resolvers.permissions import STAFF, allow
 from resolvers.scope import visible_agents, visible_customers
 from schema.account import Me
@@ -18,7 +19,7 @@ from schema.catalog import CatalogEntry, PurposeInfo
 from schema.connections import AgentConnection, CustomerConnection
 from schema.context import Context
 from schema.customer import Customer
-from schema.page import PageRequest, page_info, parse_row_id
+from schema.page import PageRequest, parse_row_id
 
 Info = strawberry.Info[Context, None]
 
@@ -46,17 +47,9 @@ class Query:
     async def customers(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> CustomerConnection:
-        page = PageRequest.parse(first, after)
-        rows = (
-            await visible_customers(caller_of(info))
-            .filter(id__gt=page.after_id)
-            .order_by("id")
-            .limit(page.size + 1)
-        )
-        ids, info_ = page_info([r.id for r in rows], page.size)
-        return CustomerConnection(
-            nodes=[Customer.from_model(r) for r in rows[: len(ids)]], page_info=info_
-        )
+        query = visible_customers(caller_of(info))
+        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        return CustomerConnection(nodes=[Customer.from_model(r) for r in rows], page_info=page)
 
     @strawberry.field(description="One agent in your scope, or null.")
     async def agent(self, info: Info, id: strawberry.ID) -> Agent | None:
@@ -67,17 +60,9 @@ class Query:
     async def agents(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> AgentConnection:
-        page = PageRequest.parse(first, after)
-        rows = (
-            await visible_agents(caller_of(info))
-            .filter(id__gt=page.after_id)
-            .order_by("id")
-            .limit(page.size + 1)
-        )
-        ids, info_ = page_info([r.id for r in rows], page.size)
-        return AgentConnection(
-            nodes=[Agent.from_model(r) for r in rows[: len(ids)]], page_info=info_
-        )
+        query = visible_agents(caller_of(info))
+        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        return AgentConnection(nodes=[Agent.from_model(r) for r in rows], page_info=page)
 
     @strawberry.field(description="The purposes of use (P5).")
     def purposes(self) -> list[PurposeInfo]:
