@@ -12,11 +12,12 @@ from strawberry.extensions import (
     QueryDepthLimiter,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 
 from directives.errors import PrivacyError
 from directives.privacy_schema import PrivacySchema
-from resolvers.mutation import Mutation
-from resolvers.query import Query
+from resolvers.mutation import Mutation as CoreMutation
+from resolvers.query import Query as CoreQuery
 
 MAX_DEPTH = 6
 MAX_ALIASES = 15
@@ -33,10 +34,15 @@ def should_mask(error: GraphQLError) -> bool:
     return not isinstance(original, GraphQLError)
 
 
+# Each area of the API contributes its own root fields; the schema merges them.
+QUERIES: tuple[type, ...] = (CoreQuery,)
+MUTATIONS: tuple[type, ...] = (CoreMutation,)
+
+
 def build_schema(*, enforce: bool = True) -> PrivacySchema:
     return PrivacySchema(
-        query=Query,
-        mutation=Mutation,
+        query=merge_types("Query", QUERIES),
+        mutation=merge_types("Mutation", MUTATIONS),
         enforce=enforce,
         config=StrawberryConfig(disable_field_suggestions=True),
         extensions=[
