@@ -48,6 +48,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLObjectType
 from strawberry.extensions import FieldExtension
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionResult
 from tortoise.connection import get_connection
 from tortoise.context import TortoiseContext
@@ -63,11 +64,9 @@ from directives.scope import Subject, relation
 from directives.vocabulary import Decision, Role
 from models import Account, AuditEntry, AuditRequest
 from models.db import apply_migrations, tortoise_config
-from resolvers.app_schema import build_schema
+from resolvers.app_schema import MUTATIONS, QUERIES, build_schema
 from resolvers.context import build_context
 from resolvers.demo import seed
-from resolvers.mutation import Mutation
-from resolvers.query import Query
 from schema.context import Context
 from schema.page import MAX_PAGE_SIZE
 
@@ -133,8 +132,8 @@ def build_per_field_schema(enforced: PrivacySchema) -> PrivacySchema:
         definition.extensions = [*definition.extensions, PerFieldPolicy(personal)]
     assert PrivacyGuard in enforced.extensions  # purpose admission and audit flush, as in a
     return PrivacySchema(
-        query=Query,
-        mutation=Mutation,
+        query=merge_types("Query", QUERIES),
+        mutation=merge_types("Mutation", MUTATIONS),
         enforce=False,
         config=enforced.config,
         extensions=enforced.extensions,
