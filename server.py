@@ -9,31 +9,45 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from tortoise import Tortoise
 
+from auth.access_log import AccessLogMiddleware
+from auth.callers import Resolved, bearer_token, csrf_matches, from_bearer, from_session_token
+from auth.secrets_box import SecretBox
+from auth.service import AuthConfig
+from auth.sessions import SessionPolicy
 from directives.audit import AuditStore
-from directives.context import Caller
 from directives.guard import INTROSPECTION_ROLES
+from models import Stage
 from models.db import apply_migrations, tortoise_config
 from resolvers.app_schema import build_schema
-from resolvers.auth import bearer_token, caller_for_token
 from resolvers.context import build_context
+from resolvers.cookies import CSRF_HEADER, SESSION_COOKIE
 from resolvers.demo import ensure_demo
 from schema.context import Context
 
 log = logging.getLogger("crm.server")
+PATHS = frozenset({"/graphql", "/schema.graphql", "/healthz"})
+
+
+class SettingsError(RuntimeError):
+    pass
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,55 +56,127 @@ class Settings:
     database_url: str
     demo: bool = False
     demo_customers: int = 1000
+    production: bool = False
+    secret_key: str | None = field(default=None, repr=False)  # CRM_SECRET_KEY
+    sessions: SessionPolicy = field(default_factory=SessionPolicy)
+    reverse_dns: bool = False
     audit_store: AuditStore | None = None  # None: the database (tests inject failing stores)
 
     @classmethod
     def from_env(cls, *, data_dir: str, demo: bool = False, customers: int = 1000) -> Settings:
         directory = Path(data_dir).resolve()
-        url = os.environ.get("DATABASE_URL") or f"sqlite://{directory / 'crm.sqlite3'}"
-        return cls(data_dir=directory, database_url=url, demo=demo, demo_customers=customers)
+        env = os.environ
+        return cls(
+            data_dir=directory,
+            database_url=env.get("DATABASE_URL") or f"sqlite://{directory / 'crm.sqlite3'}",
+            demo=demo,
+            demo_customers=customers,
+            production=env.get("CRM_ENV", "development") == "production",
+            secret_key=env.get("CRM_SECRET_KEY") or None,
+            sessions=SessionPolicy(
+                idle=timedelta(minutes=int(env.get("CRM_SESSION_IDLE_MINUTES", "30"))),
+                absolute=timedelta(hours=int(env.get("CRM_SESSION_ABSOLUTE_HOURS", "12"))),
+            ),
+            reverse_dns=env.get("CRM_ACCESS_LOG_REVERSE_DNS", "0") == "1",
+        )
+
+    def auth_config(self) -> AuthConfig:
+        """Refuses to run in production without a real secret; in development keeps a random
+        one in the data directory (mode 0600)."""
+        secret = self.secret_key
+        if secret is None:
+            if self.production:
+                raise SettingsError("CRM_SECRET_KEY must be set in production.")
+            secret = _development_secret(self.data_dir)
+        return AuthConfig(box=SecretBox(secret), sessions=self.sessions)
+
+
+def _development_secret(data_dir: Path) -> str:
+    path = data_dir / "secret.key"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
 
 
 class PrivacyGraphQL(GraphQL[Context, None]):
-    """Strawberry's ASGI view with our per-request Context and a staff-only GraphiQL."""
+    """Strawberry's ASGI view: callers resolved once per request (bearer token, or session
+    cookie plus CSRF header), one typed Context, GraphiQL for staff only."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, auth: AuthConfig) -> None:
         super().__init__(build_schema(), allow_queries_via_get=False, graphql_ide="graphiql")
-        self.settings = settings
+        self.settings, self.auth = settings, auth
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            request = Request(scope, receive)
+            resolved = await resolve_caller(request, self.auth.sessions)
+            if not _csrf_ok(request, resolved):
+                refusal = PlainTextResponse("CSRF token missing or wrong.", status_code=403)
+                await refusal(scope, receive, send)
+                return
+            scope.setdefault("state", {})["resolved"] = resolved
+        await super().__call__(scope, receive, send)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        caller = await caller_for_token(bearer_token(request.headers.get("authorization")))
+        resolved: Resolved | None = (
+            request.state.resolved if hasattr(request.state, "resolved") else None
+        )
         context = build_context(
-            caller=caller,
+            caller=resolved.caller if resolved else None,
+            session=resolved.session if resolved else None,
             audit_store=self.settings.audit_store,
             header_purpose=request.headers.get("x-purpose"),
             client_address=request.client.host if request.client else None,
+            auth=self.auth,
+            response=response,
+            secure_transport=request.url.scheme == "https",
         )
         if response is not None:
             response.headers["X-Request-ID"] = context.request_id
         return context
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        denied = await _refuse_unless_staff(request)
+        denied = _refuse_unless_staff(request.state.resolved)
         return denied or await super().render_graphql_ide(request)
 
 
-async def _refuse_unless_staff(request: Request | WebSocket) -> Response | None:
-    caller: Caller | None = await caller_for_token(
-        bearer_token(request.headers.get("authorization"))
-    )
-    if caller is None:
+def _csrf_ok(request: Request, resolved: Resolved | None) -> bool:
+    """Cookie-authenticated requests that could change something must carry the CSRF token
+    (the session's, in the X-CSRF-Token header); bearer tokens are not sent by browsers."""
+    session = resolved.session if resolved is not None else None
+    if session is None or not session.browser or request.method in ("GET", "HEAD", "OPTIONS"):
+        return True
+    return csrf_matches(session, request.headers.get(CSRF_HEADER))
+
+
+async def resolve_caller(request: Request, policy: SessionPolicy) -> Resolved | None:
+    now = datetime.now(UTC)
+    token = bearer_token(request.headers.get("authorization"))
+    if token is not None:
+        return await from_bearer(token, policy=policy, now=now)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if cookie:
+        return await from_session_token(cookie, policy=policy, now=now, browser=True)
+    return None
+
+
+def _refuse_unless_staff(resolved: Resolved | None) -> Response | None:
+    if resolved is None or resolved.caller.stage is not Stage.FULL:
         return PlainTextResponse("Authentication required.", status_code=401)
-    if caller.role not in INTROSPECTION_ROLES:
+    if resolved.caller.role not in INTROSPECTION_ROLES:
         return PlainTextResponse("Forbidden.", status_code=403)
     return None
 
 
 def create_app(settings: Settings) -> Starlette:
-    graphql = PrivacyGraphQL(settings)
+    auth = settings.auth_config()
+    graphql = PrivacyGraphQL(settings, auth)
 
     async def sdl(request: Request) -> Response:
-        denied = await _refuse_unless_staff(request)
+        denied = _refuse_unless_staff(await resolve_caller(request, auth.sessions))
         return denied or PlainTextResponse(str(graphql.schema), media_type="application/graphql")
 
     async def health(_: Request) -> Response:
@@ -106,7 +192,9 @@ def create_app(settings: Settings) -> Starlette:
         try:
             await apply_migrations()
             if settings.demo:
-                await ensure_demo(settings.data_dir, customers=settings.demo_customers)
+                await ensure_demo(
+                    settings.data_dir, customers=settings.demo_customers, box=auth.box
+                )
             yield
         finally:
             await Tortoise.close_connections()
@@ -117,6 +205,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/schema.graphql", sdl),
             Route("/healthz", health),
         ],
+        middleware=[Middleware(AccessLogMiddleware, paths=PATHS, reverse_dns=settings.reverse_dns)],
         lifespan=lifespan,
     )
 
@@ -135,8 +224,12 @@ def main(argv: list[str] | None = None) -> None:
     settings = Settings.from_env(
         data_dir=args.data_dir, demo=args.demo, customers=args.demo_customers
     )
-    # uvicorn's access log would print query strings; the P6.1 access log comes later.
-    uvicorn.run(create_app(settings), host=args.host, port=args.port, access_log=False)
+    try:
+        app = create_app(settings)
+    except SettingsError as error:
+        parser.exit(2, f"{error}\n")
+    # uvicorn's own access log would print query strings; ours (P6.1) is in the database.
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False)
 
 
 if __name__ == "__main__":

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from directives.audit import AuditBuffer, AuditStore
 from directives.vocabulary import Purpose, Role
+from models.security import Stage
 
 STAFF_ROLES: frozenset[Role] = frozenset(
     {Role.SUPPORT, Role.BILLING, Role.MARKETING, Role.ANALYST, Role.ADMIN, Role.AUDITOR}
@@ -20,10 +21,23 @@ class Caller:
     role: Role
     customer_id: int | None = None
     agent_id: int | None = None
+    stage: Stage = Stage.FULL  # only FULL may use the API beyond the login steps
+    session_id: int | None = None  # None for API tokens
 
     @property
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
+
+
+class SecurityLog(Protocol):
+    """Where refusals are recorded as security events (ASVS 16.3.2); see auth.events."""
+
+    async def refused(self, caller: Caller | None, code: str) -> None: ...
+
+
+class NoSecurityLog:
+    async def refused(self, caller: Caller | None, code: str) -> None:
+        return None
 
 
 @dataclass(slots=True)
@@ -39,3 +53,4 @@ class PrivacyContext:
     operation_name: str | None = None
     audit: AuditBuffer = field(default_factory=AuditBuffer)
     plans: dict[Any, Any] = field(default_factory=dict)  # enforcement's per-request decisions
+    security_log: SecurityLog = field(default_factory=NoSecurityLog)

@@ -18,11 +18,18 @@ class ErrorCode(StrEnum):
     AUDIT_UNAVAILABLE = "AUDIT_UNAVAILABLE"
     BAD_INPUT = "BAD_INPUT"
     NOT_FOUND = "NOT_FOUND"
+    LOGIN_FAILED = "LOGIN_FAILED"  # the same for an unknown ID and a wrong password
+    LOGIN_THROTTLED = "LOGIN_THROTTLED"
+    TOTP_INVALID = "TOTP_INVALID"
+    TOTP_ALREADY_ENROLLED = "TOTP_ALREADY_ENROLLED"
+    PASSWORD_REJECTED = "PASSWORD_REJECTED"
+    LOGIN_STEP_REQUIRED = "LOGIN_STEP_REQUIRED"  # finish login (TOTP, enrolment, new password)
+    ONE_AUTH_ATTEMPT_PER_REQUEST = "ONE_AUTH_ATTEMPT_PER_REQUEST"
 
 
 class PrivacyError(GraphQLError):
     """An expected, client-readable error; never masked, never holds a personal value."""
 
-    def __init__(self, code: ErrorCode, message: str) -> None:
-        super().__init__(message, extensions={"code": code.value})
+    def __init__(self, code: ErrorCode, message: str, **details: object) -> None:
+        super().__init__(message, extensions={"code": code.value, **details})
         self.code = code

@@ -34,12 +34,20 @@ from directives.errors import ErrorCode, PrivacyError
 from directives.index import PersonalIndex
 from directives.policy import POLICY_VERSION, may_declare
 from directives.vocabulary import Purpose, Role
+from models.security import Stage
 
 log = logging.getLogger("privacy.guard")
 
 INTROSPECTION_ROLES = frozenset(
     {Role.SUPPORT, Role.BILLING, Role.MARKETING, Role.ANALYST, Role.ADMIN, Role.AUDITOR}
 )
+# What a caller may do before login is complete: the next login step, and nothing more.
+UNFINISHED_LOGIN: dict[Stage | None, frozenset[str]] = {
+    None: frozenset({"login"}),
+    Stage.PENDING_TOTP: frozenset({"verifyTotp", "logout", "me"}),
+    Stage.PASSWORD_CHANGE: frozenset({"changePassword", "logout", "me"}),
+    Stage.TOTP_ENROLMENT: frozenset({"enrolTotp", "confirmTotp", "logout", "me"}),
+}
 # Customers keep their own record without naming a purpose (P7.1).
 SELF_SERVICE_ROLES = frozenset({Role.CUSTOMER})
 
@@ -76,7 +84,11 @@ class PrivacyGuard(SchemaExtension):
         document = self.execution_context.graphql_document
         operation = _operation(document, self.execution_context.operation_name)
         if document is not None and operation is not None:
-            self._admit(context, document, operation)
+            try:
+                self._admit(context, document, operation)
+            except PrivacyError as refusal:
+                await context.security_log.refused(context.caller, refusal.code.value)
+                raise
         yield
         if context.audit.entries:
             await self._write_audit(context)
@@ -86,10 +98,16 @@ class PrivacyGuard(SchemaExtension):
     ) -> None:
         usage = _Usage.of(self.execution_context.schema._schema, document, operation, self.index)
         caller = context.caller
-        if caller is None:
-            if usage.fields - {"__typename"}:
-                raise PrivacyError(ErrorCode.UNAUTHENTICATED, "Authentication required.")
-            return
+        stage = caller.stage if caller else None
+        if stage is not Stage.FULL:
+            if usage.root_fields - UNFINISHED_LOGIN[stage] - {"__typename"}:
+                code = (
+                    ErrorCode.UNAUTHENTICATED if caller is None else ErrorCode.LOGIN_STEP_REQUIRED
+                )
+                raise PrivacyError(code, "Authentication required: finish logging in first.")
+            if caller is None:
+                return
+        assert caller is not None
         if usage.introspection and caller.role not in INTROSPECTION_ROLES:
             raise PrivacyError(ErrorCode.INTROSPECTION_FORBIDDEN, "Introspection is not allowed.")
         purpose = self.declared
@@ -203,6 +221,7 @@ class _Usage:
 
     def __init__(self) -> None:
         self.fields: set[str] = set()
+        self.root_fields: set[str] = set()
         self.personal = False
         self.introspection = False
 
@@ -216,7 +235,12 @@ class _Usage:
     ) -> _Usage:
         usage = cls()
         type_info = TypeInfo(schema)
-        visitor = _UsageVisitor(usage, type_info, index)
+        roots = frozenset(
+            t.name
+            for t in (schema.query_type, schema.mutation_type, schema.subscription_type)
+            if t is not None
+        )
+        visitor = _UsageVisitor(usage, type_info, index, roots)
         fragments = {
             d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
         }
@@ -226,9 +250,12 @@ class _Usage:
 
 
 class _UsageVisitor(Visitor):
-    def __init__(self, usage: _Usage, type_info: TypeInfo, index: PersonalIndex) -> None:
+    def __init__(
+        self, usage: _Usage, type_info: TypeInfo, index: PersonalIndex, roots: frozenset[str]
+    ) -> None:
         super().__init__()
         self.usage, self.type_info, self.index = usage, type_info, index
+        self.roots = roots
 
     def enter_field(self, node: FieldNode, *_: Any) -> None:
         name = node.name.value
@@ -236,6 +263,8 @@ class _UsageVisitor(Visitor):
         if name in ("__schema", "__type"):
             self.usage.introspection = True
         parent = self.type_info.get_parent_type()
+        if parent is not None and parent.name in self.roots:
+            self.usage.root_fields.add(name)
         if parent is not None and name in self.index.fields_of(parent.name):
             self.usage.personal = True
 

@@ -12,6 +12,7 @@ from directives.vocabulary import Purpose, Relation, Role
 class SubjectKind(StrEnum):
     CUSTOMER = "Customer"
     AGENT = "Agent"
+    CONTACT = "Contact"  # a customer company's staff member without a user ID (P7.2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,16 +21,18 @@ class Subject:
 
     kind: SubjectKind
     id: int
-    agent_id: int | None = None  # for a customer: the agent who brought them in
+    agent_id: int | None = None  # for a customer or contact: the agent who brought them in
     consent_withdrawn: frozenset[Purpose] = frozenset()
+    customer_id: int | None = None  # for a contact: the customer (ID holder) it belongs to
 
 
 def relation(caller: Caller | None, subject: Subject) -> Relation:
     if caller is None:
         return Relation.NONE
-    if subject.kind is SubjectKind.CUSTOMER:
-        if caller.customer_id == subject.id:
-            return Relation.SELF
+    if subject.kind is not SubjectKind.AGENT:
+        holder = subject.id if subject.kind is SubjectKind.CUSTOMER else subject.customer_id
+        if caller.customer_id is not None and caller.customer_id == holder:
+            return Relation.SELF  # one's own record, or one's contacts kept as holder (P7.2)
         if caller.role is Role.AGENT:
             own = caller.agent_id is not None and subject.agent_id == caller.agent_id
             return Relation.OWN_CUSTOMER if own else Relation.NONE

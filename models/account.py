@@ -21,12 +21,18 @@ class Role(StrEnum):
     AUDITOR = "AUDITOR"
 
 
+class Reminder(StrEnum):
+    """How often an account wants to be reminded to change its password (P4.4)."""
+
+    NONE = "NONE"
+    WEEKLY = "WEEKLY"
+    MONTHLY = "MONTHLY"
+
+
 class Account(Model):
     id = fields.IntField(primary_key=True)
     login = fields.CharField(max_length=64, unique=True)
     role = fields.CharEnumField(Role, max_length=16)
-    # SHA-256 of a 256-bit random bearer token: the token itself is never stored.
-    token_hash = fields.CharField(max_length=64, unique=True, null=True)
     customer: fields.ForeignKeyNullableRelation[Customer] = fields.ForeignKeyField(
         "models.Customer", related_name="accounts", null=True, on_delete=fields.RESTRICT
     )
@@ -36,6 +42,16 @@ class Account(Model):
     )
     agent_id: int | None
     disabled = fields.BooleanField(default=False)
+    # Passwords (P4.4): argon2id; never forced to expire unless a compromise is suspected.
+    password_hash = fields.CharField(max_length=255, null=True)
+    password_changed_at = fields.DatetimeField(null=True)
+    password_reminder = fields.CharEnumField(Reminder, max_length=8, default=Reminder.NONE)
+    must_change_password = fields.BooleanField(default=False)
+    # TOTP: the secret encrypted with the deployment key; the last accepted time step makes
+    # each code usable once (updated atomically).
+    totp_secret = fields.CharField(max_length=255, null=True)
+    totp_confirmed = fields.BooleanField(default=False)
+    totp_last_step = fields.BigIntField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

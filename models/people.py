@@ -98,3 +98,28 @@ class CustomerVersion(Model):
     class Meta:
         table = "customer_version"
         unique_together = (("customer", "version"),)
+
+
+class Contact(Model):
+    """A customer company's staff member without a user ID (P7.2): kept by the ID holder.
+
+    Contacts cannot log in; their personal data is reached only through the customer.
+    """
+
+    id = fields.IntField(primary_key=True)
+    customer: fields.ForeignKeyRelation[Customer] = fields.ForeignKeyField(
+        "models.Customer", related_name="contacts", on_delete=fields.RESTRICT
+    )
+    customer_id: int
+    name = fields.CharField(max_length=120)
+    department = fields.CharField(max_length=120, default="")
+    phone = fields.CharField(max_length=20, default="")
+    email = fields.CharField(max_length=254, default="")
+    version = fields.IntField(default=1)
+    history: fields.Field[list[dict[str, object]]] = fields.JSONField(default=list)
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    PERSONAL_COLUMNS: ClassVar[frozenset[str]] = frozenset({"name", "phone", "email"})
+
+    class Meta:
+        table = "contact"

@@ -16,6 +16,9 @@ from strawberry.tools import merge_types
 
 from directives.errors import PrivacyError
 from directives.privacy_schema import PrivacySchema
+from resolvers.account_query import AccountQuery
+from resolvers.auth_mutation import AuthMutation
+from resolvers.contact_mutation import ContactMutation
 from resolvers.mutation import Mutation as CoreMutation
 from resolvers.query import Query as CoreQuery
 
@@ -35,8 +38,8 @@ def should_mask(error: GraphQLError) -> bool:
 
 
 # Each area of the API contributes its own root fields; the schema merges them.
-QUERIES: tuple[type, ...] = (CoreQuery,)
-MUTATIONS: tuple[type, ...] = (CoreMutation,)
+QUERIES: tuple[type, ...] = (CoreQuery, AccountQuery)
+MUTATIONS: tuple[type, ...] = (CoreMutation, AuthMutation, ContactMutation)
 
 
 def build_schema(*, enforce: bool = True) -> PrivacySchema:

@@ -11,9 +11,9 @@ from pathlib import Path
 from faker import Faker
 from tortoise.transactions import in_transaction
 
-from directives.vocabulary import Role
-from models import Account, Agent, Customer
-from models.tokens import hash_token, new_token
+from auth.secrets_box import SecretBox
+from models import Agent, Customer
+from resolvers.demo_accounts import issue_demo_accounts
 
 CREDENTIALS_FILE = "demo-credentials.json"
 AGENT_COUNT = 12
@@ -74,30 +74,7 @@ async def seed(*, customers: int, seed_value: int = 2009) -> None:
         await Customer.bulk_create(rows, batch_size=500)
 
 
-async def issue_demo_accounts() -> dict[str, dict[str, str]]:
-    """One account per role with a fresh token; returns {role: {login, token}}."""
-    first_customer = await Customer.all().order_by("id").first()
-    busiest = await Agent.all().order_by("id").first()
-    credentials: dict[str, dict[str, str]] = {}
-    for role in Role:
-        token = new_token()
-        login = f"demo-{role.value.lower()}"
-        await Account.update_or_create(
-            login=login,
-            defaults={
-                "role": role,
-                "token_hash": hash_token(token),
-                "customer_id": first_customer.id
-                if role is Role.CUSTOMER and first_customer
-                else None,
-                "agent_id": busiest.id if role is Role.AGENT and busiest else None,
-            },
-        )
-        credentials[role.value] = {"login": login, "token": token}
-    return credentials
-
-
-async def ensure_demo(data_dir: Path, *, customers: int) -> Path:
+async def ensure_demo(data_dir: Path, *, customers: int, box: SecretBox) -> Path:
     """Seed an empty database; (re)issue demo tokens when the credentials file is missing."""
     path = data_dir / CREDENTIALS_FILE
     seeded = await Customer.exists()
@@ -105,7 +82,7 @@ async def ensure_demo(data_dir: Path, *, customers: int) -> Path:
         await seed(customers=customers)
     if seeded and path.exists():
         return path
-    credentials = await issue_demo_accounts()
+    credentials = await issue_demo_accounts(box)
     _write_private(path, json.dumps(credentials, indent=2, ensure_ascii=False) + "\n")
     return path
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import strawberry
 
+from auth.admin import password_change_due
 from directives.context import Caller
 from directives.errors import ErrorCode, PrivacyError
 from directives.vocabulary import Purpose, Role
@@ -35,8 +38,12 @@ def caller_of(info: Info) -> Caller:
 class Query:
     @strawberry.field(description="The calling account.")
     async def me(self, info: Info) -> Me:
-        account = await Account.get(id=caller_of(info).account_id)
-        return Me.from_model(account)
+        caller = caller_of(info)
+        account = await Account.get(id=caller.account_id)
+        due = password_change_due(
+            account.password_changed_at, account.password_reminder, datetime.now(UTC)
+        )
+        return Me.from_model(account, stage=caller.stage, due=due)
 
     @strawberry.field(description="One customer in your scope, or null.")
     async def customer(self, info: Info, id: strawberry.ID) -> Customer | None:

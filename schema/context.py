@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
+from auth.service import AuthConfig
 from directives.context import PrivacyContext
 from models import Agent as AgentRow
+from models import Contact as ContactRow
+from models import Session
 
 
 def _no_loader() -> DataLoader[int, AgentRow | None]:
@@ -17,8 +21,23 @@ def _no_loader() -> DataLoader[int, AgentRow | None]:
     return DataLoader(load_fn=load)
 
 
+def _no_contacts() -> DataLoader[int, list[ContactRow]]:
+    async def load(keys: list[int]) -> list[list[ContactRow]]:
+        return [[] for _ in keys]
+
+    return DataLoader(load_fn=load)
+
+
 @dataclass(slots=True)
 class Context(PrivacyContext):
     """Privacy state plus this request's DataLoaders (built in `resolvers.context`)."""
 
     agent_loader: DataLoader[int, AgentRow | None] = field(default_factory=_no_loader)
+    contacts_loader: DataLoader[int, list[ContactRow]] = field(default_factory=_no_contacts)
+    # Login and sessions: the deployment's auth settings, the session behind the caller (None
+    # for API tokens and tests), whether it came by cookie, and the response for Set-Cookie.
+    auth: AuthConfig | None = None
+    session: Session | None = None
+    secure_transport: bool = False
+    response: Response | None = None
+    auth_attempts: int = 0

@@ -9,6 +9,7 @@ from directives.scope import Subject, SubjectKind
 from directives.vocabulary import Category, Purpose
 from models import Customer as CustomerRow
 from schema.agent import Agent
+from schema.contact import Contact
 from schema.context import Context
 
 # Consent withdrawn (P5), by (survey opt-out, marketing opt-out).
@@ -49,9 +50,16 @@ class Customer:
         row = await info.context.agent_loader.load(self.agent_id)
         return Agent.from_model(row) if row is not None else None
 
+    @strawberry.field(description="Contacts kept under this customer's user ID (P7.2).")
+    async def contacts(self, info: strawberry.Info[Context, None]) -> list[Contact]:
+        rows = await info.context.contacts_loader.load(self.row_id)
+        return [Contact.from_model(row, agent_id=self.agent_id) for row in rows]
+
     def privacy_subject(self) -> Subject:
         withdrawn = _WITHDRAWN[self.survey_opt_out, self.marketing_opt_out]
-        return Subject(SubjectKind.CUSTOMER, self.row_id, self.agent_id, withdrawn)
+        return Subject(
+            SubjectKind.CUSTOMER, self.row_id, agent_id=self.agent_id, consent_withdrawn=withdrawn
+        )
 
     @classmethod
     def from_model(cls, row: CustomerRow) -> Customer:

@@ -8,10 +8,13 @@ server is an error, never a skip.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -46,17 +49,44 @@ async def _admin(url: str, sql: str) -> None:
         await conn.close()
 
 
+async def _migrate(url: str) -> None:
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(url))
+        await apply_migrations()
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One database migrated with Tortoise's own migrations (as the server runs them), copied
+    for each test: a SQLite file, or a PostgreSQL template database."""
+    if not PG_URL:
+        path = tmp_path_factory.mktemp("template") / "crm.sqlite3"
+        asyncio.run(_migrate(f"sqlite://{path}"))
+        yield str(path)
+        return
+    name = f"crm_template_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(PG_URL, f'CREATE DATABASE "{name}"'))
+    try:
+        asyncio.run(_migrate(_with_database(PG_URL, name)))
+        yield name
+    finally:
+        asyncio.run(_admin(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 @pytest.fixture
-async def db() -> AsyncIterator[TortoiseContext]:
-    """A fresh, migrated database (Tortoise's own migrations, as the server runs them)."""
+async def db(template: str, tmp_path: Path) -> AsyncIterator[TortoiseContext]:
+    """A fresh copy of the migrated template, private to this test."""
     name = f"crm_test_{uuid.uuid4().hex[:12]}"
-    url = _with_database(PG_URL, name) if PG_URL else "sqlite://:memory:"
     if PG_URL:
-        await _admin(PG_URL, f'CREATE DATABASE "{name}"')
+        await _admin(PG_URL, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        url = _with_database(PG_URL, name)
+    else:
+        copy = tmp_path / "crm.sqlite3"
+        shutil.copyfile(template, copy)
+        url = f"sqlite://{copy}"
     try:
         async with TortoiseContext() as ctx:
             await ctx.init(config=tortoise_config(url))
-            await apply_migrations()
             yield ctx
     finally:
         if PG_URL:

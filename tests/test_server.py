@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
 import stat
 import uuid
 from collections.abc import AsyncIterator
@@ -24,7 +25,8 @@ from tortoise.connection import get_connection
 
 from directives.audit import AuditBuffer, AuditHeader
 from directives.vocabulary import Role
-from models import Account, Agent, AuditRequest, Customer, CustomerVersion
+from models import Account, Agent, ApiToken, AuditRequest, Customer, CustomerVersion
+from models.tokens import hash_token
 from resolvers.demo import AGENT_COUNT, CREDENTIALS_FILE
 from server import Settings, create_app
 from tests.conftest import PG_URL, _admin, _with_database
@@ -67,12 +69,18 @@ async def serving(settings: Settings) -> AsyncIterator[Server]:
 
 
 @pytest.fixture
-async def database_url(tmp_path: Path) -> AsyncIterator[str]:
+async def database_url(
+    tmp_path: Path, template: str, request: pytest.FixtureRequest
+) -> AsyncIterator[str]:
+    """A copy of the migrated template, or (marked `empty_db`) an empty database."""
+    empty = request.node.get_closest_marker("empty_db") is not None
     if PG_URL is None:
+        if not empty:
+            shutil.copyfile(template, tmp_path / "crm.sqlite3")
         yield f"sqlite://{tmp_path / 'crm.sqlite3'}"
         return
     name = f"crm_server_{uuid.uuid4().hex[:12]}"
-    await _admin(PG_URL, f'CREATE DATABASE "{name}"')
+    await _admin(PG_URL, f'CREATE DATABASE "{name}"' + ("" if empty else f' TEMPLATE "{template}"'))
     try:
         yield _with_database(PG_URL, name)
     finally:
@@ -135,6 +143,7 @@ async def assert_transport_refused(response: httpx.Response) -> None:
 # --- startup -----------------------------------------------------------------------------------
 
 
+@pytest.mark.empty_db
 async def test_startup_migrates_seeds_and_writes_credentials(
     server: Server, settings: Settings, tmp_path: Path
 ) -> None:
@@ -145,11 +154,18 @@ async def test_startup_migrates_seeds_and_writes_credentials(
     path = settings.data_dir / CREDENTIALS_FILE
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert set(server.credentials) == {role.value for role in Role}
-    assert all(set(entry) == {"login", "token"} for entry in server.credentials.values())
+    for role, entry in server.credentials.items():
+        expected = {"login", "token", "password"} | (
+            {"totp_secret"} if role != "CUSTOMER" else set()
+        )
+        assert set(entry) == expected
     tokens = [entry["token"] for entry in server.credentials.values()]
     assert len(set(tokens)) == len(Role) and all(len(t) >= 43 for t in tokens)  # >= 256 bits
     # The file is the only place the tokens are in clear: the database holds hashes.
-    assert not await Account.filter(token_hash__in=tokens).exists()
+    assert not await ApiToken.filter(token_hash__in=tokens).exists()
+    assert await ApiToken.filter(token_hash__in=[hash_token(t) for t in tokens]).count() == len(
+        Role
+    )
 
 
 async def test_every_demo_token_works(server: Server) -> None:

@@ -1,0 +1,83 @@
+"""The web access log (P6.1): host name, address, browser, OS, time, method, path, status and
+duration of every HTTP request — and nothing else: no query string, variables, body, token or
+cookie. Reverse lookups of host names are off unless configured."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import time
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from ua_parser import parse
+
+from models import AccessLogEntry
+
+log = logging.getLogger("crm.access")
+OTHER_PATH = "(other)"  # paths we do not serve are not recorded verbatim: they could hold anything
+
+
+@lru_cache(maxsize=2048)
+def browser_and_os(user_agent: str) -> tuple[str, str]:
+    result = parse(user_agent[:512])
+    browser = result.user_agent.family if result.user_agent else "Other"
+    system = result.os.family if result.os else "Other"
+    return browser[:64], system[:64]
+
+
+class AccessLogMiddleware:
+    def __init__(self, app: ASGIApp, *, paths: frozenset[str], reverse_dns: bool = False) -> None:
+        self.app, self.paths, self.reverse_dns = app, paths, reverse_dns
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 500
+
+        async def send_and_watch(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_watch)
+        finally:
+            await self._record(scope, status, (time.perf_counter() - started) * 1000)
+
+    async def _record(self, scope: Scope, status: int, duration_ms: float) -> None:
+        headers = dict(scope.get("headers") or [])
+        user_agent = headers.get(b"user-agent", b"").decode("latin-1")
+        browser, system = browser_and_os(user_agent) if user_agent else ("-", "-")
+        address = scope["client"][0] if scope.get("client") else None
+        path = scope.get("path", "")
+        try:
+            await AccessLogEntry.create(
+                at=datetime.now(UTC),
+                host_name=await self._host_name(address),
+                client_address=address,
+                browser=browser,
+                os=system,
+                method=scope.get("method", "-")[:8],
+                path=path if path in self.paths else OTHER_PATH,
+                status=status,
+                duration_ms=round(duration_ms, 2),
+            )
+        except Exception as exc:  # the log must never break or leak through a response
+            log.error("access log write failed: %s", type(exc).__name__)
+
+    async def _host_name(self, address: str | None) -> str | None:
+        if not self.reverse_dns or not address:
+            return None
+        loop = asyncio.get_running_loop()
+        try:
+            host, _ = await asyncio.wait_for(
+                loop.getnameinfo((address, 0), socket.NI_NAMEREQD), 1.0
+            )
+        except (OSError, TimeoutError):
+            return None
+        return str(host)[:255]
