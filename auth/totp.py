@@ -45,7 +45,7 @@ def matching_step(
 ) -> int | None:
     """The time step within +-window whose code equals `code`, or None."""
     totp = pyotp.TOTP(secret, digits=digits, digest=digest or hashlib.sha1)
-    if len(code) != digits or not code.isdigit():
+    if len(code) != digits or not (code.isascii() and code.isdigit()):
         return None
     now = totp.timecode(at)
     for step in range(now - window, now + window + 1):

@@ -1,0 +1,211 @@
+"""The login flow at the service level, where time can be set: throttling, timeouts, stages,
+once-only TOTP steps (also under concurrency)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pyotp
+import pytest
+from tortoise.context import TortoiseContext
+
+from auth import service, throttle
+from auth.passwords import hash_password
+from auth.secrets_box import SecretBox
+from auth.service import Attempt, AuthConfig, next_stage
+from auth.sessions import SessionPolicy, find_session, open_session
+from directives.errors import PrivacyError
+from models import Account, Role, SecurityEvent, Session, Stage
+
+T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+CONFIG = AuthConfig(box=SecretBox("a test deployment secret, 32+ characters"))
+PASSWORD = "correct horse battery staple"
+
+
+def at(moment: datetime, address: str = "192.0.2.1") -> Attempt:
+    return Attempt(config=CONFIG, client_address=address, now=moment)
+
+
+async def _account(login: str, role: Role = Role.SUPPORT, *, totp: str | None = None) -> Account:
+    return await Account.create(
+        login=login,
+        role=role,
+        password_hash=hash_password(PASSWORD),
+        totp_secret=CONFIG.box.seal(totp) if totp else None,
+        totp_confirmed=totp is not None,
+    )
+
+
+async def _fail(moment: datetime, login: str = "sato", address: str = "192.0.2.1") -> str:
+    with pytest.raises(PrivacyError) as refused:
+        await service.login(
+            at(moment, address), login_id=login, password="wrong password!", browser=False
+        )
+    return refused.value.code.value
+
+
+@pytest.mark.parametrize(
+    ("failures", "seconds"),
+    [(0, 0), (2, 0), (3, 1), (4, 2), (5, 4), (9, 64), (10, 900), (25, 900)],
+)
+def test_delays_grow_then_lock(failures: int, seconds: int) -> None:
+    assert throttle.block_for(failures) == timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize("login", ["sato", "nobody-here"])
+async def test_throttle_is_the_same_for_known_and_unknown_ids(
+    db: TortoiseContext, login: str
+) -> None:
+    await _account("sato")
+    codes = [await _fail(T0 + timedelta(seconds=i * 100), login) for i in range(3)]
+    assert codes == ["LOGIN_FAILED"] * 3
+    moment = T0 + timedelta(seconds=300)
+    assert await _fail(moment, login) == "LOGIN_FAILED"  # the 4th failure: now 1 s to wait
+    assert await _fail(moment, login) == "LOGIN_THROTTLED"  # refused, and not counted
+    for _ in range(6):  # failures 5..10, each after its delay
+        moment += timedelta(seconds=100)
+        assert await _fail(moment, login) == "LOGIN_FAILED"
+    with pytest.raises(PrivacyError) as locked:  # the right password is refused while locked
+        await service.login(
+            at(moment + timedelta(minutes=14)), login_id=login, password=PASSWORD, browser=False
+        )
+    assert locked.value.code.value == "LOGIN_THROTTLED"
+    assert 0 < locked.value.extensions["retryAfter"] <= 60  # type: ignore[index]
+    kinds = await SecurityEvent.filter(kind="LOCKOUT").count()
+    assert kinds >= 1
+
+
+async def test_success_after_the_delay_resets_the_id_but_not_the_address(
+    db: TortoiseContext,
+) -> None:
+    await _account("sato")
+    for i in range(5):
+        await _fail(T0 + timedelta(seconds=i * 100), "sato", "198.51.100.9")
+    later = T0 + timedelta(hours=1)
+    opened = await service.login(
+        at(later, "198.51.100.9"), login_id="sato", password=PASSWORD, browser=False
+    )
+    assert opened.session.stage is Stage.TOTP_ENROLMENT  # staff without TOTP must enrol
+    # Guessing another ID from the same address keeps paying the address's delay.
+    assert await _fail(later, "other-id", "198.51.100.9") == "LOGIN_FAILED"
+    assert await _fail(later, "third-id", "198.51.100.9") == "LOGIN_THROTTLED"
+
+
+@pytest.mark.parametrize(
+    ("role", "totp", "must_change", "totp_done", "stage"),
+    [
+        (Role.CUSTOMER, False, False, False, Stage.FULL),
+        (Role.CUSTOMER, True, False, False, Stage.PENDING_TOTP),
+        (Role.CUSTOMER, True, False, True, Stage.FULL),
+        (Role.AGENT, False, False, False, Stage.TOTP_ENROLMENT),
+        (Role.ADMIN, True, False, False, Stage.PENDING_TOTP),
+        (Role.ADMIN, True, True, True, Stage.PASSWORD_CHANGE),
+        (Role.AUDITOR, False, True, False, Stage.PASSWORD_CHANGE),
+        (Role.AUDITOR, True, False, True, Stage.FULL),
+    ],
+)
+def test_stages(role: Role, totp: bool, must_change: bool, totp_done: bool, stage: Stage) -> None:
+    account = Account(login="x", role=role, totp_confirmed=totp, must_change_password=must_change)
+    assert next_stage(account, totp_done=totp_done) is stage
+
+
+async def test_each_code_is_accepted_once(db: TortoiseContext) -> None:
+    secret = pyotp.random_base32()
+    await _account("sato", totp=secret)
+    code = pyotp.TOTP(secret).at(T0)
+    first = await service.login(at(T0), login_id="sato", password=PASSWORD, browser=False)
+    full = await service.verify_totp(at(T0), first.session, code=code, recovery_code=None)
+    assert full.session.stage is Stage.FULL and full.token != first.token
+    second = await service.login(at(T0), login_id="sato", password=PASSWORD, browser=False)
+    with pytest.raises(PrivacyError) as replay:
+        await service.verify_totp(at(T0), second.session, code=code, recovery_code=None)
+    assert replay.value.code.value == "TOTP_INVALID"
+    assert await SecurityEvent.filter(kind="TOTP_REPLAY").count() == 1
+    # An older step (still inside the window) is refused too once a newer one was used.
+    older = pyotp.TOTP(secret).at(T0 - timedelta(seconds=30))
+    with pytest.raises(PrivacyError):
+        await service.verify_totp(at(T0), second.session, code=older, recovery_code=None)
+
+
+async def test_concurrent_replay_lets_exactly_one_through(db: TortoiseContext) -> None:
+    secret = pyotp.random_base32()
+    await _account("sato", totp=secret)
+    code = pyotp.TOTP(secret).at(T0)
+    pending = [
+        await service.login(at(T0), login_id="sato", password=PASSWORD, browser=False)
+        for _ in range(2)
+    ]
+    results = await asyncio.gather(
+        *(service.verify_totp(at(T0), p.session, code=code, recovery_code=None) for p in pending),
+        return_exceptions=True,
+    )
+    assert sum(not isinstance(r, Exception) for r in results) == 1
+    assert [r.code.value for r in results if isinstance(r, PrivacyError)] == ["TOTP_INVALID"]
+
+
+POLICY = SessionPolicy(idle=timedelta(minutes=30), absolute=timedelta(hours=12))
+
+
+async def test_idle_and_absolute_timeouts(db: TortoiseContext) -> None:
+    account = await _account("sato", Role.CUSTOMER)
+    opened = await open_session(account.id, stage=Stage.FULL, browser=False, policy=POLICY, now=T0)
+    assert await find_session(opened.token, policy=POLICY, now=T0 + timedelta(minutes=29))
+    # Used at 29 min, so alive at 58; idle for 30 min after that, it is gone.
+    assert await find_session(opened.token, policy=POLICY, now=T0 + timedelta(minutes=58))
+    assert not await find_session(opened.token, policy=POLICY, now=T0 + timedelta(minutes=89))
+    busy = await open_session(account.id, stage=Stage.FULL, browser=False, policy=POLICY, now=T0)
+    moment = T0
+    while moment + timedelta(minutes=20) < T0 + timedelta(hours=12):
+        moment += timedelta(minutes=20)
+        assert await find_session(busy.token, policy=POLICY, now=moment)
+    assert not await find_session(busy.token, policy=POLICY, now=T0 + timedelta(hours=12))
+
+
+async def test_unfinished_logins_expire_in_minutes(db: TortoiseContext) -> None:
+    account = await _account("sato")
+    opened = await open_session(
+        account.id, stage=Stage.PENDING_TOTP, browser=False, policy=POLICY, now=T0
+    )
+    assert await find_session(opened.token, policy=POLICY, now=T0 + timedelta(minutes=4))
+    assert not await find_session(opened.token, policy=POLICY, now=T0 + timedelta(minutes=6))
+
+
+async def test_tokens_are_stored_hashed(db: TortoiseContext) -> None:
+    account = await _account("sato", Role.CUSTOMER)
+    opened = await open_session(account.id, stage=Stage.FULL, browser=True, policy=POLICY, now=T0)
+    row = await Session.get(id=opened.session.id)
+    assert opened.token not in (row.token_hash, row.csrf_hash)
+    assert len(opened.token) >= 43  # 256 bits, URL-safe base64
+
+
+async def test_password_change_ends_other_sessions(db: TortoiseContext) -> None:
+    account = await _account("sato", Role.CUSTOMER)
+    one = await service.login(at(T0), login_id="sato", password=PASSWORD, browser=False)
+    two = await service.login(at(T0), login_id="sato", password=PASSWORD, browser=False)
+    with pytest.raises(PrivacyError) as weak:
+        await service.change_password(at(T0), one.session, current=PASSWORD, new="dragon99")
+    assert weak.value.extensions["problems"] == ["TOO_SHORT", "COMMON"]  # type: ignore[index]
+    assert "dragon99" not in str(weak.value.formatted)
+    with pytest.raises(PrivacyError) as wrong:
+        await service.change_password(
+            at(T0), one.session, current="not it at all", new="a brand new passphrase"
+        )
+    assert wrong.value.code.value == "LOGIN_FAILED"
+    await service.change_password(
+        at(T0), one.session, current=PASSWORD, new="a brand new passphrase"
+    )
+    assert await find_session(one.token, policy=POLICY, now=T0)
+    assert not await find_session(two.token, policy=POLICY, now=T0)
+    refreshed = await Account.get(id=account.id)
+    assert refreshed.password_changed_at == T0
+
+
+async def test_totp_secret_is_encrypted_at_rest(db: TortoiseContext) -> None:
+    account = await _account("sato", Role.CUSTOMER)
+    session = await open_session(account.id, stage=Stage.FULL, browser=False, policy=POLICY, now=T0)
+    enrolment = await service.begin_enrolment(at(T0), session.session)
+    secret = enrolment.uri.split("secret=")[1].split("&")[0]
+    stored = await Account.get(id=account.id)
+    assert stored.totp_secret and secret not in stored.totp_secret
+    assert CONFIG.box.open(stored.totp_secret) == secret
