@@ -3,11 +3,13 @@ refused before anything resolves (nothing returned, nothing audited)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Purpose, Role
-from models import AuditEntry, AuditRequest
+from models import AuditEntry, AuditRequest, Stage
 from tests.conftest import World, run
 
 PERSONAL = "{ customers { nodes { email } } }"
@@ -132,3 +134,38 @@ async def test_introspection_is_for_staff(schema: PrivacySchema, world: World, r
         assert result.errors[0].extensions == {"code": "INTROSPECTION_FORBIDDEN"}  # type: ignore[index]
     staff, _ = await run(schema, "{ __schema { queryType { name } } }", world.caller(Role.AUDITOR))
     assert staff.data == {"__schema": {"queryType": {"name": "Query"}}}
+
+
+@pytest.mark.parametrize(
+    ("stage", "allowed", "refused"),
+    [
+        (Stage.PENDING_TOTP, "{ me { login } }", "{ customers { nodes { id } } }"),
+        (Stage.TOTP_ENROLMENT, "{ me { stage } }", "{ purposes { code } }"),
+        (Stage.PASSWORD_CHANGE, "{ me { stage } }", "{ privacyCatalog { fieldName } }"),
+    ],
+)
+async def test_unfinished_logins_reach_only_their_next_step(
+    schema: PrivacySchema, world: World, stage: Stage, allowed: str, refused: str
+) -> None:
+    caller = replace(world.caller(Role.SUPPORT), stage=stage)
+    ok, _ = await run(schema, allowed, caller)
+    assert ok.errors is None
+    result, _ = await run(schema, refused, caller)
+    assert result.data is None
+    assert result.errors[0].extensions == {"code": "LOGIN_STEP_REQUIRED"}  # type: ignore[index]
+    hidden, _ = await run(
+        schema, "query { ...F } fragment F on Query { purposes { code } }", caller
+    )
+    assert hidden.errors[0].extensions == {"code": "LOGIN_STEP_REQUIRED"}  # type: ignore[index]
+
+
+async def test_refusals_are_security_events(schema: PrivacySchema, world: World) -> None:
+    from models import SecurityEvent
+
+    await run(schema, "query Q @purpose(code: E) { me { login } }", world.caller(Role.SUPPORT))
+    await run(schema, "{ purposes { code } }", None)
+    events = await SecurityEvent.all().order_by("id")
+    assert [(e.kind, e.actor, e.detail) for e in events] == [
+        ("AUTHORIZATION_FAILURE", "t-support", "PURPOSE_FORBIDDEN"),
+        ("AUTHORIZATION_FAILURE", "-", "UNAUTHENTICATED"),
+    ]
