@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -69,6 +70,4 @@ async def from_bearer(
 
 
 def csrf_matches(session: Session, header: str | None) -> bool:
-    import hmac
-
     return bool(header) and hmac.compare_digest(session.csrf_hash, hash_token(header or ""))

@@ -18,9 +18,18 @@ from directives.errors import PrivacyError
 from directives.privacy_schema import PrivacySchema
 from resolvers.account_query import AccountQuery
 from resolvers.auth_mutation import AuthMutation
+from resolvers.billing_mutation import BillingMutation
+from resolvers.billing_query import BillingQuery
 from resolvers.contact_mutation import ContactMutation
+from resolvers.inquiry_mutation import InquiryMutation
+from resolvers.inquiry_query import InquiryQuery
+from resolvers.marketing_mutation import MarketingMutation
+from resolvers.marketing_query import MarketingQuery
 from resolvers.mutation import Mutation as CoreMutation
 from resolvers.query import Query as CoreQuery
+from resolvers.research_query import ResearchQuery
+from resolvers.sales_mutation import SalesMutation
+from resolvers.sales_query import SalesQuery
 
 MAX_DEPTH = 6
 MAX_ALIASES = 15
@@ -38,8 +47,24 @@ def should_mask(error: GraphQLError) -> bool:
 
 
 # Each area of the API contributes its own root fields; the schema merges them.
-QUERIES: tuple[type, ...] = (CoreQuery, AccountQuery)
-MUTATIONS: tuple[type, ...] = (CoreMutation, AuthMutation, ContactMutation)
+QUERIES: tuple[type, ...] = (
+    CoreQuery,
+    AccountQuery,
+    SalesQuery,
+    BillingQuery,
+    InquiryQuery,
+    MarketingQuery,
+    ResearchQuery,
+)
+MUTATIONS: tuple[type, ...] = (
+    CoreMutation,
+    AuthMutation,
+    ContactMutation,
+    SalesMutation,
+    BillingMutation,
+    InquiryMutation,
+    MarketingMutation,
+)
 
 
 def build_schema(*, enforce: bool = True) -> PrivacySchema:

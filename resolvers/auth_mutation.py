@@ -25,6 +25,7 @@ from schema.auth_types import (
     TotpConfirmation,
     TotpEnrolment,
 )
+from schema.page import parse_row_id
 
 
 def _config(info: Info) -> AuthConfig:
@@ -208,6 +209,4 @@ class AuthMutation:
 
 
 def _optional_id(value: strawberry.ID | None) -> int | None:
-    from schema.page import parse_row_id
-
     return parse_row_id(value) if value is not None else None

@@ -12,8 +12,10 @@ from auth.service import AuthConfig
 from directives.audit import AuditStore, TortoiseAuditStore
 from directives.context import Caller
 from models import Agent, Contact, Session
+from resolvers.loaders import build_loaders
 from resolvers.scope import visible_agents
 from schema.context import Context
+from schema.loaders import BusinessLoaders
 
 
 def build_context(
@@ -27,6 +29,7 @@ def build_context(
     session: Session | None = None,
     response: Response | None = None,
     secure_transport: bool = False,
+    pseudonym_key: bytes | None = None,
 ) -> Context:
     context = Context(
         caller=caller,
@@ -39,6 +42,8 @@ def build_context(
         session=session,
         response=response,
         secure_transport=secure_transport,
+        pseudonym_key=pseudonym_key,
+        loaders=build_loaders(caller) if caller else BusinessLoaders.unavailable(),
     )
     if caller is not None:
         context.agent_loader = DataLoader(load_fn=_agent_loader(caller))

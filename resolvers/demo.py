@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 from auth.secrets_box import SecretBox
 from models import Agent, Customer
 from resolvers.demo_accounts import issue_demo_accounts
+from resolvers.demo_business import seed_business
 
 CREDENTIALS_FILE = "demo-credentials.json"
 AGENT_COUNT = 12
@@ -62,8 +63,9 @@ def _customer(fake: Faker, rng: random.Random, agent_ids: list[int]) -> Customer
     )
 
 
-async def seed(*, customers: int, seed_value: int = 2009) -> None:
-    """Fill an empty database. Deterministic for a given seed."""
+async def seed(*, customers: int, seed_value: int = 2009, business: bool = True) -> None:
+    """Fill an empty database. Deterministic for a given seed. `business` adds contracts,
+    invoices, margins, inquiries, surveys and campaigns (see `resolvers.demo_business`)."""
     fake = Faker("ja_JP")
     fake.seed_instance(seed_value)
     rng = random.Random(seed_value)  # noqa: S311 - reproducible demo data, not secrets
@@ -72,6 +74,8 @@ async def seed(*, customers: int, seed_value: int = 2009) -> None:
         agent_ids = [a.id for a in await Agent.all().order_by("id")]
         rows = [_customer(fake, rng, agent_ids) for _ in range(customers)]
         await Customer.bulk_create(rows, batch_size=500)
+        if business:
+            await seed_business(fake, rng)
 
 
 async def ensure_demo(data_dir: Path, *, customers: int, box: SecretBox) -> Path:

@@ -18,9 +18,12 @@ def allow(*roles: Role) -> type[BasePermission]:
         message = "Your role may not use this field."
         error_extensions = {"code": ErrorCode.FORBIDDEN.value}  # noqa: RUF012
 
-        def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
+        async def has_permission(self, source: Any, info: Any, **kwargs: Any) -> bool:
             caller = info.context.caller
-            return caller is not None and caller.role in allowed
+            if caller is not None and caller.role in allowed:
+                return True
+            await info.context.security_log.refused(caller, ErrorCode.FORBIDDEN.value)
+            return False
 
     RoleIn.__name__ = "RoleIn" + "".join(r.value.title() for r in sorted(allowed))
     return RoleIn

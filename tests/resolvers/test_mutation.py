@@ -105,6 +105,8 @@ async def test_catalog_lists_every_personal_field(schema: PrivacySchema, world: 
     listed = {(e["typeName"], e["fieldName"]) for e in entries}
     assert listed == {(f.type_name, f.name) for f in schema.personal_index.all_fields()}
     assert {("Customer", "email"), ("Agent", "accountNumber"), ("Contact", "phone")} <= listed
+    business = {("Invoice", "billingAddress"), ("Payout", "accountNumber")}
+    assert business | {("CampaignRecipient", "fax"), ("ResearchRecord", "birthDate")} <= listed
     email = next(e for e in entries if (e["typeName"], e["fieldName"]) == ("Customer", "email"))
     assert email["category"] == "EMAIL" and email["mask"] == "EMAIL_MASK"
     assert "F" not in email["purposes"] and "H" in email["purposes"]
