@@ -12,6 +12,7 @@ from directives.context import PrivacyContext
 from models import Agent as AgentRow
 from models import Contact as ContactRow
 from models import Session
+from schema.loaders import BusinessLoaders
 
 
 def _no_loader() -> DataLoader[int, AgentRow | None]:
@@ -41,3 +42,6 @@ class Context(PrivacyContext):
     secure_transport: bool = False
     response: Response | None = None
     auth_attempts: int = 0
+    loaders: BusinessLoaders = field(default_factory=BusinessLoaders.unavailable)
+    # Key of research pseudonyms (P5.F); None: the deployment's key kept in the database.
+    pseudonym_key: bytes | None = None

@@ -194,3 +194,11 @@ async def run(
         query, variable_values=variables, context_value=context, operation_name=operation_name
     )
     return result, context
+
+
+@pytest.fixture
+async def business(world: World) -> Any:
+    """Business records (contracts, invoices, margins, contact, campaigns, survey) for `world`."""
+    from tests.business_world import make_business
+
+    return await make_business(world)

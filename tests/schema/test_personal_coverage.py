@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import strawberry
 from graphql import GraphQLNonNull, GraphQLObjectType, get_named_type
 
+import models
 from directives.enforcement import ENFORCED
 from directives.personal import personal_directive
 from directives.policy import MASKS, purposes_for
@@ -14,11 +17,22 @@ from directives.vocabulary import Category
 from models import Agent as AgentRow
 from models import Contact as ContactRow
 from models import Customer as CustomerRow
+from models import Invoice as InvoiceRow
+from models import Payout as PayoutRow
 from resolvers.app_schema import build_schema
 from schema.customer import Customer
 
 # GraphQL type -> the model whose columns it exposes.
-BACKED_BY = {"Customer": CustomerRow, "Agent": AgentRow, "Contact": ContactRow}
+BACKED_BY: dict[str, Any] = {
+    "Customer": CustomerRow,
+    "Agent": AgentRow,
+    "Contact": ContactRow,
+    "Invoice": InvoiceRow,  # billing name and address as issued (P5.E)
+    "Payout": PayoutRow,  # the agent's bank account a margin was paid to (P5.E)
+}
+# Types that show a customer's own columns under the same names (the name check below
+# proves them tagged): the send list (P5.H) and the research rows (P5.F).
+CUSTOMER_VIEWS = ("CampaignRecipient", "ResearchRecord")
 
 
 def _object_types(schema: PrivacySchema) -> list[GraphQLObjectType]:
@@ -48,6 +62,29 @@ NOT_PERSONAL = {
     "ApiTokenInfo.name": "the label an account gives its own API token",
     "NewApiToken.name": "the same label, when the token is created",
 }
+
+
+def test_every_model_with_personal_columns_is_backed_by_a_checked_type() -> None:
+    """A new model holding P1 data cannot be added without its GraphQL type being checked."""
+    holding = {
+        name for name in models.__all__ if getattr(getattr(models, name), "PERSONAL_COLUMNS", None)
+    }
+    assert holding <= {m.__name__ for m in BACKED_BY.values()}
+
+
+@pytest.mark.parametrize("type_name", CUSTOMER_VIEWS)
+def test_customer_views_tag_every_customer_column_they_show(
+    schema: PrivacySchema, type_name: str
+) -> None:
+    gql_type = schema._schema.type_map[type_name]
+    assert isinstance(gql_type, GraphQLObjectType)
+    shown = {
+        f.extensions["strawberry-definition"].python_name for f in gql_type.fields.values()
+    } & CustomerRow.PERSONAL_COLUMNS
+    assert shown, f"{type_name} shows no customer column"
+    assert shown <= set(schema.personal_index.fields_of(type_name).keys()) | {
+        f.python_name for f in schema.personal_index.fields_of(type_name).values()
+    }
 
 
 def test_no_personal_column_is_exposed_anywhere_else_untagged(schema: PrivacySchema) -> None:
@@ -102,6 +139,18 @@ def test_every_field_returning_personal_data_is_enforced(schema: PrivacySchema) 
     assert sorted(returning) == sorted(schema.enforced_fields)
     # The known paths to personal data are all among them.
     assert {"Query.customer", "CustomerConnection.nodes", "Customer.agent"} <= set(returning)
+    business = {
+        "InvoiceConnection.nodes",
+        "MarginStatement.payouts",
+        "CampaignRecipientConnection.nodes",
+        "ResearchRecordConnection.nodes",
+        "Contract.customer",
+        "MarginLine.customer",
+        "SurveyResponse.customer",
+        "Inquiry.customer",
+        "CustomerSearchConnection.nodes",
+    }
+    assert business <= set(returning)
 
 
 @strawberry.type

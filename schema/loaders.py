@@ -1,0 +1,62 @@
+"""The DataLoaders of one request for business records: one query per level, not per row.
+
+Built in `resolvers.loaders` with the caller's row scope; a loader never returns a row the
+caller could not reach through the root fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from models import (
+    Contract,
+    Customer,
+    InquiryMessage,
+    InvoiceLine,
+    MarginLine,
+    OptionService,
+    OptionSubscription,
+    Payment,
+    Payout,
+)
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _nothing(default: V) -> DataLoader[int, V]:
+    async def load(keys: list[int]) -> list[V]:
+        return [default for _ in keys]
+
+    return DataLoader(load_fn=load)
+
+
+@dataclass(slots=True)
+class BusinessLoaders:
+    customer: DataLoader[int, Customer | None]
+    contract: DataLoader[int, Contract | None]
+    option: DataLoader[int, OptionService | None]
+    options_of_contract: DataLoader[int, list[OptionSubscription]]
+    lines_of_invoice: DataLoader[int, list[InvoiceLine]]
+    payments_of_invoice: DataLoader[int, list[Payment]]
+    lines_of_statement: DataLoader[int, list[MarginLine]]
+    payouts_of_statement: DataLoader[int, list[Payout]]
+    messages_of_inquiry: DataLoader[int, list[InquiryMessage]]
+
+    @classmethod
+    def unavailable(cls) -> BusinessLoaders:
+        """Loaders that find nothing: a context built without a caller reaches no row."""
+        return cls(
+            customer=_nothing(None),
+            contract=_nothing(None),
+            option=_nothing(None),
+            options_of_contract=_nothing([]),
+            lines_of_invoice=_nothing([]),
+            payments_of_invoice=_nothing([]),
+            lines_of_statement=_nothing([]),
+            payouts_of_statement=_nothing([]),
+            messages_of_inquiry=_nothing([]),
+        )
