@@ -20,12 +20,34 @@ log = logging.getLogger("crm.access")
 OTHER_PATH = "(other)"  # paths we do not serve are not recorded verbatim: they could hold anything
 
 
+# Only well-known names are kept: for some User-Agent shapes the parser's "family" is the
+# client's own text, which could be anything (an e-mail address, markup).
+KNOWN_BROWSERS = frozenset(
+    {
+        "Chrome", "Chrome Mobile", "Chrome Mobile iOS", "Chrome Mobile WebView", "Chromium",
+        "Firefox", "Firefox Mobile", "Firefox iOS", "Safari", "Mobile Safari",
+        "Mobile Safari UI/WKWebView", "Edge", "Edge Mobile", "Opera", "Opera Mobile",
+        "Samsung Internet", "IE", "IE Mobile", "Yandex Browser", "UC Browser", "Vivaldi",
+        "Brave", "curl", "Wget", "Python Requests", "Go-http-client", "okhttp",
+    }
+)  # fmt: skip
+KNOWN_SYSTEMS = frozenset(
+    {
+        "Windows", "Mac OS X", "iOS", "iPadOS", "Android", "Linux", "Ubuntu", "Fedora",
+        "Chrome OS", "FreeBSD", "OpenBSD", "Windows Phone", "HarmonyOS",
+    }
+)  # fmt: skip
+
+
 @lru_cache(maxsize=2048)
 def browser_and_os(user_agent: str) -> tuple[str, str]:
     result = parse(user_agent[:512])
-    browser = result.user_agent.family if result.user_agent else "Other"
-    system = result.os.family if result.os else "Other"
-    return browser[:64], system[:64]
+    browser = result.user_agent.family if result.user_agent else None
+    system = result.os.family if result.os else None
+    return (
+        browser if browser in KNOWN_BROWSERS else "Other",
+        system if system in KNOWN_SYSTEMS else "Other",
+    )
 
 
 class AccessLogMiddleware:

@@ -65,10 +65,12 @@ async def set_disabled(attempt: Attempt, *, login_id: str, disabled: bool) -> No
 
 
 async def flag_compromised(attempt: Attempt, *, login_id: str) -> None:
-    """Suspected compromise: the one case where a password change is forced."""
+    """Suspected compromise: the one case where a password change is forced. Every session
+    and API token of the account stops working."""
     account = await _account(login_id)
     await Account.filter(id=account.id).update(must_change_password=True)
     await revoke_all(account.id, attempt.now)
+    await ApiToken.filter(account_id=account.id, revoked_at=None).update(revoked_at=attempt.now)
     await attempt.event(Kind.COMPROMISE_FLAGGED, account)
 
 

@@ -19,7 +19,7 @@ LOCK = timedelta(minutes=15)
 
 
 def block_for(failures: int) -> timedelta:
-    """1 s after the 4th failure, doubling up to 64 s; 15 minutes locked from the 10th."""
+    """Blocked 1 s after the 3rd failure, doubling to 64 s after the 9th; 15 min from the 10th."""
     if failures < FREE_FAILURES:
         return timedelta(0)
     if failures >= LOCK_AFTER:

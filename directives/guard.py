@@ -48,6 +48,8 @@ UNFINISHED_LOGIN: dict[Stage | None, frozenset[str]] = {
     Stage.PASSWORD_CHANGE: frozenset({"changePassword", "logout", "me"}),
     Stage.TOTP_ENROLMENT: frozenset({"enrolTotp", "confirmTotp", "logout", "me"}),
 }
+# Root fields that check a password, a TOTP code or a recovery code: one per operation.
+CREDENTIAL_FIELDS = frozenset({"login", "verifyTotp", "confirmTotp", "resetTotp", "changePassword"})
 # Customers keep their own record without naming a purpose (P7.1).
 SELF_SERVICE_ROLES = frozenset({Role.CUSTOMER})
 
@@ -97,6 +99,12 @@ class PrivacyGuard(SchemaExtension):
         self, context: PrivacyContext, document: DocumentNode, operation: OperationDefinitionNode
     ) -> None:
         usage = _Usage.of(self.execution_context.schema._schema, document, operation, self.index)
+        if usage.credential_checks > 1:
+            # Before anything runs: a second alias must not even be tried (nor the first
+            # succeed unseen, leaving a session nobody received).
+            raise PrivacyError(
+                ErrorCode.ONE_AUTH_ATTEMPT_PER_REQUEST, "One login attempt per request."
+            )
         caller = context.caller
         stage = caller.stage if caller else None
         if stage is not Stage.FULL:
@@ -222,6 +230,7 @@ class _Usage:
     def __init__(self) -> None:
         self.fields: set[str] = set()
         self.root_fields: set[str] = set()
+        self.credential_checks = 0  # root fields that check a password or a code
         self.personal = False
         self.introspection = False
 
@@ -265,6 +274,7 @@ class _UsageVisitor(Visitor):
         parent = self.type_info.get_parent_type()
         if parent is not None and parent.name in self.roots:
             self.usage.root_fields.add(name)
+            self.usage.credential_checks += name in CREDENTIAL_FIELDS
         if parent is not None and name in self.index.fields_of(parent.name):
             self.usage.personal = True
 
