@@ -29,7 +29,7 @@ from directives.masks import deny, masker
 from directives.policy import explain, mask_for
 from directives.scope import Subject, relation
 from directives.selection import selected_fields
-from directives.vocabulary import Decision, Relation
+from directives.vocabulary import Decision, Purpose, Relation
 
 if TYPE_CHECKING:
     Info: TypeAlias = GraphQLResolveInfo[Any]
@@ -47,6 +47,7 @@ class _Plan:
     audit_code: str  # "field:DECISION,..." for the selected personal fields
     withheld: tuple[Withheld, ...]
     selected_count: int
+    type_name: str
 
 
 def attach_enforcement(schema: GraphQLSchema, index: PersonalIndex) -> list[str]:
@@ -106,26 +107,41 @@ class _Applier:
         self.entries = context.audit.entries
         self.node = id(info.field_nodes[0])  # the same AST node for every item of a list
         self.hits: dict[_Plan, int] = {}
+        self.caller = context.caller
+        self.local: dict[tuple[type, str, Relation, frozenset[Purpose]], _Plan] = {}
+        self.types: dict[type, Mapping[str, PersonalField]] = {}
 
     def one(self, obj: Any, path: str) -> Any:
         if obj is None:
             return None
         if isinstance(obj, list):
             return [self.one(item, f"{path}.*") for item in obj]
-        type_name = obj.__strawberry_definition__.name
-        fields = self.index.fields_of(type_name)
+        cls = type(obj)
+        fields = self.types.get(cls)
+        if fields is None:
+            fields = self.types[cls] = self.index.fields_of(cls.__strawberry_definition__.name)
         if not fields:
-            return obj
-        subject: Subject = obj.privacy_subject()
-        rel = relation(self.context.caller, subject)
+            return obj  # e.g. a member of a union without personal fields
+        subject: Subject = obj.privacy_subject()  # required of every personal-bearing type
+        rel = relation(self.caller, subject)
+        local_key = (type(obj), path, rel, subject.consent_withdrawn)
+        plan = self.local.get(local_key)
+        if plan is None:
+            plan = self.local[local_key] = self._cached_plan(obj, path, rel, subject)
+        if plan.selected_count:
+            self.entries.append((subject.kind.value, subject.id, plan.type_name, plan.audit_code))
+            self.hits[plan] = self.hits.get(plan, 0) + 1
+        return _masked_copy(obj, plan.changes) if plan.changes else obj
+
+    def _cached_plan(self, obj: Any, path: str, rel: Relation, subject: Subject) -> _Plan:
+        """The request-wide plan for this selection, type, relation and consent."""
+        type_name = obj.__strawberry_definition__.name
         key = (self.node, path, type_name, rel, subject.consent_withdrawn)
         plan = self.plans.get(key)
         if plan is None:
+            fields = self.index.fields_of(type_name)
             plan = self.plans[key] = self._plan(type_name, fields, rel, subject, path)
-        if plan.selected_count:
-            self.entries.append((subject.kind.value, subject.id, type_name, plan.audit_code))
-            self.hits[plan] = self.hits.get(plan, 0) + 1
-        return _masked_copy(obj, plan.changes) if plan.changes else obj
+        return plan
 
     def count(self) -> None:
         """Receipt counts, added once per plan rather than once per object."""
@@ -177,7 +193,7 @@ class _Applier:
             if decision is not Decision.CLEAR:
                 mask = strategy.value if decision is Decision.MASKED else None
                 withheld += [Withheld(f"{path}.{k}", decision.value, reason, mask) for k in keys]
-        return _Plan(tuple(changes), ",".join(codes), tuple(withheld), len(codes))
+        return _Plan(tuple(changes), ",".join(codes), tuple(withheld), len(codes), type_name)
 
 
 def _masked_copy(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from directives.context import Caller
 from directives.vocabulary import Purpose, Relation, Role
@@ -15,9 +15,8 @@ class SubjectKind(StrEnum):
     CONTACT = "Contact"  # a customer company's staff member without a user ID (P7.2)
 
 
-@dataclass(frozen=True, slots=True)
-class Subject:
-    """The person a returned object is about."""
+class Subject(NamedTuple):
+    """The person a returned object is about (a tuple: built once per returned row)."""
 
     kind: SubjectKind
     id: int
