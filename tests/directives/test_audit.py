@@ -64,10 +64,10 @@ async def test_only_fields_actually_selected_are_recorded(
 async def test_denied_fields_are_recorded_too(schema: PrivacySchema, world: World) -> None:
     await run(
         schema,
-        "query @purpose(code: F) { customers { nodes { name } } }",
-        world.caller(Role.ANALYST),
+        "query @purpose(code: D) { customers { nodes { birthDate } } }",
+        world.caller(Role.SUPPORT),
     )
-    assert {e.fields_decisions for e in await AuditEntry.all()} == {"name:DENIED"}
+    assert {e.fields_decisions for e in await AuditEntry.all()} == {"birthDate:DENIED"}
 
 
 async def test_no_personal_field_no_audit_row(schema: PrivacySchema, world: World) -> None:

@@ -30,7 +30,13 @@ COLUMN = {
     "accountHolder": "account_holder",
 }
 
-PAIRS = [(role, purpose) for role in Role for purpose in sorted(DECLARABLE[role])]
+# ANALYST reaches no customer record at all (research rows only): see test_scope.
+PAIRS = [
+    (role, purpose)
+    for role in Role
+    if role is not Role.ANALYST
+    for purpose in sorted(DECLARABLE[role])
+]
 
 
 def _expected(
@@ -126,19 +132,19 @@ async def test_aliases_cannot_smuggle_a_value(schema: PrivacySchema, world: Worl
 
 async def test_fragments_and_inline_fragments(schema: PrivacySchema, world: World) -> None:
     query = """
-      query Q @purpose(code: F) { customers { nodes { ...Bank ... on Customer { email } } } }
+      query Q @purpose(code: D) { customers { nodes { ...Bank ... on Customer { email } } } }
       fragment Bank on Customer { accountNumber birthDate ...Deeper }
       fragment Deeper on Customer { address }
     """
-    result, context = await run(schema, query, world.caller(Role.ANALYST))
+    result, context = await run(schema, query, world.caller(Role.SUPPORT))
     assert result.errors is None
     for node in result.data["customers"]["nodes"]:  # type: ignore[index]
-        assert node["accountNumber"] is None and node["email"] is None
-        assert node["birthDate"].endswith("-**-**")
+        assert node["accountNumber"] is None and node["birthDate"] is None
+        assert node["email"].endswith("@mail.example")
         assert node["address"] == "東京都 ***"
     codes = context.audit.entries[0][3]
     assert "accountNumber:DENIED" in codes and "address:MASKED" in codes
-    assert "birthDate:MASKED" in codes and "email:DENIED" in codes
+    assert "birthDate:DENIED" in codes and "email:CLEAR" in codes
 
 
 async def test_skip_and_include_are_honoured_in_the_audit(

@@ -43,7 +43,6 @@ async def test_agent_reaches_only_its_own_customers(schema: PrivacySchema, world
         (Role.SUPPORT, "A"),
         (Role.BILLING, "E"),
         (Role.MARKETING, "H"),
-        (Role.ANALYST, "F"),
         (Role.ADMIN, "D"),
         (Role.AUDITOR, "D"),
     ],
@@ -53,6 +52,19 @@ async def test_staff_reach_every_record(
 ) -> None:
     result, _ = await run(schema, LIST % purpose, world.caller(role))
     assert _ids(result) == {str(c.id) for c in world.customers}
+
+
+async def test_analysts_reach_no_record(schema: PrivacySchema, world: World) -> None:
+    """P5.F research works on pseudonymised rows only: no customer or agent record, by list
+    or by id, with or without a purpose."""
+    analyst = world.caller(Role.ANALYST)
+    for query in (LIST % "F", "{ customers { nodes { id bankName surveyOptOut } } }"):
+        result, _ = await run(schema, query, analyst)
+        assert result.errors is None and _ids(result) == set()
+    one, _ = await run(schema, ONE % "F", analyst, variables={"id": world.customers[0].id})
+    agents, _ = await run(schema, "{ agents { nodes { id } } }", analyst)
+    assert one.data == {"customer": None}
+    assert agents.data == {"agents": {"nodes": []}}
 
 
 async def test_agents_list_is_scoped(schema: PrivacySchema, world: World) -> None:
