@@ -9,7 +9,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from directives.masks import apply_mask
-from directives.vocabulary import MaskStrategy
+from directives.policy import mask_for
+from directives.vocabulary import Category, MaskStrategy, Role
 from models import Contract, Customer, OptionSubscription, ResearchKey
 from schema.research import MIN_GROUP, ResearchDimension, ResearchGroup, ResearchRecord
 
@@ -29,12 +30,39 @@ def pseudonym(key: bytes, customer_id: int) -> str:
 
 def groups(keys: Iterable[str]) -> list[ResearchGroup]:
     """Counts per key; groups under MIN_GROUP are suppressed (count null), so no group of
-    one or a few customers can be singled out."""
+    one or a few customers can be singled out. If exactly one group is suppressed, the next
+    smallest is suppressed too (complementary suppression): otherwise the total minus the
+    shown counts would give the hidden one away."""
     counted = Counter(keys)
+    hidden = {k for k, n in counted.items() if n < MIN_GROUP}
+    if len(hidden) == 1:
+        shown = sorted((n, k) for k, n in counted.items() if k not in hidden)
+        hidden.update(k for _, k in shown[:1])
     return [
-        ResearchGroup(key=k, count=n if n >= MIN_GROUP else None, suppressed=n < MIN_GROUP)
+        ResearchGroup(key=k, count=None if k in hidden else n, suppressed=k in hidden)
         for k, n in sorted(counted.items())
     ]
+
+
+def quasi_identifiers(record: ResearchRecord) -> tuple[object, ...]:
+    """What an analyst sees of a row besides its pseudonym: the research masks of the
+    personal values (as the enforcement point applies them) and the contract's figures."""
+    return (
+        apply_mask(mask_for(Role.ANALYST, Category.BIRTH_DATE), record.birth_date),
+        apply_mask(mask_for(Role.ANALYST, Category.POSTAL_CODE), record.postal_code),
+        apply_mask(mask_for(Role.ANALYST, Category.ADDRESS), record.address),
+        record.plan,
+        record.monthly_fee,
+        record.option_count,
+    )
+
+
+def k_anonymous(rows: list[ResearchRecord]) -> list[ResearchRecord]:
+    """Only rows whose quasi-identifiers are shared by at least MIN_GROUP rows: a rarer
+    combination (one 1984-born PREMIUM customer in 150-) would single a person out."""
+    keys = [quasi_identifiers(r) for r in rows]
+    counted = Counter(keys)
+    return [r for r, k in zip(rows, keys, strict=True) if counted[k] >= MIN_GROUP]
 
 
 def _decade(customer: Customer) -> str:

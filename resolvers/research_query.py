@@ -10,7 +10,7 @@ from resolvers.offset_paging import decode_position, encode_position
 from resolvers.permissions import allow
 from resolvers.query import Info
 from resolvers.query_by import require_purpose, require_query_by
-from resolvers.research import CUSTOMER_KEYS, aggregate, deployment_key, pseudonym, records
+from resolvers.research import CUSTOMER_KEYS, aggregate, deployment_key, k_anonymous, records
 from schema.business_connections import ResearchRecordConnection
 from schema.page import PageInfo, PageRequest
 from schema.research import ResearchDimension, ResearchGroup
@@ -31,7 +31,8 @@ async def _key(info: Info) -> bytes:
 class ResearchQuery:
     @strawberry.field(
         description="Customers for research, ordered by pseudonym (never by id): no id, no "
-        "clear value. Declare purpose F.",
+        "clear value, and only rows whose masked birth year, postal prefix, prefecture, plan, "
+        "fee and option count are shared by at least 5 customers. Declare purpose F.",
         permission_classes=[ANALYST],
     )
     async def research_records(
@@ -40,13 +41,14 @@ class ResearchQuery:
         require_purpose(info, Purpose.F)
         size, offset = PageRequest.parse(first, None).size, decode_position(after)
         key = await _key(info)
-        all_ids = [row.id for row in await CustomerRow.all().only("id")]
-        ids = sorted(all_ids, key=lambda i: pseudonym(key, i))
-        chosen = ids[offset : offset + size]
+        all_ids = await CustomerRow.all().values_list("id", flat=True)
+        rows = k_anonymous(await records(key, list(all_ids)))  # type: ignore[arg-type]
+        rows.sort(key=lambda r: r.pseudonym)
+        chosen = rows[offset : offset + size]
         end = encode_position(offset + len(chosen)) if chosen else None
         return ResearchRecordConnection(
-            nodes=await records(key, chosen),
-            page_info=PageInfo(end_cursor=end, has_next_page=offset + size < len(ids)),
+            nodes=chosen,
+            page_info=PageInfo(end_cursor=end, has_next_page=offset + size < len(rows)),
         )
 
     @strawberry.field(

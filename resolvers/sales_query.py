@@ -22,6 +22,8 @@ from schema.option_service import OptionService
 from schema.page import PageRequest, parse_row_id
 
 SALES = (Role.CUSTOMER, Role.AGENT, Role.SUPPORT, Role.BILLING)
+# Research (P5.F) and audit read no customer record: no search either (P5.F re-identification).
+SEARCHERS = tuple(r for r in Role if r not in (Role.ANALYST, Role.AUDITOR))
 
 
 @strawberry.enum(description="Sort order of a customer search; personal orders need clear.")
@@ -79,6 +81,7 @@ class SalesQuery:
         description="Find customers in your scope by exact name, phone or e-mail, sorted. "
         "Searching or sorting by a personal field is refused unless your role sees it in "
         "clear under the declared purpose.",
+        permission_classes=[allow(*SEARCHERS)],
     )
     async def customer_search(
         self,

@@ -7,7 +7,15 @@ from typing import Any
 
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
-from models import AuditEntry, AuditRequest, CampaignRecipient, Contract, Invoice, Payment
+from models import (
+    AuditEntry,
+    AuditRequest,
+    CampaignRecipient,
+    Contract,
+    Customer,
+    Invoice,
+    Payment,
+)
 from models.marketing import Channel
 from schema.context import Context
 from tests.business_world import Business
@@ -158,6 +166,8 @@ async def test_e_agent_dashboard_margins_and_own_payouts(
 async def test_f_analyst_gets_pseudonyms_and_masks_only(
     schema: PrivacySchema, world: World, business: Business
 ) -> None:
+    # The world's customers differ by birth year; make them one group of five (k-anonymity).
+    await Customer.all().update(birth_date="1980-01-01")
     query = """query @purpose(code: F) { researchRecords { nodes { pseudonym plan
       monthlyFee optionCount birthDate postalCode address } } }"""
     result, context = await run(schema, query, world.caller(Role.ANALYST))
@@ -166,7 +176,7 @@ async def test_f_analyst_gets_pseudonyms_and_masks_only(
     ids = {str(c.id) for c in world.customers}
     for node in nodes:
         assert node["pseudonym"] not in ids and len(node["pseudonym"]) == 20
-        assert node["birthDate"].endswith("-**-**") and node["address"] == "東京都 ***"
+        assert node["birthDate"] == "1980-**-**" and node["address"] == "東京都 ***"
         assert node["postalCode"].endswith("-****") and node["monthlyFee"] == 6_600
     purpose, entries = await _audited(context)
     assert purpose == "F" and len(entries) == 5
