@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 import strawberry
 from tortoise.transactions import in_transaction
 
@@ -14,14 +11,23 @@ from models import Contact as ContactRow
 from models import Customer as CustomerRow
 from resolvers.permissions import allow
 from resolvers.query import Info, caller_of
+from resolvers.validation import (
+    ANY_TEXT,
+    NAME,
+    OPTIONAL_EMAIL,
+    OPTIONAL_PHONE,
+    Rule,
+    rule,
+    validated,
+)
 from schema.contact import Contact
 from schema.page import parse_row_id
 
-_RULES: dict[str, tuple[re.Pattern[str], int]] = {
-    "name": (re.compile(r"\S.*", re.S), 120),
-    "department": (re.compile(r".*", re.S), 120),
-    "phone": (re.compile(r"(\+?[\d-]{6,20})?"), 20),
-    "email": (re.compile(r"([^@\s]+@[^@\s]+\.[^@\s]+)?"), 254),
+_RULES: dict[str, Rule] = {
+    "name": NAME,
+    "department": rule(ANY_TEXT, 120),
+    "phone": OPTIONAL_PHONE,
+    "email": OPTIONAL_EMAIL,
 }
 
 
@@ -31,21 +37,6 @@ class ContactInput:
     department: str | None = None
     phone: str | None = None
     email: str | None = None
-
-
-def _values(data: ContactInput) -> dict[str, Any]:
-    values = {}
-    for column, raw in vars(data).items():
-        if raw is None:
-            continue
-        pattern, limit = _RULES[column]
-        value = raw.strip()
-        if len(value) > limit or not pattern.fullmatch(value):
-            raise PrivacyError(ErrorCode.BAD_INPUT, f"Invalid value for {column}.")
-        values[column] = value
-    if not values:
-        raise PrivacyError(ErrorCode.BAD_INPUT, "Nothing to change.")
-    return values
 
 
 async def _holder(info: Info) -> CustomerRow:
@@ -63,7 +54,7 @@ class ContactMutation:
     )
     async def add_contact(self, info: Info, input: ContactInput) -> Contact:
         customer = await _holder(info)
-        values = _values(input)
+        values = validated(input, _RULES)
         if "name" not in values:
             raise PrivacyError(ErrorCode.BAD_INPUT, "A contact needs a name.")
         row = await ContactRow.create(customer_id=customer.id, **values)
@@ -75,7 +66,7 @@ class ContactMutation:
     )
     async def update_contact(self, info: Info, id: strawberry.ID, input: ContactInput) -> Contact:
         customer = await _holder(info)
-        values = _values(input)
+        values = validated(input, _RULES)
         async with in_transaction() as conn:
             row = (
                 await ContactRow.filter(id=parse_row_id(id), customer_id=customer.id)

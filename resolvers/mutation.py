@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Any
 
@@ -15,6 +14,7 @@ from models import Customer as CustomerRow
 from models import CustomerVersion
 from resolvers.permissions import allow
 from resolvers.query import Info, caller_of
+from resolvers.validation import ANY_TEXT, EMAIL, NAME, OPTIONAL_PHONE, PHONE, Rule, rule, validated
 from schema.customer import Customer
 
 
@@ -37,39 +37,28 @@ class MyRecordInput:
     marketing_opt_out: bool | None = None
 
 
-# Column -> (pattern the new value must match, maximum length). Errors name the field only.
-_RULES: dict[str, tuple[re.Pattern[str], int]] = {
-    "name": (re.compile(r"\S.*", re.S), 120),
-    "name_kana": (re.compile(r".*", re.S), 120),
-    "birth_date": (re.compile(r"\d{4}-\d{2}-\d{2}"), 10),
-    "postal_code": (re.compile(r"\d{3}-?\d{4}"), 8),
-    "address": (re.compile(r".*", re.S), 255),
-    "phone": (re.compile(r"\+?[\d-]{6,20}"), 20),
-    "fax": (re.compile(r"(\+?[\d-]{6,20})?"), 20),
-    "email": (re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+"), 254),
-    "bank_name": (re.compile(r".*", re.S), 60),
-    "bank_branch": (re.compile(r".*", re.S), 60),
-    "account_type": (re.compile(r"普通|当座|貯蓄"), 10),
-    "account_number": (re.compile(r"\d{1,20}"), 20),
-    "account_holder": (re.compile(r".*", re.S), 120),
+# Column -> what a new value must look like.
+_RULES: dict[str, Rule] = {
+    "name": NAME,
+    "name_kana": rule(ANY_TEXT, 120),
+    "birth_date": rule(r"\d{4}-\d{2}-\d{2}", 10),
+    "postal_code": rule(r"\d{3}-?\d{4}", 8),
+    "address": rule(ANY_TEXT, 255),
+    "phone": PHONE,
+    "fax": OPTIONAL_PHONE,
+    "email": EMAIL,
+    "bank_name": rule(ANY_TEXT, 60),
+    "bank_branch": rule(ANY_TEXT, 60),
+    "account_type": rule(r"普通|当座|貯蓄", 10),
+    "account_number": rule(r"\d{1,20}", 20),
+    "account_holder": rule(ANY_TEXT, 120),
 }
 
 
 def _changes(values: MyRecordInput) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    for column, raw in vars(values).items():
-        if raw is None:
-            continue
-        if isinstance(raw, bool):
-            changes[column] = raw
-            continue
-        pattern, limit = _RULES[column]
-        value = raw.strip()
-        if len(value) > limit or not pattern.fullmatch(value):
-            raise PrivacyError(ErrorCode.BAD_INPUT, f"Invalid value for {column}.")
-        changes[column] = _parse_date(value) if column == "birth_date" else value
-    if not changes:
-        raise PrivacyError(ErrorCode.BAD_INPUT, "Nothing to change.")
+    changes = validated(values, _RULES)
+    if "birth_date" in changes:
+        changes["birth_date"] = _parse_date(changes["birth_date"])
     return changes
 
 
