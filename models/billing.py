@@ -10,16 +10,16 @@ from enum import StrEnum
 from typing import ClassVar
 
 from tortoise import fields
-from tortoise.models import Model
 
 from models.contracts import Contract, OptionService
-from models.immutable import Immutable
+from models.immutable import Immutable, ImmutableManager
 from models.people import Customer
 
 
 class LineKind(StrEnum):
     PLAN = "PLAN"
     OPTION = "OPTION"
+    ADJUST = "ADJUST"  # a correction's difference from the lines it copies (may be negative)
 
 
 class Invoice(Immutable):
@@ -45,6 +45,9 @@ class Invoice(Immutable):
         "models.Invoice", related_name="corrections", null=True, on_delete=fields.RESTRICT
     )
     corrects_id: int | None
+    credit = fields.IntField(
+        default=0, description="Yen already paid on the invoices this one corrects."
+    )
     created_at = fields.DatetimeField(auto_now_add=True)
 
     PERSONAL_COLUMNS: ClassVar[frozenset[str]] = frozenset(
@@ -53,6 +56,9 @@ class Invoice(Immutable):
 
     class Meta:
         table = "invoice"
+        manager = ImmutableManager()
+        # One correction per invoice, even when two are made at once (the chain is a line).
+        unique_together = (("corrects",),)
 
 
 class InvoiceLine(Immutable):
@@ -73,10 +79,12 @@ class InvoiceLine(Immutable):
 
     class Meta:
         table = "invoice_line"
+        manager = ImmutableManager()
 
 
-class Payment(Model):
-    """Money received against an invoice (may be partial)."""
+class Payment(Immutable):
+    """Money received against an invoice (may be partial). Kept as recorded: a payment
+    record is evidence kept 7 years after cancellation (P7.4)."""
 
     id = fields.IntField(primary_key=True)
     invoice: fields.ForeignKeyRelation[Invoice] = fields.ForeignKeyField(
@@ -90,3 +98,4 @@ class Payment(Model):
 
     class Meta:
         table = "payment"
+        manager = ImmutableManager()

@@ -10,7 +10,7 @@ from typing import ClassVar
 from tortoise import fields
 
 from models.contracts import Contract
-from models.immutable import Immutable
+from models.immutable import Immutable, ImmutableManager
 from models.people import Agent, BankAccountColumns
 
 
@@ -32,6 +32,7 @@ class MarginStatement(Immutable):
 
     class Meta:
         table = "margin_statement"
+        manager = ImmutableManager()
 
 
 class MarginLine(Immutable):
@@ -50,6 +51,7 @@ class MarginLine(Immutable):
 
     class Meta:
         table = "margin_line"
+        manager = ImmutableManager()
 
 
 class Payout(BankAccountColumns, Immutable):
@@ -71,3 +73,4 @@ class Payout(BankAccountColumns, Immutable):
 
     class Meta:
         table = "payout"
+        manager = ImmutableManager()

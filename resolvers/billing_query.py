@@ -22,13 +22,14 @@ from schema.page import PageRequest, parse_row_id
 
 
 def overdue(query: QuerySet[InvoiceRow], as_of: date) -> QuerySet[InvoiceRow]:
-    """Due before `as_of`, not paid in full, and not superseded by a correction."""
+    """Due before `as_of`, not paid in full (counting the credit a correction carries), and
+    not superseded by a correction."""
     corrected = InvoiceRow.filter(corrects_id__isnull=False)
     return (
         query.filter(due_on__lt=as_of)
         .exclude(id__in=Subquery(corrected.values("corrects_id")))
         .annotate(paid=Coalesce(Sum("payments__amount"), 0))
-        .filter(paid__lt=F("total"))
+        .filter(paid__lt=F("total") - F("credit"))
     )
 
 

@@ -7,8 +7,14 @@ from __future__ import annotations
 from tortoise.queryset import QuerySet
 
 from directives.context import Caller
+from directives.errors import ErrorCode, PrivacyError
 from directives.vocabulary import Role
 from models import Contract, Inquiry, Invoice, MarginStatement
+
+
+def not_found(what: str = "record") -> PrivacyError:
+    """The same answer for a row that does not exist and one outside the caller's scope."""
+    return PrivacyError(ErrorCode.NOT_FOUND, f"No such {what} in your scope.")
 
 
 def visible_contracts(caller: Caller) -> QuerySet[Contract]:

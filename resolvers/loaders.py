@@ -13,6 +13,7 @@ from tortoise.queryset import QuerySet
 from directives.context import Caller
 from models import (
     InquiryMessage,
+    Invoice,
     InvoiceLine,
     MarginLine,
     OptionService,
@@ -58,6 +59,7 @@ def build_loaders(caller: Caller) -> BusinessLoaders:
         options_of_contract=by_parent(OptionSubscription, "contract_id"),
         lines_of_invoice=by_parent(InvoiceLine, "invoice_id"),
         payments_of_invoice=by_parent(Payment, "invoice_id"),
+        corrections_of_invoice=by_parent(Invoice, "corrects_id"),
         lines_of_statement=by_parent(MarginLine, "statement_id"),
         payouts_of_statement=by_parent(Payout, "statement_id"),
         messages_of_inquiry=by_parent(InquiryMessage, "inquiry_id"),

@@ -60,6 +60,9 @@ class Invoice:
     billing_postal_code: str | None = personal(Category.POSTAL_CODE, purposes=BILLING)
     billing_address: str | None = personal(Category.ADDRESS, purposes=BILLING)
     corrects_id: strawberry.ID | None = strawberry.field(description="The invoice corrected.")
+    credit: int = strawberry.field(
+        description="Yen already paid on the invoices this one corrects (0 for an original)."
+    )
     row_id: strawberry.Private[int]
     customer_id: strawberry.Private[int]
 
@@ -73,10 +76,16 @@ class Invoice:
         rows = await info.context.loaders.payments_of_invoice.load(self.row_id)
         return [Payment.from_model(r) for r in rows]
 
-    @strawberry.field(description="Total minus payments received, in yen.")
+    @strawberry.field(
+        description="Yen still due: total minus credit minus payments received (negative: "
+        "owed back). 0 once corrected: the correction carries what is due."
+    )
     async def balance(self, info: strawberry.Info[Context, None]) -> int:
-        rows = await info.context.loaders.payments_of_invoice.load(self.row_id)
-        return self.total - sum(r.amount for r in rows)
+        loaders = info.context.loaders
+        if await loaders.corrections_of_invoice.load(self.row_id):
+            return 0
+        rows = await loaders.payments_of_invoice.load(self.row_id)
+        return self.total - self.credit - sum(r.amount for r in rows)
 
     @strawberry.field(description="The customer billed, if in your scope.")
     async def customer(self, info: strawberry.Info[Context, None]) -> Customer | None:
@@ -98,6 +107,7 @@ class Invoice:
             billing_postal_code=row.billing_postal_code,
             billing_address=row.billing_address,
             corrects_id=strawberry.ID(str(row.corrects_id)) if row.corrects_id else None,
+            credit=row.credit,
             row_id=row.id,
             customer_id=row.customer_id,
         )

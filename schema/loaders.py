@@ -15,6 +15,7 @@ from models import (
     Contract,
     Customer,
     InquiryMessage,
+    Invoice,
     InvoiceLine,
     MarginLine,
     OptionService,
@@ -23,7 +24,6 @@ from models import (
     Payout,
 )
 
-K = TypeVar("K")
 V = TypeVar("V")
 
 
@@ -42,6 +42,7 @@ class BusinessLoaders:
     options_of_contract: DataLoader[int, list[OptionSubscription]]
     lines_of_invoice: DataLoader[int, list[InvoiceLine]]
     payments_of_invoice: DataLoader[int, list[Payment]]
+    corrections_of_invoice: DataLoader[int, list[Invoice]]
     lines_of_statement: DataLoader[int, list[MarginLine]]
     payouts_of_statement: DataLoader[int, list[Payout]]
     messages_of_inquiry: DataLoader[int, list[InquiryMessage]]
@@ -56,6 +57,7 @@ class BusinessLoaders:
             options_of_contract=_nothing([]),
             lines_of_invoice=_nothing([]),
             payments_of_invoice=_nothing([]),
+            corrections_of_invoice=_nothing([]),
             lines_of_statement=_nothing([]),
             payouts_of_statement=_nothing([]),
             messages_of_inquiry=_nothing([]),
