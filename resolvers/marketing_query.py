@@ -73,12 +73,21 @@ class MarketingQuery:
         return [Survey.from_model(r, r.responses_count) for r in rows]  # type: ignore[attr-defined]
 
     @strawberry.field(
-        description="Responses to a questionnaire (P5.G).", permission_classes=[MARKETING]
+        description="Responses to a questionnaire (P5.G), without those of customers who "
+        "have since opted out of surveys. Declare purpose G.",
+        permission_classes=[MARKETING],
     )
     async def survey_responses(
-        self, survey_id: strawberry.ID, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        survey_id: strawberry.ID,
+        first: int | None = None,
+        after: str | None = None,
     ) -> SurveyResponseConnection:
-        query = ResponseRow.filter(survey_id=parse_row_id(survey_id))
+        require_purpose(info, Purpose.G)
+        query = ResponseRow.filter(
+            survey_id=parse_row_id(survey_id), customer__survey_opt_out=False
+        )
         rows, page = await fetch_page(query, PageRequest.parse(first, after))
         return SurveyResponseConnection(
             nodes=[SurveyResponse.from_model(r) for r in rows], page_info=page
