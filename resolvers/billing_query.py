@@ -38,7 +38,7 @@ async def invoice_page(
 ) -> InvoiceConnection:
     rows, page = await fetch_page(query, PageRequest.parse(first, after))
     return InvoiceConnection(
-        nodes=[Invoice.from_model(r) for r in rows], page_info=page, total_count=await query.count()
+        nodes=[Invoice.from_model(r) for r in rows], page_info=page, count=query.count
     )
 
 

@@ -7,21 +7,18 @@ from tortoise.transactions import in_transaction
 
 from directives.audit import utc_now
 from directives.errors import ErrorCode, PrivacyError
-from directives.vocabulary import Purpose, Role
+from directives.vocabulary import Role
 from models import Inquiry as InquiryRow
 from models import InquiryMessage as MessageRow
 from models.contact import Author, InquiryKind, InquiryStatus
-from resolvers.business_scope import visible_inquiries
+from resolvers.business_scope import not_found, visible_inquiries
+from resolvers.inquiry_query import PURPOSE_OF, audit_read
 from resolvers.permissions import allow
 from resolvers.query import Info, caller_of
 from resolvers.query_by import require_purpose
 from schema.inquiry import Inquiry
 from schema.page import parse_row_id
 
-PURPOSE_OF: dict[InquiryKind, Purpose] = {
-    InquiryKind.APPLICATION: Purpose.C,
-    InquiryKind.ADMINISTRATION: Purpose.D,
-}
 MAX_BODY = 4000
 
 
@@ -71,8 +68,10 @@ class InquiryMutation:
         caller = caller_of(info)
         row = await visible_inquiries(caller).get_or_none(id=parse_row_id(inquiry_id))
         if row is None:
-            raise PrivacyError(ErrorCode.NOT_FOUND, "No such inquiry in your scope.")
+            raise not_found("inquiry")
         require_purpose(info, PURPOSE_OF[row.kind])
+        if row.status is InquiryStatus.CLOSED:
+            raise PrivacyError(ErrorCode.BAD_INPUT, "This inquiry is closed.")
         row.status = InquiryStatus.CLOSED if close else InquiryStatus.ANSWERED
         async with in_transaction() as conn:
             await MessageRow.create(
@@ -84,4 +83,5 @@ class InquiryMutation:
                 using_db=conn,
             )
             await row.save(update_fields=["status"], using_db=conn)
+        audit_read(info, [row])
         return Inquiry.from_model(row)

@@ -1,24 +1,63 @@
-"""Contact (P5.C, P5.D): the support dashboard of open inquiries."""
+"""Contact (P5.C, P5.D): the support dashboard of open inquiries.
+
+An inquiry's subject and messages are free text a customer may fill with anything personal,
+so reading them is a use of the customer's information: it needs the purpose matching the
+inquiry's kind (C about applications, D about administration; never both at once) and is
+audited per customer (`directives.usage.record_use`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import strawberry
 
-from directives.vocabulary import Role
+from directives.errors import ErrorCode, PrivacyError
+from directives.scope import Subject, SubjectKind
+from directives.usage import record_use
+from directives.vocabulary import Purpose, Role
+from models import Inquiry as InquiryRow
 from models.contact import InquiryKind, InquiryStatus
 from resolvers.business_scope import visible_inquiries
 from resolvers.paging import fetch_page
 from resolvers.permissions import allow
 from resolvers.query import Info, caller_of
+from resolvers.query_by import require_purpose
 from schema.business_connections import InquiryConnection
 from schema.inquiry import Inquiry
 from schema.page import PageRequest
+
+PURPOSE_OF: dict[InquiryKind, Purpose] = {
+    InquiryKind.APPLICATION: Purpose.C,
+    InquiryKind.ADMINISTRATION: Purpose.D,
+}
+KIND_OF: dict[Purpose, InquiryKind] = {p: k for k, p in PURPOSE_OF.items()}
+TEXT_FIELDS = ("subject", "messages")  # free text: audited as personal (see module doc)
+
+
+def require_kind_purpose(info: Info, kind: InquiryKind | None) -> InquiryKind:
+    """The kind the declared purpose serves; `kind`, if given, must be that one."""
+    declared = require_purpose(info, *KIND_OF)
+    if kind is not None and kind is not KIND_OF[declared]:
+        raise PrivacyError(
+            ErrorCode.PURPOSE_REQUIRED,
+            f"Inquiries of this kind must be declared with purpose {PURPOSE_OF[kind].value}.",
+        )
+    return KIND_OF[declared]
+
+
+def audit_read(info: Info, rows: Iterable[InquiryRow]) -> None:
+    """One audit entry per customer whose inquiry text the operation returns."""
+    customers = sorted({row.customer_id for row in rows})
+    subjects = (Subject(SubjectKind.CUSTOMER, c) for c in customers)
+    record_use(info.context, subjects, "Inquiry", TEXT_FIELDS)
 
 
 @strawberry.type
 class InquiryQuery:
     @strawberry.field(
-        description="Support dashboard: inquiries still open, of one kind or both.",
+        description="Support dashboard: inquiries still open of the kind the declared "
+        "purpose serves (C: applications, D: administration). Reads are audited.",
         permission_classes=[allow(Role.SUPPORT)],
     )
     async def open_inquiries(
@@ -28,12 +67,10 @@ class InquiryQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> InquiryConnection:
-        query = visible_inquiries(caller_of(info)).filter(status=InquiryStatus.OPEN)
-        if kind is not None:
-            query = query.filter(kind=kind)
+        served = require_kind_purpose(info, kind)
+        query = visible_inquiries(caller_of(info)).filter(status=InquiryStatus.OPEN, kind=served)
         rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        audit_read(info, rows)
         return InquiryConnection(
-            nodes=[Inquiry.from_model(r) for r in rows],
-            page_info=page,
-            total_count=await query.count(),
+            nodes=[Inquiry.from_model(r) for r in rows], page_info=page, count=query.count
         )

@@ -18,6 +18,7 @@ from schema.business_connections import (
     CampaignConnection,
     CampaignRecipientConnection,
     SurveyResponseConnection,
+    no_rows,
 )
 from schema.campaign import Campaign
 from schema.campaign_recipient import CampaignRecipient
@@ -57,14 +58,14 @@ class MarketingQuery:
         require_purpose(info, Purpose.H)
         campaign = await CampaignRow.get_or_none(id=parse_row_id(campaign_id))
         if campaign is None:
-            return CampaignRecipientConnection(nodes=[], page_info=_EMPTY, total_count=0)
+            return CampaignRecipientConnection(nodes=[], page_info=_EMPTY, count=no_rows)
         query = RecipientRow.filter(campaign_id=campaign.id, customer__marketing_opt_out=False)
         page_request = PageRequest.parse(first, after)
         rows, page = await fetch_page(query.select_related("customer"), page_request)
         return CampaignRecipientConnection(
             nodes=[CampaignRecipient.from_model(campaign.channel, r.customer) for r in rows],
             page_info=page,
-            total_count=await query.count(),
+            count=query.count,
         )
 
     @strawberry.field(description="Questionnaires (P5.G).", permission_classes=[MARKETING])

@@ -102,5 +102,5 @@ class SalesQuery:
         return CustomerSearchConnection(
             nodes=[Customer.from_model(r) for r in rows],
             page_info=page,
-            total_count=await query.count(),
+            count=query.count,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import strawberry
 
 from schema.campaign import Campaign
@@ -15,6 +17,23 @@ from schema.page import PageInfo
 from schema.research import ResearchRecord
 from schema.survey import SurveyResponse
 
+Count = Callable[[], Awaitable[int]]
+
+
+async def no_rows() -> int:
+    return 0
+
+
+@strawberry.type
+class Counted:
+    """A page whose `totalCount` runs its COUNT(*) only when the client selects it."""
+
+    count: strawberry.Private[Count]
+
+    @strawberry.field(description="Rows in your scope that match; counted only when asked.")
+    async def total_count(self) -> int:
+        return await self.count()
+
 
 @strawberry.type
 class ContractConnection:
@@ -23,10 +42,9 @@ class ContractConnection:
 
 
 @strawberry.type
-class InvoiceConnection:
+class InvoiceConnection(Counted):
     nodes: list[Invoice]
     page_info: PageInfo
-    total_count: int
 
 
 @strawberry.type
@@ -36,10 +54,9 @@ class MarginStatementConnection:
 
 
 @strawberry.type
-class InquiryConnection:
+class InquiryConnection(Counted):
     nodes: list[Inquiry]
     page_info: PageInfo
-    total_count: int
 
 
 @strawberry.type
@@ -49,10 +66,9 @@ class CampaignConnection:
 
 
 @strawberry.type
-class CampaignRecipientConnection:
+class CampaignRecipientConnection(Counted):
     nodes: list[CampaignRecipient]
     page_info: PageInfo
-    total_count: int
 
 
 @strawberry.type
@@ -68,7 +84,6 @@ class ResearchRecordConnection:
 
 
 @strawberry.type(description="Customers found by a search, in your scope.")
-class CustomerSearchConnection:
+class CustomerSearchConnection(Counted):
     nodes: list[Customer]
     page_info: PageInfo
-    total_count: int
