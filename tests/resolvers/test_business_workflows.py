@@ -38,6 +38,8 @@ async def test_a_agent_takes_an_application(
     query = """mutation M($id: ID!) @purpose(code: A) {
       applyForService(customerId: $id, plan: PREMIUM, startsOn: "2026-12-01") {
         plan monthlyFee customer { name birthDate } agent { code } } }"""
+    # One active contract per customer: customer 1's ends before the new one starts.
+    await Contract.filter(customer_id=world.customers[1].id).update(cancelled_on="2026-11-30")
     result, context = await run(
         schema, query, world.caller(Role.AGENT), variables={"id": world.customers[1].id}
     )
