@@ -14,12 +14,19 @@ from directives.vocabulary import Category, MaskStrategy, Role
 from models import Contract, Customer, OptionSubscription, ResearchKey
 from schema.research import MIN_GROUP, ResearchDimension, ResearchGroup, ResearchRecord
 
+KEY_ROW = 1  # the key's row: its primary key makes concurrent first uses agree on one key
+
 
 async def deployment_key() -> bytes:
-    """This deployment's pseudonym key: random, made once, kept in the database."""
+    """This deployment's pseudonym key: random, made once, kept in the database.
+
+    Call it once at startup and pass the key to each request's context (`pseudonym_key`):
+    requests then need no query for it. Race-free: concurrent first calls all insert row
+    KEY_ROW, one wins, the others read the winner's key (`get_or_create`)."""
     row = await ResearchKey.all().order_by("id").first()
     if row is None:
-        row = await ResearchKey.create(secret=secrets.token_hex(32))
+        fresh = {"secret": secrets.token_hex(32)}
+        row, _ = await ResearchKey.get_or_create(id=KEY_ROW, defaults=fresh)
     return bytes.fromhex(row.secret)
 
 

@@ -3,14 +3,17 @@ quasi-identifiers, aggregates with complementary suppression; the analyst cannot
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 from typing import Any
 
+from tortoise.context import TortoiseContext
+
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
-from models import Contract, Customer, OptionSubscription
+from models import Contract, Customer, OptionSubscription, ResearchKey
 from models.contracts import PLAN_FEES, Plan
-from resolvers.research import groups
+from resolvers.research import deployment_key, groups
 from schema.research import MIN_GROUP
 from tests.business_world import Business
 from tests.conftest import World, run
@@ -104,3 +107,10 @@ async def test_analyst_and_auditor_cannot_search_customers(
         result, _ = await run(schema, query, world.caller(role))
         assert result.errors and result.errors[0].extensions["code"] == "FORBIDDEN"
         assert result.data is None or result.data.get("customerSearch") is None
+
+
+async def test_concurrent_first_uses_agree_on_one_deployment_key(db: TortoiseContext) -> None:
+    keys = await asyncio.gather(*(deployment_key() for _ in range(5)))
+    assert len(set(keys)) == 1 and len(keys[0]) == 32
+    assert await ResearchKey.all().count() == 1
+    assert await deployment_key() == keys[0]
