@@ -11,7 +11,7 @@ from models import Contract as ContractRow
 from models.contracts import Plan
 from schema.agent import Agent
 from schema.context import Context
-from schema.customer import Customer
+from schema.customer import Customer, load_customer
 from schema.option_service import OptionSubscription
 
 strawberry.enum(Plan, description="Plan of the CRM service.")
@@ -29,8 +29,7 @@ class Contract:
 
     @strawberry.field(description="The customer, if in your scope.")
     async def customer(self, info: strawberry.Info[Context, None]) -> Customer | None:
-        row = await info.context.loaders.customer.load(self.customer_id)
-        return Customer.from_model(row) if row is not None else None
+        return await load_customer(info, self.customer_id)
 
     @strawberry.field(description="The agent who brought the customer in, if visible to you.")
     async def agent(self, info: strawberry.Info[Context, None]) -> Agent | None:

@@ -6,19 +6,12 @@ import strawberry
 
 from directives.personal import personal
 from directives.scope import Subject, SubjectKind
-from directives.vocabulary import Category, Purpose
+from directives.vocabulary import Category
 from models import Customer as CustomerRow
 from schema.agent import Agent
+from schema.consent import withdrawn
 from schema.contact import Contact
 from schema.context import Context
-
-# Consent withdrawn (P5), by (survey opt-out, marketing opt-out).
-_WITHDRAWN: dict[tuple[bool, bool], frozenset[Purpose]] = {
-    (False, False): frozenset(),
-    (True, False): frozenset({Purpose.G}),
-    (False, True): frozenset({Purpose.H}),
-    (True, True): frozenset({Purpose.G, Purpose.H}),
-}
 
 
 @strawberry.type(description="A customer of the CRM service.")
@@ -56,9 +49,11 @@ class Customer:
         return [Contact.from_model(row, agent_id=self.agent_id) for row in rows]
 
     def privacy_subject(self) -> Subject:
-        withdrawn = _WITHDRAWN[self.survey_opt_out, self.marketing_opt_out]
+        consent = withdrawn(
+            survey_opt_out=self.survey_opt_out, marketing_opt_out=self.marketing_opt_out
+        )
         return Subject(
-            SubjectKind.CUSTOMER, self.row_id, agent_id=self.agent_id, consent_withdrawn=withdrawn
+            SubjectKind.CUSTOMER, self.row_id, agent_id=self.agent_id, consent_withdrawn=consent
         )
 
     @classmethod
@@ -84,3 +79,13 @@ class Customer:
             row_id=row.id,
             agent_id=row.agent_id,
         )
+
+
+async def load_customer(
+    info: strawberry.Info[Context, None], customer_id: int | None
+) -> Customer | None:
+    """The customer by id through the request's scoped loader: None if out of scope."""
+    if customer_id is None:
+        return None
+    row = await info.context.loaders.customer.load(customer_id)
+    return Customer.from_model(row) if row is not None else None

@@ -10,7 +10,7 @@ from models import Inquiry as InquiryRow
 from models import InquiryMessage as InquiryMessageRow
 from models.contact import Author, InquiryKind, InquiryStatus
 from schema.context import Context
-from schema.customer import Customer
+from schema.customer import Customer, load_customer
 
 strawberry.enum(InquiryKind, description="APPLICATION: purpose C. ADMINISTRATION: purpose D.")
 strawberry.enum(InquiryStatus)
@@ -40,8 +40,7 @@ class Inquiry:
 
     @strawberry.field(description="Who asked, if in your scope.")
     async def customer(self, info: strawberry.Info[Context, None]) -> Customer | None:
-        row = await info.context.loaders.customer.load(self.customer_id)
-        return Customer.from_model(row) if row is not None else None
+        return await load_customer(info, self.customer_id)
 
     @strawberry.field(description="The history, oldest first.")
     async def messages(self, info: strawberry.Info[Context, None]) -> list[InquiryMessage]:

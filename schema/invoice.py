@@ -15,7 +15,7 @@ from models import InvoiceLine as InvoiceLineRow
 from models import Payment as PaymentRow
 from models.billing import LineKind
 from schema.context import Context
-from schema.customer import Customer
+from schema.customer import Customer, load_customer
 
 BILLING = frozenset({Purpose.E})  # the address on an invoice serves billing alone
 strawberry.enum(LineKind, description="What an invoice line bills.")
@@ -89,8 +89,7 @@ class Invoice:
 
     @strawberry.field(description="The customer billed, if in your scope.")
     async def customer(self, info: strawberry.Info[Context, None]) -> Customer | None:
-        row = await info.context.loaders.customer.load(self.customer_id)
-        return Customer.from_model(row) if row is not None else None
+        return await load_customer(info, self.customer_id)
 
     def privacy_subject(self) -> Subject:
         return Subject(SubjectKind.CUSTOMER, self.customer_id)

@@ -10,7 +10,7 @@ from models import MarginLine as MarginLineRow
 from models import MarginStatement as MarginStatementRow
 from schema.agent import Agent
 from schema.context import Context
-from schema.customer import Customer
+from schema.customer import Customer, load_customer
 from schema.payout import Payout
 
 
@@ -21,10 +21,8 @@ class MarginLine:
 
     @strawberry.field(description="The contract's customer, if in your scope.")
     async def customer(self, info: strawberry.Info[Context, None]) -> Customer | None:
-        loaders = info.context.loaders
-        contract = await loaders.contract.load(int(self.contract_id))
-        row = await loaders.customer.load(contract.customer_id) if contract else None
-        return Customer.from_model(row) if row is not None else None
+        contract = await info.context.loaders.contract.load(int(self.contract_id))
+        return await load_customer(info, contract.customer_id if contract else None)
 
     @classmethod
     def from_model(cls, row: MarginLineRow) -> MarginLine:

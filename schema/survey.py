@@ -9,7 +9,7 @@ import strawberry
 from models import Survey as SurveyRow
 from models import SurveyResponse as SurveyResponseRow
 from schema.context import Context
-from schema.customer import Customer
+from schema.customer import Customer, load_customer
 
 
 @strawberry.type(description="A questionnaire; each question is answered on a 1-5 scale.")
@@ -42,8 +42,7 @@ class SurveyResponse:
 
     @strawberry.field(description="The respondent, if in your scope.")
     async def customer(self, info: strawberry.Info[Context, None]) -> Customer | None:
-        row = await info.context.loaders.customer.load(self.customer_id)
-        return Customer.from_model(row) if row is not None else None
+        return await load_customer(info, self.customer_id)
 
     @classmethod
     def from_model(cls, row: SurveyResponseRow) -> SurveyResponse:
