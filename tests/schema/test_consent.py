@@ -12,7 +12,7 @@ from schema.consent import withdrawn
 from schema.customer import Customer
 
 
-@pytest.mark.parametrize(("survey", "marketing"), itertools.product([False, True], repeat=2))
+@pytest.mark.parametrize(("survey", "marketing"), list(itertools.product([False, True], repeat=2)))
 def test_customers_use_the_one_consent_table(survey: bool, marketing: bool) -> None:
     expected = {Purpose.G} if survey else set()
     expected |= {Purpose.H} if marketing else set()
