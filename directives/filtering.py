@@ -9,15 +9,26 @@ granularity the grouping does not exceed. Pure: plain values in, a decision or a
 
 from __future__ import annotations
 
+from directives.context import Caller
 from directives.errors import ErrorCode, PrivacyError
 from directives.index import PersonalIndex
 from directives.policy import explain
+from directives.scope import Subject, SubjectKind, relation
 from directives.vocabulary import Decision, Purpose, Relation, Role
 
 _ACCEPTED: dict[Decision, frozenset[Decision]] = {
     Decision.CLEAR: frozenset({Decision.CLEAR}),
     Decision.MASKED: frozenset({Decision.CLEAR, Decision.MASKED}),
 }
+
+
+def scope_relation(caller: Caller, kind: SubjectKind) -> Relation:
+    """How the caller stands to every row of `kind` its scope can hold (rows are scoped
+    first): `directives.scope.relation` to a representative row of that scope."""
+    if kind is SubjectKind.AGENT:
+        return relation(caller, Subject(kind, caller.agent_id or 0))
+    holder = caller.customer_id or 0
+    return relation(caller, Subject(kind, holder, caller.agent_id, customer_id=holder))
 
 
 def may_query_by(

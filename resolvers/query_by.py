@@ -6,23 +6,11 @@ from __future__ import annotations
 from tortoise.queryset import QuerySet
 
 from directives import filtering
-from directives.context import Caller
 from directives.errors import ErrorCode, PrivacyError
 from directives.scope import SubjectKind
-from directives.vocabulary import Decision, Purpose, Relation, Role
+from directives.vocabulary import Decision, Purpose
 from models import Customer
 from resolvers.query import Info, caller_of
-
-
-def scope_relation(caller: Caller, kind: SubjectKind) -> Relation:
-    """How the caller stands to every row its scope can hold (rows are scoped first)."""
-    if kind is SubjectKind.CUSTOMER and caller.role is Role.CUSTOMER:
-        return Relation.SELF
-    if kind is SubjectKind.CUSTOMER and caller.role is Role.AGENT:
-        return Relation.OWN_CUSTOMER
-    if kind is SubjectKind.AGENT and caller.role is Role.AGENT:
-        return Relation.SELF
-    return Relation.ANY if caller.is_staff else Relation.NONE
 
 
 def require_query_by(
@@ -40,7 +28,7 @@ def require_query_by(
             index=info.schema.personal_index,  # type: ignore[attr-defined]
             role=caller.role,
             purpose=info.context.purpose,
-            relation=scope_relation(caller, kind),
+            relation=filtering.scope_relation(caller, kind),
             type_name=type_name,
             field_name=field_name,
             needs=needs,

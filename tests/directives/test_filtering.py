@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from directives.context import Caller
 from directives.errors import PrivacyError
-from directives.filtering import may_query_by, require_query_by
+from directives.filtering import may_query_by, require_query_by, scope_relation
 from directives.privacy_schema import PrivacySchema
+from directives.scope import SubjectKind
 from directives.vocabulary import Decision, Purpose, Relation, Role
 
 C, M = Decision.CLEAR, Decision.MASKED
@@ -52,3 +54,28 @@ def test_query_by_table(
         with pytest.raises(PrivacyError) as refused:
             require_query_by(**arguments)  # type: ignore[arg-type]
         assert refused.value.code.value == "FORBIDDEN"
+
+
+def _caller(role: Role) -> Caller:
+    return Caller(
+        account_id=1,
+        login="x",
+        role=role,
+        customer_id=7 if role is Role.CUSTOMER else None,
+        agent_id=3 if role is Role.AGENT else None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "kind", "expected"),
+    [
+        (Role.CUSTOMER, SubjectKind.CUSTOMER, Relation.SELF),
+        (Role.CUSTOMER, SubjectKind.AGENT, Relation.NONE),
+        (Role.AGENT, SubjectKind.CUSTOMER, Relation.OWN_CUSTOMER),
+        (Role.AGENT, SubjectKind.AGENT, Relation.SELF),
+        (Role.SUPPORT, SubjectKind.CUSTOMER, Relation.ANY),
+        (Role.ANALYST, SubjectKind.AGENT, Relation.ANY),
+    ],
+)
+def test_scope_relation_table(role: Role, kind: SubjectKind, expected: Relation) -> None:
+    assert scope_relation(_caller(role), kind) is expected
