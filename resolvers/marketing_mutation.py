@@ -13,19 +13,14 @@ from directives.vocabulary import Purpose, Role
 from models import Campaign as CampaignRow
 from models import CampaignRecipient as RecipientRow
 from models.marketing import Channel
+from resolvers.business_scope import not_found
 from resolvers.permissions import allow
 from resolvers.query import Info, caller_of
 from resolvers.query_by import consenting, require_purpose, require_query_by
 from resolvers.scope import visible_customers
 from schema.campaign import Campaign
+from schema.campaign_recipient import CHANNELS
 from schema.page import parse_row_id
-
-# The contact value a channel sends to: (GraphQL field of Customer, column).
-CHANNEL_FIELD: dict[Channel, tuple[str, str]] = {
-    Channel.NEWSLETTER: ("email", "email"),
-    Channel.DIRECT_MAIL: ("address", "address"),
-    Channel.FAX: ("fax", "fax"),
-}
 
 
 @strawberry.type
@@ -37,11 +32,11 @@ class MarketingMutation:
     )
     async def build_send_list(self, info: Info, campaign_id: strawberry.ID) -> Campaign:
         require_purpose(info, Purpose.H)
-        field, column = CHANNEL_FIELD[await _channel(campaign_id)]
+        field = CHANNELS[await _channel(campaign_id)].send_to
         # Choosing recipients by who has a fax number is a filter on the fax number.
         require_query_by(info, type_name="Customer", fields=[field])
         caller = caller_of(info)
-        chosen = consenting(visible_customers(caller), Purpose.H).exclude(**{column: ""})
+        chosen = consenting(visible_customers(caller), Purpose.H).exclude(**{field: ""})
         ids = await chosen.order_by("id").values_list("id", flat=True)
         async with in_transaction() as conn:
             campaign = (
@@ -66,5 +61,5 @@ class MarketingMutation:
 async def _channel(campaign_id: strawberry.ID) -> Channel:
     campaign = await CampaignRow.get_or_none(id=parse_row_id(campaign_id))
     if campaign is None:
-        raise PrivacyError(ErrorCode.NOT_FOUND, "No such campaign.")
+        raise not_found("campaign")
     return campaign.channel

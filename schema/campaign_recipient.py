@@ -3,6 +3,8 @@ tagged @personal for purpose H only, so the enforcement point decides and audits
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import strawberry
 
 from directives.personal import personal
@@ -14,11 +16,21 @@ from schema.consent import withdrawn
 
 ANNOUNCEMENTS = frozenset({Purpose.H})
 
-# The customer columns each channel needs; the others stay null.
-CHANNEL_COLUMNS: dict[Channel, tuple[str, ...]] = {
-    Channel.NEWSLETTER: ("name", "email"),
-    Channel.DIRECT_MAIL: ("name", "postal_code", "address"),
-    Channel.FAX: ("name", "fax"),
+
+@dataclass(frozen=True, slots=True)
+class ChannelUse:
+    """What a channel uses of a customer: the field it sends to (a Customer GraphQL field
+    and column of the same name), and the columns a send-list entry shows."""
+
+    send_to: str
+    shown: frozenset[str]
+
+
+# The one table of channels: building a send list and reading it both use it.
+CHANNELS: dict[Channel, ChannelUse] = {
+    Channel.NEWSLETTER: ChannelUse("email", frozenset({"name", "email"})),
+    Channel.DIRECT_MAIL: ChannelUse("address", frozenset({"name", "postal_code", "address"})),
+    Channel.FAX: ChannelUse("fax", frozenset({"name", "fax"})),
 }
 
 
@@ -39,7 +51,7 @@ class CampaignRecipient:
 
     @classmethod
     def from_model(cls, channel: Channel, row: CustomerRow) -> CampaignRecipient:
-        wanted = CHANNEL_COLUMNS[channel]
+        wanted = CHANNELS[channel].shown
         values = {c: getattr(row, c) if c in wanted else None for c in _CONTACT}
         return cls(
             channel=channel,

@@ -48,3 +48,13 @@ async def test_respondents_who_opted_out_are_left_out(
     assert result.errors is None, result.errors
     nodes = result.data["surveyResponses"]["nodes"]  # type: ignore[index]
     assert len(nodes) == 4 and [1] not in [n["answers"] for n in nodes]
+
+
+def test_one_channel_table_for_building_and_reading_send_lists() -> None:
+    from models.marketing import Channel
+    from schema.campaign_recipient import CHANNELS, CampaignRecipient
+
+    fields = {f.python_name for f in CampaignRecipient.__strawberry_definition__.fields}
+    for channel in Channel:
+        use = CHANNELS[channel]
+        assert use.send_to in use.shown and use.shown <= fields
