@@ -27,10 +27,12 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from tortoise import Tortoise
 
+from auth import events
 from auth.access_log import AccessLogMiddleware
+from auth.attempt import AuthConfig
 from auth.callers import Resolved, bearer_token, csrf_matches, from_bearer, from_session_token
+from auth.events import Kind
 from auth.secrets_box import SecretBox
-from auth.service import AuthConfig
 from auth.sessions import SessionPolicy
 from directives.audit import AuditStore
 from directives.guard import INTROSPECTION_ROLES
@@ -66,12 +68,15 @@ class Settings:
     def from_env(cls, *, data_dir: str, demo: bool = False, customers: int = 1000) -> Settings:
         directory = Path(data_dir).resolve()
         env = os.environ
+        environment = env.get("CRM_ENV", "development")
+        if environment not in ("development", "production"):
+            raise SettingsError("CRM_ENV must be 'development' or 'production'.")
         return cls(
             data_dir=directory,
             database_url=env.get("DATABASE_URL") or f"sqlite://{directory / 'crm.sqlite3'}",
             demo=demo,
             demo_customers=customers,
-            production=env.get("CRM_ENV", "development") == "production",
+            production=environment == "production",
             secret_key=env.get("CRM_SECRET_KEY") or None,
             sessions=SessionPolicy(
                 idle=timedelta(minutes=int(env.get("CRM_SESSION_IDLE_MINUTES", "30"))),
@@ -83,6 +88,8 @@ class Settings:
     def auth_config(self) -> AuthConfig:
         """Refuses to run in production without a real secret; in development keeps a random
         one in the data directory (mode 0600)."""
+        if self.production and self.demo:
+            raise SettingsError("--demo writes an administrator's credentials: not in production.")
         secret = self.secret_key
         if secret is None:
             if self.production:
@@ -114,6 +121,13 @@ class PrivacyGraphQL(GraphQL[Context, None]):
             request = Request(scope, receive)
             resolved = await resolve_caller(request, self.auth.sessions)
             if not _csrf_ok(request, resolved):
+                await events.record(
+                    Kind.AUTHORIZATION_FAILURE,
+                    actor=resolved.caller.login if resolved else None,
+                    account_id=resolved.caller.account_id if resolved else None,
+                    client_address=request.client.host if request.client else None,
+                    detail="CSRF",
+                )
                 refusal = PlainTextResponse("CSRF token missing or wrong.", status_code=403)
                 await refusal(scope, receive, send)
                 return
@@ -132,7 +146,9 @@ class PrivacyGraphQL(GraphQL[Context, None]):
             client_address=request.client.host if request.client else None,
             auth=self.auth,
             response=response,
-            secure_transport=request.url.scheme == "https",
+            # Behind a TLS-terminating proxy the scheme may read http: production always marks
+            # cookies Secure.
+            secure_transport=self.settings.production or request.url.scheme == "https",
         )
         if response is not None:
             response.headers["X-Request-ID"] = context.request_id
@@ -221,10 +237,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--demo-customers", type=int, default=1000)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    settings = Settings.from_env(
-        data_dir=args.data_dir, demo=args.demo, customers=args.demo_customers
-    )
     try:
+        settings = Settings.from_env(
+            data_dir=args.data_dir, demo=args.demo, customers=args.demo_customers
+        )
         app = create_app(settings)
     except SettingsError as error:
         parser.exit(2, f"{error}\n")

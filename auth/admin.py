@@ -1,14 +1,18 @@
-"""Administration of accounts and API tokens (ADMIN, and each account for its own tokens)."""
+"""Administration of accounts (ADMIN) and of one's own API tokens. Every action is a security
+event naming who did it (the administrator) and to whom."""
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from datetime import datetime, timedelta
 
+from auth.attempt import Attempt
+from auth.checks import check_password, check_second_factor
 from auth.events import Kind
 from auth.passwords import hash_password
-from auth.service import Attempt, initial_password
-from auth.sessions import revoke_all
+from auth.service import initial_password
+from auth.sessions import revoke_credentials
 from directives.errors import ErrorCode, PrivacyError
 from models import Account, ApiToken, Reminder, Role
 from models.tokens import hash_token
@@ -29,16 +33,28 @@ async def _account(login_id: str) -> Account:
     return account
 
 
-async def create_account(
-    attempt: Attempt, *, login_id: str, role: Role, customer_id: int | None, agent_id: int | None
-) -> str:
-    """A new account with a random first password that must be changed at first login."""
+def _check_new_account(
+    role: Role, login_id: str, customer_id: int | None, agent_id: int | None
+) -> None:
     if not login_id or len(login_id) > 64 or not login_id.replace("-", "").isalnum():
         raise PrivacyError(ErrorCode.BAD_INPUT, "Login IDs are 1-64 letters, digits or '-'.")
     if (role is Role.CUSTOMER) != (customer_id is not None) or (
         (role is Role.AGENT) != (agent_id is not None)
     ):
         raise PrivacyError(ErrorCode.BAD_INPUT, "Customers and agents need their record.")
+
+
+async def create_account(
+    attempt: Attempt,
+    *,
+    admin: str,
+    login_id: str,
+    role: Role,
+    customer_id: int | None,
+    agent_id: int | None,
+) -> str:
+    """A new account with a random first password that must be changed at first login."""
+    _check_new_account(role, login_id, customer_id, agent_id)
     if await Account.exists(login=login_id):
         raise PrivacyError(ErrorCode.BAD_INPUT, "That login ID is taken.")
     password = initial_password()
@@ -47,43 +63,50 @@ async def create_account(
         role=role,
         customer_id=customer_id,
         agent_id=agent_id,
-        password_hash=hash_password(password),
+        password_hash=await asyncio.to_thread(hash_password, password),
         password_changed_at=attempt.now,
         must_change_password=True,
     )
-    await attempt.event(Kind.ACCOUNT_CREATED, account)
+    await attempt.event(Kind.ACCOUNT_CREATED, account, detail=login_id, actor=admin)
     return password
 
 
-async def set_disabled(attempt: Attempt, *, login_id: str, disabled: bool) -> None:
-    """Disabling ends every session of the account (its API tokens stop working too)."""
+async def set_disabled(attempt: Attempt, *, admin: str, login_id: str, disabled: bool) -> None:
+    """Disabling ends every session and API token of the account."""
     account = await _account(login_id)
     await Account.filter(id=account.id).update(disabled=disabled)
     if disabled:
-        await revoke_all(account.id, attempt.now)
-    await attempt.event(Kind.ACCOUNT_DISABLED if disabled else Kind.ACCOUNT_ENABLED, account)
+        await revoke_credentials(account.id, attempt.now)
+    kind = Kind.ACCOUNT_DISABLED if disabled else Kind.ACCOUNT_ENABLED
+    await attempt.event(kind, account, detail=login_id, actor=admin)
 
 
-async def flag_compromised(attempt: Attempt, *, login_id: str) -> None:
+async def flag_compromised(attempt: Attempt, *, admin: str, login_id: str) -> None:
     """Suspected compromise: the one case where a password change is forced. Every session
     and API token of the account stops working."""
     account = await _account(login_id)
     await Account.filter(id=account.id).update(must_change_password=True)
-    await revoke_all(account.id, attempt.now)
-    await ApiToken.filter(account_id=account.id, revoked_at=None).update(revoked_at=attempt.now)
-    await attempt.event(Kind.COMPROMISE_FLAGGED, account)
+    await revoke_credentials(account.id, attempt.now)
+    await attempt.event(Kind.COMPROMISE_FLAGGED, account, detail=login_id, actor=admin)
 
 
-async def create_api_token(attempt: Attempt, account: Account, name: str) -> str:
+async def create_api_token(
+    attempt: Attempt, account: Account, name: str, *, password: str, code: str | None
+) -> str:
+    """Re-authenticated (password, and a TOTP code where enrolled): a stolen session alone
+    cannot mint a lasting credential."""
     if not name or len(name) > 64:
         raise PrivacyError(ErrorCode.BAD_INPUT, "Token names are 1-64 characters.")
+    await check_password(attempt, account, password)
+    if account.totp_confirmed:
+        await check_second_factor(attempt, account, code, None)
     if await ApiToken.exists(account_id=account.id, name=name):
         raise PrivacyError(ErrorCode.BAD_INPUT, "A token with that name exists.")
     token = secrets.token_urlsafe(32)
     await ApiToken.create(
         name=name, token_hash=hash_token(token), account_id=account.id, role=account.role.value
     )
-    await attempt.event(Kind.API_TOKEN_CREATED, account)
+    await attempt.event(Kind.API_TOKEN_CREATED, account, detail=name)
     return token
 
 
@@ -93,4 +116,4 @@ async def revoke_api_token(attempt: Attempt, account: Account, name: str) -> Non
     )
     if not revoked:
         raise PrivacyError(ErrorCode.NOT_FOUND, "No such token.")
-    await attempt.event(Kind.API_TOKEN_REVOKED, account)
+    await attempt.event(Kind.API_TOKEN_REVOKED, account, detail=name)

@@ -2,12 +2,14 @@
 
 Accepted: a passphrase of at least 15 characters, or at least 10 mixing letters, digits and
 symbols. Always refused: a password on the shipped list of 30,000 common and breached ones
-(zxcvbn's list, offline), or one containing the login ID. Up to 256 characters, any Unicode
-(NFKC-normalised, never truncated).
+(zxcvbn's list, offline), one containing the login ID, or one too simple to count
+(fewer than 5 different characters, a run like 'abcdefghijklmno', a listed word repeated).
+Up to 256 characters, any Unicode (NFKC-normalised, never truncated).
 """
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
@@ -29,6 +31,7 @@ class Problem(StrEnum):
     TOO_SHORT = "TOO_SHORT"  # < 10, or 10..14 without letters, digits and symbols
     TOO_LONG = "TOO_LONG"
     COMMON = "COMMON"  # on the common/breached list
+    TOO_SIMPLE = "TOO_SIMPLE"  # fewer than 5 different characters, a run, or a word repeated
     CONTAINS_LOGIN = "CONTAINS_LOGIN"
 
 
@@ -58,9 +61,33 @@ def problems(password: str, *, login: str) -> list[Problem]:
         found.append(Problem.TOO_SHORT)
     if value.casefold() in _common() or value.casefold().rstrip("0123456789!?.") in _common():
         found.append(Problem.COMMON)
-    if login and login.casefold() in value.casefold():
+    if len(login) >= 3 and login.casefold() in value.casefold():
         found.append(Problem.CONTAINS_LOGIN)
+    if Problem.COMMON not in found and _too_simple(value.casefold()):
+        found.append(Problem.TOO_SIMPLE)
     return found
+
+
+def _too_simple(value: str) -> bool:
+    """Guessable however long: 'aaaaaaaaaaaaaaa', '123456789012345', 'passwordpassword'."""
+    if len(set(value.replace(" ", ""))) < 5:
+        return True
+    if _is_run(value):
+        return True
+    return any(
+        value == value[:size] * (len(value) // size) and value[:size] in _common()
+        for size in range(1, len(value) // 2 + 1)
+        if len(value) % size == 0
+    )
+
+
+def _is_run(value: str) -> bool:
+    """Each character one code point after (or before) the last, cycling 9->0: '1234567890'."""
+    steps = {
+        (ord(b) - ord(a)) % 10 if a.isdigit() and b.isdigit() else ord(b) - ord(a)
+        for a, b in itertools.pairwise(value)
+    }
+    return steps in ({1}, {-1}, {9})
 
 
 def hash_password(password: str) -> str:

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from models import Session, Stage
+from models import ApiToken, Session, Stage
 from models.tokens import hash_token
 
 TOUCH_EVERY = timedelta(minutes=1)  # write last_seen_at at most once a minute
@@ -58,6 +58,18 @@ async def find_session(token: str, *, policy: SessionPolicy, now: datetime) -> S
 
 async def revoke(session_id: int, now: datetime) -> None:
     await Session.filter(id=session_id, revoked_at=None).update(revoked_at=now)
+
+
+async def claim(session_id: int, now: datetime) -> bool:
+    """Retire a step's session; False if a concurrent request already did (one winner)."""
+    return bool(await Session.filter(id=session_id, revoked_at=None).update(revoked_at=now))
+
+
+async def revoke_credentials(account_id: int, now: datetime, *, keep: int | None = None) -> None:
+    """Every session but `keep`, and every API token: after a password change, a TOTP
+    change, a suspected compromise or disabling, nothing issued before may go on working."""
+    await revoke_all(account_id, now, keep=keep)
+    await ApiToken.filter(account_id=account_id, revoked_at=None).update(revoked_at=now)
 
 
 async def revoke_all(account_id: int, now: datetime, *, keep: int | None = None) -> int:

@@ -5,11 +5,10 @@ Keys are counted whether or not the login ID exists, so a lock says nothing abou
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.transactions import in_transaction
 
 from models import LoginThrottle
 
@@ -39,26 +38,57 @@ def totp_key(account_id: int) -> str:
     return f"totp:{account_id}"
 
 
-async def blocked_until(keys: Iterable[str], now: datetime) -> datetime | None:
-    rows = await LoginThrottle.filter(key__in=list(keys), blocked_until__gt=now)
-    return max((r.blocked_until for r in rows if r.blocked_until), default=None)
+QUIET = timedelta(minutes=15)  # failures older than this are forgotten (a sliding window)
 
 
-async def failed(keys: Iterable[str], now: datetime) -> None:
-    for key in keys:
-        updated = await LoginThrottle.filter(key=key).update(
-            failures=F("failures") + 1, updated_at=now
+class Throttled(Exception):
+    def __init__(self, until: datetime) -> None:
+        super().__init__("throttled")
+        self.until = until
+
+
+async def reserve(keys: list[str], now: datetime) -> int:
+    """Count an attempt BEFORE checking the credential, atomically with the lock check, so
+    concurrent guesses cannot all pass a check made before any of them failed. Raises
+    `Throttled` (counting nothing) while any key is blocked; returns the highest count."""
+    async with in_transaction():
+        rows = [await _locked_row(key, now) for key in keys]
+        until = max(
+            (r.blocked_until for r in rows if r.blocked_until and r.blocked_until > now),
+            default=None,
         )
-        if not updated:
-            try:
-                await LoginThrottle.create(key=key, failures=1, updated_at=now)
-            except IntegrityError:  # created meanwhile by a concurrent failure
-                await LoginThrottle.filter(key=key).update(failures=F("failures") + 1)
-        row = await LoginThrottle.get(key=key)
+        if until is not None:
+            raise Throttled(until)
+        for row in rows:
+            row.failures = (0 if now - row.updated_at > QUIET else row.failures) + 1
+            delay = block_for(row.failures)
+            row.blocked_until, row.updated_at = (now + delay if delay else None), now
+            await row.save(update_fields=["failures", "blocked_until", "updated_at"])
+        return max(row.failures for row in rows)
+
+
+async def _locked_row(key: str, now: datetime) -> LoginThrottle:
+    row = await LoginThrottle.select_for_update().get_or_none(key=key)
+    if row is None:
+        try:
+            async with in_transaction():  # a savepoint: a concurrent insert may win
+                await LoginThrottle.create(key=key, failures=0, updated_at=now)
+        except IntegrityError:
+            pass
+        row = await LoginThrottle.select_for_update().get(key=key)
+    return row
+
+
+async def succeeded(*, reset: str, release: str) -> None:
+    """The credential was right: forget the ID's (or account's) count, and take this one
+    attempt back from the address's count, with the delay it had before it (other IDs may
+    still be being guessed from there)."""
+    await LoginThrottle.filter(key=reset).delete()
+    async with in_transaction():
+        row = await LoginThrottle.select_for_update().get_or_none(key=release)
+        if row is None or row.failures == 0:
+            return
+        row.failures -= 1
         delay = block_for(row.failures)
-        if delay:
-            await LoginThrottle.filter(key=key).update(blocked_until=now + delay)
-
-
-async def succeeded(keys: Iterable[str]) -> None:
-    await LoginThrottle.filter(key__in=list(keys)).delete()
+        row.blocked_until = row.updated_at + delay if delay else None
+        await row.save(update_fields=["failures", "blocked_until"])

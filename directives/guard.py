@@ -49,7 +49,12 @@ UNFINISHED_LOGIN: dict[Stage | None, frozenset[str]] = {
     Stage.TOTP_ENROLMENT: frozenset({"enrolTotp", "confirmTotp", "logout", "me"}),
 }
 # Root fields that check a password, a TOTP code or a recovery code: one per operation.
-CREDENTIAL_FIELDS = frozenset({"login", "verifyTotp", "confirmTotp", "resetTotp", "changePassword"})
+CREDENTIAL_FIELDS = frozenset(
+    {
+        "login", "verifyTotp", "enrolTotp", "confirmTotp", "resetTotp", "changePassword",
+        "createApiToken",
+    }
+)  # fmt: skip
 # Customers keep their own record without naming a purpose (P7.1).
 SELF_SERVICE_ROLES = frozenset({Role.CUSTOMER})
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import strawberry
 
-from auth import admin, service
+from auth import admin, enrolment, service
+from auth.attempt import Attempt, AuthConfig
 from auth.events import Kind
-from auth.service import Attempt, AuthConfig
 from auth.sessions import Opened, revoke, revoke_all
 from directives.errors import ErrorCode, PrivacyError
 from models import Account, Reminder, Role, Session
@@ -91,14 +91,19 @@ class AuthMutation:
         )
         return _answer(info, opened)
 
-    @strawberry.mutation(description="Start TOTP enrolment: a fresh secret as a QR code.")
-    async def enrol_totp(self, info: Info) -> TotpEnrolment:
-        enrolment = await service.begin_enrolment(_attempt(info), _session(info))
-        return TotpEnrolment(otpauth_uri=enrolment.uri, qr_svg=enrolment.svg)
+    @strawberry.mutation(
+        description="Start TOTP enrolment: a fresh secret as a QR code. From a full session, "
+        "give your password again."
+    )
+    async def enrol_totp(self, info: Info, password: str | None = None) -> TotpEnrolment:
+        started = await enrolment.begin_enrolment(
+            _one_attempt(info), _session(info), password=password
+        )
+        return TotpEnrolment(otpauth_uri=started.uri, qr_svg=started.svg)
 
     @strawberry.mutation(description="Activate TOTP with a first valid code.")
     async def confirm_totp(self, info: Info, code: str) -> TotpConfirmation:
-        opened, codes = await service.confirm_enrolment(
+        opened, codes = await enrolment.confirm_enrolment(
             _one_attempt(info), _session(info), code=code
         )
         return TotpConfirmation(
@@ -116,7 +121,7 @@ class AuthMutation:
         code: str | None = None,
         recovery_code: str | None = None,
     ) -> LoginResult | None:
-        opened = await service.reset_totp(
+        opened = await enrolment.reset_totp(
             _one_attempt(info),
             _session(info),
             password=password,
@@ -156,13 +161,19 @@ class AuthMutation:
         await Account.filter(id=caller_of(info).account_id).update(password_reminder=reminder)
         return reminder
 
-    @strawberry.mutation(description="A named token for an integration, scoped to your role.")
-    async def create_api_token(self, info: Info, name: str) -> NewApiToken:
+    @strawberry.mutation(
+        description="A named token for an integration, scoped to your role. Give your "
+        "password again (and a TOTP code if enrolled)."
+    )
+    async def create_api_token(
+        self, info: Info, name: str, password: str, code: str | None = None
+    ) -> NewApiToken:
         _session(info)  # tokens are made from a login session, not by other tokens
         account = await Account.get(id=caller_of(info).account_id)
-        return NewApiToken(
-            name=name, token=await admin.create_api_token(_attempt(info), account, name)
+        token = await admin.create_api_token(
+            _one_attempt(info), account, name, password=password, code=code
         )
+        return NewApiToken(name=name, token=token)
 
     @strawberry.mutation
     async def revoke_api_token(self, info: Info, name: str) -> bool:
@@ -184,6 +195,7 @@ class AuthMutation:
     ) -> NewAccount:
         password = await admin.create_account(
             _attempt(info),
+            admin=caller_of(info).login,
             login_id=login,
             role=role,
             customer_id=_optional_id(customer_id),
@@ -196,7 +208,9 @@ class AuthMutation:
         permission_classes=[allow(Role.ADMIN)],
     )
     async def set_account_disabled(self, info: Info, login: str, disabled: bool) -> bool:
-        await admin.set_disabled(_attempt(info), login_id=login, disabled=disabled)
+        await admin.set_disabled(
+            _attempt(info), admin=caller_of(info).login, login_id=login, disabled=disabled
+        )
         return True
 
     @strawberry.mutation(
@@ -204,7 +218,7 @@ class AuthMutation:
         permission_classes=[allow(Role.ADMIN)],
     )
     async def flag_compromised(self, info: Info, login: str) -> bool:
-        await admin.flag_compromised(_attempt(info), login_id=login)
+        await admin.flag_compromised(_attempt(info), admin=caller_of(info).login, login_id=login)
         return True
 
 

@@ -7,8 +7,8 @@ import uuid
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
+from auth.attempt import AuthConfig
 from auth.events import DatabaseSecurityLog
-from auth.service import AuthConfig
 from directives.audit import AuditStore, TortoiseAuditStore
 from directives.context import Caller
 from models import Agent, Contact, Session

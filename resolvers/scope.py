@@ -8,7 +8,6 @@ from directives.context import Caller
 from directives.vocabulary import Role
 from models import Agent, Customer
 
-
 # Research (P5.F) works on pseudonymised rows and aggregates only: an analyst reaches no
 # customer or agent record, not even by id (ids would link research rows back to people).
 NO_RECORDS: frozenset[Role] = frozenset({Role.ANALYST})

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
-from auth.service import AuthConfig
+from auth.attempt import AuthConfig
 from directives.context import PrivacyContext
 from models import Agent as AgentRow
 from models import Contact as ContactRow

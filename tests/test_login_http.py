@@ -219,7 +219,9 @@ async def test_admin_logs_in_with_password_then_totp(server: Server) -> None:
     mixed = await gql(server, "{ me { login } mySessions { id } }", token=pending)
     assert_refused(mixed, "LOGIN_STEP_REQUIRED")
     tokens_before = await ApiToken.all().count()
-    minting = await gql(server, 'mutation { createApiToken(name: "x") { token } }', token=pending)
+    minting = await gql(
+        server, 'mutation { createApiToken(name: "x", password: "p") { token } }', token=pending
+    )
     assert_refused(minting, "LOGIN_STEP_REQUIRED")
     assert await ApiToken.all().count() == tokens_before
     assert await AuditRequest.all().count() == 0
@@ -616,13 +618,21 @@ async def test_api_tokens_are_shown_once_listed_without_value_and_revocable(
 ) -> None:
     customer = credentials(server, Role.CUSTOMER)
     session = await customer_session(server)
-    create = 'mutation { createApiToken(name: "integration") { name token } }'
-    created = data_of(await gql(server, create, token=session))["createApiToken"]
+    create = (
+        'mutation($p: String!) { createApiToken(name: "integration", password: $p) { name token } }'
+    )
+    # Minting a lasting credential needs the password again, not just a session.
+    wrong = await gql(server, create, token=session, variables={"p": "not the password!"})
+    assert_refused(wrong, "LOGIN_FAILED")
+    assert await ApiToken.filter(name="integration").count() == 0
+    created = data_of(
+        await gql(server, create, token=session, variables={"p": customer["password"]})
+    )["createApiToken"]
     token: str = created["token"]
     assert created["name"] == "integration" and len(token) >= 43
     assert await works_as(server, token) == customer["login"]
 
-    twice = await gql(server, create, token=session)
+    twice = await gql(server, create, token=session, variables={"p": customer["password"]})
     assert_refused(twice, "BAD_INPUT")
     assert token not in twice.text
 
@@ -642,11 +652,10 @@ async def test_api_tokens_are_shown_once_listed_without_value_and_revocable(
     assert await works_as(server, token) is None
 
     count = await ApiToken.all().count()
-    by_token = await gql(server, 'mutation { createApiToken(name: "x") { token } }', token=token)
+    mint = 'mutation { createApiToken(name: "x", password: "p") { token } }'
+    by_token = await gql(server, mint, token=token)
     assert_refused(by_token, "UNAUTHENTICATED")
-    by_api = await gql(
-        server, 'mutation { createApiToken(name: "x") { token } }', token=customer["token"]
-    )
+    by_api = await gql(server, mint, token=customer["token"])
     assert_refused(by_api, "FORBIDDEN")
     assert await ApiToken.all().count() == count
 

@@ -18,13 +18,23 @@ from auth.passwords import Problem, hash_password, problems, verify_password
         ("kx7#Lq9!mZ", []),  # exactly 10, mixed
         ("kx7Lq9mZwp", [Problem.TOO_SHORT]),  # 10 but no symbol
         ("kx7#Lq9!m", [Problem.TOO_SHORT]),  # 9, mixed
-        ("abcdefghijklmn", [Problem.TOO_SHORT]),  # 14 letters only
+        ("qwhdkrmzpfbtlv", [Problem.TOO_SHORT]),  # 14 letters only
+        ("abcdefghijklmn", [Problem.TOO_SHORT, Problem.TOO_SIMPLE]),  # and a run
         ("password", [Problem.TOO_SHORT, Problem.COMMON]),
         ("iloveyou", [Problem.TOO_SHORT, Problem.COMMON]),
         ("Password1234567", [Problem.COMMON]),  # long, but a listed password with digits added
         ("P@ssw0rd", [Problem.TOO_SHORT, Problem.COMMON]),  # leetspeak of a listed one
-        ("x" * 257, [Problem.TOO_LONG]),
+        ("long passphrase " * 16 + "!", [Problem.TOO_LONG]),  # 257 characters
         ("my login is hanako-88 ok", [Problem.CONTAINS_LOGIN]),
+        # Long enough, yet guessable: refused as too simple.
+        (" " * 15, [Problem.TOO_SIMPLE]),
+        ("aaaaaaaaaaaaaaa", [Problem.TOO_SIMPLE]),
+        ("123456789012345", [Problem.TOO_SIMPLE]),
+        ("abcdefghijklmno", [Problem.TOO_SIMPLE]),
+        ("passwordpassword", [Problem.TOO_SIMPLE]),
+        ("iloveyouiloveyou", [Problem.TOO_SIMPLE]),
+        ("!!!!!!!!!!1a", [Problem.TOO_SIMPLE]),
+        ("zyxwvutsrqponml", [Problem.TOO_SIMPLE]),
     ],
 )
 def test_policy_table(password: str, expected: list[Problem]) -> None:

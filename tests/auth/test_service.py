@@ -10,13 +10,22 @@ import pyotp
 import pytest
 from tortoise.context import TortoiseContext
 
-from auth import service, throttle
+from auth import admin, enrolment, service, throttle
 from auth.passwords import hash_password
 from auth.secrets_box import SecretBox
 from auth.service import Attempt, AuthConfig, next_stage
 from auth.sessions import SessionPolicy, find_session, open_session
 from directives.errors import PrivacyError
-from models import Account, Role, SecurityEvent, Session, Stage
+from models import (
+    Account,
+    ApiToken,
+    LoginThrottle,
+    RecoveryCode,
+    Role,
+    SecurityEvent,
+    Session,
+    Stage,
+)
 
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 CONFIG = AuthConfig(box=SecretBox("a test deployment secret, 32+ characters"))
@@ -82,14 +91,33 @@ async def test_success_after_the_delay_resets_the_id_but_not_the_address(
     await _account("sato")
     for i in range(5):
         await _fail(T0 + timedelta(seconds=i * 100), "sato", "198.51.100.9")
-    later = T0 + timedelta(hours=1)
+    later = T0 + timedelta(seconds=500)  # within the quiet window: the address remembers
     opened = await service.login(
         at(later, "198.51.100.9"), login_id="sato", password=PASSWORD, browser=False
     )
     assert opened.session.stage is Stage.TOTP_ENROLMENT  # staff without TOTP must enrol
-    # Guessing another ID from the same address keeps paying the address's delay.
-    assert await _fail(later, "other-id", "198.51.100.9") == "LOGIN_FAILED"
-    assert await _fail(later, "third-id", "198.51.100.9") == "LOGIN_THROTTLED"
+    # Guessing other IDs from the same address keeps paying the address's delay.
+    after = later + timedelta(seconds=10)
+    assert await _fail(after, "other-id", "198.51.100.9") == "LOGIN_FAILED"
+    assert await _fail(after, "third-id", "198.51.100.9") == "LOGIN_THROTTLED"
+
+
+async def test_failures_are_forgotten_after_a_quiet_quarter_hour(db: TortoiseContext) -> None:
+    await _account("sato")
+    for i in range(9):
+        await _fail(T0 + timedelta(seconds=i * 100), "sato")
+    quiet = T0 + timedelta(seconds=800) + throttle.QUIET + timedelta(seconds=1)
+    assert await _fail(quiet, "sato") == "LOGIN_FAILED"  # counted as the first again
+    row = await LoginThrottle.get(key=throttle.login_key("sato"))
+    assert row.failures == 1 and row.blocked_until is None
+
+
+async def test_concurrent_guesses_cannot_outrun_the_throttle(db: TortoiseContext) -> None:
+    """Each guess is counted before it is checked: 20 at once pass at most the free ones."""
+    await _account("sato")
+    results = await asyncio.gather(*(_fail(T0, "sato") for _ in range(20)), return_exceptions=True)
+    assert results.count("LOGIN_FAILED") == throttle.FREE_FAILURES
+    assert results.count("LOGIN_THROTTLED") == 20 - throttle.FREE_FAILURES
 
 
 @pytest.mark.parametrize(
@@ -204,8 +232,54 @@ async def test_password_change_ends_other_sessions(db: TortoiseContext) -> None:
 async def test_totp_secret_is_encrypted_at_rest(db: TortoiseContext) -> None:
     account = await _account("sato", Role.CUSTOMER)
     session = await open_session(account.id, stage=Stage.FULL, browser=False, policy=POLICY, now=T0)
-    enrolment = await service.begin_enrolment(at(T0), session.session)
-    secret = enrolment.uri.split("secret=")[1].split("&")[0]
+    with pytest.raises(PrivacyError) as no_password:  # a stolen session alone is not enough
+        await enrolment.begin_enrolment(at(T0), session.session, password="guess guess guess")
+    assert no_password.value.code.value == "LOGIN_FAILED"
+    started = await enrolment.begin_enrolment(at(T0), session.session, password=PASSWORD)
+    secret = started.uri.split("secret=")[1].split("&")[0]
     stored = await Account.get(id=account.id)
     assert stored.totp_secret and secret not in stored.totp_secret
     assert CONFIG.box.open(stored.totp_secret) == secret
+
+
+async def test_admin_actions_name_the_administrator(db: TortoiseContext) -> None:
+    await _account("sato", Role.CUSTOMER)
+    await admin.set_disabled(at(T0), admin="chief-admin", login_id="sato", disabled=True)
+    await admin.flag_compromised(at(T0), admin="chief-admin", login_id="sato")
+    events = await SecurityEvent.filter(kind__in=["ACCOUNT_DISABLED", "COMPROMISE_FLAGGED"])
+    assert {(e.actor, e.detail) for e in events} == {("chief-admin", "sato")}
+
+
+async def test_disabling_ends_sessions_and_api_tokens(db: TortoiseContext) -> None:
+    account = await _account("sato", Role.CUSTOMER)
+    opened = await service.login(at(T0), login_id="sato", password=PASSWORD, browser=False)
+    token = await admin.create_api_token(at(T0), account, "sync", password=PASSWORD, code=None)
+    await admin.set_disabled(at(T0), admin="chief-admin", login_id="sato", disabled=True)
+    await admin.set_disabled(at(T0), admin="chief-admin", login_id="sato", disabled=False)
+    assert not await find_session(opened.token, policy=POLICY, now=T0)
+    assert await ApiToken.filter(revoked_at=None).count() == 0
+    assert token  # shown once, and now dead even after re-enabling
+
+
+async def test_a_login_step_advances_once_under_concurrency(db: TortoiseContext) -> None:
+    secret = pyotp.random_base32()
+    await _account("sato", totp=secret)
+    pending = await service.login(at(T0), login_id="sato", password=PASSWORD, browser=False)
+    await Account.filter(login="sato").update(must_change_password=True)
+    codes = await RecoveryCode.all().count()
+    assert codes == 0
+    results = await asyncio.gather(
+        service.verify_totp(
+            at(T0), pending.session, code=pyotp.TOTP(secret).at(T0), recovery_code=None
+        ),
+        service.verify_totp(
+            at(T0),
+            pending.session,
+            code=pyotp.TOTP(secret).at(T0 + timedelta(seconds=30)),
+            recovery_code=None,
+        ),
+        return_exceptions=True,
+    )
+    winners = [r for r in results if not isinstance(r, Exception)]
+    assert len(winners) == 1
+    assert await Session.filter(revoked_at=None).count() == 1

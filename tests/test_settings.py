@@ -1,0 +1,61 @@
+"""Settings are checked once, at start: no production run with default secrets or demo data."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+
+from server import Settings, SettingsError
+
+URL = "sqlite://:memory:"
+
+
+def test_production_refuses_to_start_without_a_secret(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="CRM_SECRET_KEY"):
+        Settings(data_dir=tmp_path, database_url=URL, production=True).auth_config()
+    assert not (tmp_path / "secret.key").exists()
+
+
+def test_production_refuses_demo_data(tmp_path: Path) -> None:
+    settings = Settings(
+        data_dir=tmp_path,
+        database_url=URL,
+        production=True,
+        demo=True,
+        secret_key="a real deployment secret of some length",
+    )
+    with pytest.raises(SettingsError, match="demo"):
+        settings.auth_config()
+
+
+def test_unknown_environment_names_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRM_ENV", "prod")
+    with pytest.raises(SettingsError, match="CRM_ENV"):
+        Settings.from_env(data_dir=str(tmp_path))
+
+
+def test_development_keeps_a_private_random_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CRM_SECRET_KEY", raising=False)
+    monkeypatch.delenv("CRM_ENV", raising=False)
+    first = Settings.from_env(data_dir=str(tmp_path)).auth_config()
+    path = tmp_path / "secret.key"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and len(path.read_text()) >= 48
+    second = Settings.from_env(data_dir=str(tmp_path)).auth_config()
+    sealed = first.box.seal("JBSWY3DPEHPK3PXP")
+    assert second.box.open(sealed) == "JBSWY3DPEHPK3PXP"  # the same secret across restarts
+
+
+def test_session_timeouts_come_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRM_SESSION_IDLE_MINUTES", "5")
+    monkeypatch.setenv("CRM_SESSION_ABSOLUTE_HOURS", "2")
+    settings = Settings.from_env(data_dir=str(tmp_path))
+    assert settings.sessions.idle.total_seconds() == 300
+    assert settings.sessions.absolute.total_seconds() == 7200
