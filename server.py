@@ -42,6 +42,7 @@ from resolvers.app_schema import build_schema
 from resolvers.context import build_context
 from resolvers.cookies import CSRF_HEADER, SESSION_COOKIE
 from resolvers.demo import ensure_demo
+from resolvers.research import deployment_key
 from schema.context import Context
 
 log = logging.getLogger("crm.server")
@@ -115,6 +116,7 @@ class PrivacyGraphQL(GraphQL[Context, None]):
     def __init__(self, settings: Settings, auth: AuthConfig) -> None:
         super().__init__(build_schema(), allow_queries_via_get=False, graphql_ide="graphiql")
         self.settings, self.auth = settings, auth
+        self.pseudonym_key: bytes | None = None  # read once in the lifespan (P5.F research)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -145,6 +147,7 @@ class PrivacyGraphQL(GraphQL[Context, None]):
             header_purpose=request.headers.get("x-purpose"),
             client_address=request.client.host if request.client else None,
             auth=self.auth,
+            pseudonym_key=self.pseudonym_key,
             response=response,
             # Behind a TLS-terminating proxy the scheme may read http: production always marks
             # cookies Secure.
@@ -207,6 +210,7 @@ def create_app(settings: Settings) -> Starlette:
         )
         try:
             await apply_migrations()
+            graphql.pseudonym_key = await deployment_key()
             if settings.demo:
                 await ensure_demo(
                     settings.data_dir, customers=settings.demo_customers, box=auth.box
