@@ -8,8 +8,8 @@ from tortoise.queryset import QuerySet
 
 from directives.context import Caller
 from directives.errors import ErrorCode, PrivacyError
-from directives.vocabulary import Role
 from models import Contract, Inquiry, Invoice, MarginStatement
+from resolvers.scope import scoped
 
 
 def not_found(what: str = "record") -> PrivacyError:
@@ -18,33 +18,17 @@ def not_found(what: str = "record") -> PrivacyError:
 
 
 def visible_contracts(caller: Caller) -> QuerySet[Contract]:
-    if caller.role is Role.CUSTOMER:
-        return Contract.filter(customer_id=caller.customer_id or 0)
-    if caller.role is Role.AGENT:
-        return Contract.filter(customer__agent_id=caller.agent_id or 0)
-    return Contract.all()
+    return scoped(Contract, caller, customer="customer_id", agent="customer__agent_id")
 
 
 def visible_invoices(caller: Caller) -> QuerySet[Invoice]:
     """Agents are paid margins, they do not bill: no invoice is theirs to see (P5.E)."""
-    if caller.role is Role.CUSTOMER:
-        return Invoice.filter(customer_id=caller.customer_id or 0)
-    if caller.role is Role.AGENT:
-        return Invoice.filter(id=0)
-    return Invoice.all()
+    return scoped(Invoice, caller, customer="customer_id", agent=None)
 
 
 def visible_statements(caller: Caller) -> QuerySet[MarginStatement]:
-    if caller.role is Role.AGENT:
-        return MarginStatement.filter(agent_id=caller.agent_id or 0)
-    if caller.role is Role.CUSTOMER:
-        return MarginStatement.filter(id=0)
-    return MarginStatement.all()
+    return scoped(MarginStatement, caller, customer=None, agent="agent_id")
 
 
 def visible_inquiries(caller: Caller) -> QuerySet[Inquiry]:
-    if caller.role is Role.CUSTOMER:
-        return Inquiry.filter(customer_id=caller.customer_id or 0)
-    if caller.role is Role.AGENT:
-        return Inquiry.filter(customer__agent_id=caller.agent_id or 0)
-    return Inquiry.all()
+    return scoped(Inquiry, caller, customer="customer_id", agent="customer__agent_id")

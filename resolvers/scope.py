@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from directives.context import Caller
@@ -13,19 +16,30 @@ from models import Agent, Customer
 NO_RECORDS: frozenset[Role] = frozenset({Role.ANALYST})
 
 
-def visible_customers(caller: Caller) -> QuerySet[Customer]:
+M = TypeVar("M", bound=Model)
+
+
+def scoped(
+    model: type[M], caller: Caller, *, customer: str | None, agent: str | None
+) -> QuerySet[M]:
+    """Rows of `model` the caller reaches: through `customer` (the lookup naming the
+    caller's customer record) for customers, through `agent` for agents, none for roles
+    without records, all for other staff. A missing lookup means none."""
     if caller.role is Role.CUSTOMER:
-        return Customer.filter(id=caller.customer_id or 0)
-    if caller.role is Role.AGENT:
-        return Customer.filter(agent_id=caller.agent_id or 0)
-    if caller.role in NO_RECORDS:
-        return Customer.filter(id=0)
-    return Customer.all()
+        lookup, own = customer, caller.customer_id
+    elif caller.role is Role.AGENT:
+        lookup, own = agent, caller.agent_id
+    elif caller.role in NO_RECORDS:
+        lookup, own = None, None
+    else:
+        return model.all()
+    return model.filter(**{lookup: own or 0}) if lookup else model.filter(id=0)
+
+
+def visible_customers(caller: Caller) -> QuerySet[Customer]:
+    return scoped(Customer, caller, customer="id", agent="agent_id")
 
 
 def visible_agents(caller: Caller) -> QuerySet[Agent]:
-    if caller.role is Role.AGENT:
-        return Agent.filter(id=caller.agent_id or 0)
-    if caller.role is Role.CUSTOMER or caller.role in NO_RECORDS:
-        return Agent.filter(id=0)  # customers see no agent record (none is theirs)
-    return Agent.all()
+    """Customers see no agent record (none is theirs); an agent sees its own."""
+    return scoped(Agent, caller, customer=None, agent="id")
