@@ -29,7 +29,7 @@ from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRul
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from directives.audit import AuditHeader, utc_now
-from directives.context import PrivacyContext
+from directives.context import STAFF_ROLES, PrivacyContext
 from directives.errors import ErrorCode, PrivacyError
 from directives.index import PersonalIndex
 from directives.policy import POLICY_VERSION, may_declare
@@ -38,9 +38,7 @@ from models.security import Stage
 
 log = logging.getLogger("privacy.guard")
 
-INTROSPECTION_ROLES = frozenset(
-    {Role.SUPPORT, Role.BILLING, Role.MARKETING, Role.ANALYST, Role.ADMIN, Role.AUDITOR}
-)
+INTROSPECTION_ROLES = STAFF_ROLES  # staff and auditors (ASVS 4.3.2: not for everyone)
 # What a caller may do before login is complete: the next login step, and nothing more.
 UNFINISHED_LOGIN: dict[Stage | None, frozenset[str]] = {
     None: frozenset({"login"}),

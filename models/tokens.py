@@ -1,13 +1,8 @@
-"""Bearer tokens: 256 random bits, stored only as their SHA-256 (ASVS 7.2.3)."""
+"""Tokens (256 random bits, made where they are issued) are stored only as their SHA-256."""
 
 from __future__ import annotations
 
 import hashlib
-import secrets
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
 
 
 def hash_token(token: str) -> str:

@@ -6,6 +6,7 @@ from typing import Any
 
 from strawberry.permission import BasePermission
 
+from directives.context import STAFF_ROLES
 from directives.errors import ErrorCode
 from directives.vocabulary import Role
 
@@ -29,4 +30,4 @@ def allow(*roles: Role) -> type[BasePermission]:
     return RoleIn
 
 
-STAFF = (Role.SUPPORT, Role.BILLING, Role.MARKETING, Role.ANALYST, Role.ADMIN, Role.AUDITOR)
+STAFF = tuple(sorted(STAFF_ROLES))
