@@ -13,16 +13,9 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
-    EnumValueNode,
-    FieldNode,
-    FragmentDefinitionNode,
     OperationDefinitionNode,
-    TypeInfo,
-    TypeInfoVisitor,
-    Visitor,
     get_operation_ast,
     validate,
-    visit,
 )
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
@@ -32,7 +25,9 @@ from directives.audit import AuditHeader, utc_now
 from directives.context import STAFF_ROLES, PrivacyContext
 from directives.errors import ErrorCode, PrivacyError
 from directives.index import PersonalIndex
+from directives.operation import Usage
 from directives.policy import POLICY_VERSION, may_declare
+from directives.purpose import declared_purpose
 from directives.vocabulary import Purpose, Role
 from models.security import Stage
 
@@ -46,13 +41,6 @@ UNFINISHED_LOGIN: dict[Stage | None, frozenset[str]] = {
     Stage.PASSWORD_CHANGE: frozenset({"changePassword", "logout", "me"}),
     Stage.TOTP_ENROLMENT: frozenset({"enrolTotp", "confirmTotp", "logout", "me"}),
 }
-# Root fields that check a password, a TOTP code or a recovery code: one per operation.
-CREDENTIAL_FIELDS = frozenset(
-    {
-        "login", "verifyTotp", "enrolTotp", "confirmTotp", "resetTotp", "changePassword",
-        "createApiToken",
-    }
-)  # fmt: skip
 # Customers keep their own record without naming a purpose (P7.1).
 SELF_SERVICE_ROLES = frozenset({Role.CUSTOMER})
 
@@ -101,7 +89,7 @@ class PrivacyGuard(SchemaExtension):
     def _admit(
         self, context: PrivacyContext, document: DocumentNode, operation: OperationDefinitionNode
     ) -> None:
-        usage = _Usage.of(self.execution_context.schema._schema, document, operation, self.index)
+        usage = Usage.of(self.execution_context.schema._schema, document, operation, self.index)
         if usage.credential_checks > 1:
             # Before anything runs: a second alias must not even be tried (nor the first
             # succeed unseen, leaving a session nobody received).
@@ -188,121 +176,5 @@ def receipt(context: PrivacyContext) -> dict[str, Any]:
     }
 
 
-def declared_purpose(operation: OperationDefinitionNode, header: str | None) -> Purpose | None:
-    """The purpose from `@purpose(code: X)` and/or `X-Purpose`; both given must agree."""
-    in_document = _directive_purpose(operation)
-    in_header = _parse_purpose(header.strip().upper()) if header else None
-    if in_document and in_header and in_document is not in_header:
-        raise PrivacyError(
-            ErrorCode.PURPOSE_CONFLICT,
-            "The @purpose directive and the X-Purpose header name different purposes.",
-        )
-    return in_document or in_header
-
-
-def _directive_purpose(operation: OperationDefinitionNode) -> Purpose | None:
-    directives = [d for d in operation.directives or () if d.name.value == "purpose"]
-    if not directives:
-        return None
-    if len(directives) > 1:
-        raise PrivacyError(ErrorCode.PURPOSE_CONFLICT, "Declare one purpose per operation.")
-    argument = next((a for a in directives[0].arguments or () if a.name.value == "code"), None)
-    if argument is None or not isinstance(argument.value, EnumValueNode):
-        raise PrivacyError(
-            ErrorCode.PURPOSE_UNKNOWN, "@purpose needs a literal code, one of A to H."
-        )
-    return _parse_purpose(argument.value.value)
-
-
-def _parse_purpose(code: str) -> Purpose:
-    try:
-        return Purpose(code)
-    except ValueError:
-        raise PrivacyError(
-            ErrorCode.PURPOSE_UNKNOWN, "Unknown purpose: use one of A to H (P5)."
-        ) from None
-
-
 def _operation(document: DocumentNode | None, name: str | None) -> OperationDefinitionNode | None:
     return get_operation_ast(document, name) if document is not None else None
-
-
-class _Usage:
-    """What an operation selects, statically: field names, personal fields, introspection."""
-
-    def __init__(self) -> None:
-        self.fields: set[str] = set()
-        self.root_fields: set[str] = set()
-        self.credential_checks = 0  # root fields that check a password or a code
-        self.personal = False
-        self.introspection = False
-
-    @classmethod
-    def of(
-        cls,
-        schema: Any,
-        document: DocumentNode,
-        operation: OperationDefinitionNode,
-        index: PersonalIndex,
-    ) -> _Usage:
-        usage = cls()
-        type_info = TypeInfo(schema)
-        roots = frozenset(
-            t.name
-            for t in (schema.query_type, schema.mutation_type, schema.subscription_type)
-            if t is not None
-        )
-        visitor = _UsageVisitor(usage, type_info, index, roots)
-        fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
-        for node in [operation, *_reachable(operation, fragments)]:
-            visit(node, TypeInfoVisitor(type_info, visitor))
-        return usage
-
-
-class _UsageVisitor(Visitor):
-    def __init__(
-        self, usage: _Usage, type_info: TypeInfo, index: PersonalIndex, roots: frozenset[str]
-    ) -> None:
-        super().__init__()
-        self.usage, self.type_info, self.index = usage, type_info, index
-        self.roots = roots
-
-    def enter_field(self, node: FieldNode, *_: Any) -> None:
-        name = node.name.value
-        self.usage.fields.add(name)
-        if name in ("__schema", "__type"):
-            self.usage.introspection = True
-        parent = self.type_info.get_parent_type()
-        if parent is not None and parent.name in self.roots:
-            self.usage.root_fields.add(name)
-            self.usage.credential_checks += name in CREDENTIAL_FIELDS
-        if parent is not None and name in self.index.fields_of(parent.name):
-            self.usage.personal = True
-
-
-def _reachable(operation: Any, fragments: dict[str, Any]) -> list[Any]:
-    seen: dict[str, Any] = {}
-    stack = [operation]
-    while stack:
-        node = stack.pop()
-        for spread in _spreads(node):
-            if spread in fragments and spread not in seen:
-                seen[spread] = fragments[spread]
-                stack.append(fragments[spread])
-    return list(seen.values())
-
-
-def _spreads(node: Any) -> Iterator[str]:
-    class Spreads(Visitor):
-        def __init__(self) -> None:
-            super().__init__()
-            self.names: list[str] = []
-
-        def enter_fragment_spread(self, spread: Any, *_: Any) -> None:
-            self.names.append(spread.name.value)
-
-    visitor = Spreads()
-    visit(node, visitor)
-    yield from visitor.names

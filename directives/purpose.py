@@ -1,0 +1,43 @@
+"""The one purpose of an operation (P5): `@purpose(code: X)` on it and/or `X-Purpose`."""
+
+from __future__ import annotations
+
+from graphql import EnumValueNode, OperationDefinitionNode
+
+from directives.errors import ErrorCode, PrivacyError
+from directives.vocabulary import Purpose
+
+
+def declared_purpose(operation: OperationDefinitionNode, header: str | None) -> Purpose | None:
+    """The purpose from `@purpose(code: X)` and/or `X-Purpose`; both given must agree."""
+    in_document = _directive_purpose(operation)
+    in_header = _parse_purpose(header.strip().upper()) if header else None
+    if in_document and in_header and in_document is not in_header:
+        raise PrivacyError(
+            ErrorCode.PURPOSE_CONFLICT,
+            "The @purpose directive and the X-Purpose header name different purposes.",
+        )
+    return in_document or in_header
+
+
+def _directive_purpose(operation: OperationDefinitionNode) -> Purpose | None:
+    directives = [d for d in operation.directives or () if d.name.value == "purpose"]
+    if not directives:
+        return None
+    if len(directives) > 1:
+        raise PrivacyError(ErrorCode.PURPOSE_CONFLICT, "Declare one purpose per operation.")
+    argument = next((a for a in directives[0].arguments or () if a.name.value == "code"), None)
+    if argument is None or not isinstance(argument.value, EnumValueNode):
+        raise PrivacyError(
+            ErrorCode.PURPOSE_UNKNOWN, "@purpose needs a literal code, one of A to H."
+        )
+    return _parse_purpose(argument.value.value)
+
+
+def _parse_purpose(code: str) -> Purpose:
+    try:
+        return Purpose(code)
+    except ValueError:
+        raise PrivacyError(
+            ErrorCode.PURPOSE_UNKNOWN, "Unknown purpose: use one of A to H (P5)."
+        ) from None
