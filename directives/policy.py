@@ -38,39 +38,41 @@ COLUMNS: tuple[Category, ...] = (
     Category.EMAIL,
     Category.BANK_ACCOUNT_NUMBER,
     Category.BANK_ACCOUNT_HOLDER,
+    Category.FREE_TEXT,
 )
 _LETTER = {"C": Decision.CLEAR, "M": Decision.MASKED, "D": Decision.DENIED}
 
 # (role, purpose) -> one letter per column: C = clear, M = masked, D = denied.
-#                                       N B P A P F E # H     (name, birth, postal, address,
+#                                       N B P A P F E # H X   (name, birth, postal, address,
 #                                                                phone, fax, e-mail, account
-#                                                                number, account holder)
+#                                                                number, account holder,
+#                                                                free text)
 _ROWS: Mapping[tuple[Role, Purpose], str] = {
     # Agents handle applications for their own customers (A, B): contact details in clear,
     # birth date and bank account only masked (the bank's direct debit is billing's job).
-    (Role.AGENT, Purpose.A): "CMCCCCCMM",
-    (Role.AGENT, Purpose.B): "CMCCCCCMM",
+    (Role.AGENT, Purpose.A): "CMCCCCCMMD",
+    (Role.AGENT, Purpose.B): "CMCCCCCMMD",
     # Contact (C) needs a name and a way to reach the person, nothing more.
-    (Role.AGENT, Purpose.C): "CDMMCCCDD",
+    (Role.AGENT, Purpose.C): "CDMMCCCDDC",
     # An agent's margins (E) are computed per customer: the name identifies the line.
-    (Role.AGENT, Purpose.E): "CDDDDDDDD",
-    (Role.SUPPORT, Purpose.A): "CMCCCCCMM",
-    (Role.SUPPORT, Purpose.B): "CMCCCCCMM",
-    (Role.SUPPORT, Purpose.C): "CDMMCCCDD",
+    (Role.AGENT, Purpose.E): "CDDDDDDDDD",
+    (Role.SUPPORT, Purpose.A): "CMCCCCCMMD",
+    (Role.SUPPORT, Purpose.B): "CMCCCCCMMD",
+    (Role.SUPPORT, Purpose.C): "CDMMCCCDDC",
     # System administration notices (D) go by e-mail or phone.
-    (Role.SUPPORT, Purpose.D): "CDMMCMCDD",
+    (Role.SUPPORT, Purpose.D): "CDMMCMCDDC",
     # Billing (E) sends invoices to the address and collects from the bank account.
-    (Role.BILLING, Purpose.E): "CDCCCMCCC",
+    (Role.BILLING, Purpose.E): "CDCCCMCCCD",
     # Surveys (G) go by post or e-mail; the birth year is enough for demographics.
-    (Role.MARKETING, Purpose.G): "CMCCDDCDD",
+    (Role.MARKETING, Purpose.G): "CMCCDDCDDD",
     # Announcements (H): newsletters (e-mail), direct mail (address), fax.
-    (Role.MARKETING, Purpose.H): "CDCCMCCDD",
+    (Role.MARKETING, Purpose.H): "CDCCMCCDDD",
     # Research (F) never gets a clear value: coarse birth year and region only.
-    (Role.ANALYST, Purpose.F): "DMMMDDDDD",
+    (Role.ANALYST, Purpose.F): "DMMMDDDDDD",
     # Administration (D) by an administrator: who to notify and how, nothing else.
-    (Role.ADMIN, Purpose.D): "CDMMMMCDD",
+    (Role.ADMIN, Purpose.D): "CDMMMMCDDC",
     # Auditors never see a value in clear: they see that a value exists, redacted.
-    (Role.AUDITOR, Purpose.D): "MMMMMMMMM",
+    (Role.AUDITOR, Purpose.D): "MMMMMMMMMM",
 }
 
 
@@ -96,6 +98,7 @@ MASKS: Mapping[Category, MaskStrategy] = {
     Category.EMAIL: MaskStrategy.EMAIL_MASK,
     Category.BANK_ACCOUNT_NUMBER: MaskStrategy.SHOW_LAST_2,
     Category.BANK_ACCOUNT_HOLDER: MaskStrategy.NAME_INITIALS,
+    Category.FREE_TEXT: MaskStrategy.REDACT,  # no partial view of free text is safe
 }
 
 # Roles whose masked values are fully redacted whatever the category.

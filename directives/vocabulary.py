@@ -24,6 +24,8 @@ class Category(StrEnum):
     EMAIL = "EMAIL"
     BANK_ACCOUNT_NUMBER = "BANK_ACCOUNT_NUMBER"
     BANK_ACCOUNT_HOLDER = "BANK_ACCOUNT_HOLDER"
+    # Text a person wrote (an inquiry, a message): it may hold any P1 item, so it is personal.
+    FREE_TEXT = "FREE_TEXT"
 
 
 class Purpose(StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import ClassVar
 
 from tortoise import fields
 from tortoise.models import Model
@@ -39,6 +40,9 @@ class Inquiry(Model):
     status = fields.CharEnumField(InquiryStatus, max_length=16, default=InquiryStatus.OPEN)
     opened_at = fields.DatetimeField()
 
+    # Free text a customer wrote may hold any P1 item: personal (Category FREE_TEXT).
+    PERSONAL_COLUMNS: ClassVar[frozenset[str]] = frozenset({"subject"})
+
     class Meta:
         table = "inquiry"
         indexes = (("status", "kind"),)
@@ -56,6 +60,8 @@ class InquiryMessage(Model):
     author_login = fields.CharField(max_length=64, default="")
     body = fields.TextField()
     at = fields.DatetimeField()
+
+    PERSONAL_COLUMNS: ClassVar[frozenset[str]] = frozenset({"body"})
 
     class Meta:
         table = "inquiry_message"

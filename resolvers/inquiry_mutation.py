@@ -12,7 +12,7 @@ from models import Inquiry as InquiryRow
 from models import InquiryMessage as MessageRow
 from models.contact import Author, InquiryKind, InquiryStatus
 from resolvers.business_scope import not_found, visible_inquiries
-from resolvers.inquiry_query import PURPOSE_OF, audit_read
+from resolvers.inquiry_query import PURPOSE_OF
 from resolvers.permissions import allow
 from resolvers.query import Info, caller_of
 from resolvers.query_by import require_purpose
@@ -83,5 +83,4 @@ class InquiryMutation:
                 using_db=conn,
             )
             await row.save(update_fields=["status"], using_db=conn)
-        audit_read(info, [row])
         return Inquiry.from_model(row)

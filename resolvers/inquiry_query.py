@@ -1,22 +1,17 @@
 """Contact (P5.C, P5.D): the support dashboard of open inquiries.
 
-An inquiry's subject and messages are free text a customer may fill with anything personal,
-so reading them is a use of the customer's information: it needs the purpose matching the
-inquiry's kind (C about applications, D about administration; never both at once) and is
-audited per customer (`directives.usage.record_use`).
+An inquiry's subject and messages are free text a customer may fill with anything personal:
+they are `@personal(category: FREE_TEXT)`, so the enforcement point decides and audits them
+like any personal field. Listing them needs the purpose matching the inquiry's kind (C about
+applications, D about administration; never both at once).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import strawberry
 
 from directives.errors import ErrorCode, PrivacyError
-from directives.scope import Subject, SubjectKind
-from directives.usage import record_use
 from directives.vocabulary import Purpose, Role
-from models import Inquiry as InquiryRow
 from models.contact import InquiryKind, InquiryStatus
 from resolvers.business_scope import visible_inquiries
 from resolvers.paging import fetch_page
@@ -32,7 +27,6 @@ PURPOSE_OF: dict[InquiryKind, Purpose] = {
     InquiryKind.ADMINISTRATION: Purpose.D,
 }
 KIND_OF: dict[Purpose, InquiryKind] = {p: k for k, p in PURPOSE_OF.items()}
-TEXT_FIELDS = ("subject", "messages")  # free text: audited as personal (see module doc)
 
 
 def require_kind_purpose(info: Info, kind: InquiryKind | None) -> InquiryKind:
@@ -46,18 +40,11 @@ def require_kind_purpose(info: Info, kind: InquiryKind | None) -> InquiryKind:
     return KIND_OF[declared]
 
 
-def audit_read(info: Info, rows: Iterable[InquiryRow]) -> None:
-    """One audit entry per customer whose inquiry text the operation returns."""
-    customers = sorted({row.customer_id for row in rows})
-    subjects = (Subject(SubjectKind.CUSTOMER, c) for c in customers)
-    record_use(info.context, subjects, "Inquiry", TEXT_FIELDS)
-
-
 @strawberry.type
 class InquiryQuery:
     @strawberry.field(
         description="Support dashboard: inquiries still open of the kind the declared "
-        "purpose serves (C: applications, D: administration). Reads are audited.",
+        "purpose serves (C: applications, D: administration).",
         permission_classes=[allow(Role.SUPPORT)],
     )
     async def open_inquiries(
@@ -70,7 +57,6 @@ class InquiryQuery:
         served = require_kind_purpose(info, kind)
         query = visible_inquiries(caller_of(info)).filter(status=InquiryStatus.OPEN, kind=served)
         rows, page = await fetch_page(query, PageRequest.parse(first, after))
-        audit_read(info, rows)
         return InquiryConnection(
             nodes=[Inquiry.from_model(r) for r in rows], page_info=page, count=query.count
         )

@@ -34,6 +34,7 @@ COLUMNS: tuple[Category, ...] = (
     Category.EMAIL,  # E
     Category.BANK_ACCOUNT_NUMBER,  # # (account number)
     Category.BANK_ACCOUNT_HOLDER,  # H (account holder)
+    Category.FREE_TEXT,  # X (text a person wrote: inquiries, messages)
 )
 LETTERS = {"C": Decision.CLEAR, "M": Decision.MASKED, "D": Decision.DENIED}
 
@@ -42,100 +43,100 @@ LETTERS = {"C": Decision.CLEAR, "M": Decision.MASKED, "D": Decision.DENIED}
 EXPECTED: dict[Role, dict[Purpose, str]] = {
     # A customer reaches nobody else's record, whatever the purpose (own record: see SELF).
     Role.CUSTOMER: {
-        #          NBPATFE#H
-        Purpose.A: "DDDDDDDDD",
-        Purpose.B: "DDDDDDDDD",
-        Purpose.C: "DDDDDDDDD",
-        Purpose.D: "DDDDDDDDD",
-        Purpose.E: "DDDDDDDDD",
-        Purpose.F: "DDDDDDDDD",
-        Purpose.G: "DDDDDDDDD",
-        Purpose.H: "DDDDDDDDD",
+        #          NBPATFE#HX
+        Purpose.A: "DDDDDDDDDD",
+        Purpose.B: "DDDDDDDDDD",
+        Purpose.C: "DDDDDDDDDD",
+        Purpose.D: "DDDDDDDDDD",
+        Purpose.E: "DDDDDDDDDD",
+        Purpose.F: "DDDDDDDDDD",
+        Purpose.G: "DDDDDDDDDD",
+        Purpose.H: "DDDDDDDDDD",
     },
     # Applications (A, B) in clear but birth date and bank account masked; contact (C) by name
     # and phone/fax/e-mail; margins (E) per customer name only.
     Role.AGENT: {
-        #          NBPATFE#H
-        Purpose.A: "CMCCCCCMM",
-        Purpose.B: "CMCCCCCMM",
-        Purpose.C: "CDMMCCCDD",
-        Purpose.D: "DDDDDDDDD",
-        Purpose.E: "CDDDDDDDD",
-        Purpose.F: "DDDDDDDDD",
-        Purpose.G: "DDDDDDDDD",
-        Purpose.H: "DDDDDDDDD",
+        #          NBPATFE#HX
+        Purpose.A: "CMCCCCCMMD",
+        Purpose.B: "CMCCCCCMMD",
+        Purpose.C: "CDMMCCCDDC",
+        Purpose.D: "DDDDDDDDDD",
+        Purpose.E: "CDDDDDDDDD",
+        Purpose.F: "DDDDDDDDDD",
+        Purpose.G: "DDDDDDDDDD",
+        Purpose.H: "DDDDDDDDDD",
     },
     # Support as agents for A-C; administration notices (D) by e-mail or phone.
     Role.SUPPORT: {
-        #          NBPATFE#H
-        Purpose.A: "CMCCCCCMM",
-        Purpose.B: "CMCCCCCMM",
-        Purpose.C: "CDMMCCCDD",
-        Purpose.D: "CDMMCMCDD",
-        Purpose.E: "DDDDDDDDD",
-        Purpose.F: "DDDDDDDDD",
-        Purpose.G: "DDDDDDDDD",
-        Purpose.H: "DDDDDDDDD",
+        #          NBPATFE#HX
+        Purpose.A: "CMCCCCCMMD",
+        Purpose.B: "CMCCCCCMMD",
+        Purpose.C: "CDMMCCCDDC",
+        Purpose.D: "CDMMCMCDDC",
+        Purpose.E: "DDDDDDDDDD",
+        Purpose.F: "DDDDDDDDDD",
+        Purpose.G: "DDDDDDDDDD",
+        Purpose.H: "DDDDDDDDDD",
     },
     # Billing (E): invoices to the address, direct debit from the bank account, in clear.
     Role.BILLING: {
-        #          NBPATFE#H
-        Purpose.A: "DDDDDDDDD",
-        Purpose.B: "DDDDDDDDD",
-        Purpose.C: "DDDDDDDDD",
-        Purpose.D: "DDDDDDDDD",
-        Purpose.E: "CDCCCMCCC",
-        Purpose.F: "DDDDDDDDD",
-        Purpose.G: "DDDDDDDDD",
-        Purpose.H: "DDDDDDDDD",
+        #          NBPATFE#HX
+        Purpose.A: "DDDDDDDDDD",
+        Purpose.B: "DDDDDDDDDD",
+        Purpose.C: "DDDDDDDDDD",
+        Purpose.D: "DDDDDDDDDD",
+        Purpose.E: "CDCCCMCCCD",
+        Purpose.F: "DDDDDDDDDD",
+        Purpose.G: "DDDDDDDDDD",
+        Purpose.H: "DDDDDDDDDD",
     },
     # Surveys (G) by post or e-mail, birth year only; announcements (H) by address, e-mail, fax.
     Role.MARKETING: {
-        #          NBPATFE#H
-        Purpose.A: "DDDDDDDDD",
-        Purpose.B: "DDDDDDDDD",
-        Purpose.C: "DDDDDDDDD",
-        Purpose.D: "DDDDDDDDD",
-        Purpose.E: "DDDDDDDDD",
-        Purpose.F: "DDDDDDDDD",
-        Purpose.G: "CMCCDDCDD",
-        Purpose.H: "CDCCMCCDD",
+        #          NBPATFE#HX
+        Purpose.A: "DDDDDDDDDD",
+        Purpose.B: "DDDDDDDDDD",
+        Purpose.C: "DDDDDDDDDD",
+        Purpose.D: "DDDDDDDDDD",
+        Purpose.E: "DDDDDDDDDD",
+        Purpose.F: "DDDDDDDDDD",
+        Purpose.G: "CMCCDDCDDD",
+        Purpose.H: "CDCCMCCDDD",
     },
     # Research (F) never in clear: coarse birth year and region only.
     Role.ANALYST: {
-        #          NBPATFE#H
-        Purpose.A: "DDDDDDDDD",
-        Purpose.B: "DDDDDDDDD",
-        Purpose.C: "DDDDDDDDD",
-        Purpose.D: "DDDDDDDDD",
-        Purpose.E: "DDDDDDDDD",
-        Purpose.F: "DMMMDDDDD",
-        Purpose.G: "DDDDDDDDD",
-        Purpose.H: "DDDDDDDDD",
+        #          NBPATFE#HX
+        Purpose.A: "DDDDDDDDDD",
+        Purpose.B: "DDDDDDDDDD",
+        Purpose.C: "DDDDDDDDDD",
+        Purpose.D: "DDDDDDDDDD",
+        Purpose.E: "DDDDDDDDDD",
+        Purpose.F: "DMMMDDDDDD",
+        Purpose.G: "DDDDDDDDDD",
+        Purpose.H: "DDDDDDDDDD",
     },
     # Not above the policy: D only, who to notify and how; no birth date, no bank account.
     Role.ADMIN: {
-        #          NBPATFE#H
-        Purpose.A: "DDDDDDDDD",
-        Purpose.B: "DDDDDDDDD",
-        Purpose.C: "DDDDDDDDD",
-        Purpose.D: "CDMMMMCDD",
-        Purpose.E: "DDDDDDDDD",
-        Purpose.F: "DDDDDDDDD",
-        Purpose.G: "DDDDDDDDD",
-        Purpose.H: "DDDDDDDDD",
+        #          NBPATFE#HX
+        Purpose.A: "DDDDDDDDDD",
+        Purpose.B: "DDDDDDDDDD",
+        Purpose.C: "DDDDDDDDDD",
+        Purpose.D: "CDMMMMCDDC",
+        Purpose.E: "DDDDDDDDDD",
+        Purpose.F: "DDDDDDDDDD",
+        Purpose.G: "DDDDDDDDDD",
+        Purpose.H: "DDDDDDDDDD",
     },
     # Auditors see that a value exists, never the value itself.
     Role.AUDITOR: {
-        #          NBPATFE#H
-        Purpose.A: "DDDDDDDDD",
-        Purpose.B: "DDDDDDDDD",
-        Purpose.C: "DDDDDDDDD",
-        Purpose.D: "MMMMMMMMM",
-        Purpose.E: "DDDDDDDDD",
-        Purpose.F: "DDDDDDDDD",
-        Purpose.G: "DDDDDDDDD",
-        Purpose.H: "DDDDDDDDD",
+        #          NBPATFE#HX
+        Purpose.A: "DDDDDDDDDD",
+        Purpose.B: "DDDDDDDDDD",
+        Purpose.C: "DDDDDDDDDD",
+        Purpose.D: "MMMMMMMMMM",
+        Purpose.E: "DDDDDDDDDD",
+        Purpose.F: "DDDDDDDDDD",
+        Purpose.G: "DDDDDDDDDD",
+        Purpose.H: "DDDDDDDDDD",
     },
 }
 
@@ -161,6 +162,7 @@ EXPECTED_MASKS: dict[Category, MaskStrategy] = {
     Category.EMAIL: MaskStrategy.EMAIL_MASK,
     Category.BANK_ACCOUNT_NUMBER: MaskStrategy.SHOW_LAST_2,
     Category.BANK_ACCOUNT_HOLDER: MaskStrategy.NAME_INITIALS,
+    Category.FREE_TEXT: MaskStrategy.REDACT,
 }
 
 ALL_PURPOSES: frozenset[Purpose] = frozenset(Purpose)

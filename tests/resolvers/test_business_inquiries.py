@@ -49,9 +49,15 @@ async def test_one_purpose_reads_one_kind_and_the_read_is_audited(
     assert result.errors is None, result.errors
     nodes = result.data["openInquiries"]["nodes"]  # type: ignore[index]
     assert [n["kind"] for n in nodes] == [kind]  # never both kinds under one purpose
-    [entry] = await _entries(context)
-    assert (entry.subject_type, entry.subject_id) == ("Customer", world.customers[0].id)
-    assert entry.type_name == "Inquiry" and "subject:CLEAR" in entry.fields_decisions
+    entries = await _entries(context)
+    # The free text (subject, messages) is personal: enforced and audited like any field.
+    assert {(e.subject_type, e.subject_id) for e in entries} == {
+        ("Customer", world.customers[0].id)
+    }
+    assert {(e.type_name, e.fields_decisions) for e in entries} == {
+        ("Inquiry", "subject:CLEAR"),
+        ("InquiryMessage", "body:CLEAR"),
+    }
 
 
 async def test_a_closed_inquiry_is_not_reopened(

@@ -17,6 +17,8 @@ from directives.vocabulary import Category
 from models import Agent as AgentRow
 from models import Contact as ContactRow
 from models import Customer as CustomerRow
+from models import Inquiry as InquiryRow
+from models import InquiryMessage as InquiryMessageRow
 from models import Invoice as InvoiceRow
 from models import Payout as PayoutRow
 from resolvers.app_schema import build_schema
@@ -29,6 +31,8 @@ BACKED_BY: dict[str, Any] = {
     "Contact": ContactRow,
     "Invoice": InvoiceRow,  # billing name and address as issued (P5.E)
     "Payout": PayoutRow,  # the agent's bank account a margin was paid to (P5.E)
+    "Inquiry": InquiryRow,  # free text a customer wrote (FREE_TEXT)
+    "InquiryMessage": InquiryMessageRow,
 }
 # Types that show a customer's own columns under the same names (the name check below
 # proves them tagged): the send list (P5.H) and the research rows (P5.F).
