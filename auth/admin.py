@@ -17,6 +17,8 @@ from directives.errors import ErrorCode, PrivacyError
 from models import Account, ApiToken, Reminder, Role
 from models.tokens import hash_token
 
+DEFAULT_TOKEN_DAYS = 90
+MAX_TOKEN_DAYS = 365
 REMINDER_INTERVAL = {Reminder.WEEKLY: timedelta(days=7), Reminder.MONTHLY: timedelta(days=30)}
 
 
@@ -91,12 +93,20 @@ async def flag_compromised(attempt: Attempt, *, admin: str, login_id: str) -> No
 
 
 async def create_api_token(
-    attempt: Attempt, account: Account, name: str, *, password: str, code: str | None
+    attempt: Attempt,
+    account: Account,
+    name: str,
+    *,
+    password: str,
+    code: str | None,
+    days: int = DEFAULT_TOKEN_DAYS,
 ) -> str:
     """Re-authenticated (password, and a TOTP code where enrolled): a stolen session alone
-    cannot mint a lasting credential."""
+    cannot mint a lasting credential. Every token expires (1-365 days)."""
     if not name or len(name) > 64:
         raise PrivacyError(ErrorCode.BAD_INPUT, "Token names are 1-64 characters.")
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise PrivacyError(ErrorCode.BAD_INPUT, f"A token lives 1..{MAX_TOKEN_DAYS} days.")
     await check_password(attempt, account, password)
     if account.totp_confirmed:
         await check_second_factor(attempt, account, code, None)
@@ -104,7 +114,11 @@ async def create_api_token(
         raise PrivacyError(ErrorCode.BAD_INPUT, "A token with that name exists.")
     token = secrets.token_urlsafe(32)
     await ApiToken.create(
-        name=name, token_hash=hash_token(token), account_id=account.id, role=account.role.value
+        name=name,
+        token_hash=hash_token(token),
+        account_id=account.id,
+        role=account.role.value,
+        expires_at=attempt.now + timedelta(days=days),
     )
     await attempt.event(Kind.API_TOKEN_CREATED, account, detail=name)
     return token

@@ -59,7 +59,7 @@ async def from_bearer(
     if resolved is not None:
         return resolved
     api = await ApiToken.get_or_none(token_hash=hash_token(token), revoked_at=None)
-    if api is None:
+    if api is None or (api.expires_at is not None and api.expires_at <= now):
         return None
     account = await Account.get_or_none(id=api.account_id, disabled=False)
     if account is None or account.role.value != api.role:

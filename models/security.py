@@ -54,6 +54,7 @@ class ApiToken(Model):
     role = fields.CharField(max_length=16)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_used_at = fields.DatetimeField(null=True)
+    expires_at = fields.DatetimeField(null=True)  # None only for tokens made before expiry
     revoked_at = fields.DatetimeField(null=True)
 
     class Meta:

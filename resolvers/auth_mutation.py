@@ -163,15 +163,15 @@ class AuthMutation:
 
     @strawberry.mutation(
         description="A named token for an integration, scoped to your role. Give your "
-        "password again (and a TOTP code if enrolled)."
+        "password again (and a TOTP code if enrolled). Expires after `days` (1-365)."
     )
     async def create_api_token(
-        self, info: Info, name: str, password: str, code: str | None = None
+        self, info: Info, name: str, password: str, code: str | None = None, days: int = 90
     ) -> NewApiToken:
         _session(info)  # tokens are made from a login session, not by other tokens
         account = await Account.get(id=caller_of(info).account_id)
         token = await admin.create_api_token(
-            _one_attempt(info), account, name, password=password, code=code
+            _one_attempt(info), account, name, password=password, code=code, days=days
         )
         return NewApiToken(name=name, token=token)
 

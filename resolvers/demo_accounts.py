@@ -7,10 +7,11 @@ two-factor login is optional) an enrolled TOTP secret so codes can be computed w
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 
+from auth.admin import MAX_TOKEN_DAYS
 from auth.passwords import hash_password
 from auth.secrets_box import SecretBox
 from auth.service import TOTP_OPTIONAL
@@ -52,7 +53,11 @@ async def issue_demo_accounts(box: SecretBox) -> dict[str, dict[str, str]]:
         await RecoveryCode.filter(account_id=account.id).delete()
         await ApiToken.filter(account_id=account.id, name="demo").delete()
         await ApiToken.create(
-            name="demo", token_hash=hash_token(token), account_id=account.id, role=role.value
+            name="demo",
+            token_hash=hash_token(token),
+            account_id=account.id,
+            role=role.value,
+            expires_at=datetime.now(UTC) + timedelta(days=MAX_TOKEN_DAYS),
         )
         entry = {"login": login, "password": password, "token": token}
         credentials[role.value] = {**entry, "totp_secret": totp} if totp else entry

@@ -67,6 +67,7 @@ class ApiTokenInfo:
     role: str
     created_at: datetime
     last_used_at: datetime | None
+    expires_at: datetime | None
     revoked: bool
 
     @classmethod
@@ -76,6 +77,7 @@ class ApiTokenInfo:
             role=row.role,
             created_at=row.created_at,
             last_used_at=row.last_used_at,
+            expires_at=row.expires_at,
             revoked=row.revoked_at is not None,
         )
 

@@ -11,6 +11,7 @@ import pytest
 from tortoise.context import TortoiseContext
 
 from auth import admin, enrolment, service, throttle
+from auth.callers import from_bearer
 from auth.passwords import hash_password
 from auth.secrets_box import SecretBox
 from auth.service import Attempt, AuthConfig, next_stage
@@ -283,3 +284,18 @@ async def test_a_login_step_advances_once_under_concurrency(db: TortoiseContext)
     winners = [r for r in results if not isinstance(r, Exception)]
     assert len(winners) == 1
     assert await Session.filter(revoked_at=None).count() == 1
+
+
+async def test_api_tokens_expire(db: TortoiseContext) -> None:
+    account = await _account("sato", Role.CUSTOMER)
+    token = await admin.create_api_token(
+        at(T0), account, "sync", password=PASSWORD, code=None, days=30
+    )
+    alive = await from_bearer(token, policy=POLICY, now=T0 + timedelta(days=29))
+    assert alive is not None and alive.caller.login == "sato"
+    assert await from_bearer(token, policy=POLICY, now=T0 + timedelta(days=30)) is None
+    with pytest.raises(PrivacyError) as too_long:
+        await admin.create_api_token(
+            at(T0), account, "forever", password=PASSWORD, code=None, days=3650
+        )
+    assert too_long.value.code.value == "BAD_INPUT"
