@@ -23,12 +23,11 @@ from models import Invoice as InvoiceRow
 from models import InvoiceLine as LineRow
 from models import Payment as PaymentRow
 from models.billing import LineKind
-from resolvers.business_scope import not_found, visible_invoices
+from resolvers.business_scope import locked_in_scope, visible_invoices
 from resolvers.permissions import allow
 from resolvers.query import Info, caller_of
 from resolvers.query_by import require_purpose
 from schema.invoice import Invoice
-from schema.page import parse_row_id
 
 BILLING = allow(Role.BILLING)
 MAX_YEN = 10**9
@@ -50,10 +49,7 @@ async def _locked_invoice(
     info: Info, invoice_id: strawberry.ID, conn: BaseDBAsyncClient
 ) -> InvoiceRow:
     require_purpose(info, Purpose.E)
-    query = visible_invoices(caller_of(info)).select_for_update().using_db(conn)
-    row = await query.get_or_none(id=parse_row_id(invoice_id))
-    if row is None:
-        raise not_found("invoice")
+    row = await locked_in_scope(visible_invoices(caller_of(info)), invoice_id, conn, "invoice")
     if await InvoiceRow.filter(corrects_id=row.id).using_db(conn).exists():
         raise PrivacyError(
             ErrorCode.BAD_INPUT, "This invoice was corrected: use its latest correction."

@@ -18,13 +18,12 @@ from models import Contract as ContractRow
 from models import OptionService as OptionServiceRow
 from models import OptionSubscription as SubscriptionRow
 from models.contracts import PLAN_FEES, Plan
-from resolvers.business_scope import not_found, visible_contracts
+from resolvers.business_scope import locked_in_scope, not_found, visible_contracts
 from resolvers.permissions import allow
 from resolvers.query import Info, caller_of
 from resolvers.query_by import require_purpose
 from resolvers.scope import visible_customers
 from schema.contract import Contract
-from schema.page import parse_row_id
 
 APPLICATIONS = allow(Role.AGENT, Role.SUPPORT)
 
@@ -45,14 +44,7 @@ class SalesMutation:
     ) -> Contract:
         require_purpose(info, Purpose.A)
         async with in_transaction() as conn:
-            customer = (
-                await visible_customers(caller_of(info))
-                .select_for_update()
-                .using_db(conn)
-                .get_or_none(id=parse_row_id(customer_id))
-            )
-            if customer is None:
-                raise not_found()
+            customer = await locked_in_scope(visible_customers(caller_of(info)), customer_id, conn)
             active = ContractRow.filter(customer_id=customer.id, cancelled_on__isnull=True)
             if await active.using_db(conn).exists():
                 raise _refuse("This customer already has an active contract.")
@@ -77,13 +69,8 @@ class SalesMutation:
         require_purpose(info, Purpose.B)
         option = await OptionServiceRow.get_or_none(code=option_code[:20])
         async with in_transaction() as conn:
-            contract = (
-                await visible_contracts(caller_of(info))
-                .select_for_update()
-                .using_db(conn)
-                .get_or_none(id=parse_row_id(contract_id))
-            )
-            if contract is None or option is None:
+            contract = await locked_in_scope(visible_contracts(caller_of(info)), contract_id, conn)
+            if option is None:
                 raise not_found()
             if contract.cancelled_on is not None:
                 raise _refuse("This contract is cancelled.")
