@@ -124,7 +124,7 @@ class _Applier:
             return obj  # e.g. a member of a union without personal fields
         subject: Subject = obj.privacy_subject()  # required of every personal-bearing type
         rel = relation(self.caller, subject)
-        local_key = (type(obj), path, rel, subject.consent_withdrawn)
+        local_key = (cls, path, rel, subject.consent_withdrawn)
         plan = self.local.get(local_key)
         if plan is None:
             plan = self.local[local_key] = self._cached_plan(obj, path, rel, subject)
