@@ -40,9 +40,9 @@ from models import Stage
 from models.db import apply_migrations, tortoise_config
 from resolvers.app_schema import build_schema
 from resolvers.context import build_context
-from resolvers.cookies import CSRF_HEADER, SESSION_COOKIE
-from resolvers.demo import ensure_demo
-from resolvers.research import deployment_key
+from resolvers.accounts.cookies import CSRF_HEADER, SESSION_COOKIE
+from demo import ensure_demo
+from resolvers.research.anonymise import deployment_key
 from schema.context import Context
 
 log = logging.getLogger("crm.server")

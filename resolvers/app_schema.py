@@ -16,20 +16,20 @@ from strawberry.tools import merge_types
 
 from directives.errors import PrivacyError
 from directives.privacy_schema import PrivacySchema
-from resolvers.account_query import AccountQuery
-from resolvers.auth_mutation import AuthMutation
-from resolvers.billing_mutation import BillingMutation
-from resolvers.billing_query import BillingQuery
-from resolvers.contact_mutation import ContactMutation
-from resolvers.inquiry_mutation import InquiryMutation
-from resolvers.inquiry_query import InquiryQuery
-from resolvers.marketing_mutation import MarketingMutation
-from resolvers.marketing_query import MarketingQuery
-from resolvers.mutation import Mutation as CoreMutation
-from resolvers.query import Query as CoreQuery
-from resolvers.research_query import ResearchQuery
-from resolvers.sales_mutation import SalesMutation
-from resolvers.sales_query import SalesQuery
+from resolvers.accounts.query import AccountQuery
+from resolvers.accounts.mutation import AuthMutation
+from resolvers.billing.mutation import BillingMutation
+from resolvers.billing.query import BillingQuery
+from resolvers.people.contacts import ContactMutation
+from resolvers.inquiries.mutation import InquiryMutation
+from resolvers.inquiries.query import InquiryQuery
+from resolvers.marketing.mutation import MarketingMutation
+from resolvers.marketing.query import MarketingQuery
+from resolvers.people.mutation import Mutation as CoreMutation
+from resolvers.people.query import Query as CoreQuery
+from resolvers.research.query import ResearchQuery
+from resolvers.sales.mutation import SalesMutation
+from resolvers.sales.query import SalesQuery
 
 MAX_DEPTH = 6
 MAX_ALIASES = 15

@@ -10,7 +10,7 @@ from directives.errors import ErrorCode, PrivacyError
 from directives.scope import SubjectKind
 from directives.vocabulary import Decision, Purpose
 from models import Customer
-from resolvers.query import Info, caller_of
+from resolvers.people.query import Info, caller_of
 
 
 def require_query_by(

@@ -6,16 +6,16 @@ from collections.abc import Awaitable, Callable
 
 import strawberry
 
-from schema.campaign import Campaign
-from schema.campaign_recipient import CampaignRecipient
-from schema.contract import Contract
-from schema.customer import Customer
-from schema.inquiry import Inquiry
-from schema.invoice import Invoice
-from schema.margin_statement import MarginStatement
+from schema.marketing.campaign import Campaign
+from schema.marketing.campaign_recipient import CampaignRecipient
+from schema.sales.contract import Contract
+from schema.people.customer import Customer
+from schema.inquiries.inquiry import Inquiry
+from schema.billing.invoice import Invoice
+from schema.billing.margin_statement import MarginStatement
 from schema.page import PageInfo
-from schema.research import ResearchRecord
-from schema.survey import SurveyResponse
+from schema.research.view import ResearchRecord
+from schema.marketing.survey import SurveyResponse
 
 Count = Callable[[], Awaitable[int]]
 

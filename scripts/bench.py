@@ -66,7 +66,7 @@ from models import Account, AuditEntry, AuditRequest
 from models.db import apply_migrations, tortoise_config
 from resolvers.app_schema import MUTATIONS, QUERIES, build_schema
 from resolvers.context import build_context
-from resolvers.demo import seed
+from demo import seed
 from schema.context import Context
 from schema.page import MAX_PAGE_SIZE
 

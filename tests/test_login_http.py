@@ -34,7 +34,7 @@ from models import (
     SecurityEvent,
     Session,
 )
-from resolvers.cookies import CSRF_COOKIE, SESSION_COOKIE
+from resolvers.accounts.cookies import CSRF_COOKIE, SESSION_COOKIE
 from tests import test_server
 from tests.test_server import Server, body_text, error_codes, personal_values
 

@@ -12,7 +12,7 @@ from directives.policy import DECLARABLE, decide, mask_for
 from directives.privacy_schema import PrivacySchema
 from directives.scope import relation
 from directives.vocabulary import Decision, Purpose, Role
-from schema.customer import Customer
+from schema.people.customer import Customer
 from tests.conftest import World, run
 
 FIELDS = "name nameKana birthDate postalCode address phone fax email accountNumber accountHolder"

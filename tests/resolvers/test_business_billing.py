@@ -13,7 +13,7 @@ from tortoise.exceptions import IntegrityError
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
 from models import Invoice, Payment
-from resolvers.billing_mutation import _today
+from resolvers.billing.mutation import _today
 from tests.business_world import Business
 from tests.conftest import World, run
 

@@ -52,7 +52,7 @@ async def test_respondents_who_opted_out_are_left_out(
 
 def test_one_channel_table_for_building_and_reading_send_lists() -> None:
     from models.marketing import Channel
-    from schema.campaign_recipient import CHANNELS, CampaignRecipient
+    from schema.marketing.campaign_recipient import CHANNELS, CampaignRecipient
 
     fields = {f.python_name for f in CampaignRecipient.__strawberry_definition__.fields}
     for channel in Channel:

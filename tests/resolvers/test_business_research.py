@@ -13,8 +13,8 @@ from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
 from models import Contract, Customer, OptionSubscription, ResearchKey
 from models.contracts import PLAN_FEES, Plan
-from resolvers.research import deployment_key, groups
-from schema.research import MIN_GROUP
+from resolvers.research.anonymise import deployment_key, groups
+from schema.research.view import MIN_GROUP
 from tests.business_world import Business
 from tests.conftest import World, run
 

@@ -1,4 +1,4 @@
-"""Withdrawn consent has one source (schema.consent), shared by every customer subject and
+"""Withdrawn consent has one source (directives.consent), shared by every customer subject and
 allocated once per answer, never per row."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import itertools
 import pytest
 
 from directives.vocabulary import Purpose
-from schema.consent import withdrawn
-from schema.customer import Customer
+from directives.consent import withdrawn
+from schema.people.customer import Customer
 from tests.conftest import World
 
 

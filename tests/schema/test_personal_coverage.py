@@ -22,7 +22,7 @@ from models import InquiryMessage as InquiryMessageRow
 from models import Invoice as InvoiceRow
 from models import Payout as PayoutRow
 from resolvers.app_schema import build_schema
-from schema.customer import Customer
+from schema.people.customer import Customer
 
 # GraphQL type -> the model whose columns it exposes.
 BACKED_BY: dict[str, Any] = {

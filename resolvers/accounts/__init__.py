@@ -1,0 +1,1 @@
+"""Accounts: login, sessions, API tokens and administration of accounts."""

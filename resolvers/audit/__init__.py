@@ -1,0 +1,1 @@
+"""Audit: what auditors read (the read audit, security events, access log, catalog)."""

@@ -1,0 +1,1 @@
+"""Billing and agents' margins (P5.E)."""

@@ -1,0 +1,1 @@
+"""Inquiries (P5.C, P5.D)."""

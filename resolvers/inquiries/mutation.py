@@ -1,0 +1,86 @@
+"""Contact: customers ask, support answers (P5.C about applications, P5.D administration)."""
+
+from __future__ import annotations
+
+import strawberry
+from tortoise.transactions import in_transaction
+
+from directives.audit import utc_now
+from directives.errors import ErrorCode, PrivacyError
+from directives.vocabulary import Role
+from models import Inquiry as InquiryRow
+from models import InquiryMessage as MessageRow
+from models.contact import Author, InquiryKind, InquiryStatus
+from resolvers.business_scope import not_found, visible_inquiries
+from resolvers.inquiries.query import PURPOSE_OF
+from resolvers.permissions import allow
+from resolvers.people.query import Info, caller_of
+from resolvers.query_by import require_purpose
+from schema.inquiries.inquiry import Inquiry
+from schema.page import parse_row_id
+
+MAX_BODY = 4000
+
+
+def _body(text: str) -> str:
+    body = text.strip()
+    if not body or len(body) > MAX_BODY:
+        raise PrivacyError(ErrorCode.BAD_INPUT, f"A message is 1..{MAX_BODY} characters.")
+    return body
+
+
+@strawberry.type
+class InquiryMutation:
+    @strawberry.mutation(
+        description="Ask a question about your applications (C) or the system (D). Declare "
+        "the purpose that matches the kind.",
+        permission_classes=[allow(Role.CUSTOMER)],
+    )
+    async def open_inquiry(self, info: Info, kind: InquiryKind, subject: str, body: str) -> Inquiry:
+        require_purpose(info, PURPOSE_OF[kind])
+        caller = caller_of(info)
+        async with in_transaction() as conn:
+            row = await InquiryRow.create(
+                customer_id=caller.customer_id,
+                kind=kind,
+                subject=_body(subject)[:200],
+                opened_at=utc_now(),
+                using_db=conn,
+            )
+            await MessageRow.create(
+                inquiry_id=row.id,
+                author=Author.CUSTOMER,
+                body=_body(body),
+                at=row.opened_at,
+                author_login=caller.login,
+                using_db=conn,
+            )
+        return Inquiry.from_model(row)
+
+    @strawberry.mutation(
+        description="Answer an inquiry (support). Declare C for applications, D for "
+        "administration; the history keeps every message.",
+        permission_classes=[allow(Role.SUPPORT)],
+    )
+    async def answer_inquiry(
+        self, info: Info, inquiry_id: strawberry.ID, body: str, close: bool = False
+    ) -> Inquiry:
+        caller = caller_of(info)
+        row = await visible_inquiries(caller).get_or_none(id=parse_row_id(inquiry_id))
+        if row is None:
+            raise not_found("inquiry")
+        require_purpose(info, PURPOSE_OF[row.kind])
+        if row.status is InquiryStatus.CLOSED:
+            raise PrivacyError(ErrorCode.BAD_INPUT, "This inquiry is closed.")
+        row.status = InquiryStatus.CLOSED if close else InquiryStatus.ANSWERED
+        async with in_transaction() as conn:
+            await MessageRow.create(
+                inquiry_id=row.id,
+                author=Author.STAFF,
+                body=_body(body),
+                at=utc_now(),
+                author_login=caller.login,
+                using_db=conn,
+            )
+            await row.save(update_fields=["status"], using_db=conn)
+        return Inquiry.from_model(row)

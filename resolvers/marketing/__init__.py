@@ -1,0 +1,1 @@
+"""Surveys (P5.G) and announcements (P5.H)."""

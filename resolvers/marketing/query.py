@@ -1,0 +1,95 @@
+"""Surveys (P5.G) and announcements (P5.H): campaign reach, send lists, responses."""
+
+from __future__ import annotations
+
+import strawberry
+from tortoise.functions import Count
+
+from directives.vocabulary import Purpose, Role
+from models import Campaign as CampaignRow
+from models import CampaignRecipient as RecipientRow
+from models import Survey as SurveyRow
+from models import SurveyResponse as ResponseRow
+from resolvers.paging import fetch_page
+from resolvers.permissions import allow
+from resolvers.people.query import Info
+from resolvers.query_by import require_purpose
+from schema.business_connections import (
+    CampaignConnection,
+    CampaignRecipientConnection,
+    SurveyResponseConnection,
+    no_rows,
+)
+from schema.marketing.campaign import Campaign
+from schema.marketing.campaign_recipient import CampaignRecipient
+from schema.page import PageInfo, PageRequest, parse_row_id
+from schema.marketing.survey import Survey, SurveyResponse
+
+MARKETING = allow(Role.MARKETING)
+_EMPTY = PageInfo(end_cursor=None, has_next_page=False)
+
+
+@strawberry.type
+class MarketingQuery:
+    @strawberry.field(
+        description="Marketing dashboard: campaigns and their reach (recipients).",
+        permission_classes=[MARKETING],
+    )
+    async def campaigns(
+        self, first: int | None = None, after: str | None = None
+    ) -> CampaignConnection:
+        query = CampaignRow.annotate(reach=Count("recipients"))
+        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        nodes = [Campaign.from_model(r, r.reach) for r in rows]  # type: ignore[attr-defined]
+        return CampaignConnection(nodes=nodes, page_info=page)
+
+    @strawberry.field(
+        description="A campaign's send list (P5.H): customers who have not opted out, with "
+        "the contact values the channel needs.",
+        permission_classes=[MARKETING],
+    )
+    async def campaign_recipients(
+        self,
+        info: Info,
+        campaign_id: strawberry.ID,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> CampaignRecipientConnection:
+        require_purpose(info, Purpose.H)
+        campaign = await CampaignRow.get_or_none(id=parse_row_id(campaign_id))
+        if campaign is None:
+            return CampaignRecipientConnection(nodes=[], page_info=_EMPTY, count=no_rows)
+        query = RecipientRow.filter(campaign_id=campaign.id, customer__marketing_opt_out=False)
+        page_request = PageRequest.parse(first, after)
+        rows, page = await fetch_page(query.select_related("customer"), page_request)
+        return CampaignRecipientConnection(
+            nodes=[CampaignRecipient.from_model(campaign.channel, r.customer) for r in rows],
+            page_info=page,
+            count=query.count,
+        )
+
+    @strawberry.field(description="Questionnaires (P5.G).", permission_classes=[MARKETING])
+    async def surveys(self) -> list[Survey]:
+        rows = await SurveyRow.annotate(responses_count=Count("responses")).order_by("id")
+        return [Survey.from_model(r, r.responses_count) for r in rows]  # type: ignore[attr-defined]
+
+    @strawberry.field(
+        description="Responses to a questionnaire (P5.G), without those of customers who "
+        "have since opted out of surveys. Declare purpose G.",
+        permission_classes=[MARKETING],
+    )
+    async def survey_responses(
+        self,
+        info: Info,
+        survey_id: strawberry.ID,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> SurveyResponseConnection:
+        require_purpose(info, Purpose.G)
+        query = ResponseRow.filter(
+            survey_id=parse_row_id(survey_id), customer__survey_opt_out=False
+        )
+        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        return SurveyResponseConnection(
+            nodes=[SurveyResponse.from_model(r) for r in rows], page_info=page
+        )

@@ -1,0 +1,86 @@
+"""P7.2: the ID holder lists, adds and changes the contacts kept under its customer record."""
+
+from __future__ import annotations
+
+import strawberry
+from tortoise.transactions import in_transaction
+
+from directives.errors import ErrorCode, PrivacyError
+from directives.vocabulary import Role
+from models import Contact as ContactRow
+from models import Customer as CustomerRow
+from resolvers.permissions import allow
+from resolvers.people.query import Info, caller_of
+from resolvers.validation import (
+    ANY_TEXT,
+    NAME,
+    OPTIONAL_EMAIL,
+    OPTIONAL_PHONE,
+    Rule,
+    rule,
+    validated,
+)
+from schema.people.contact import Contact
+from schema.page import parse_row_id
+
+_RULES: dict[str, Rule] = {
+    "name": NAME,
+    "department": rule(ANY_TEXT, 120),
+    "phone": OPTIONAL_PHONE,
+    "email": OPTIONAL_EMAIL,
+}
+
+
+@strawberry.input
+class ContactInput:
+    name: str | None = None
+    department: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+async def _holder(info: Info) -> CustomerRow:
+    customer = await CustomerRow.get_or_none(id=caller_of(info).customer_id or 0)
+    if customer is None:
+        raise PrivacyError(ErrorCode.NOT_FOUND, "No customer record for this account.")
+    return customer
+
+
+@strawberry.type
+class ContactMutation:
+    @strawberry.mutation(
+        description="Add a contact under your customer record (P7.2); contacts cannot log in.",
+        permission_classes=[allow(Role.CUSTOMER)],
+    )
+    async def add_contact(self, info: Info, input: ContactInput) -> Contact:
+        customer = await _holder(info)
+        values = validated(input, _RULES)
+        if "name" not in values:
+            raise PrivacyError(ErrorCode.BAD_INPUT, "A contact needs a name.")
+        row = await ContactRow.create(customer_id=customer.id, **values)
+        return Contact.from_model(row, agent_id=customer.agent_id)
+
+    @strawberry.mutation(
+        description="Change one of your contacts; the previous values are kept (P3.4).",
+        permission_classes=[allow(Role.CUSTOMER)],
+    )
+    async def update_contact(self, info: Info, id: strawberry.ID, input: ContactInput) -> Contact:
+        customer = await _holder(info)
+        values = validated(input, _RULES)
+        async with in_transaction() as conn:
+            row = (
+                await ContactRow.filter(id=parse_row_id(id), customer_id=customer.id)
+                .using_db(conn)
+                .get_or_none()
+            )
+            if row is None:
+                raise PrivacyError(ErrorCode.NOT_FOUND, "No such contact.")
+            old = {c: getattr(row, c) for c in _RULES}
+            history = [*row.history, {"version": row.version, "values": old}]
+            await (
+                ContactRow.filter(id=row.id, version=row.version)
+                .using_db(conn)
+                .update(**values, version=row.version + 1, history=history)
+            )
+            fresh = await ContactRow.get(id=row.id, using_db=conn)
+        return Contact.from_model(fresh, agent_id=customer.agent_id)

@@ -1,0 +1,107 @@
+"""The root Mutation: a customer keeps their own record (P7.1), past values kept (P3.4)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+from tortoise.transactions import in_transaction
+
+from directives.errors import ErrorCode, PrivacyError
+from directives.vocabulary import Role
+from models import Customer as CustomerRow
+from models import CustomerVersion
+from resolvers.permissions import allow
+from resolvers.people.query import Info, caller_of
+from resolvers.validation import ANY_TEXT, EMAIL, NAME, OPTIONAL_PHONE, PHONE, Rule, rule, validated
+from schema.people.customer import Customer
+
+
+@strawberry.input(description="Fields to change; omitted fields stay as they are.")
+class MyRecordInput:
+    name: str | None = None
+    name_kana: str | None = None
+    birth_date: str | None = None
+    postal_code: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    fax: str | None = None
+    email: str | None = None
+    bank_name: str | None = None
+    bank_branch: str | None = None
+    account_type: str | None = None
+    account_number: str | None = None
+    account_holder: str | None = None
+    survey_opt_out: bool | None = None
+    marketing_opt_out: bool | None = None
+
+
+# Column -> what a new value must look like.
+_RULES: dict[str, Rule] = {
+    "name": NAME,
+    "name_kana": rule(ANY_TEXT, 120),
+    "birth_date": rule(r"\d{4}-\d{2}-\d{2}", 10),
+    "postal_code": rule(r"\d{3}-?\d{4}", 8),
+    "address": rule(ANY_TEXT, 255),
+    "phone": PHONE,
+    "fax": OPTIONAL_PHONE,
+    "email": EMAIL,
+    "bank_name": rule(ANY_TEXT, 60),
+    "bank_branch": rule(ANY_TEXT, 60),
+    "account_type": rule(r"普通|当座|貯蓄", 10),
+    "account_number": rule(r"\d{1,20}", 20),
+    "account_holder": rule(ANY_TEXT, 120),
+}
+
+
+def _changes(values: MyRecordInput) -> dict[str, Any]:
+    changes = validated(values, _RULES)
+    if "birth_date" in changes:
+        changes["birth_date"] = _parse_date(changes["birth_date"])
+    return changes
+
+
+def _parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid value for birth_date.") from None
+
+
+def _snapshot(row: CustomerRow) -> dict[str, Any]:
+    data = {c: getattr(row, c) for c in [*_RULES, "survey_opt_out", "marketing_opt_out"]}
+    data["birth_date"] = row.birth_date.isoformat() if row.birth_date else None
+    return data
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(
+        description="Change your own customer record (P7.1). The previous values are kept as a "
+        "new version (P3.4).",
+        permission_classes=[allow(Role.CUSTOMER)],
+    )
+    async def update_my_record(self, info: Info, input: MyRecordInput) -> Customer:
+        caller = caller_of(info)
+        changes = _changes(input)
+        async with in_transaction() as conn:
+            row = await CustomerRow.filter(id=caller.customer_id or 0).using_db(conn).get_or_none()
+            if row is None:
+                raise PrivacyError(ErrorCode.NOT_FOUND, "No customer record for this account.")
+            await CustomerVersion.create(
+                customer_id=row.id,
+                version=row.version,
+                values=_snapshot(row),
+                changed_by=caller.login,
+                using_db=conn,
+            )
+            updated = (
+                await CustomerRow.filter(id=row.id, version=row.version)
+                .using_db(conn)
+                .update(**changes, version=row.version + 1)
+            )
+            if updated != 1:
+                raise PrivacyError(ErrorCode.BAD_INPUT, "Record changed meanwhile; retry.")
+            fresh = await CustomerRow.get(id=row.id, using_db=conn)
+        return Customer.from_model(fresh)

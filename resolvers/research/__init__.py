@@ -1,0 +1,1 @@
+"""Research (P5.F): pseudonymised rows and aggregates."""

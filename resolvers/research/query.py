@@ -1,0 +1,68 @@
+"""The analyst's view (P5.F): pseudonymised rows and k-anonymous aggregates only."""
+
+from __future__ import annotations
+
+import strawberry
+
+from directives.vocabulary import Decision, Purpose, Role
+from models import Customer as CustomerRow
+from resolvers.offset_paging import decode_position, encode_position
+from resolvers.permissions import allow
+from resolvers.people.query import Info
+from resolvers.query_by import require_purpose, require_query_by
+from resolvers.research.anonymise import CUSTOMER_KEYS, aggregate, deployment_key, k_anonymous, records
+from schema.business_connections import ResearchRecordConnection
+from schema.page import PageInfo, PageRequest
+from schema.research.view import ResearchDimension, ResearchGroup
+
+ANALYST = allow(Role.ANALYST)
+# Dimensions derived from a personal field: allowed only where research sees it masked.
+_DERIVED_FROM = {
+    ResearchDimension.PREFECTURE: "address",
+    ResearchDimension.BIRTH_DECADE: "birthDate",
+}
+
+
+async def _key(info: Info) -> bytes:
+    return info.context.pseudonym_key or await deployment_key()
+
+
+@strawberry.type
+class ResearchQuery:
+    @strawberry.field(
+        description="Customers for research, ordered by pseudonym (never by id): no id, no "
+        "clear value, and only rows whose masked birth year, postal prefix, prefecture, plan, "
+        "fee and option count are shared by at least 5 customers. Declare purpose F.",
+        permission_classes=[ANALYST],
+    )
+    async def research_records(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> ResearchRecordConnection:
+        require_purpose(info, Purpose.F)
+        size, offset = PageRequest.parse(first, None).size, decode_position(after)
+        key = await _key(info)
+        all_ids = await CustomerRow.all().values_list("id", flat=True)
+        rows = k_anonymous(await records(key, list(all_ids)))  # type: ignore[arg-type]
+        rows.sort(key=lambda r: r.pseudonym)
+        chosen = rows[offset : offset + size]
+        end = encode_position(offset + len(chosen)) if chosen else None
+        return ResearchRecordConnection(
+            nodes=chosen,
+            page_info=PageInfo(end_cursor=end, has_next_page=offset + size < len(rows)),
+        )
+
+    @strawberry.field(
+        description="Customers counted by one dimension; groups under 5 are suppressed. "
+        "Declare purpose F.",
+        permission_classes=[ANALYST],
+    )
+    async def research_aggregate(
+        self, info: Info, dimension: ResearchDimension
+    ) -> list[ResearchGroup]:
+        require_purpose(info, Purpose.F)
+        if dimension in _DERIVED_FROM:
+            require_query_by(
+                info, type_name="Customer", fields=[_DERIVED_FROM[dimension]], needs=Decision.MASKED
+            )
+        fields = ("id", "birth_date", "address") if dimension in CUSTOMER_KEYS else ("id",)
+        return await aggregate(await CustomerRow.all().only(*fields), dimension)

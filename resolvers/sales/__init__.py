@@ -1,0 +1,1 @@
+"""Applications: contracts (P5.A) and option services (P5.B)."""

@@ -1,0 +1,85 @@
+"""Applications: a contract for the service (P5.A) and option services (P5.B).
+
+A customer has at most one active contract, and a contract at most one active subscription
+of each option; the row applied to is locked (PostgreSQL `FOR UPDATE`) while checking, so
+two concurrent applications cannot both pass.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+from tortoise.transactions import in_transaction
+
+from directives.errors import ErrorCode, PrivacyError
+from directives.vocabulary import Purpose, Role
+from models import Contract as ContractRow
+from models import OptionService as OptionServiceRow
+from models import OptionSubscription as SubscriptionRow
+from models.contracts import PLAN_FEES, Plan
+from resolvers.business_scope import locked_in_scope, not_found, visible_contracts
+from resolvers.permissions import allow
+from resolvers.people.query import Info, caller_of
+from resolvers.query_by import require_purpose
+from resolvers.scope import visible_customers
+from schema.sales.contract import Contract
+
+APPLICATIONS = allow(Role.AGENT, Role.SUPPORT)
+
+
+def _refuse(message: str) -> PrivacyError:
+    return PrivacyError(ErrorCode.BAD_INPUT, message)
+
+
+@strawberry.type
+class SalesMutation:
+    @strawberry.mutation(
+        description="Take an application for the CRM service (P5.A): a new contract for a "
+        "customer in your scope who has no active contract. Declare purpose A.",
+        permission_classes=[APPLICATIONS],
+    )
+    async def apply_for_service(
+        self, info: Info, customer_id: strawberry.ID, plan: Plan, starts_on: date
+    ) -> Contract:
+        require_purpose(info, Purpose.A)
+        async with in_transaction() as conn:
+            customer = await locked_in_scope(visible_customers(caller_of(info)), customer_id, conn)
+            active = ContractRow.filter(customer_id=customer.id, cancelled_on__isnull=True)
+            if await active.using_db(conn).exists():
+                raise _refuse("This customer already has an active contract.")
+            row = await ContractRow.create(
+                customer_id=customer.id,
+                agent_id=customer.agent_id,
+                plan=plan,
+                monthly_fee=PLAN_FEES[plan],
+                started_on=starts_on,
+                using_db=conn,
+            )
+        return Contract.from_model(row)
+
+    @strawberry.mutation(
+        description="Take an application for an option service (P5.B) on an active contract "
+        "in your scope that does not have it yet. Declare purpose B.",
+        permission_classes=[APPLICATIONS],
+    )
+    async def subscribe_option(
+        self, info: Info, contract_id: strawberry.ID, option_code: str, starts_on: date
+    ) -> Contract:
+        require_purpose(info, Purpose.B)
+        option = await OptionServiceRow.get_or_none(code=option_code[:20])
+        async with in_transaction() as conn:
+            contract = await locked_in_scope(visible_contracts(caller_of(info)), contract_id, conn)
+            if option is None:
+                raise not_found()
+            if contract.cancelled_on is not None:
+                raise _refuse("This contract is cancelled.")
+            active = SubscriptionRow.filter(
+                contract_id=contract.id, option_id=option.id, cancelled_on__isnull=True
+            )
+            if await active.using_db(conn).exists():
+                raise _refuse("This contract already has this option.")
+            await SubscriptionRow.create(
+                contract_id=contract.id, option_id=option.id, started_on=starts_on, using_db=conn
+            )
+        return Contract.from_model(contract)

@@ -1,0 +1,1 @@
+"""Types of accounts, logins and sessions (no personal values)."""

@@ -1,0 +1,1 @@
+"""Types auditors read: audit events and the privacy catalog."""

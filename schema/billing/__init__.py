@@ -1,0 +1,1 @@
+"""Types of billing and agents' margins (P5.E)."""

@@ -1,0 +1,1 @@
+"""Types of inquiries (P5.C, P5.D)."""

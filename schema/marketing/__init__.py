@@ -1,0 +1,1 @@
+"""Types of surveys (P5.G) and announcements (P5.H)."""

@@ -1,0 +1,1 @@
+"""Types of people: customers, agents, contacts (every P1 item @personal)."""

@@ -1,0 +1,91 @@
+"""The Customer type: every P1 item, each tagged @personal."""
+
+from __future__ import annotations
+
+import strawberry
+
+from directives.personal import personal
+from directives.scope import Subject, SubjectKind
+from directives.vocabulary import Category
+from models import Customer as CustomerRow
+from schema.people.agent import Agent
+from directives.consent import withdrawn
+from schema.people.contact import Contact
+from schema.context import Context
+
+
+@strawberry.type(description="A customer of the CRM service.")
+class Customer:
+    id: strawberry.ID
+    name: str | None = personal(Category.NAME)
+    name_kana: str | None = personal(Category.NAME, description="Name in kana.")
+    birth_date: str | None = personal(Category.BIRTH_DATE, description="ISO 8601 date.")
+    postal_code: str | None = personal(Category.POSTAL_CODE)
+    address: str | None = personal(Category.ADDRESS)
+    phone: str | None = personal(Category.PHONE)
+    fax: str | None = personal(Category.FAX)
+    email: str | None = personal(Category.EMAIL)
+    bank_name: str
+    bank_branch: str
+    account_type: str
+    account_number: str | None = personal(Category.BANK_ACCOUNT_NUMBER)
+    account_holder: str | None = personal(Category.BANK_ACCOUNT_HOLDER)
+    survey_opt_out: bool
+    marketing_opt_out: bool
+    version: int = strawberry.field(description="Bumped on every change; past values are kept.")
+    row_id: strawberry.Private[int]
+    agent_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="The agent who brought this customer in, if visible to you.")
+    async def agent(self, info: strawberry.Info[Context, None]) -> Agent | None:
+        if self.agent_id is None:
+            return None
+        row = await info.context.agent_loader.load(self.agent_id)
+        return Agent.from_model(row) if row is not None else None
+
+    @strawberry.field(description="Contacts kept under this customer's user ID (P7.2).")
+    async def contacts(self, info: strawberry.Info[Context, None]) -> list[Contact]:
+        rows = await info.context.contacts_loader.load(self.row_id)
+        return [Contact.from_model(row, agent_id=self.agent_id) for row in rows]
+
+    def privacy_subject(self) -> Subject:
+        consent = withdrawn(
+            survey_opt_out=self.survey_opt_out, marketing_opt_out=self.marketing_opt_out
+        )
+        return Subject(
+            SubjectKind.CUSTOMER, self.row_id, agent_id=self.agent_id, consent_withdrawn=consent
+        )
+
+    @classmethod
+    def from_model(cls, row: CustomerRow) -> Customer:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            name=row.name,
+            name_kana=row.name_kana,
+            birth_date=row.birth_date.isoformat() if row.birth_date else None,
+            postal_code=row.postal_code,
+            address=row.address,
+            phone=row.phone,
+            fax=row.fax,
+            email=row.email,
+            bank_name=row.bank_name,
+            bank_branch=row.bank_branch,
+            account_type=row.account_type,
+            account_number=row.account_number,
+            account_holder=row.account_holder,
+            survey_opt_out=row.survey_opt_out,
+            marketing_opt_out=row.marketing_opt_out,
+            version=row.version,
+            row_id=row.id,
+            agent_id=row.agent_id,
+        )
+
+
+async def load_customer(
+    info: strawberry.Info[Context, None], customer_id: int | None
+) -> Customer | None:
+    """The customer by id through the request's scoped loader: None if out of scope."""
+    if customer_id is None:
+        return None
+    row = await info.context.loaders.customer.load(customer_id)
+    return Customer.from_model(row) if row is not None else None

@@ -1,0 +1,1 @@
+"""Types of the research view (P5.F)."""
