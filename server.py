@@ -34,14 +34,14 @@ from auth.callers import Resolved, bearer_token, csrf_matches, from_bearer, from
 from auth.events import Kind
 from auth.secrets_box import SecretBox
 from auth.sessions import SessionPolicy
+from demo import ensure_demo
 from directives.audit import AuditStore
-from directives.guard import INTROSPECTION_ROLES
+from directives.operations import INTROSPECTION_ROLES
 from models import Stage
 from models.db import apply_migrations, tortoise_config
+from resolvers.accounts.cookies import CSRF_HEADER, SESSION_COOKIE
 from resolvers.app_schema import build_schema
 from resolvers.context import build_context
-from resolvers.accounts.cookies import CSRF_HEADER, SESSION_COOKIE
-from demo import ensure_demo
 from resolvers.research.anonymise import deployment_key
 from schema.context import Context
 

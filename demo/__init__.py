@@ -12,9 +12,9 @@ from faker import Faker
 from tortoise.transactions import in_transaction
 
 from auth.secrets_box import SecretBox
-from models import Agent, Customer
 from demo.accounts import issue_demo_accounts
 from demo.business import seed_business
+from models import Agent, Customer
 
 CREDENTIALS_FILE = "demo-credentials.json"
 AGENT_COUNT = 12

@@ -5,10 +5,10 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from models import Contract, Customer, Invoice, InvoiceLine, OptionService, Payment
-from models.billing import LineKind
 from demo.rows import insert_rows
 from demo.sales import MONTHS, OptionsByContract, active
+from models import Contract, Customer, Invoice, InvoiceLine, OptionService, Payment
+from models.billing import LineKind
 
 _PAID_SHARE = 0.94  # the rest are left unpaid (overdue)
 

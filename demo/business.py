@@ -10,12 +10,12 @@ import random
 
 from faker import Faker
 
-from models import Customer
 from demo.billing import seed_invoices
 from demo.inquiries import seed_contact
 from demo.margins import seed_margins
 from demo.marketing import seed_campaigns, seed_surveys
 from demo.sales import option_catalogue, seed_contracts, seed_subscriptions
+from models import Customer
 
 
 async def seed_business(fake: Faker, rng: random.Random) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+from demo.rows import insert_rows
 from models import Customer, Inquiry, InquiryMessage, Notice
 from models.contact import Author, InquiryKind, InquiryStatus
-from demo.rows import insert_rows
 
 INQUIRY_COUNT = 300
 _SUBJECTS = {

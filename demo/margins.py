@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from models import Agent, Contract, MarginLine, MarginStatement, Payout
 from demo.rows import insert_rows
 from demo.sales import MONTHS, active
+from models import Agent, Contract, MarginLine, MarginStatement, Payout
 
 MARGIN_RATE_PERCENT = 10
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from demo.rows import insert_rows
 from models import Contract, Customer, OptionService, OptionSubscription
 from models.contracts import PLAN_FEES, Plan
-from demo.rows import insert_rows
 
 MONTHS = [date(2026, m, 1) for m in range(5, 11)]  # May to October 2026
 _OPTIONS = [

@@ -5,15 +5,24 @@ One table of the four possible answers, so building a subject allocates nothing 
 
 from __future__ import annotations
 
+from itertools import product
+
 from directives.vocabulary import Purpose
 
-_WITHDRAWN: dict[tuple[bool, bool], frozenset[Purpose]] = {
-    (False, False): frozenset(),
-    (True, False): frozenset({Purpose.G}),
-    (False, True): frozenset({Purpose.H}),
-    (True, True): frozenset({Purpose.G, Purpose.H}),
+# The purposes that need the customer's consent, and the column that records its withdrawal.
+CONSENT_COLUMN: dict[Purpose, str] = {
+    Purpose.G: "survey_opt_out",
+    Purpose.H: "marketing_opt_out",
+}
+
+_COLUMNS = tuple(CONSENT_COLUMN.values())
+# Every combination of withdrawals, built once, so building a subject allocates no set per row.
+_WITHDRAWN: dict[tuple[bool, ...], frozenset[Purpose]] = {
+    flags: frozenset(p for p, flag in zip(CONSENT_COLUMN, flags, strict=True) if flag)
+    for flags in product((False, True), repeat=len(_COLUMNS))
 }
 
 
-def withdrawn(*, survey_opt_out: bool, marketing_opt_out: bool) -> frozenset[Purpose]:
-    return _WITHDRAWN[survey_opt_out, marketing_opt_out]
+def withdrawn(**columns: bool) -> frozenset[Purpose]:
+    """The purposes a customer withdrew from, given its consent columns by name."""
+    return _WITHDRAWN[tuple(columns[c] for c in _COLUMNS)]

@@ -8,7 +8,7 @@ the privacy receipt; if the audit write fails, the caller gets an error and no d
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any
 
 from graphql import (
@@ -22,32 +22,34 @@ from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRul
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from directives.audit import AuditHeader, utc_now
-from directives.context import STAFF_ROLES, PrivacyContext
+from directives.context import PrivacyContext
 from directives.errors import ErrorCode, PrivacyError
 from directives.index import PersonalIndex
 from directives.operation import Usage
+from directives.operations import (
+    INTROSPECTION_ROLES,
+    PURPOSE_OPTIONAL_ROLES,
+    Operation,
+    admit,
+)
 from directives.policy import POLICY_VERSION, may_declare
 from directives.purpose import declared_purpose
-from directives.vocabulary import Purpose, Role
+from directives.vocabulary import Purpose
 from models.security import Stage
 
 log = logging.getLogger("privacy.guard")
 
-INTROSPECTION_ROLES = STAFF_ROLES  # staff and auditors (ASVS 4.3.2: not for everyone)
-# What a caller may do before login is complete: the next login step, and nothing more.
-UNFINISHED_LOGIN: dict[Stage | None, frozenset[str]] = {
-    None: frozenset({"login"}),
-    Stage.PENDING_TOTP: frozenset({"verifyTotp", "logout", "me"}),
-    Stage.PASSWORD_CHANGE: frozenset({"changePassword", "logout", "me"}),
-    Stage.TOTP_ENROLMENT: frozenset({"enrolTotp", "confirmTotp", "logout", "me"}),
-}
-# Customers keep their own record without naming a purpose (P7.1).
-SELF_SERVICE_ROLES = frozenset({Role.CUSTOMER})
+META_FIELDS = frozenset({"__typename", "__schema", "__type"})
 
 
 class PrivacyGuard(SchemaExtension):
     def __init__(self) -> None:
         self.declared: Purpose | None = None
+
+    @property
+    def operations(self) -> Mapping[str, Operation]:
+        table: Mapping[str, Operation] = self.execution_context.schema.operations  # type: ignore[attr-defined]
+        return table
 
     @property
     def index(self) -> PersonalIndex:
@@ -97,25 +99,28 @@ class PrivacyGuard(SchemaExtension):
                 ErrorCode.ONE_AUTH_ATTEMPT_PER_REQUEST, "One login attempt per request."
             )
         caller = context.caller
-        stage = caller.stage if caller else None
-        if stage is not Stage.FULL:
-            if usage.root_fields - UNFINISHED_LOGIN[stage] - {"__typename"}:
-                code = (
-                    ErrorCode.UNAUTHENTICATED if caller is None else ErrorCode.LOGIN_STEP_REQUIRED
-                )
-                raise PrivacyError(code, "Authentication required: finish logging in first.")
-            if caller is None:
-                return
-        assert caller is not None
-        if usage.introspection and caller.role not in INTROSPECTION_ROLES:
-            raise PrivacyError(ErrorCode.INTROSPECTION_FORBIDDEN, "Introspection is not allowed.")
+        role, stage = (caller.role, caller.stage) if caller else (None, None)
         purpose = self.declared
-        if purpose is not None and not may_declare(caller.role, purpose):
-            raise PrivacyError(
-                ErrorCode.PURPOSE_FORBIDDEN,
-                f"Role {caller.role.value} may not declare purpose {purpose.value}.",
-            )
-        if purpose is None and usage.personal and caller.role not in SELF_SERVICE_ROLES:
+        if stage is Stage.FULL:
+            if usage.introspection and role not in INTROSPECTION_ROLES:
+                raise PrivacyError(
+                    ErrorCode.INTROSPECTION_FORBIDDEN, "Introspection is not allowed."
+                )
+            if purpose is not None and role is not None and not may_declare(role, purpose):
+                raise PrivacyError(
+                    ErrorCode.PURPOSE_FORBIDDEN,
+                    f"Role {role.value} may not declare purpose {purpose.value}.",
+                )
+        elif usage.introspection:
+            code = ErrorCode.UNAUTHENTICATED if caller is None else ErrorCode.LOGIN_STEP_REQUIRED
+            raise PrivacyError(code, "Authentication required: finish logging in first.")
+        for name in sorted(usage.root_fields - META_FIELDS):
+            refusal = admit(self.operations, name, role, stage, purpose)
+            if refusal is not None:
+                raise PrivacyError(refusal.code, refusal.message)
+        if role is None:
+            return
+        if purpose is None and usage.personal and role not in PURPOSE_OPTIONAL_ROLES:
             raise PrivacyError(
                 ErrorCode.PURPOSE_REQUIRED,
                 "This operation selects personal fields: declare a purpose with "

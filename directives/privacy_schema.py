@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import strawberry
 from graphql import DirectiveLocation, GraphQLError
@@ -17,6 +17,7 @@ from directives.enforcement import attach_enforcement
 from directives.errors import PrivacyError
 from directives.guard import PrivacyGuard
 from directives.index import PersonalIndex
+from directives.operations import OPERATIONS, Operation, uncovered
 from directives.vocabulary import Purpose
 
 log = logging.getLogger("crm.graphql")
@@ -39,6 +40,10 @@ def purpose(code: Purpose) -> None:  # pragma: no cover - read from the document
     """Operation-level: never called on a field value."""
 
 
+class OperationPolicyError(RuntimeError):
+    """A root field without a row in the operation policy, or a row for no root field."""
+
+
 class PrivacySchema(strawberry.Schema):
     """`strawberry.Schema` plus the personal index, the guard and the enforcement point."""
 
@@ -50,15 +55,25 @@ class PrivacySchema(strawberry.Schema):
         extensions: Sequence[type[SchemaExtension] | Callable[[], SchemaExtension]] = (),
         config: StrawberryConfig | None = None,
         enforce: bool = True,
+        operations: Mapping[str, Operation] = OPERATIONS,
+        types: Sequence[type] = (),
     ) -> None:
         guard = [PrivacyGuard] if enforce else []
         super().__init__(
             query=query,
             mutation=mutation,
             directives=[purpose],
+            types=types,
             extensions=[*guard, *extensions],
             config=config,
         )
+        self.operations = operations
+        roots = [t for t in (self._schema.query_type, self._schema.mutation_type) if t]
+        missing = uncovered(operations, (name for root in roots for name in root.fields))
+        if missing:
+            raise OperationPolicyError(
+                f"Root fields and the operation policy disagree: {', '.join(missing)}"
+            )
         self.personal_index = PersonalIndex.from_schema(self._schema)
         self.enforced_fields = (
             attach_enforcement(self._schema, self.personal_index) if enforce else []

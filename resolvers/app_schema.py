@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
     MaskErrors,
@@ -14,19 +15,21 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from directives.errors import PrivacyError
+from directives.errors import ErrorCode, PrivacyError
 from directives.privacy_schema import PrivacySchema
+from resolvers.accounts.mutation import AccountMutation
 from resolvers.accounts.query import AccountQuery
-from resolvers.accounts.mutation import AuthMutation
+from resolvers.audit.query import AuditQuery
 from resolvers.billing.mutation import BillingMutation
 from resolvers.billing.query import BillingQuery
-from resolvers.people.contacts import ContactMutation
 from resolvers.inquiries.mutation import InquiryMutation
 from resolvers.inquiries.query import InquiryQuery
 from resolvers.marketing.mutation import MarketingMutation
 from resolvers.marketing.query import MarketingQuery
-from resolvers.people.mutation import Mutation as CoreMutation
-from resolvers.people.query import Query as CoreQuery
+from resolvers.people.contacts import ContactMutation
+from resolvers.people.mutation import PeopleMutation
+from resolvers.people.query import PeopleQuery
+from resolvers.people.search import SearchQuery
 from resolvers.research.query import ResearchQuery
 from resolvers.sales.mutation import SalesMutation
 from resolvers.sales.query import SalesQuery
@@ -48,23 +51,27 @@ def should_mask(error: GraphQLError) -> bool:
 
 # Each area of the API contributes its own root fields; the schema merges them.
 QUERIES: tuple[type, ...] = (
-    CoreQuery,
     AccountQuery,
+    PeopleQuery,
+    SearchQuery,
     SalesQuery,
     BillingQuery,
     InquiryQuery,
     MarketingQuery,
     ResearchQuery,
+    AuditQuery,
 )
 MUTATIONS: tuple[type, ...] = (
-    CoreMutation,
-    AuthMutation,
+    AccountMutation,
+    PeopleMutation,
     ContactMutation,
     SalesMutation,
     BillingMutation,
     InquiryMutation,
     MarketingMutation,
 )
+# Every code an error's `extensions.code` can carry, listed in the SDL for clients.
+ERROR_CODES = strawberry.enum(ErrorCode, description="Values of `extensions.code` in errors.")
 
 
 def build_schema(*, enforce: bool = True) -> PrivacySchema:
@@ -72,6 +79,7 @@ def build_schema(*, enforce: bool = True) -> PrivacySchema:
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
         enforce=enforce,
+        types=[ERROR_CODES],
         config=StrawberryConfig(disable_field_suggestions=True),
         extensions=[
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),

@@ -13,7 +13,7 @@ from directives.audit import AuditStore, TortoiseAuditStore
 from directives.context import Caller
 from models import Agent, Contact, Session
 from resolvers.loaders import build_loaders
-from resolvers.scope import visible_agents
+from resolvers.people.scope import visible_agents
 from schema.context import Context
 from schema.loaders import BusinessLoaders
 

@@ -21,8 +21,8 @@ from models import (
     Payment,
     Payout,
 )
-from resolvers.business_scope import visible_contracts
-from resolvers.scope import visible_customers
+from resolvers.people.scope import visible_customers
+from resolvers.sales.scope import visible_contracts
 from schema.loaders import BusinessLoaders
 
 M = TypeVar("M", bound=Model)

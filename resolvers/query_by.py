@@ -1,16 +1,20 @@
-"""Applies the one filter/sort rule (`directives.filtering`) to a request, and the purpose
-rules of business operations. Field values themselves stay the enforcement point's business."""
+"""Applies the one filter/sort rule (`directives.filtering`) and the consent rule to a
+request. Field values themselves stay the enforcement point's business."""
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from directives import filtering
-from directives.errors import ErrorCode, PrivacyError
+from directives.consent import CONSENT_COLUMN
 from directives.scope import SubjectKind
 from directives.vocabulary import Decision, Purpose
-from models import Customer
-from resolvers.people.query import Info, caller_of
+from schema.context import Info, caller_of
+
+M = TypeVar("M", bound=Model)
 
 
 def require_query_by(
@@ -35,22 +39,9 @@ def require_query_by(
         )
 
 
-def consenting(query: QuerySet[Customer], purpose: Purpose | None) -> QuerySet[Customer]:
+def consenting(query: QuerySet[M], purpose: Purpose | None, through: str = "") -> QuerySet[M]:
     """Leave out customers who withdrew consent to `purpose` (P5: G and H need it), so that
-    no search under G or H can match on, or count, their values."""
-    if purpose is Purpose.G:
-        return query.filter(survey_opt_out=False)
-    if purpose is Purpose.H:
-        return query.filter(marketing_opt_out=False)
-    return query
-
-
-def require_purpose(info: Info, *purposes: Purpose) -> Purpose:
-    """A business operation is one workflow of one purpose (P5): it must be declared."""
-    purpose = info.context.purpose
-    if purpose not in purposes:
-        codes = ", ".join(p.value for p in purposes)
-        raise PrivacyError(
-            ErrorCode.PURPOSE_REQUIRED, f"This operation must be declared with purpose {codes}."
-        )
-    return purpose
+    nothing under G or H can match on, list or count them. `through` is the lookup from the
+    queried rows to their customer (`"customer__"`), empty for customers themselves."""
+    column = CONSENT_COLUMN.get(purpose) if purpose is not None else None
+    return query.filter(**{through + column: False}) if column else query

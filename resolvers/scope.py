@@ -1,15 +1,22 @@
-"""Row scope: which rows a caller can reach at all. Out-of-scope rows simply are not found."""
+"""Row scope: which rows a caller can reach at all. Out-of-scope rows simply are not found.
+
+Each domain names its own rows in its `scope.py` (people, sales, billing, inquiries) with
+`scoped`; the roles' reach is the operation policy's `RowScope.PEOPLE`.
+"""
 
 from __future__ import annotations
 
 from typing import TypeVar
 
+import strawberry
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from directives.context import Caller
+from directives.errors import ErrorCode, PrivacyError
 from directives.vocabulary import Role
-from models import Agent, Customer
+from schema.page import parse_row_id
 
 # Research (P5.F) works on pseudonymised rows and aggregates only: an analyst reaches no
 # customer or agent record, not even by id (ids would link research rows back to people).
@@ -36,10 +43,17 @@ def scoped(
     return model.filter(**{lookup: own or 0}) if lookup else model.filter(id=0)
 
 
-def visible_customers(caller: Caller) -> QuerySet[Customer]:
-    return scoped(Customer, caller, customer="id", agent="agent_id")
+def not_found(what: str = "record") -> PrivacyError:
+    """The same answer for a row that does not exist and one outside the caller's scope."""
+    return PrivacyError(ErrorCode.NOT_FOUND, f"No such {what} in your scope.")
 
 
-def visible_agents(caller: Caller) -> QuerySet[Agent]:
-    """Customers see no agent record (none is theirs); an agent sees its own."""
-    return scoped(Agent, caller, customer=None, agent="id")
+async def locked_in_scope(
+    query: QuerySet[M], row_id: strawberry.ID, conn: BaseDBAsyncClient, what: str = "record"
+) -> M:
+    """The row with this id among those in scope, locked for the transaction (PostgreSQL;
+    SQLite's transaction holds its one connection), or NOT_FOUND either way."""
+    row = await query.select_for_update().using_db(conn).get_or_none(id=parse_row_id(row_id))
+    if row is None:
+        raise not_found(what)
+    return row

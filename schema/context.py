@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import strawberry
 from starlette.responses import Response
 from strawberry.dataloader import DataLoader
 
 from auth.attempt import AuthConfig
-from directives.context import PrivacyContext
+from directives.context import Caller, PrivacyContext
+from directives.errors import ErrorCode, PrivacyError
 from models import Agent as AgentRow
 from models import Contact as ContactRow
 from models import Session
@@ -45,3 +47,14 @@ class Context(PrivacyContext):
     loaders: BusinessLoaders = field(default_factory=BusinessLoaders.unavailable)
     # Key of research pseudonyms (P5.F); None: the deployment's key kept in the database.
     pseudonym_key: bytes | None = None
+
+
+Info = strawberry.Info[Context, None]
+
+
+def caller_of(info: Info) -> Caller:
+    """The authenticated caller (the guard refuses anonymous operations first)."""
+    caller = info.context.caller
+    if caller is None:
+        raise PrivacyError(ErrorCode.UNAUTHENTICATED, "Authentication required.")
+    return caller

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import strawberry
@@ -68,3 +69,21 @@ def page_info(ids: list[int], size: int) -> tuple[list[int], PageInfo]:
         end_cursor=encode_cursor(shown[-1]) if shown else None,
         has_next_page=len(ids) > size,
     )
+
+
+Count = Callable[[], Awaitable[int]]
+
+
+async def no_rows() -> int:
+    return 0
+
+
+@strawberry.type
+class Counted:
+    """A page whose `totalCount` runs its COUNT(*) only when the client selects it."""
+
+    count: strawberry.Private[Count]
+
+    @strawberry.field(description="Rows in your scope that match; counted only when asked.")
+    async def total_count(self) -> int:
+        return await self.count()

@@ -53,6 +53,7 @@ from strawberry.types import ExecutionResult
 from tortoise.connection import get_connection
 from tortoise.context import TortoiseContext
 
+from demo import seed
 from directives.audit import Withheld
 from directives.context import Caller
 from directives.guard import PrivacyGuard
@@ -66,7 +67,6 @@ from models import Account, AuditEntry, AuditRequest
 from models.db import apply_migrations, tortoise_config
 from resolvers.app_schema import MUTATIONS, QUERIES, build_schema
 from resolvers.context import build_context
-from demo import seed
 from schema.context import Context
 from schema.page import MAX_PAGE_SIZE
 

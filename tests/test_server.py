@@ -23,11 +23,11 @@ import httpx
 import pytest
 from tortoise.connection import get_connection
 
+from demo import AGENT_COUNT, CREDENTIALS_FILE
 from directives.audit import AuditBuffer, AuditHeader
 from directives.vocabulary import Role
 from models import Account, Agent, ApiToken, AuditRequest, Customer, CustomerVersion
 from models.tokens import hash_token
-from demo import AGENT_COUNT, CREDENTIALS_FILE
 from server import Settings, create_app
 from tests.conftest import PG_URL, _admin, _with_database
 

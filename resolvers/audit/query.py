@@ -1,28 +1,118 @@
-"""Reading the audit log back (AUDITOR)."""
+"""What auditors read (and staff, for the policy itself): the purposes, the privacy catalog,
+the operation policy, the read audit, security events and the access log (P6.1)."""
 
 from __future__ import annotations
 
-from models import AuditEntry
+from datetime import datetime
+
+import strawberry
+
+from directives.operations import MUTATIONS, QUERIES
+from directives.vocabulary import Purpose
+from models import AccessLogEntry, AuditEntry, SecurityEvent
 from resolvers.paging import fetch_page
+from schema.accounts.auth_types import (
+    AccessLogConnection,
+    AccessLogInfo,
+    SecurityEventConnection,
+    SecurityEventInfo,
+)
 from schema.audit.audit_event import AuditEvent, AuditEventConnection, AuditFilter
+from schema.audit.catalog import CatalogEntry, OperationRule, PurposeInfo
+from schema.context import Info
 from schema.page import PageRequest, parse_row_id
 
 
-async def audit_events(where: AuditFilter, page: PageRequest) -> AuditEventConnection:
-    query = AuditEntry.all().select_related("request")
-    if where.subject_type is not None:
-        query = query.filter(subject_type=where.subject_type)
-    if where.subject_id is not None:
-        query = query.filter(subject_id=parse_row_id(where.subject_id))
-    if where.actor is not None:
-        query = query.filter(request__actor=where.actor)
-    if where.purpose is not None:
-        query = query.filter(request__purpose=where.purpose)
-    if where.since is not None:
-        query = query.filter(request__at__gte=where.since)
-    if where.until is not None:
-        query = query.filter(request__at__lt=where.until)
-    rows, info = await fetch_page(query, page)
-    return AuditEventConnection(
-        nodes=[AuditEvent.from_model(r, r.request) for r in rows], page_info=info
+@strawberry.type
+class AuditQuery:
+    @strawberry.field(description="The purposes of use (P5).")
+    def purposes(self) -> list[PurposeInfo]:
+        return [PurposeInfo(code=p, description=p.description) for p in Purpose]
+
+    @strawberry.field(
+        description="Every personal field: category, purposes, mask. Generated from the "
+        "same @personal directives that are enforced."
     )
+    def privacy_catalog(self, info: Info) -> list[CatalogEntry]:
+        index = info.schema.personal_index  # type: ignore[attr-defined]
+        return [CatalogEntry.from_field(f) for f in index.all_fields()]
+
+    @strawberry.field(
+        description="Who may run each root operation, under which purposes, how its rows "
+        "are scoped: the same table the guard applies before anything resolves."
+    )
+    def operation_policy(self) -> list[OperationRule]:
+        return [
+            *(OperationRule.of("QUERY", name, row) for name, row in QUERIES.items()),
+            *(OperationRule.of("MUTATION", name, row) for name, row in MUTATIONS.items()),
+        ]
+
+    @strawberry.field(
+        description="The read audit, newest last; filter by subject, actor, purpose, time."
+    )
+    async def audit_events(
+        self,
+        filter: AuditFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> AuditEventConnection:
+        where = filter or AuditFilter()
+        query = AuditEntry.all().select_related("request")
+        if where.subject_type is not None:
+            query = query.filter(subject_type=where.subject_type)
+        if where.subject_id is not None:
+            query = query.filter(subject_id=parse_row_id(where.subject_id))
+        if where.actor is not None:
+            query = query.filter(request__actor=where.actor)
+        if where.purpose is not None:
+            query = query.filter(request__purpose=where.purpose)
+        if where.since is not None:
+            query = query.filter(request__at__gte=where.since)
+        if where.until is not None:
+            query = query.filter(request__at__lt=where.until)
+        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        return AuditEventConnection(
+            nodes=[AuditEvent.from_model(r, r.request) for r in rows], page_info=page
+        )
+
+    @strawberry.field(description="Security events (ASVS V16), oldest first.")
+    async def security_events(
+        self,
+        kind: str | None = None,
+        actor: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> SecurityEventConnection:
+        query = SecurityEvent.all()
+        if kind is not None:
+            query = query.filter(kind=kind)
+        if actor is not None:
+            query = query.filter(actor=actor)
+        if since is not None:
+            query = query.filter(at__gte=since)
+        if until is not None:
+            query = query.filter(at__lt=until)
+        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        return SecurityEventConnection(
+            nodes=[SecurityEventInfo.from_model(r) for r in rows], page_info=page
+        )
+
+    @strawberry.field(description="The web access log (P6.1), oldest first.")
+    async def access_log(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> AccessLogConnection:
+        query = AccessLogEntry.all()
+        if since is not None:
+            query = query.filter(at__gte=since)
+        if until is not None:
+            query = query.filter(at__lt=until)
+        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        return AccessLogConnection(
+            nodes=[AccessLogInfo.from_model(r) for r in rows], page_info=page
+        )

@@ -17,19 +17,16 @@ from tortoise.transactions import in_transaction
 
 from directives.audit import utc_now
 from directives.errors import ErrorCode, PrivacyError
-from directives.vocabulary import Purpose, Role
 from models import Customer as CustomerRow
 from models import Invoice as InvoiceRow
 from models import InvoiceLine as LineRow
 from models import Payment as PaymentRow
 from models.billing import LineKind
-from resolvers.business_scope import locked_in_scope, visible_invoices
-from resolvers.permissions import allow
-from resolvers.people.query import Info, caller_of
-from resolvers.query_by import require_purpose
+from resolvers.billing.scope import visible_invoices
+from resolvers.scope import locked_in_scope
 from schema.billing.invoice import Invoice
+from schema.context import Info, caller_of
 
-BILLING = allow(Role.BILLING)
 MAX_YEN = 10**9
 PAYMENT_TERM = timedelta(days=30)  # a correction is due 30 days after it is issued
 JST = timezone(timedelta(hours=9), "JST")  # the operator's business day (no DST in Japan)
@@ -48,7 +45,6 @@ def _today() -> date:
 async def _locked_invoice(
     info: Info, invoice_id: strawberry.ID, conn: BaseDBAsyncClient
 ) -> InvoiceRow:
-    require_purpose(info, Purpose.E)
     row = await locked_in_scope(visible_invoices(caller_of(info)), invoice_id, conn, "invoice")
     if await InvoiceRow.filter(corrects_id=row.id).using_db(conn).exists():
         raise PrivacyError(
@@ -94,7 +90,6 @@ class BillingMutation:
     @strawberry.mutation(
         description="Record money received against an invoice: not above its balance, not "
         "on a corrected invoice, not received in the future. Declare purpose E.",
-        permission_classes=[BILLING],
     )
     async def record_payment(
         self, info: Info, invoice_id: strawberry.ID, amount: int, received_on: date
@@ -119,7 +114,6 @@ class BillingMutation:
         "it), the original's lines plus an ADJUST line, addressed as the customer is now, "
         "crediting what was already paid, referencing the original (which never changes). "
         "Declare purpose E.",
-        permission_classes=[BILLING],
     )
     async def correct_invoice(
         self, info: Info, invoice_id: strawberry.ID, total: int, reason: str

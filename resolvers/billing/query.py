@@ -9,15 +9,13 @@ from tortoise.expressions import F, Subquery
 from tortoise.functions import Coalesce, Sum
 from tortoise.queryset import QuerySet
 
-from directives.vocabulary import Role
 from models import Invoice as InvoiceRow
-from resolvers.business_scope import visible_invoices, visible_statements
+from resolvers.billing.scope import visible_invoices, visible_statements
 from resolvers.paging import fetch_page
-from resolvers.permissions import allow
-from resolvers.people.query import Info, caller_of
-from schema.business_connections import InvoiceConnection, MarginStatementConnection
+from schema.billing.connections import InvoiceConnection, MarginStatementConnection
 from schema.billing.invoice import Invoice
 from schema.billing.margin_statement import MarginStatement
+from schema.context import Info, caller_of
 from schema.page import PageRequest, parse_row_id
 
 
@@ -46,7 +44,6 @@ async def invoice_page(
 class BillingQuery:
     @strawberry.field(
         description="Invoices in your scope: a customer's own, or all for billing.",
-        permission_classes=[allow(Role.CUSTOMER, Role.BILLING)],
     )
     async def invoices(
         self, info: Info, first: int | None = None, after: str | None = None
@@ -55,7 +52,6 @@ class BillingQuery:
 
     @strawberry.field(
         description="One invoice in your scope, or null.",
-        permission_classes=[allow(Role.CUSTOMER, Role.BILLING)],
     )
     async def invoice(self, info: Info, id: strawberry.ID) -> Invoice | None:
         row = await visible_invoices(caller_of(info)).get_or_none(id=parse_row_id(id))
@@ -64,7 +60,6 @@ class BillingQuery:
     @strawberry.field(
         description="Billing dashboard: invoices past due and not paid in full (as of today "
         "unless `asOf` is given), oldest first by id.",
-        permission_classes=[allow(Role.BILLING)],
     )
     async def overdue_invoices(
         self,
@@ -78,7 +73,6 @@ class BillingQuery:
 
     @strawberry.field(
         description="Margin statements (P5.E): an agent's own, or all for billing.",
-        permission_classes=[allow(Role.AGENT, Role.BILLING)],
     )
     async def margin_statements(
         self, info: Info, first: int | None = None, after: str | None = None

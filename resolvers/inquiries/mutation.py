@@ -7,15 +7,14 @@ from tortoise.transactions import in_transaction
 
 from directives.audit import utc_now
 from directives.errors import ErrorCode, PrivacyError
-from directives.vocabulary import Role
+from directives.operations import INQUIRY_PURPOSE
 from models import Inquiry as InquiryRow
 from models import InquiryMessage as MessageRow
 from models.contact import Author, InquiryKind, InquiryStatus
-from resolvers.business_scope import not_found, visible_inquiries
-from resolvers.inquiries.query import PURPOSE_OF
-from resolvers.permissions import allow
-from resolvers.people.query import Info, caller_of
-from resolvers.query_by import require_purpose
+from resolvers.inquiries.query import wrong_purpose
+from resolvers.inquiries.scope import visible_inquiries
+from resolvers.scope import not_found
+from schema.context import Info, caller_of
 from schema.inquiries.inquiry import Inquiry
 from schema.page import parse_row_id
 
@@ -34,10 +33,10 @@ class InquiryMutation:
     @strawberry.mutation(
         description="Ask a question about your applications (C) or the system (D). Declare "
         "the purpose that matches the kind.",
-        permission_classes=[allow(Role.CUSTOMER)],
     )
     async def open_inquiry(self, info: Info, kind: InquiryKind, subject: str, body: str) -> Inquiry:
-        require_purpose(info, PURPOSE_OF[kind])
+        if info.context.purpose is not INQUIRY_PURPOSE[kind]:
+            raise wrong_purpose(kind)
         caller = caller_of(info)
         async with in_transaction() as conn:
             row = await InquiryRow.create(
@@ -60,7 +59,6 @@ class InquiryMutation:
     @strawberry.mutation(
         description="Answer an inquiry (support). Declare C for applications, D for "
         "administration; the history keeps every message.",
-        permission_classes=[allow(Role.SUPPORT)],
     )
     async def answer_inquiry(
         self, info: Info, inquiry_id: strawberry.ID, body: str, close: bool = False
@@ -69,7 +67,8 @@ class InquiryMutation:
         row = await visible_inquiries(caller).get_or_none(id=parse_row_id(inquiry_id))
         if row is None:
             raise not_found("inquiry")
-        require_purpose(info, PURPOSE_OF[row.kind])
+        if info.context.purpose is not INQUIRY_PURPOSE[row.kind]:
+            raise wrong_purpose(row.kind)
         if row.status is InquiryStatus.CLOSED:
             raise PrivacyError(ErrorCode.BAD_INPUT, "This inquiry is closed.")
         row.status = InquiryStatus.CLOSED if close else InquiryStatus.ANSWERED

@@ -11,33 +11,33 @@ from __future__ import annotations
 import strawberry
 
 from directives.errors import ErrorCode, PrivacyError
-from directives.vocabulary import Purpose, Role
+from directives.operations import INQUIRY_PURPOSE
+from directives.vocabulary import Purpose
 from models.contact import InquiryKind, InquiryStatus
-from resolvers.business_scope import visible_inquiries
+from resolvers.inquiries.scope import visible_inquiries
 from resolvers.paging import fetch_page
-from resolvers.permissions import allow
-from resolvers.people.query import Info, caller_of
-from resolvers.query_by import require_purpose
-from schema.business_connections import InquiryConnection
+from schema.context import Info, caller_of
+from schema.inquiries.connections import InquiryConnection
 from schema.inquiries.inquiry import Inquiry
 from schema.page import PageRequest
 
-PURPOSE_OF: dict[InquiryKind, Purpose] = {
-    InquiryKind.APPLICATION: Purpose.C,
-    InquiryKind.ADMINISTRATION: Purpose.D,
-}
-KIND_OF: dict[Purpose, InquiryKind] = {p: k for k, p in PURPOSE_OF.items()}
+KIND_OF: dict[Purpose, InquiryKind] = {p: k for k, p in INQUIRY_PURPOSE.items()}
 
 
-def require_kind_purpose(info: Info, kind: InquiryKind | None) -> InquiryKind:
-    """The kind the declared purpose serves; `kind`, if given, must be that one."""
-    declared = require_purpose(info, *KIND_OF)
-    if kind is not None and kind is not KIND_OF[declared]:
-        raise PrivacyError(
-            ErrorCode.PURPOSE_REQUIRED,
-            f"Inquiries of this kind must be declared with purpose {PURPOSE_OF[kind].value}.",
-        )
-    return KIND_OF[declared]
+def require_kind_purpose(purpose: Purpose | None, kind: InquiryKind | None) -> InquiryKind:
+    """The kind the declared purpose serves (the operation policy admitted only C or D);
+    `kind`, if given, must be that one."""
+    served = KIND_OF[purpose] if purpose is not None else None
+    if served is None or (kind is not None and kind is not served):
+        raise wrong_purpose(kind or InquiryKind.APPLICATION)
+    return served
+
+
+def wrong_purpose(kind: InquiryKind) -> PrivacyError:
+    return PrivacyError(
+        ErrorCode.PURPOSE_REQUIRED,
+        f"Inquiries of this kind must be declared with purpose {INQUIRY_PURPOSE[kind].value}.",
+    )
 
 
 @strawberry.type
@@ -45,7 +45,6 @@ class InquiryQuery:
     @strawberry.field(
         description="Support dashboard: inquiries still open of the kind the declared "
         "purpose serves (C: applications, D: administration).",
-        permission_classes=[allow(Role.SUPPORT)],
     )
     async def open_inquiries(
         self,
@@ -54,7 +53,7 @@ class InquiryQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> InquiryConnection:
-        served = require_kind_purpose(info, kind)
+        served = require_kind_purpose(info.context.purpose, kind)
         query = visible_inquiries(caller_of(info)).filter(status=InquiryStatus.OPEN, kind=served)
         rows, page = await fetch_page(query, PageRequest.parse(first, after))
         return InquiryConnection(

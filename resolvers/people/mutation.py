@@ -1,4 +1,4 @@
-"""The root Mutation: a customer keeps their own record (P7.1), past values kept (P3.4)."""
+"""Self-service: a customer keeps their own record (P7.1), past values kept (P3.4)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,10 @@ import strawberry
 from tortoise.transactions import in_transaction
 
 from directives.errors import ErrorCode, PrivacyError
-from directives.vocabulary import Role
 from models import Customer as CustomerRow
 from models import CustomerVersion
-from resolvers.permissions import allow
-from resolvers.people.query import Info, caller_of
 from resolvers.validation import ANY_TEXT, EMAIL, NAME, OPTIONAL_PHONE, PHONE, Rule, rule, validated
+from schema.context import Info, caller_of
 from schema.people.customer import Customer
 
 
@@ -76,11 +74,10 @@ def _snapshot(row: CustomerRow) -> dict[str, Any]:
 
 
 @strawberry.type
-class Mutation:
+class PeopleMutation:
     @strawberry.mutation(
         description="Change your own customer record (P7.1). The previous values are kept as a "
         "new version (P3.4).",
-        permission_classes=[allow(Role.CUSTOMER)],
     )
     async def update_my_record(self, info: Info, input: MyRecordInput) -> Customer:
         caller = caller_of(info)

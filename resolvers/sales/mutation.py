@@ -13,19 +13,15 @@ import strawberry
 from tortoise.transactions import in_transaction
 
 from directives.errors import ErrorCode, PrivacyError
-from directives.vocabulary import Purpose, Role
 from models import Contract as ContractRow
 from models import OptionService as OptionServiceRow
 from models import OptionSubscription as SubscriptionRow
-from models.contracts import PLAN_FEES, Plan
-from resolvers.business_scope import locked_in_scope, not_found, visible_contracts
-from resolvers.permissions import allow
-from resolvers.people.query import Info, caller_of
-from resolvers.query_by import require_purpose
-from resolvers.scope import visible_customers
-from schema.sales.contract import Contract
-
-APPLICATIONS = allow(Role.AGENT, Role.SUPPORT)
+from models.contracts import PLAN_FEES
+from resolvers.people.scope import visible_customers
+from resolvers.sales.scope import visible_contracts
+from resolvers.scope import locked_in_scope, not_found
+from schema.context import Info, caller_of
+from schema.sales.contract import Contract, Plan
 
 
 def _refuse(message: str) -> PrivacyError:
@@ -37,12 +33,10 @@ class SalesMutation:
     @strawberry.mutation(
         description="Take an application for the CRM service (P5.A): a new contract for a "
         "customer in your scope who has no active contract. Declare purpose A.",
-        permission_classes=[APPLICATIONS],
     )
     async def apply_for_service(
         self, info: Info, customer_id: strawberry.ID, plan: Plan, starts_on: date
     ) -> Contract:
-        require_purpose(info, Purpose.A)
         async with in_transaction() as conn:
             customer = await locked_in_scope(visible_customers(caller_of(info)), customer_id, conn)
             active = ContractRow.filter(customer_id=customer.id, cancelled_on__isnull=True)
@@ -61,12 +55,10 @@ class SalesMutation:
     @strawberry.mutation(
         description="Take an application for an option service (P5.B) on an active contract "
         "in your scope that does not have it yet. Declare purpose B.",
-        permission_classes=[APPLICATIONS],
     )
     async def subscribe_option(
         self, info: Info, contract_id: strawberry.ID, option_code: str, starts_on: date
     ) -> Contract:
-        require_purpose(info, Purpose.B)
         option = await OptionServiceRow.get_or_none(code=option_code[:20])
         async with in_transaction() as conn:
             contract = await locked_in_scope(visible_contracts(caller_of(info)), contract_id, conn)

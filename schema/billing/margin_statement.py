@@ -8,10 +8,10 @@ import strawberry
 
 from models import MarginLine as MarginLineRow
 from models import MarginStatement as MarginStatementRow
-from schema.people.agent import Agent
-from schema.context import Context
-from schema.people.customer import Customer, load_customer
 from schema.billing.payout import Payout
+from schema.context import Context
+from schema.people.agent import Agent
+from schema.people.customer import Customer, load_customer
 
 
 @strawberry.type(description="The margin earned on one contract.")

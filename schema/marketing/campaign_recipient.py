@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 import strawberry
 
+from directives.consent import withdrawn
 from directives.personal import personal
 from directives.scope import Subject, SubjectKind
 from directives.vocabulary import Category, Purpose
 from models import Customer as CustomerRow
 from models.marketing import Channel
-from directives.consent import withdrawn
 
 ANNOUNCEMENTS = frozenset({Purpose.H})
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import strawberry
 
+from schema.page import Counted, PageInfo
 from schema.people.agent import Agent
 from schema.people.customer import Customer
-from schema.page import PageInfo
 
 
 @strawberry.type
@@ -18,4 +18,10 @@ class CustomerConnection:
 @strawberry.type
 class AgentConnection:
     nodes: list[Agent]
+    page_info: PageInfo
+
+
+@strawberry.type(description="Customers found by a search, in your scope.")
+class CustomerSearchConnection(Counted):
+    nodes: list[Customer]
     page_info: PageInfo

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
+from directives.consent import withdrawn
 from directives.personal import personal
 from directives.scope import Subject, SubjectKind
 from directives.vocabulary import Category
 from models import Customer as CustomerRow
-from schema.people.agent import Agent
-from directives.consent import withdrawn
-from schema.people.contact import Contact
 from schema.context import Context
+from schema.people.agent import Agent
+from schema.people.contact import Contact
 
 
 @strawberry.type(description="A customer of the CRM service.")

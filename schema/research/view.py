@@ -14,7 +14,7 @@ import strawberry
 from directives.personal import personal
 from directives.scope import Subject, SubjectKind
 from directives.vocabulary import Category, Purpose
-from models.contracts import Plan
+from schema.sales.contract import Plan
 
 RESEARCH = frozenset({Purpose.F})
 MIN_GROUP = 5  # k-anonymity threshold: smaller groups are suppressed

@@ -9,8 +9,8 @@ import strawberry
 
 from models import Contract as ContractRow
 from models.contracts import Plan
-from schema.people.agent import Agent
 from schema.context import Context
+from schema.people.agent import Agent
 from schema.people.customer import Customer, load_customer
 from schema.sales.option_service import OptionSubscription
 

@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 
-from directives.vocabulary import Purpose
 from directives.consent import withdrawn
+from directives.vocabulary import Purpose
 from schema.people.customer import Customer
 from tests.conftest import World
 

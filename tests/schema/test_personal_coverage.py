@@ -10,6 +10,7 @@ from graphql import GraphQLNonNull, GraphQLObjectType, get_named_type
 
 import models
 from directives.enforcement import ENFORCED
+from directives.operations import ALL_ROLES, RowScope, op
 from directives.personal import personal_directive
 from directives.policy import MASKS, purposes_for
 from directives.privacy_schema import PrivacySchema
@@ -171,7 +172,7 @@ class ExtraQuery:
 
 def test_a_new_type_is_enforced_without_being_registered() -> None:
     """Adding a field that returns a personal type needs no hand-written hook."""
-    schema = PrivacySchema(query=ExtraQuery)
+    schema = PrivacySchema(query=ExtraQuery, operations={"extra": op(ALL_ROLES, RowScope.NONE)})
     assert "Extra.twins" in schema.enforced_fields
 
 

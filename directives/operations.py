@@ -1,0 +1,192 @@
+"""The operation policy: who may run each root operation, under which purposes (P5), how its
+rows are scoped and whether it respects consent. Pure data and one pure decision function,
+read beside POLICY.md like `directives.policy`; applied to every root field by the guard
+before anything resolves (`PrivacySchema` refuses to build if a root field has no row).
+
+Field values stay the field policy's business: an operation admitted here still returns each
+personal value clear, masked or denied by `directives.policy`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from directives.context import STAFF_ROLES
+from directives.errors import ErrorCode
+from directives.vocabulary import Purpose, Role
+from models.contact import InquiryKind
+from models.security import Stage
+
+ALL_ROLES: frozenset[Role] = frozenset(Role)
+STAFF: frozenset[Role] = STAFF_ROLES
+# Staff and auditors may read the schema by introspection (ASVS 4.3.2: not everyone).
+INTROSPECTION_ROLES: frozenset[Role] = STAFF
+# Customers keep their own record without naming a purpose (P7.1).
+PURPOSE_OPTIONAL_ROLES: frozenset[Role] = frozenset({Role.CUSTOMER})
+
+
+class RowScope(StrEnum):
+    """Which rows an operation reaches (the functions are `resolvers.scope` and each domain's
+    `scope.py`). Rows out of scope are simply not found, nor counted."""
+
+    NONE = "NONE"  # reads or changes no stored row of anyone (login steps, the purposes list)
+    CALLER = "CALLER"  # the caller's own account: sessions, tokens, password
+    PEOPLE = "PEOPLE"  # customers: own record; agents: own record and own customers; staff: all
+    CATALOGUE = "CATALOGUE"  # business data about nobody (options, campaigns, surveys)
+    PSEUDONYMOUS = "PSEUDONYMOUS"  # research rows: no id, k-anonymous (P5.F)
+    AUDIT = "AUDIT"  # the audit trails and the policy itself, values never included
+    ACCOUNTS = "ACCOUNTS"  # every account (administration)
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    """One root field's row. `purposes` None: any purpose the role may declare (and one is
+    needed only when a personal field is selected); a set: one of them must be declared."""
+
+    roles: frozenset[Role]
+    scope: RowScope
+    purposes: frozenset[Purpose] | None = None
+    consent: bool = False  # leaves out people who withdrew consent to the declared purpose
+    stages: frozenset[Stage | None] = frozenset({Stage.FULL})  # None: not logged in
+
+
+def op(
+    roles: Iterable[Role],
+    scope: RowScope,
+    purposes: Iterable[Purpose] | None = None,
+    *,
+    consent: bool = False,
+    stages: Iterable[Stage | None] = (Stage.FULL,),
+) -> Operation:
+    return Operation(
+        roles=frozenset(roles),
+        scope=scope,
+        purposes=frozenset(purposes) if purposes is not None else None,
+        consent=consent,
+        stages=frozenset(stages),
+    )
+
+
+R = Role
+P = Purpose
+S = Stage
+EVERY_STAGE = (S.FULL, S.PENDING_TOTP, S.PASSWORD_CHANGE, S.TOTP_ENROLMENT)
+SALES = (R.CUSTOMER, R.AGENT, R.SUPPORT, R.BILLING)
+# Research (P5.F) and audit read no customer record: no search either (re-identification).
+SEARCHERS = ALL_ROLES - {R.ANALYST, R.AUDITOR}
+# An inquiry is contact about applications (C) or about system administration (D).
+INQUIRY_PURPOSE: dict[InquiryKind, Purpose] = {
+    InquiryKind.APPLICATION: P.C,
+    InquiryKind.ADMINISTRATION: P.D,
+}
+INQUIRY_PURPOSES = tuple(INQUIRY_PURPOSE.values())
+
+QUERIES: dict[str, Operation] = {
+    "me": op(ALL_ROLES, RowScope.CALLER, stages=EVERY_STAGE),
+    "mySessions": op(ALL_ROLES, RowScope.CALLER),
+    "myApiTokens": op(ALL_ROLES, RowScope.CALLER),
+    "purposes": op(ALL_ROLES, RowScope.NONE),
+    "customer": op(ALL_ROLES, RowScope.PEOPLE),
+    "customers": op(ALL_ROLES, RowScope.PEOPLE),
+    "agent": op(ALL_ROLES, RowScope.PEOPLE),
+    "agents": op(ALL_ROLES, RowScope.PEOPLE),
+    "customerSearch": op(SEARCHERS, RowScope.PEOPLE, consent=True),
+    "contracts": op(SALES, RowScope.PEOPLE),
+    "contract": op(SALES, RowScope.PEOPLE),
+    "optionServices": op(ALL_ROLES, RowScope.CATALOGUE),
+    # Agents are paid margins, they do not bill: no invoice is theirs to see (P5.E).
+    "invoices": op((R.CUSTOMER, R.BILLING), RowScope.PEOPLE),
+    "invoice": op((R.CUSTOMER, R.BILLING), RowScope.PEOPLE),
+    "overdueInvoices": op((R.BILLING,), RowScope.PEOPLE),
+    "marginStatements": op((R.AGENT, R.BILLING), RowScope.PEOPLE),
+    "openInquiries": op((R.SUPPORT,), RowScope.PEOPLE, INQUIRY_PURPOSES),
+    "campaigns": op((R.MARKETING,), RowScope.CATALOGUE),
+    "campaignRecipients": op((R.MARKETING,), RowScope.PEOPLE, (P.H,), consent=True),
+    "surveys": op((R.MARKETING,), RowScope.CATALOGUE),
+    "surveyResponses": op((R.MARKETING,), RowScope.PEOPLE, (P.G,), consent=True),
+    "researchRecords": op((R.ANALYST,), RowScope.PSEUDONYMOUS, (P.F,)),
+    "researchAggregate": op((R.ANALYST,), RowScope.PSEUDONYMOUS, (P.F,)),
+    "privacyCatalog": op(STAFF, RowScope.AUDIT),
+    "operationPolicy": op(STAFF, RowScope.AUDIT),
+    "auditEvents": op((R.AUDITOR,), RowScope.AUDIT),
+    "securityEvents": op((R.AUDITOR,), RowScope.AUDIT),
+    "accessLog": op((R.AUDITOR,), RowScope.AUDIT),
+}
+
+MUTATIONS: dict[str, Operation] = {
+    # The login steps: each stage may take only its next step (and log out).
+    "login": op(ALL_ROLES, RowScope.NONE, stages=(None, S.FULL)),
+    "verifyTotp": op(ALL_ROLES, RowScope.CALLER, stages=(S.PENDING_TOTP, S.FULL)),
+    "changePassword": op(ALL_ROLES, RowScope.CALLER, stages=(S.PASSWORD_CHANGE, S.FULL)),
+    "enrolTotp": op(ALL_ROLES, RowScope.CALLER, stages=(S.TOTP_ENROLMENT, S.FULL)),
+    "confirmTotp": op(ALL_ROLES, RowScope.CALLER, stages=(S.TOTP_ENROLMENT, S.FULL)),
+    "logout": op(ALL_ROLES, RowScope.CALLER, stages=EVERY_STAGE),
+    "resetTotp": op(ALL_ROLES, RowScope.CALLER),
+    "logoutOtherSessions": op(ALL_ROLES, RowScope.CALLER),
+    "setPasswordReminder": op(ALL_ROLES, RowScope.CALLER),
+    "createApiToken": op(ALL_ROLES, RowScope.CALLER),
+    "revokeApiToken": op(ALL_ROLES, RowScope.CALLER),
+    "createAccount": op((R.ADMIN,), RowScope.ACCOUNTS),
+    "setAccountDisabled": op((R.ADMIN,), RowScope.ACCOUNTS),
+    "flagCompromised": op((R.ADMIN,), RowScope.ACCOUNTS),
+    # P7.1, P7.2: the ID holder keeps its own record and its contacts.
+    "updateMyRecord": op((R.CUSTOMER,), RowScope.PEOPLE),
+    "addContact": op((R.CUSTOMER,), RowScope.PEOPLE),
+    "updateContact": op((R.CUSTOMER,), RowScope.PEOPLE),
+    "applyForService": op((R.AGENT, R.SUPPORT), RowScope.PEOPLE, (P.A,)),
+    "subscribeOption": op((R.AGENT, R.SUPPORT), RowScope.PEOPLE, (P.B,)),
+    "recordPayment": op((R.BILLING,), RowScope.PEOPLE, (P.E,)),
+    "correctInvoice": op((R.BILLING,), RowScope.PEOPLE, (P.E,)),
+    "openInquiry": op((R.CUSTOMER,), RowScope.PEOPLE, INQUIRY_PURPOSES),
+    "answerInquiry": op((R.SUPPORT,), RowScope.PEOPLE, INQUIRY_PURPOSES),
+    "buildSendList": op((R.MARKETING,), RowScope.PEOPLE, (P.H,), consent=True),
+}
+
+OPERATIONS: dict[str, Operation] = {**QUERIES, **MUTATIONS}
+assert not QUERIES.keys() & MUTATIONS.keys(), "a root field name is used twice"
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    code: ErrorCode
+    message: str
+
+
+def admit(
+    table: Mapping[str, Operation],
+    name: str,
+    role: Role | None,
+    stage: Stage | None,
+    purpose: Purpose | None,
+) -> Refusal | None:
+    """None if `role` at login `stage` may run root field `name` under `purpose`; otherwise
+    why not. `role` None: not logged in. Unknown names are refused (default deny)."""
+    row = table.get(name)
+    if row is None:
+        return Refusal(ErrorCode.FORBIDDEN, "This operation is not in the operation policy.")
+    if stage not in row.stages:
+        if role is None:
+            return Refusal(ErrorCode.UNAUTHENTICATED, "Authentication required.")
+        if stage is not Stage.FULL:
+            return Refusal(
+                ErrorCode.LOGIN_STEP_REQUIRED, "Authentication required: finish logging in first."
+            )
+        return Refusal(ErrorCode.FORBIDDEN, "This operation is for unfinished logins only.")
+    if role is None or stage is not Stage.FULL:
+        return None  # a login step: the step checks its own credentials
+    if role not in row.roles:
+        return Refusal(ErrorCode.FORBIDDEN, "Your role may not use this operation.")
+    if row.purposes is not None and purpose not in row.purposes:
+        codes = ", ".join(sorted(p.value for p in row.purposes))
+        return Refusal(
+            ErrorCode.PURPOSE_REQUIRED, f"This operation must be declared with purpose {codes}."
+        )
+    return None
+
+
+def uncovered(table: Mapping[str, Operation], root_fields: Iterable[str]) -> list[str]:
+    """Root fields without a row, and rows naming no root field: both must be empty."""
+    fields = set(root_fields)
+    return sorted(fields ^ table.keys())

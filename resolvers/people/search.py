@@ -1,0 +1,75 @@
+"""Finding customers by a personal field (exact name, phone or e-mail) and sorting them.
+
+A filter or a sort reveals a value as surely as selecting it: each personal field used must
+be one the caller's role sees in clear under the declared purpose (`directives.filtering`).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import strawberry
+
+from resolvers.offset_paging import fetch_sorted
+from resolvers.people.scope import visible_customers
+from resolvers.query_by import consenting, require_query_by
+from schema.context import Info, caller_of
+from schema.people.connections import CustomerSearchConnection
+from schema.people.customer import Customer
+
+
+@strawberry.enum(description="Sort order of a customer search; personal orders need clear.")
+class CustomerOrder(StrEnum):
+    ID = "ID"
+    NAME = "NAME"
+    NAME_KANA = "NAME_KANA"
+    BIRTH_DATE = "BIRTH_DATE"
+
+
+# order -> (GraphQL field the rule checks, column sorted by)
+_ORDERS: dict[CustomerOrder, tuple[str | None, str]] = {
+    CustomerOrder.ID: (None, "id"),
+    CustomerOrder.NAME: ("name", "name"),
+    CustomerOrder.NAME_KANA: ("nameKana", "name_kana"),
+    CustomerOrder.BIRTH_DATE: ("birthDate", "birth_date"),
+}
+
+
+@strawberry.input(description="Exact matches; each personal field needs it in clear.")
+class CustomerSearch:
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+_FILTERS = {"name": "name", "phone": "phone", "email": "email"}  # input -> GraphQL field
+
+
+@strawberry.type
+class SearchQuery:
+    @strawberry.field(
+        description="Find customers in your scope by exact name, phone or e-mail, sorted. "
+        "Searching or sorting by a personal field is refused unless your role sees it in "
+        "clear under the declared purpose.",
+    )
+    async def customer_search(
+        self,
+        info: Info,
+        where: CustomerSearch | None = None,
+        order_by: CustomerOrder = CustomerOrder.ID,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> CustomerSearchConnection:
+        matches = {k: v for k, v in vars(where or CustomerSearch()).items() if v is not None}
+        checked, column = _ORDERS[order_by]
+        personal = [_FILTERS[k] for k in matches] + ([checked] if checked else [])
+        require_query_by(info, type_name="Customer", fields=personal)
+        query = visible_customers(caller_of(info)).filter(**matches)
+        if personal:
+            query = consenting(query, info.context.purpose)
+        rows, page = await fetch_sorted(query, (column,), first, after)
+        return CustomerSearchConnection(
+            nodes=[Customer.from_model(r) for r in rows],
+            page_info=page,
+            count=query.count,
+        )
