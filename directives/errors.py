@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from graphql import GraphQLError
-
 
 class ErrorCode(StrEnum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
@@ -27,9 +25,14 @@ class ErrorCode(StrEnum):
     ONE_AUTH_ATTEMPT_PER_REQUEST = "ONE_AUTH_ATTEMPT_PER_REQUEST"
 
 
-class PrivacyError(GraphQLError):
-    """An expected, client-readable error; never masked, never holds a personal value."""
+class PrivacyError(Exception):
+    """An expected, client-readable error; never masked, never holds a personal value.
+
+    A plain exception, so code outside the GraphQL layer (`auth/`, `models/`) can raise it;
+    graphql-core copies `extensions` onto the GraphQL error it wraps it in."""
 
     def __init__(self, code: ErrorCode, message: str, **details: object) -> None:
-        super().__init__(message, extensions={"code": code.value, **details})
+        super().__init__(message)
         self.code = code
+        self.message = message
+        self.extensions: dict[str, object] = {"code": code.value, **details}
