@@ -10,7 +10,9 @@ import hashlib
 import hmac
 import io
 import secrets
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import pyotp
 import segno
@@ -42,7 +44,7 @@ def matching_step(
     at: datetime,
     *,
     digits: int = 6,
-    digest: type | None = None,
+    digest: Callable[..., Any] | None = None,
     window: int = WINDOW,
 ) -> int | None:
     """The time step within +-window whose code equals `code`, or None."""

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
+from graphql import GraphQLError
 from strawberry.types import ExecutionResult
 from tortoise.context import TortoiseContext
 
@@ -194,6 +195,11 @@ async def run(
         query, variable_values=variables, context_value=context, operation_name=operation_name
     )
     return result, context
+
+
+def code_of(error: GraphQLError) -> object:
+    """The `extensions.code` of an error (None when it has none)."""
+    return (error.extensions or {}).get("code")
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from models import CampaignRecipient as RecipientRow
 from models import Survey as SurveyRow
 from models import SurveyResponse as ResponseRow
 from resolvers.paging import fetch_page
-from resolvers.people.query import Info
 from resolvers.query_by import consenting
+from schema.context import Info
 from schema.marketing.campaign import Campaign
 from schema.marketing.campaign_recipient import CampaignRecipient
 from schema.marketing.connections import (

@@ -8,7 +8,7 @@ from datetime import date
 import strawberry
 
 from models import Contract as ContractRow
-from models.contracts import Plan
+from models.contracts import Plan as Plan  # re-exported: registered below as a GraphQL enum
 from schema.context import Context
 from schema.people.agent import Agent
 from schema.people.customer import Customer, load_customer

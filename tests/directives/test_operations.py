@@ -15,7 +15,7 @@ from directives.privacy_schema import OperationPolicyError, PrivacySchema
 from directives.vocabulary import Purpose, Role
 from models.security import Stage
 from resolvers.app_schema import MUTATIONS, QUERIES
-from tests.conftest import World, run
+from tests.conftest import World, code_of, run
 
 EVERYONE = "CUSTOMER AGENT SUPPORT BILLING MARKETING ANALYST ADMIN AUDITOR"
 STAFF = "SUPPORT BILLING MARKETING ANALYST ADMIN AUDITOR"
@@ -154,7 +154,7 @@ async def test_the_guard_refuses_before_anything_resolves(
         world.caller(Role.AGENT),
     )
     assert result.data is None
-    assert [e.extensions["code"] for e in result.errors or []] == ["FORBIDDEN"]
+    assert [code_of(e) for e in result.errors or []] == ["FORBIDDEN"]
     refused, _ = await run(
         schema,
         'mutation { recordPayment(invoiceId: "1", amount: 1, receivedOn: "2026-01-01") '
@@ -162,7 +162,7 @@ async def test_the_guard_refuses_before_anything_resolves(
         world.caller(Role.BILLING),
     )
     assert refused.data is None
-    assert [e.extensions["code"] for e in refused.errors or []] == ["PURPOSE_REQUIRED"]
+    assert [code_of(e) for e in refused.errors or []] == ["PURPOSE_REQUIRED"]
 
 
 async def test_auditors_read_the_operation_policy(schema: PrivacySchema, world: World) -> None:

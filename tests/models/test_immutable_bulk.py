@@ -15,7 +15,7 @@ from tests.business_world import Business
 async def test_queryset_update_and_delete_are_refused(business: Business) -> None:
     for model in (InvoiceRow, InvoiceLine, Payment, MarginStatement, Payout):
         with pytest.raises(ImmutableRecordError):
-            await model.all().update(id=0)  # type: ignore[attr-defined]
+            await model.all().update(id=0)
         with pytest.raises(ImmutableRecordError):
             await model.filter(id__gt=0).delete()
     assert await Payment.all().count() == 1

@@ -19,7 +19,7 @@ from models import (
 from models.marketing import Channel
 from schema.context import Context
 from tests.business_world import Business
-from tests.conftest import World, run
+from tests.conftest import World, code_of, run
 
 
 async def _audited(context: Context) -> tuple[str, list[AuditEntry]]:
@@ -52,7 +52,7 @@ async def test_a_agent_takes_an_application(
     foreign, _ = await run(
         schema, query, world.caller(Role.AGENT), variables={"id": world.customers[3].id}
     )
-    assert foreign.errors[0].extensions["code"] == "NOT_FOUND"  # type: ignore[index]
+    assert code_of(foreign.errors[0]) == "NOT_FOUND"  # type: ignore[index]
 
 
 async def test_b_support_subscribes_an_option(
@@ -98,7 +98,7 @@ async def test_c_customer_asks_and_support_answers(
     wrong, _ = await run(
         schema, answer, world.caller(Role.SUPPORT), variables={"id": business.inquiries[1].id}
     )
-    assert wrong.errors[0].extensions["code"] == "PURPOSE_REQUIRED"  # type: ignore[index]
+    assert code_of(wrong.errors[0]) == "PURPOSE_REQUIRED"  # type: ignore[index]
 
 
 async def test_d_support_dashboard_of_open_administration_inquiries(
@@ -248,4 +248,4 @@ async def test_h_marketing_builds_a_fax_send_list(
     assert {"channel": "FAX", "reach": 4} in data["campaigns"]["nodes"]
     assert (await _audited(context))[0] == "H"
     again, _ = await run(schema, build, world.caller(Role.MARKETING), variables={"id": campaign.id})
-    assert again.errors[0].extensions["code"] == "BAD_INPUT"  # type: ignore[index]
+    assert code_of(again.errors[0]) == "BAD_INPUT"  # type: ignore[index]

@@ -121,7 +121,9 @@ def test_every_p1_item_has_a_category() -> None:
 
 def test_personal_fields_are_nullable_so_denial_can_null_them(schema: PrivacySchema) -> None:
     for field in schema.personal_index.all_fields():
-        gql_field = schema._schema.type_map[field.type_name].fields[field.name]  # type: ignore[union-attr]
+        owner = schema._schema.type_map[field.type_name]
+        assert isinstance(owner, GraphQLObjectType)
+        gql_field = owner.fields[field.name]
         assert not isinstance(gql_field.type, GraphQLNonNull), f"{field.type_name}.{field.name}"
 
 
@@ -187,5 +189,7 @@ def test_sdl_prints_applied_directives(schema: PrivacySchema) -> None:
 def test_building_twice_gives_independent_schemas() -> None:
     first, second = build_schema(), build_schema(enforce=False)
     assert first.enforced_fields and not second.enforced_fields
-    field = second._schema.type_map["CustomerConnection"].fields["nodes"]  # type: ignore[union-attr]
+    owner = second._schema.type_map["CustomerConnection"]
+    assert isinstance(owner, GraphQLObjectType)
+    field = owner.fields["nodes"]
     assert not field.extensions.get(ENFORCED)

@@ -13,7 +13,7 @@ from models import AuditEntry, AuditRequest, Inquiry, InquiryMessage
 from models.contact import InquiryStatus
 from schema.context import Context
 from tests.business_world import Business
-from tests.conftest import World, run
+from tests.conftest import World, code_of, run
 
 DASHBOARD = """query %s { openInquiries%s { nodes { kind subject messages { body } } } }"""
 
@@ -36,7 +36,7 @@ async def test_open_inquiries_need_the_purpose_of_their_kind(
     schema: PrivacySchema, world: World, business: Business, purpose: str, args: str
 ) -> None:
     result, _ = await run(schema, DASHBOARD % (purpose, args), world.caller(Role.SUPPORT))
-    assert result.errors and result.errors[0].extensions["code"] == "PURPOSE_REQUIRED"
+    assert result.errors and code_of(result.errors[0]) == "PURPOSE_REQUIRED"
     assert not (result.data or {}).get("openInquiries")
 
 
@@ -73,7 +73,7 @@ async def test_a_closed_inquiry_is_not_reopened(
     again, _ = await run(
         schema, answer % "false", world.caller(Role.SUPPORT), variables={"id": inquiry.id}
     )
-    assert again.errors and again.errors[0].extensions["code"] == "BAD_INPUT"
+    assert again.errors and code_of(again.errors[0]) == "BAD_INPUT"
     assert (await Inquiry.get(id=inquiry.id)).status is InquiryStatus.CLOSED
     assert await InquiryMessage.filter(inquiry_id=inquiry.id).count() == 2
 

@@ -10,7 +10,7 @@ import pytest
 
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
-from tests.conftest import World, run
+from tests.conftest import World, code_of, run
 
 SEARCH = """query Q($where: CustomerSearch, $order: CustomerOrder! = ID) %s {
   customerSearch(where: $where, orderBy: $order) { totalCount nodes { id } } }"""
@@ -24,8 +24,8 @@ async def _search(
     return result
 
 
-def _code(result: Any) -> str | None:
-    return result.errors[0].extensions["code"] if result.errors else None
+def _code(result: Any) -> object:
+    return code_of(result.errors[0]) if result.errors else None
 
 
 @pytest.mark.parametrize(

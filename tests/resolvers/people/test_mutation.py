@@ -7,7 +7,7 @@ import pytest
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
 from models import AuditEntry, Customer, CustomerVersion
-from tests.conftest import World, run
+from tests.conftest import World, code_of, run
 
 UPDATE = """mutation U($input: MyRecordInput!) {
   updateMyRecord(input: $input) { id phone email version marketingOptOut } }"""
@@ -91,7 +91,7 @@ async def test_only_customers_use_self_service(
         variables={"input": {"phone": "080-0000-1111"}},
     )
     assert result.data is None
-    code = result.errors[0].extensions["code"]  # type: ignore[index]
+    code = code_of(result.errors[0])  # type: ignore[index]
     assert code in {"FORBIDDEN", "PURPOSE_FORBIDDEN"}
     assert await CustomerVersion.all().count() == 0
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from strawberry.types.base import get_object_definition
+
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
 from models import Customer, SurveyResponse
 from tests.business_world import Business
-from tests.conftest import World, run
+from tests.conftest import World, code_of, run
 
 QUERY = """query Q($id: ID!) %s { surveyResponses(surveyId: $id) { nodes { answers
   customer { name } } } }"""
@@ -24,7 +26,7 @@ async def test_survey_responses_need_purpose_g(
             world.caller(Role.MARKETING),
             variables={"id": business.survey.id},
         )
-        assert result.errors and result.errors[0].extensions["code"] == "PURPOSE_REQUIRED"
+        assert result.errors and code_of(result.errors[0]) == "PURPOSE_REQUIRED"
         assert not (result.data or {}).get("surveyResponses")
 
 
@@ -54,7 +56,7 @@ def test_one_channel_table_for_building_and_reading_send_lists() -> None:
     from models.marketing import Channel
     from schema.marketing.campaign_recipient import CHANNELS, CampaignRecipient
 
-    fields = {f.python_name for f in CampaignRecipient.__strawberry_definition__.fields}
+    fields = {f.python_name for f in get_object_definition(CampaignRecipient, strict=True).fields}
     for channel in Channel:
         use = CHANNELS[channel]
         assert use.send_to in use.shown and use.shown <= fields

@@ -9,7 +9,7 @@ from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
 from models import Contract, OptionSubscription
 from tests.business_world import Business
-from tests.conftest import World, run
+from tests.conftest import World, code_of, run
 
 APPLY = """mutation M($id: ID!) @purpose(code: A) {
   applyForService(customerId: $id, plan: LIGHT, startsOn: "2026-12-01") { plan } }"""
@@ -17,9 +17,9 @@ SUBSCRIBE = """mutation M($id: ID!, $code: String!) @purpose(code: B) {
   subscribeOption(contractId: $id, optionCode: $code, startsOn: "2026-12-01") { plan } }"""
 
 
-def _code(result: object) -> str | None:
+def _code(result: object) -> object:
     errors = getattr(result, "errors", None)
-    return errors[0].extensions["code"] if errors else None
+    return code_of(errors[0]) if errors else None
 
 
 async def test_a_customer_with_an_active_contract_cannot_apply_again(

@@ -16,7 +16,7 @@ from models.contracts import PLAN_FEES, Plan
 from resolvers.research.anonymise import deployment_key, groups
 from schema.research.view import MIN_GROUP
 from tests.business_world import Business
-from tests.conftest import World, run
+from tests.conftest import World, code_of, run
 
 RECORDS = """query @purpose(code: F) { researchRecords { nodes { pseudonym plan monthlyFee
   optionCount birthDate postalCode address } } }"""
@@ -105,7 +105,7 @@ async def test_analyst_and_auditor_cannot_search_customers(
     query = "{ customerSearch { totalCount nodes { id } } }"
     for role in (Role.ANALYST, Role.AUDITOR):
         result, _ = await run(schema, query, world.caller(role))
-        assert result.errors and result.errors[0].extensions["code"] == "FORBIDDEN"
+        assert result.errors and code_of(result.errors[0]) == "FORBIDDEN"
         assert result.data is None or result.data.get("customerSearch") is None
 
 
