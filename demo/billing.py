@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from demo.rows import insert_rows
 from demo.sales import MONTHS, OptionsByContract, active
 from models import Contract, Customer, Invoice, InvoiceLine, OptionService, Payment
-from models.billing import LineKind
+from resolvers.billing.rules import monthly_invoice, monthly_lines
 
 _PAID_SHARE = 0.94  # the rest are left unpaid (overdue)
 
@@ -23,48 +23,15 @@ async def seed_invoices(
     rng: random.Random,
 ) -> None:
     billed = [(m, c, options_of.get(c.id, [])) for m in MONTHS for c in contracts if active(c, m)]
-    invoices = [_invoice(m, c, customers[c.customer_id], extras) for m, c, extras in billed]
+    invoices = [monthly_invoice(m, c, customers[c.customer_id], x) for m, c, x in billed]
     saved = await insert_rows(Invoice, invoices, batch_size=500)
-    lines = [line for i, b in zip(saved, billed, strict=True) for line in _invoice_lines(i, b)]
+    lines = [
+        line
+        for invoice, (_, contract, extras) in zip(saved, billed, strict=True)
+        for line in monthly_lines(invoice, contract, extras)
+    ]
     await InvoiceLine.bulk_create(lines, batch_size=1000)
     await Payment.bulk_create(_payments(saved, rng), batch_size=1000)
-
-
-def _invoice(
-    month: date, contract: Contract, customer: Customer, extras: list[OptionService]
-) -> Invoice:
-    return Invoice(
-        contract_id=contract.id,
-        customer_id=customer.id,
-        period=month,
-        issued_on=month,
-        due_on=month + timedelta(days=30),
-        total=contract.monthly_fee + sum(o.monthly_fee for o in extras),
-        billing_name=customer.name,
-        billing_postal_code=customer.postal_code,
-        billing_address=customer.address,
-    )
-
-
-def _invoice_lines(invoice: Invoice, billed: _Billed) -> list[InvoiceLine]:
-    _, contract, extras = billed
-    plan = InvoiceLine(
-        invoice_id=invoice.id,
-        kind=LineKind.PLAN,
-        option_id=None,
-        description=contract.plan.value,
-        amount=contract.monthly_fee,
-    )
-    return [plan] + [
-        InvoiceLine(
-            invoice_id=invoice.id,
-            kind=LineKind.OPTION,
-            option_id=o.id,
-            description=o.name,
-            amount=o.monthly_fee,
-        )
-        for o in extras
-    ]
 
 
 def _payments(invoices: list[Invoice], rng: random.Random) -> list[Payment]:

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 from demo.rows import insert_rows
 from models import Contract, Customer, OptionService, OptionSubscription
-from models.contracts import PLAN_FEES, Plan
+from models.contracts import Plan
+from resolvers.sales.rules import new_contract, new_subscription
 
 MONTHS = [date(2026, m, 1) for m in range(5, 11)]  # May to October 2026
 _OPTIONS = [
@@ -53,14 +54,7 @@ def _contract(customer: Customer, rng: random.Random) -> Contract | None:
     plan = rng.choice([Plan.LIGHT, Plan.STANDARD, Plan.STANDARD, Plan.PREMIUM])
     started = date(2025, 1, 1) + timedelta(days=rng.randrange(480))
     cancelled = date(2026, rng.randrange(5, 11), 28) if rng.random() < 0.06 else None
-    return Contract(
-        customer_id=customer.id,
-        agent_id=customer.agent_id,
-        plan=plan,
-        monthly_fee=PLAN_FEES[plan],
-        started_on=started,
-        cancelled_on=cancelled,
-    )
+    return new_contract(customer, plan, started, cancelled_on=cancelled)
 
 
 async def seed_subscriptions(
@@ -68,10 +62,6 @@ async def seed_subscriptions(
 ) -> OptionsByContract:
     """Zero to three options per contract; returns each contract's options, in order taken."""
     taken = {c.id: rng.sample(options, rng.choice([0, 0, 1, 1, 2, 3])) for c in contracts}
-    rows = [
-        OptionSubscription(contract_id=c.id, option_id=o.id, started_on=c.started_on)
-        for c in contracts
-        for o in taken[c.id]
-    ]
+    rows = [new_subscription(c, o, c.started_on) for c in contracts for o in taken[c.id]]
     await OptionSubscription.bulk_create(rows, batch_size=500)
     return taken

@@ -21,14 +21,13 @@ from models import Customer as CustomerRow
 from models import Invoice as InvoiceRow
 from models import InvoiceLine as LineRow
 from models import Payment as PaymentRow
-from models.billing import LineKind
+from resolvers.billing.rules import PAYMENT_TERM, addressed_to, correction_lines
 from resolvers.billing.scope import visible_invoices
 from resolvers.scope import locked_in_scope
 from schema.billing.invoice import Invoice
 from schema.context import Info, caller_of
 
 MAX_YEN = 10**9
-PAYMENT_TERM = timedelta(days=30)  # a correction is due 30 days after it is issued
 JST = timezone(timedelta(hours=9), "JST")  # the operator's business day (no DST in Japan)
 
 
@@ -63,26 +62,7 @@ async def _copy_lines(
     original: InvoiceRow, row: InvoiceRow, reason: str, conn: BaseDBAsyncClient
 ) -> None:
     lines = await LineRow.filter(invoice_id=original.id).using_db(conn).order_by("id")
-    copies = [
-        LineRow(
-            invoice_id=row.id,
-            kind=line.kind,
-            option_id=line.option_id,
-            description=line.description,
-            amount=line.amount,
-        )
-        for line in lines
-    ]
-    difference = row.total - sum(line.amount for line in lines)
-    copies.append(
-        LineRow(
-            invoice_id=row.id,
-            kind=LineKind.ADJUST,
-            description=f"訂正: {reason.strip()[:100]}",
-            amount=difference,
-        )
-    )
-    await LineRow.bulk_create(copies, using_db=conn)
+    await LineRow.bulk_create(correction_lines(lines, row, reason), using_db=conn)
 
 
 @strawberry.type
@@ -132,9 +112,7 @@ class BillingMutation:
                     due_on=today + PAYMENT_TERM,
                     total=total,
                     credit=await _paid(original, conn),
-                    billing_name=customer.name,
-                    billing_postal_code=customer.postal_code,
-                    billing_address=customer.address,
+                    **addressed_to(customer),
                     corrects_id=original.id,
                     using_db=conn,
                 )

@@ -12,20 +12,18 @@ from datetime import date
 import strawberry
 from tortoise.transactions import in_transaction
 
-from directives.errors import ErrorCode, PrivacyError
-from models import Contract as ContractRow
 from models import OptionService as OptionServiceRow
-from models import OptionSubscription as SubscriptionRow
-from models.contracts import PLAN_FEES
 from resolvers.people.scope import visible_customers
+from resolvers.sales.rules import (
+    check_can_apply,
+    check_can_subscribe,
+    new_contract,
+    new_subscription,
+)
 from resolvers.sales.scope import visible_contracts
 from resolvers.scope import locked_in_scope, not_found
 from schema.context import Info, caller_of
 from schema.sales.contract import Contract, Plan
-
-
-def _refuse(message: str) -> PrivacyError:
-    return PrivacyError(ErrorCode.BAD_INPUT, message)
 
 
 @strawberry.type
@@ -39,17 +37,9 @@ class SalesMutation:
     ) -> Contract:
         async with in_transaction() as conn:
             customer = await locked_in_scope(visible_customers(caller_of(info)), customer_id, conn)
-            active = ContractRow.filter(customer_id=customer.id, cancelled_on__isnull=True)
-            if await active.using_db(conn).exists():
-                raise _refuse("This customer already has an active contract.")
-            row = await ContractRow.create(
-                customer_id=customer.id,
-                agent_id=customer.agent_id,
-                plan=plan,
-                monthly_fee=PLAN_FEES[plan],
-                started_on=starts_on,
-                using_db=conn,
-            )
+            await check_can_apply(customer, conn)
+            row = new_contract(customer, plan, starts_on)
+            await row.save(using_db=conn)
         return Contract.from_model(row)
 
     @strawberry.mutation(
@@ -64,14 +54,6 @@ class SalesMutation:
             contract = await locked_in_scope(visible_contracts(caller_of(info)), contract_id, conn)
             if option is None:
                 raise not_found()
-            if contract.cancelled_on is not None:
-                raise _refuse("This contract is cancelled.")
-            active = SubscriptionRow.filter(
-                contract_id=contract.id, option_id=option.id, cancelled_on__isnull=True
-            )
-            if await active.using_db(conn).exists():
-                raise _refuse("This contract already has this option.")
-            await SubscriptionRow.create(
-                contract_id=contract.id, option_id=option.id, started_on=starts_on, using_db=conn
-            )
+            await check_can_subscribe(contract, option, conn)
+            await new_subscription(contract, option, starts_on).save(using_db=conn)
         return Contract.from_model(contract)
