@@ -45,6 +45,16 @@ class AuditHeader:
     client_address: str | None
     policy_version: str
 
+    def too_long(self) -> list[str]:
+        """Header fields longer than their audit column (read from the model, so a new
+        column is checked too): the guard refuses those before anything runs."""
+        columns = AuditRequest._meta.fields_map
+        return [
+            name
+            for name, value in ((f, getattr(self, f)) for f in self.__dataclass_fields__)
+            if isinstance(value, str) and len(value) > _max_length(columns.get(name))
+        ]
+
 
 class AuditStore(Protocol):
     async def write(self, header: AuditHeader, buffer: AuditBuffer) -> None:
@@ -85,6 +95,11 @@ def _insert_entries(dialect: str) -> str:
     columns = ", ".join(f'"{c}"' for c in _ENTRY_COLUMNS)
     table = AuditEntry._meta.db_table
     return f'INSERT INTO "{table}" ({columns}) VALUES ({", ".join(marks)})'  # noqa: S608 - constants
+
+
+def _max_length(column: object) -> int:
+    length = getattr(column, "max_length", None)
+    return length if isinstance(length, int) else 1 << 30
 
 
 def utc_now() -> datetime:

@@ -14,12 +14,14 @@ from typing import Any
 from graphql import (
     DocumentNode,
     OperationDefinitionNode,
+    OperationType,
     get_operation_ast,
     validate,
 )
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
+from tortoise.transactions import in_transaction
 
 from directives.audit import AuditHeader, utc_now
 from directives.context import PrivacyContext
@@ -84,7 +86,18 @@ class PrivacyGuard(SchemaExtension):
             except PrivacyError as refusal:
                 await context.security_log.refused(context.caller, refusal.code.value)
                 raise
-        yield
+        if operation is not None and operation.operation is OperationType.MUTATION:
+            # A change, its audit rows and its answer commit together or not at all (the
+            # resolvers' own transactions nest as savepoints): a failed audit write rolls the
+            # change back, so a client retrying on AUDIT_UNAVAILABLE never pays twice.
+            async with in_transaction():
+                yield
+                await self._flush(context)
+        else:
+            yield
+            await self._flush(context)
+
+    async def _flush(self, context: PrivacyContext) -> None:
         if context.audit.entries:
             await self._write_audit(context)
 
@@ -128,10 +141,17 @@ class PrivacyGuard(SchemaExtension):
             )
         context.purpose = purpose
         context.operation_name = operation.name.value if operation.name else None
+        # What the audit row will hold must fit it: refuse now, not fail the write later.
+        too_long = self._header(context).too_long()
+        if too_long:
+            raise PrivacyError(
+                ErrorCode.BAD_INPUT, f"Too long for the audit: {', '.join(too_long)}."
+            )
 
-    async def _write_audit(self, context: PrivacyContext) -> None:
+    @staticmethod
+    def _header(context: PrivacyContext) -> AuditHeader:
         caller = context.caller
-        header = AuditHeader(
+        return AuditHeader(
             request_id=context.request_id,
             at=utc_now(),
             actor=caller.login if caller else "-",
@@ -141,8 +161,10 @@ class PrivacyGuard(SchemaExtension):
             client_address=context.client_address,
             policy_version=POLICY_VERSION,
         )
+
+    async def _write_audit(self, context: PrivacyContext) -> None:
         try:
-            await context.audit_store.write(header, context.audit)
+            await context.audit_store.write(self._header(context), context.audit)
             context.audit.written = True
         except Exception as exc:
             # The exception's text is not logged: a driver may quote the rows it failed on.
