@@ -32,6 +32,7 @@ class AuditBuffer:
     withheld: Counter[Withheld] = field(default_factory=Counter)
     field_count: int = 0
     written: bool = False  # set once the store has the entries; no receipt before that
+    pending_uses: int = 0  # uses of personal values opened but not yet recorded (usage.py)
 
 
 @dataclass(frozen=True, slots=True)

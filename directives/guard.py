@@ -98,6 +98,12 @@ class PrivacyGuard(SchemaExtension):
             await self._flush(context)
 
     async def _flush(self, context: PrivacyContext) -> None:
+        result = self.execution_context.result
+        if context.audit.pending_uses and not (result is not None and result.errors):
+            # A resolver used a personal value, answered, and never said whose: fail closed.
+            # (One that raised instead answered nothing from it.)
+            log.error("use of personal values not recorded request_id=%s", context.request_id)
+            raise _unavailable()
         if context.audit.entries:
             await self._write_audit(context)
 
@@ -171,16 +177,20 @@ class PrivacyGuard(SchemaExtension):
             log.error(
                 "audit write failed request_id=%s error=%s", context.request_id, type(exc).__name__
             )
-            raise PrivacyError(
-                ErrorCode.AUDIT_UNAVAILABLE,
-                "The audit log could not be written; no personal data was returned.",
-            ) from None
+            raise _unavailable() from None
 
     def get_results(self) -> dict[str, Any]:
         context = self.execution_context.context
         if not isinstance(context, PrivacyContext) or not context.audit.written:
             return {}
         return {"privacy": receipt(context)}
+
+
+def _unavailable() -> PrivacyError:
+    return PrivacyError(
+        ErrorCode.AUDIT_UNAVAILABLE,
+        "The audit log could not be written; no personal data was returned.",
+    )
 
 
 def receipt(context: PrivacyContext) -> dict[str, Any]:

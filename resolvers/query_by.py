@@ -3,16 +3,20 @@ request. Field values themselves stay the enforcement point's business."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TypeVar
 
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from directives import filtering
+from directives.audit import AuditBuffer
 from directives.consent import CONSENT_COLUMN
 from directives.scope import SubjectKind
+from directives.usage import Use, Uses, uses
 from directives.vocabulary import Decision, Purpose
 from schema.context import Info, caller_of
+from schema.page import Count
 
 M = TypeVar("M", bound=Model)
 
@@ -21,11 +25,12 @@ def require_query_by(
     info: Info,
     *,
     type_name: str,
-    fields: list[str],
+    fields: Mapping[str, Use],
     kind: SubjectKind = SubjectKind.CUSTOMER,
     needs: Decision = Decision.CLEAR,
-) -> None:
-    """Refuse unless every personal field searched, sorted or grouped by would be visible."""
+) -> Uses:
+    """Refuse unless every personal field searched, sorted or grouped by would be visible;
+    the answer records, once the caller names them, the subjects whose values were used."""
     caller = caller_of(info)
     for field_name in fields:
         filtering.require_query_by(
@@ -37,6 +42,7 @@ def require_query_by(
             field_name=field_name,
             needs=needs,
         )
+    return uses(info.context.audit, kind.value, type_name, fields)
 
 
 def consenting(query: QuerySet[M], purpose: Purpose | None, through: str = "") -> QuerySet[M]:
@@ -45,3 +51,18 @@ def consenting(query: QuerySet[M], purpose: Purpose | None, through: str = "") -
     queried rows to their customer (`"customer__"`), empty for customers themselves."""
     column = CONSENT_COLUMN.get(purpose) if purpose is not None else None
     return query.filter(**{through + column: False}) if column else query
+
+
+def counted_use(query: QuerySet[M], buffer: AuditBuffer, used: Mapping[str, Use]) -> Count:
+    """A `totalCount` over a filter on personal fields tells whose values matched: when the
+    client asks for it, it records every matched subject, like the page's rows."""
+
+    async def count() -> int:
+        ids = await query.values_list("id", flat=True)
+        uses(buffer, SubjectKind.CUSTOMER.value, "Customer", used).subjects(
+            int(i)  # type: ignore[call-overload]
+            for i in ids
+        )
+        return len(ids)
+
+    return count

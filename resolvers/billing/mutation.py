@@ -21,8 +21,9 @@ from models import Customer as CustomerRow
 from models import Invoice as InvoiceRow
 from models import InvoiceLine as LineRow
 from models import Payment as PaymentRow
-from resolvers.billing.rules import PAYMENT_TERM, addressed_to, correction_lines
+from resolvers.billing.rules import COPIED, PAYMENT_TERM, addressed_to, correction_lines
 from resolvers.billing.scope import visible_invoices
+from resolvers.query_by import require_query_by
 from resolvers.scope import locked_in_scope
 from schema.billing.invoice import Invoice
 from schema.context import Info, caller_of
@@ -100,6 +101,8 @@ class BillingMutation:
     ) -> Invoice:
         _yen(total, least=0)
         today = utc_now().date()
+        # The correction is addressed as the customer is now: a copy of personal values.
+        copied = require_query_by(info, type_name="Customer", fields=COPIED)
         try:
             async with in_transaction() as conn:
                 original = await _locked_invoice(info, invoice_id, conn)
@@ -117,6 +120,7 @@ class BillingMutation:
                     using_db=conn,
                 )
                 await _copy_lines(original, row, reason, conn)
+                copied.subjects([customer.id])
         except IntegrityError:  # a concurrent correction of the same invoice won
             raise PrivacyError(
                 ErrorCode.BAD_INPUT, "This invoice was corrected: use its latest correction."

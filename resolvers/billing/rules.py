@@ -6,10 +6,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from directives.usage import Use
 from models import Contract, Customer, Invoice, InvoiceLine, OptionService
 from models.billing import LineKind
 
 PAYMENT_TERM = timedelta(days=30)  # an invoice is due 30 days after it is issued
+# The customer's fields an invoice copies (as `addressed_to` does), for the use audit.
+COPIED: dict[str, Use] = {"name": Use.COPY, "postalCode": Use.COPY, "address": Use.COPY}
 
 
 def addressed_to(customer: Customer) -> dict[str, Any]:

@@ -7,8 +7,7 @@ from tortoise.transactions import in_transaction
 
 from directives.audit import utc_now
 from directives.errors import ErrorCode, PrivacyError
-from directives.scope import Subject, SubjectKind
-from directives.usage import record_use
+from directives.usage import Use
 from models import Campaign as CampaignRow
 from models import CampaignRecipient as RecipientRow
 from models.marketing import Channel
@@ -30,7 +29,7 @@ class MarketingMutation:
     async def build_send_list(self, info: Info, campaign_id: strawberry.ID) -> Campaign:
         field = CHANNELS[await _channel(campaign_id)].send_to
         # Choosing recipients by who has a fax number is a filter on the fax number.
-        require_query_by(info, type_name="Customer", fields=[field])
+        use = require_query_by(info, type_name="Customer", fields={field: Use.FILTER})
         caller = caller_of(info)
         chosen = consenting(visible_customers(caller), info.context.purpose).exclude(**{field: ""})
         ids = await chosen.order_by("id").values_list("id", flat=True)
@@ -49,8 +48,7 @@ class MarketingMutation:
             )
             campaign.built_at, campaign.built_by = utc_now(), caller.login
             await campaign.save(update_fields=["built_at", "built_by"], using_db=conn)
-        subjects = (Subject(SubjectKind.CUSTOMER, int(i)) for i in ids)  # type: ignore[call-overload]
-        record_use(info.context, subjects, "CampaignSendList", [field])
+        use.subjects(int(i) for i in ids)  # type: ignore[call-overload]
         return Campaign.from_model(campaign, reach=len(ids))
 
 

@@ -10,9 +10,10 @@ from enum import StrEnum
 
 import strawberry
 
+from directives.usage import Use
 from resolvers.offset_paging import fetch_sorted
 from resolvers.people.scope import visible_customers
-from resolvers.query_by import consenting, require_query_by
+from resolvers.query_by import consenting, counted_use, require_query_by
 from schema.context import Info, caller_of
 from schema.people.connections import CustomerSearchConnection
 from schema.people.customer import Customer
@@ -62,14 +63,15 @@ class SearchQuery:
     ) -> CustomerSearchConnection:
         matches = {k: v for k, v in vars(where or CustomerSearch()).items() if v is not None}
         checked, column = _ORDERS[order_by]
-        personal = [_FILTERS[k] for k in matches] + ([checked] if checked else [])
-        require_query_by(info, type_name="Customer", fields=personal)
+        used = {_FILTERS[k]: Use.FILTER for k in matches} | ({checked: Use.SORT} if checked else {})
+        use = require_query_by(info, type_name="Customer", fields=used)
         query = visible_customers(caller_of(info)).filter(**matches)
-        if personal:
+        if used:
             query = consenting(query, info.context.purpose)
         rows, page = await fetch_sorted(query, (column,), first, after)
+        use.subjects(r.id for r in rows)
         return CustomerSearchConnection(
             nodes=[Customer.from_model(r) for r in rows],
             page_info=page,
-            count=query.count,
+            count=counted_use(query, info.context.audit, used) if matches else query.count,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
+from directives.usage import Use
 from directives.vocabulary import Decision
 from models import Customer as CustomerRow
 from resolvers.offset_paging import decode_position, encode_position
@@ -60,9 +61,14 @@ class ResearchQuery:
     async def research_aggregate(
         self, info: Info, dimension: ResearchDimension
     ) -> list[ResearchGroup]:
+        use = None
         if dimension in _DERIVED_FROM:
-            require_query_by(
-                info, type_name="Customer", fields=[_DERIVED_FROM[dimension]], needs=Decision.MASKED
+            field = _DERIVED_FROM[dimension]
+            use = require_query_by(
+                info, type_name="Customer", fields={field: Use.GROUP}, needs=Decision.MASKED
             )
         fields = ("id", "birth_date", "address") if dimension in CUSTOMER_KEYS else ("id",)
-        return await aggregate(await CustomerRow.all().only(*fields), dimension)
+        customers = await CustomerRow.all().only(*fields)
+        if use is not None:
+            use.aggregate(len(customers))
+        return await aggregate(customers, dimension)

@@ -6,15 +6,30 @@ from datetime import datetime
 
 import strawberry
 
+from directives.usage import AGGREGATE_SUBJECTS, Use
 from directives.vocabulary import Decision
 from models import AuditEntry, AuditRequest
 from schema.page import PageInfo
+
+USES = frozenset(Use.__members__)
 
 
 @strawberry.type
 class FieldDecision:
     field: str
     decision: Decision
+
+
+strawberry.enum(Use, description="How an operation used a personal value it did not return.")
+
+
+@strawberry.type(
+    description="A personal field used rather than returned (or, for a group, "
+    "the field a dimension derives from)."
+)
+class FieldUse:
+    field: str
+    use: Use
 
 
 @strawberry.type(description="Personal fields of one subject resolved by one request.")
@@ -32,9 +47,15 @@ class AuditEvent:
     subject_id: strawberry.ID
     type_name: str
     fields: list[FieldDecision]
+    uses: list[FieldUse]
+    subject_count: int = strawberry.field(
+        description="1 for one subject; for a group use (subjectId 0), how many it counted."
+    )
 
     @classmethod
     def from_model(cls, entry: AuditEntry, request: AuditRequest) -> AuditEvent:
+        pairs = [p.partition(":") for p in entry.fields_decisions.split(",") if p]
+        counts = [int(v) for name, _, v in pairs if name == AGGREGATE_SUBJECTS]
         return cls(
             id=strawberry.ID(str(entry.id)),
             at=request.at,
@@ -49,11 +70,14 @@ class AuditEvent:
             subject_id=strawberry.ID(str(entry.subject_id)),
             type_name=entry.type_name,
             fields=[
-                FieldDecision(field=name, decision=Decision(decision))
-                for name, _, decision in (
-                    pair.partition(":") for pair in entry.fields_decisions.split(",") if pair
-                )
+                FieldDecision(field=name, decision=Decision(value))
+                for name, _, value in pairs
+                if value in Decision.__members__
             ],
+            uses=[
+                FieldUse(field=name, use=Use(value)) for name, _, value in pairs if value in USES
+            ],
+            subject_count=counts[0] if counts else 1,
         )
 
 

@@ -232,7 +232,7 @@ async def test_h_marketing_builds_a_fax_send_list(
     )
     assert _ok(built)["buildSendList"]["reach"] == 4  # customer 2 opted out of H
     purpose, entries = await _audited(context)
-    assert purpose == "H" and {e.fields_decisions for e in entries} == {"fax:CLEAR"}
+    assert purpose == "H" and {e.fields_decisions for e in entries} == {"fax:FILTER"}
     opted_out = world.customers[2].id
     assert opted_out not in {e.subject_id for e in entries}
     assert not await CampaignRecipient.exists(campaign_id=campaign.id, customer_id=opted_out)
