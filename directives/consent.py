@@ -15,6 +15,7 @@ CONSENT_COLUMN: dict[Purpose, str] = {
     Purpose.H: "marketing_opt_out",
 }
 
+CONSENT_PURPOSES: frozenset[Purpose] = frozenset(CONSENT_COLUMN)
 _COLUMNS = tuple(CONSENT_COLUMN.values())
 # Every combination of withdrawals, built once, so building a subject allocates no set per row.
 _WITHDRAWN: dict[tuple[bool, ...], frozenset[Purpose]] = {

@@ -27,7 +27,7 @@ from directives.context import PrivacyContext
 from directives.index import PersonalField, PersonalIndex
 from directives.masks import deny, masker
 from directives.policy import explain, mask_for
-from directives.scope import Subject, relation
+from directives.scope import Subject, relation, withdrawn_of
 from directives.selection import selected_fields
 from directives.vocabulary import Decision, Purpose, Relation
 
@@ -124,23 +124,26 @@ class _Applier:
             return obj  # e.g. a member of a union without personal fields
         subject: Subject = obj.privacy_subject()  # required of every personal-bearing type
         rel = relation(self.caller, subject)
-        local_key = (cls, path, rel, subject.consent_withdrawn)
+        consent = withdrawn_of(subject)
+        local_key = (cls, path, rel, consent)
         plan = self.local.get(local_key)
         if plan is None:
-            plan = self.local[local_key] = self._cached_plan(obj, path, rel, subject)
+            plan = self.local[local_key] = self._cached_plan(obj, path, rel, consent)
         if plan.selected_count:
             self.entries.append((subject.kind.value, subject.id, plan.type_name, plan.audit_code))
             self.hits[plan] = self.hits.get(plan, 0) + 1
         return _masked_copy(obj, plan.changes) if plan.changes else obj
 
-    def _cached_plan(self, obj: Any, path: str, rel: Relation, subject: Subject) -> _Plan:
+    def _cached_plan(
+        self, obj: Any, path: str, rel: Relation, consent: frozenset[Purpose]
+    ) -> _Plan:
         """The request-wide plan for this selection, type, relation and consent."""
         type_name = obj.__strawberry_definition__.name
-        key = (self.node, path, type_name, rel, subject.consent_withdrawn)
+        key = (self.node, path, type_name, rel, consent)
         plan = self.plans.get(key)
         if plan is None:
             fields = self.index.fields_of(type_name)
-            plan = self.plans[key] = self._plan(type_name, fields, rel, subject, path)
+            plan = self.plans[key] = self._plan(type_name, fields, rel, consent, path)
         return plan
 
     def count(self) -> None:
@@ -156,7 +159,7 @@ class _Applier:
         type_name: str,
         fields: Mapping[str, PersonalField],
         rel: Relation,
-        subject: Subject,
+        consent: frozenset[Purpose],
         path: str,
     ) -> _Plan:
         context = self.context
@@ -179,7 +182,7 @@ class _Applier:
                     category=personal.category,
                     relation=rel,
                     field_purposes=personal.purposes,
-                    consent_withdrawn=subject.consent_withdrawn,
+                    consent_withdrawn=consent,
                 )
                 reason = why.value
             strategy = mask_for(role, personal.category) if role else personal.mask

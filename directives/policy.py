@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from enum import StrEnum
 
+from directives.consent import CONSENT_PURPOSES
 from directives.vocabulary import Category, Decision, MaskStrategy, Purpose, Relation, Role
 
 POLICY_VERSION = "2009-09-01/1"
@@ -86,7 +87,7 @@ GRANTS: Mapping[tuple[Role, Purpose], Mapping[Category, Decision]] = {
 
 # Purposes that rest on the person not having withdrawn consent (P5: outside A–F the person
 # can refuse questionnaires and announcements).
-CONSENT_BASED: frozenset[Purpose] = frozenset({Purpose.G, Purpose.H})
+CONSENT_BASED: frozenset[Purpose] = CONSENT_PURPOSES
 
 MASKS: Mapping[Category, MaskStrategy] = {
     Category.NAME: MaskStrategy.NAME_INITIALS,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import NamedTuple
 
+from directives.consent import CONSENT_PURPOSES
 from directives.context import Caller
 from directives.vocabulary import Purpose, Relation, Role
 
@@ -21,8 +22,18 @@ class Subject(NamedTuple):
     kind: SubjectKind
     id: int
     agent_id: int | None = None  # for a customer or contact: the agent who brought them in
-    consent_withdrawn: frozenset[Purpose] = frozenset()
+    # None: not known to the type that built the subject (see `withdrawn_of`).
+    consent_withdrawn: frozenset[Purpose] | None = None
     customer_id: int | None = None  # for a contact: the customer (ID holder) it belongs to
+
+
+def withdrawn_of(subject: Subject) -> frozenset[Purpose]:
+    """The uses the person behind `subject` withdrew from. A customer's (or its contact's)
+    consent that the subject does not carry counts as withdrawn from every use needing
+    consent (P5): a type derived from a customer that forgets it fails closed."""
+    if subject.consent_withdrawn is not None:
+        return subject.consent_withdrawn
+    return frozenset() if subject.kind is SubjectKind.AGENT else CONSENT_PURPOSES
 
 
 def relation(caller: Caller | None, subject: Subject) -> Relation:

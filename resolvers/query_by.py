@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TypeVar
 
+from tortoise.functions import Count as CountRows
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from directives import filtering
 from directives.audit import AuditBuffer
 from directives.consent import CONSENT_COLUMN
+from directives.operations import OPERATIONS
 from directives.scope import SubjectKind
 from directives.usage import Use, Uses, uses
 from directives.vocabulary import Decision, Purpose
@@ -51,6 +53,23 @@ def consenting(query: QuerySet[M], purpose: Purpose | None, through: str = "") -
     queried rows to their customer (`"customer__"`), empty for customers themselves."""
     column = CONSENT_COLUMN.get(purpose) if purpose is not None else None
     return query.filter(**{through + column: False}) if column else query
+
+
+async def counts_by(query: QuerySet[M], column: str) -> dict[int, int]:
+    """Rows of `query` counted per value of `column` (one grouped query): a count shown
+    beside a list comes from the list's own query, scope and consent included."""
+    rows = await query.annotate(n=CountRows("id")).group_by(column).values_list(column, "n")
+    return {int(key): int(n) for key, n in rows}
+
+
+def list_purpose(operation: str) -> Purpose:
+    """The one purpose a list operation is declared with (`directives.operations`): a count
+    shown elsewhere of the same people applies that purpose's consent, as the list does."""
+    purposes = OPERATIONS[operation].purposes
+    if purposes is None or len(purposes) != 1:
+        raise ValueError(f"{operation} is not declared with exactly one purpose")
+    (purpose,) = purposes
+    return purpose
 
 
 def counted_use(query: QuerySet[M], buffer: AuditBuffer, used: Mapping[str, Use]) -> Count:

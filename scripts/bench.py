@@ -61,7 +61,7 @@ from directives.index import PersonalField
 from directives.masks import apply_mask
 from directives.policy import explain, mask_for
 from directives.privacy_schema import PrivacySchema
-from directives.scope import Subject, relation
+from directives.scope import Subject, relation, withdrawn_of
 from directives.vocabulary import Decision, Role
 from models import Account, AuditEntry, AuditRequest
 from models.db import apply_migrations, tortoise_config
@@ -100,7 +100,7 @@ class PerFieldPolicy(FieldExtension):
                 category=personal.category,
                 relation=relation(context.caller, subject),
                 field_purposes=personal.purposes,
-                consent_withdrawn=subject.consent_withdrawn,
+                consent_withdrawn=withdrawn_of(subject),
             )
             reason = why.value
         audit = context.audit

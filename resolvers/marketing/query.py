@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import strawberry
-from tortoise.functions import Count
 
 from models import Campaign as CampaignRow
 from models import CampaignRecipient as RecipientRow
 from models import Survey as SurveyRow
 from models import SurveyResponse as ResponseRow
 from resolvers.paging import fetch_page
-from resolvers.query_by import consenting
+from resolvers.query_by import consenting, counts_by, list_purpose
 from schema.context import Info
 from schema.marketing.campaign import Campaign
 from schema.marketing.campaign_recipient import CampaignRecipient
@@ -33,9 +32,15 @@ class MarketingQuery:
     async def campaigns(
         self, first: int | None = None, after: str | None = None
     ) -> CampaignConnection:
-        query = CampaignRow.annotate(reach=Count("recipients"))
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
-        nodes = [Campaign.from_model(r, r.reach) for r in rows]  # type: ignore[attr-defined]
+        rows, page = await fetch_page(CampaignRow.all(), PageRequest.parse(first, after))
+        # The reach counts the people `campaignRecipients` lists: not those who opted out.
+        listed = consenting(
+            RecipientRow.filter(campaign_id__in=[r.id for r in rows]),
+            list_purpose("campaignRecipients"),
+            "customer__",
+        )
+        reach = await counts_by(listed, "campaign_id")
+        nodes = [Campaign.from_model(r, reach.get(r.id, 0)) for r in rows]
         return CampaignConnection(nodes=nodes, page_info=page)
 
     @strawberry.field(
@@ -65,8 +70,10 @@ class MarketingQuery:
 
     @strawberry.field(description="Questionnaires (P5.G).")
     async def surveys(self) -> list[Survey]:
-        rows = await SurveyRow.annotate(responses_count=Count("responses")).order_by("id")
-        return [Survey.from_model(r, r.responses_count) for r in rows]  # type: ignore[attr-defined]
+        rows = await SurveyRow.all().order_by("id")
+        listed = consenting(ResponseRow.all(), list_purpose("surveyResponses"), "customer__")
+        responses = await counts_by(listed, "survey_id")
+        return [Survey.from_model(r, responses.get(r.id, 0)) for r in rows]
 
     @strawberry.field(
         description="Responses to a questionnaire (P5.G), without those of customers who "

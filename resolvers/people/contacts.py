@@ -20,6 +20,7 @@ from resolvers.validation import (
 from schema.context import Info, caller_of
 from schema.page import parse_row_id
 from schema.people.contact import Contact
+from schema.people.customer import Customer
 
 _RULES: dict[str, Rule] = {
     "name": NAME,
@@ -55,7 +56,7 @@ class ContactMutation:
         if "name" not in values:
             raise PrivacyError(ErrorCode.BAD_INPUT, "A contact needs a name.")
         row = await ContactRow.create(customer_id=customer.id, **values)
-        return Contact.from_model(row, agent_id=customer.agent_id)
+        return Contact.from_model(row, holder=Customer.from_model(customer).privacy_subject())
 
     @strawberry.mutation(
         description="Change one of your contacts; the previous values are kept (P3.4).",
@@ -79,4 +80,4 @@ class ContactMutation:
                 .update(**values, version=row.version + 1, history=history)
             )
             fresh = await ContactRow.get(id=row.id, using_db=conn)
-        return Contact.from_model(fresh, agent_id=customer.agent_id)
+        return Contact.from_model(fresh, holder=Customer.from_model(customer).privacy_subject())

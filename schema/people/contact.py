@@ -20,15 +20,19 @@ class Contact:
     version: int
     row_id: strawberry.Private[int]
     customer_id: strawberry.Private[int]
-    agent_id: strawberry.Private[int | None]
+    holder: strawberry.Private[Subject]  # the ID holder: its agent and its consent (P5)
 
     def privacy_subject(self) -> Subject:
         return Subject(
-            SubjectKind.CONTACT, self.row_id, agent_id=self.agent_id, customer_id=self.customer_id
+            SubjectKind.CONTACT,
+            self.row_id,
+            agent_id=self.holder.agent_id,
+            consent_withdrawn=self.holder.consent_withdrawn,
+            customer_id=self.customer_id,
         )
 
     @classmethod
-    def from_model(cls, row: ContactRow, *, agent_id: int | None) -> Contact:
+    def from_model(cls, row: ContactRow, *, holder: Subject) -> Contact:
         return cls(
             id=strawberry.ID(str(row.id)),
             name=row.name,
@@ -38,5 +42,5 @@ class Contact:
             version=row.version,
             row_id=row.id,
             customer_id=row.customer_id,
-            agent_id=agent_id,
+            holder=holder,
         )

@@ -46,7 +46,8 @@ class Customer:
     @strawberry.field(description="Contacts kept under this customer's user ID (P7.2).")
     async def contacts(self, info: strawberry.Info[Context, None]) -> list[Contact]:
         rows = await info.context.contacts_loader.load(self.row_id)
-        return [Contact.from_model(row, agent_id=self.agent_id) for row in rows]
+        holder = self.privacy_subject()
+        return [Contact.from_model(row, holder=holder) for row in rows]
 
     def privacy_subject(self) -> Subject:
         consent = withdrawn(

@@ -10,7 +10,7 @@ import pytest
 from directives.masks import apply_mask
 from directives.policy import DECLARABLE, decide, mask_for
 from directives.privacy_schema import PrivacySchema
-from directives.scope import relation
+from directives.scope import relation, withdrawn_of
 from directives.vocabulary import Decision, Purpose, Role
 from schema.people.customer import Customer
 from tests.conftest import World, run
@@ -57,7 +57,7 @@ def _expected(
             category=personal.category,
             relation=relation(caller, subject),
             field_purposes=personal.purposes,
-            consent_withdrawn=subject.consent_withdrawn,
+            consent_withdrawn=withdrawn_of(subject),
         )
         expected[name] = {
             Decision.CLEAR: value,
