@@ -62,8 +62,10 @@ _ROWS: Mapping[tuple[Role, Purpose], str] = {
     (Role.SUPPORT, Purpose.C): "CDMMCCCDDC",
     # System administration notices (D) go by e-mail or phone.
     (Role.SUPPORT, Purpose.D): "CDMMCMCDDC",
-    # Billing (E) sends invoices to the address and collects from the bank account.
-    (Role.BILLING, Purpose.E): "CDCCCMCCCD",
+    # Billing (E) sends invoices to the address and collects from the bank account; it
+    # reads the free text of its own records (invoice lines, correction reasons). Free text
+    # of other kinds (inquiries) does not serve E, so it stays denied to billing.
+    (Role.BILLING, Purpose.E): "CDCCCMCCCC",
     # Surveys (G) go by post or e-mail; the birth year is enough for demographics.
     (Role.MARKETING, Purpose.G): "CMCCDDCDDD",
     # Announcements (H): newsletters (e-mail), direct mail (address), fax.

@@ -7,7 +7,6 @@ references the one it corrects. Payment records are kept 7 years after cancellat
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
 
 from tortoise import fields
 
@@ -49,10 +48,6 @@ class Invoice(Immutable):
         default=0, description="Yen already paid on the invoices this one corrects."
     )
     created_at = fields.DatetimeField(auto_now_add=True)
-
-    PERSONAL_COLUMNS: ClassVar[frozenset[str]] = frozenset(
-        {"billing_name", "billing_postal_code", "billing_address"}
-    )
 
     class Meta:
         table = "invoice"

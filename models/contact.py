@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
 
 from tortoise import fields
 from tortoise.models import Model
@@ -41,8 +40,6 @@ class Inquiry(Model):
     opened_at = fields.DatetimeField()
 
     # Free text a customer wrote may hold any P1 item: personal (Category FREE_TEXT).
-    PERSONAL_COLUMNS: ClassVar[frozenset[str]] = frozenset({"subject"})
-
     class Meta:
         table = "inquiry"
         indexes = (("status", "kind"),)
@@ -60,8 +57,6 @@ class InquiryMessage(Model):
     author_login = fields.CharField(max_length=64, default="")
     body = fields.TextField()
     at = fields.DatetimeField()
-
-    PERSONAL_COLUMNS: ClassVar[frozenset[str]] = frozenset({"body"})
 
     class Meta:
         table = "inquiry_message"

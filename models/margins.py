@@ -5,8 +5,6 @@ A statement once issued is immutable; a correction is a new statement referencin
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from tortoise import fields
 
 from models.contracts import Contract
@@ -68,8 +66,6 @@ class Payout(BankAccountColumns, Immutable):
     agent_id: int
     amount = fields.IntField()  # yen
     paid_on = fields.DateField()
-
-    PERSONAL_COLUMNS: ClassVar[frozenset[str]] = frozenset({"account_number", "account_holder"})
 
     class Meta:
         table = "payout"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from tortoise import fields
 from tortoise.models import Model
 
@@ -27,11 +25,6 @@ class Agent(BankAccountColumns, Model):
     phone = fields.CharField(max_length=20, default="")
     email = fields.CharField(max_length=254, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
-
-    # Columns holding P1 personal information; the schema test checks each is tagged @personal.
-    PERSONAL_COLUMNS: ClassVar[frozenset[str]] = frozenset(
-        {"name", "phone", "email", "account_number", "account_holder"}
-    )
 
     class Meta:
         table = "agent"
@@ -59,21 +52,6 @@ class Customer(BankAccountColumns, Model):
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
-
-    PERSONAL_COLUMNS: ClassVar[frozenset[str]] = frozenset(
-        {
-            "name",
-            "name_kana",
-            "birth_date",
-            "postal_code",
-            "address",
-            "phone",
-            "fax",
-            "email",
-            "account_number",
-            "account_holder",
-        }
-    )
 
     class Meta:
         table = "customer"
@@ -118,8 +96,6 @@ class Contact(Model):
     version = fields.IntField(default=1)
     history: fields.Field[list[dict[str, object]]] = fields.JSONField(default=list)
     created_at = fields.DatetimeField(auto_now_add=True)
-
-    PERSONAL_COLUMNS: ClassVar[frozenset[str]] = frozenset({"name", "phone", "email"})
 
     class Meta:
         table = "contact"

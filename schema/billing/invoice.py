@@ -21,15 +21,22 @@ BILLING = frozenset({Purpose.E})  # the address on an invoice serves billing alo
 strawberry.enum(LineKind, description="What an invoice line bills.")
 
 
-@strawberry.type(description="The plan or an option service on an invoice.")
+@strawberry.type(description="The plan or an option service on an invoice, or an adjustment.")
 class InvoiceLine:
     kind: LineKind
-    description: str
+    # Free text: a correction's reason is typed by billing staff and may say anything.
+    description: str | None = personal(Category.FREE_TEXT, purposes=BILLING)
     amount: int = strawberry.field(description="Yen.")
+    customer_id: strawberry.Private[int]
+
+    def privacy_subject(self) -> Subject:
+        return Subject(SubjectKind.CUSTOMER, self.customer_id)
 
     @classmethod
-    def from_model(cls, row: InvoiceLineRow) -> InvoiceLine:
-        return cls(kind=row.kind, description=row.description, amount=row.amount)
+    def from_model(cls, row: InvoiceLineRow, *, customer_id: int) -> InvoiceLine:
+        return cls(
+            kind=row.kind, description=row.description, amount=row.amount, customer_id=customer_id
+        )
 
 
 @strawberry.type(description="Money received against an invoice.")
@@ -69,7 +76,7 @@ class Invoice:
     @strawberry.field(description="Plan and option lines.")
     async def lines(self, info: strawberry.Info[Context, None]) -> list[InvoiceLine]:
         rows = await info.context.loaders.lines_of_invoice.load(self.row_id)
-        return [InvoiceLine.from_model(r) for r in rows]
+        return [InvoiceLine.from_model(r, customer_id=self.customer_id) for r in rows]
 
     @strawberry.field(description="Payments received.")
     async def payments(self, info: strawberry.Info[Context, None]) -> list[Payment]:

@@ -19,8 +19,8 @@ class Payout:
     id: strawberry.ID
     amount: int = strawberry.field(description="Yen.")
     paid_on: date
-    bank_name: str
-    bank_branch: str
+    bank_name: str | None = personal(Category.BANK_ACCOUNT_HOLDER, purposes=MARGINS)
+    bank_branch: str | None = personal(Category.BANK_ACCOUNT_HOLDER, purposes=MARGINS)
     account_type: str
     account_number: str | None = personal(Category.BANK_ACCOUNT_NUMBER, purposes=MARGINS)
     account_holder: str | None = personal(Category.BANK_ACCOUNT_HOLDER, purposes=MARGINS)

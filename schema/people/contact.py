@@ -14,7 +14,7 @@ from models import Contact as ContactRow
 class Contact:
     id: strawberry.ID
     name: str | None = personal(Category.NAME)
-    department: str
+    department: str | None = personal(Category.FREE_TEXT)
     phone: str | None = personal(Category.PHONE)
     email: str | None = personal(Category.EMAIL)
     version: int

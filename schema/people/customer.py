@@ -25,8 +25,8 @@ class Customer:
     phone: str | None = personal(Category.PHONE)
     fax: str | None = personal(Category.FAX)
     email: str | None = personal(Category.EMAIL)
-    bank_name: str
-    bank_branch: str
+    bank_name: str | None = personal(Category.BANK_ACCOUNT_HOLDER)
+    bank_branch: str | None = personal(Category.BANK_ACCOUNT_HOLDER)
     account_type: str
     account_number: str | None = personal(Category.BANK_ACCOUNT_NUMBER)
     account_holder: str | None = personal(Category.BANK_ACCOUNT_HOLDER)

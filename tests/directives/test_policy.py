@@ -78,14 +78,15 @@ EXPECTED: dict[Role, dict[Purpose, str]] = {
         Purpose.G: "DDDDDDDDDD",
         Purpose.H: "DDDDDDDDDD",
     },
-    # Billing (E): invoices to the address, direct debit from the bank account, in clear.
+    # Billing (E): invoices to the address, direct debit from the bank account, in clear;
+    # the free text of its own records (correction reasons; inquiries do not serve E).
     Role.BILLING: {
         #          NBPATFE#HX
         Purpose.A: "DDDDDDDDDD",
         Purpose.B: "DDDDDDDDDD",
         Purpose.C: "DDDDDDDDDD",
         Purpose.D: "DDDDDDDDDD",
-        Purpose.E: "CDCCCMCCCD",
+        Purpose.E: "CDCCCMCCCC",
         Purpose.F: "DDDDDDDDDD",
         Purpose.G: "DDDDDDDDDD",
         Purpose.H: "DDDDDDDDDD",

@@ -1,0 +1,305 @@
+"""Every column of every model, classified in one place: personal (P1, with its category), a
+snapshot of personal values, or not personal (with the reason). Pure data, read beside
+POLICY.md. `tests/directives/test_classification.py` reads the columns from the models
+themselves and the fields from the built schema: a column missing here fails the suite, and a
+GraphQL field that exposes a personal column must carry `@personal` with its category.
+
+Free text a person can type is personal (FREE_TEXT) whatever it was meant for: it can hold
+anything. Bank name and branch are typed by the person and, beside the holder's name, tell
+where their account is: they are classified with the account holder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import NamedTuple
+
+from directives.vocabulary import Category
+
+
+class NotPersonal(NamedTuple):
+    reason: str
+
+
+class Snapshot(NamedTuple):
+    """Holds personal values of several categories (past versions, P3.4): never exposed as
+    one field, only value by value under each value's own category."""
+
+    reason: str
+
+
+Class = Category | NotPersonal | Snapshot
+
+ID = NotPersonal("row identity")
+REF = NotPersonal("reference to another row")
+WHEN = NotPersonal("a time of the record, not of the person")
+MONEY = NotPersonal("an amount of yen")
+VERSION = NotPersonal("optimistic-lock counter")
+STAFF_LOGIN = NotPersonal("an account's login ID: an identifier, not a P1 item")
+CHOICE = NotPersonal("one of a fixed set of values")
+SECRET = NotPersonal("a hash or an encrypted secret: never exposed")
+OPERATOR_TEXT = NotPersonal("written by the operator for many readers, not about a person")
+ADDRESS_LOG = NotPersonal("network address of a request (P6.1: the access log's own items)")
+BANK = Category.BANK_ACCOUNT_HOLDER  # bank name and branch: typed by the person (see above)
+
+_BANK_ACCOUNT: Mapping[str, Class] = {
+    "bank_name": BANK,
+    "bank_branch": BANK,
+    "account_type": CHOICE,
+    "account_number": Category.BANK_ACCOUNT_NUMBER,
+    "account_holder": Category.BANK_ACCOUNT_HOLDER,
+}
+
+CLASSIFICATION: Mapping[str, Mapping[str, Class]] = {
+    "Customer": {
+        **_BANK_ACCOUNT,
+        "id": ID,
+        "name": Category.NAME,
+        "name_kana": Category.NAME,
+        "birth_date": Category.BIRTH_DATE,
+        "postal_code": Category.POSTAL_CODE,
+        "address": Category.ADDRESS,
+        "phone": Category.PHONE,
+        "fax": Category.FAX,
+        "email": Category.EMAIL,
+        "survey_opt_out": NotPersonal("consent state (P5), not a P1 item"),
+        "marketing_opt_out": NotPersonal("consent state (P5), not a P1 item"),
+        "version": VERSION,
+        "created_at": WHEN,
+        "updated_at": WHEN,
+        "agent_id": REF,
+    },
+    "CustomerVersion": {
+        "id": ID,
+        "version": VERSION,
+        "values": Snapshot("a customer's previous values (P3.4)"),
+        "changed_by": STAFF_LOGIN,
+        "changed_at": WHEN,
+        "customer_id": REF,
+    },
+    "Agent": {
+        **_BANK_ACCOUNT,
+        "id": ID,
+        "code": NotPersonal("the agent's business code"),
+        "name": Category.NAME,
+        "phone": Category.PHONE,
+        "email": Category.EMAIL,
+        "created_at": WHEN,
+    },
+    "Contact": {
+        "id": ID,
+        "name": Category.NAME,
+        "department": Category.FREE_TEXT,
+        "phone": Category.PHONE,
+        "email": Category.EMAIL,
+        "version": VERSION,
+        "history": Snapshot("a contact's previous values (P3.4)"),
+        "created_at": WHEN,
+        "customer_id": REF,
+    },
+    "Account": {
+        "id": ID,
+        "login": STAFF_LOGIN,
+        "role": CHOICE,
+        "disabled": NotPersonal("account state"),
+        "password_hash": SECRET,
+        "password_changed_at": WHEN,
+        "password_reminder": CHOICE,
+        "must_change_password": NotPersonal("account state"),
+        "totp_secret": SECRET,
+        "totp_confirmed": NotPersonal("account state"),
+        "totp_last_step": NotPersonal("replay counter"),
+        "created_at": WHEN,
+        "agent_id": REF,
+        "customer_id": REF,
+    },
+    "ApiToken": {
+        "id": ID,
+        "name": NotPersonal("a label the account holder gives a token"),
+        "token_hash": SECRET,
+        "role": CHOICE,
+        "created_at": WHEN,
+        "last_used_at": WHEN,
+        "expires_at": WHEN,
+        "revoked_at": WHEN,
+        "account_id": REF,
+    },
+    "Session": {
+        "id": ID,
+        "token_hash": SECRET,
+        "csrf_hash": SECRET,
+        "stage": CHOICE,
+        "browser": NotPersonal("whether the session travels in a cookie"),
+        "created_at": WHEN,
+        "last_seen_at": WHEN,
+        "expires_at": WHEN,
+        "revoked_at": WHEN,
+        "account_id": REF,
+    },
+    "RecoveryCode": {"id": ID, "code_hash": SECRET, "used_at": WHEN, "account_id": REF},
+    "LoginThrottle": {
+        "key": NotPersonal("what a throttle counts (address, account, login ID as typed)"),
+        "failures": NotPersonal("a counter"),
+        "blocked_until": WHEN,
+        "updated_at": WHEN,
+    },
+    "SecurityEvent": {
+        "id": ID,
+        "at": WHEN,
+        "kind": CHOICE,
+        "actor": STAFF_LOGIN,
+        "account_id": REF,
+        "client_address": ADDRESS_LOG,
+        "detail": NotPersonal("a code naming what happened; never a value"),
+    },
+    "AccessLogEntry": {
+        "id": ID,
+        "at": WHEN,
+        "host_name": ADDRESS_LOG,
+        "client_address": ADDRESS_LOG,
+        "browser": NotPersonal("a well-known browser name (P6.1)"),
+        "os": NotPersonal("a well-known OS name (P6.1)"),
+        "method": CHOICE,
+        "path": NotPersonal("one of the server's own paths"),
+        "status": NotPersonal("HTTP status"),
+        "duration_ms": NotPersonal("a duration"),
+    },
+    "AuditRequest": {
+        "id": ID,
+        "request_id": NotPersonal("a random request id"),
+        "at": WHEN,
+        "actor": STAFF_LOGIN,
+        "role": CHOICE,
+        "purpose": CHOICE,
+        "operation_name": NotPersonal("the client's name for its operation: a GraphQL name"),
+        "client_address": ADDRESS_LOG,
+        "policy_version": NotPersonal("a version label"),
+        "entry_count": NotPersonal("a counter"),
+    },
+    "AuditEntry": {
+        "id": ID,
+        "subject_type": CHOICE,
+        "subject_id": REF,
+        "type_name": NotPersonal("a GraphQL type name"),
+        "fields_decisions": NotPersonal("field names and decisions, never values"),
+        "request_id": REF,
+    },
+    "Contract": {
+        "id": ID,
+        "plan": CHOICE,
+        "monthly_fee": MONEY,
+        "started_on": WHEN,
+        "cancelled_on": WHEN,
+        "created_at": WHEN,
+        "agent_id": REF,
+        "customer_id": REF,
+    },
+    "OptionService": {
+        "id": ID,
+        "code": NotPersonal("a catalogue code"),
+        "name": OPERATOR_TEXT,
+        "monthly_fee": MONEY,
+        "provider": NotPersonal("a company's name (P4.2 provider), not a person"),
+    },
+    "OptionSubscription": {
+        "id": ID,
+        "started_on": WHEN,
+        "cancelled_on": WHEN,
+        "contract_id": REF,
+        "option_id": REF,
+    },
+    "Invoice": {
+        "id": ID,
+        "period": WHEN,
+        "issued_on": WHEN,
+        "due_on": WHEN,
+        "total": MONEY,
+        "billing_name": Category.NAME,
+        "billing_postal_code": Category.POSTAL_CODE,
+        "billing_address": Category.ADDRESS,
+        "credit": MONEY,
+        "created_at": WHEN,
+        "contract_id": REF,
+        "corrects_id": REF,
+        "customer_id": REF,
+    },
+    "InvoiceLine": {
+        "id": ID,
+        "kind": CHOICE,
+        "description": Category.FREE_TEXT,  # a correction's reason is typed by billing staff
+        "amount": MONEY,
+        "invoice_id": REF,
+        "option_id": REF,
+    },
+    "Payment": {
+        "id": ID,
+        "amount": MONEY,
+        "received_on": WHEN,
+        "method": CHOICE,
+        "recorded_by": STAFF_LOGIN,
+        "invoice_id": REF,
+    },
+    "MarginStatement": {
+        "id": ID,
+        "period": WHEN,
+        "issued_on": WHEN,
+        "total": MONEY,
+        "agent_id": REF,
+        "corrects_id": REF,
+    },
+    "MarginLine": {"id": ID, "amount": MONEY, "contract_id": REF, "statement_id": REF},
+    "Payout": {
+        **_BANK_ACCOUNT,
+        "id": ID,
+        "amount": MONEY,
+        "paid_on": WHEN,
+        "agent_id": REF,
+        "statement_id": REF,
+    },
+    "Inquiry": {
+        "id": ID,
+        "kind": CHOICE,
+        "subject": Category.FREE_TEXT,
+        "status": CHOICE,
+        "opened_at": WHEN,
+        "customer_id": REF,
+    },
+    "InquiryMessage": {
+        "id": ID,
+        "author": CHOICE,
+        "author_login": STAFF_LOGIN,
+        "body": Category.FREE_TEXT,
+        "at": WHEN,
+        "inquiry_id": REF,
+    },
+    "Notice": {"id": ID, "title": OPERATOR_TEXT, "body": OPERATOR_TEXT, "published_at": WHEN},
+    "Survey": {
+        "id": ID,
+        "title": OPERATOR_TEXT,
+        "questions": OPERATOR_TEXT,
+        "opens_on": WHEN,
+        "closes_on": WHEN,
+    },
+    "SurveyResponse": {
+        "id": ID,
+        "answers": NotPersonal("numbers on a 1-5 scale, no typed text"),
+        "answered_at": WHEN,
+        "customer_id": REF,
+        "survey_id": REF,
+    },
+    "Campaign": {
+        "id": ID,
+        "name": OPERATOR_TEXT,
+        "channel": CHOICE,
+        "created_at": WHEN,
+        "built_at": WHEN,
+        "built_by": STAFF_LOGIN,
+    },
+    "CampaignRecipient": {"id": ID, "campaign_id": REF, "customer_id": REF},
+    "ResearchKey": {"id": ID, "secret": SECRET, "created_at": WHEN},
+}
+
+
+def personal_columns(model: str) -> dict[str, Category]:
+    """The columns of `model` that hold one personal value each, with their category."""
+    return {c: k for c, k in CLASSIFICATION.get(model, {}).items() if isinstance(k, Category)}
