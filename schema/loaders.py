@@ -1,7 +1,7 @@
 """The DataLoaders of one request for business records: one query per level, not per row.
 
-Built in `resolvers.loaders` with the caller's row scope; a loader never returns a row the
-caller could not reach through the root fields.
+Built in `resolvers.loaders` (each domain its own) with the caller's row scope; a loader
+never returns a row the caller could not reach through the root fields.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from typing import TypeVar
 from strawberry.dataloader import DataLoader
 
 from models import (
+    Agent,
+    Contact,
     Contract,
     Customer,
     InquiryMessage,
@@ -37,6 +39,8 @@ def _nothing(default: V) -> DataLoader[int, V]:
 @dataclass(slots=True)
 class BusinessLoaders:
     customer: DataLoader[int, Customer | None]
+    agent: DataLoader[int, Agent | None]
+    contacts_of_customer: DataLoader[int, list[Contact]]
     contract: DataLoader[int, Contract | None]
     option: DataLoader[int, OptionService | None]
     options_of_contract: DataLoader[int, list[OptionSubscription]]
@@ -52,6 +56,8 @@ class BusinessLoaders:
         """Loaders that find nothing: a context built without a caller reaches no row."""
         return cls(
             customer=_nothing(None),
+            agent=_nothing(None),
+            contacts_of_customer=_nothing([]),
             contract=_nothing(None),
             option=_nothing(None),
             options_of_contract=_nothing([]),

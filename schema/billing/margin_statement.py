@@ -41,7 +41,7 @@ class MarginStatement:
 
     @strawberry.field
     async def agent(self, info: strawberry.Info[Context, None]) -> Agent | None:
-        row = await info.context.agent_loader.load(self.agent_id)
+        row = await info.context.loaders.agent.load(self.agent_id)
         return Agent.from_model(row) if row is not None else None
 
     @strawberry.field

@@ -40,12 +40,12 @@ class Customer:
     async def agent(self, info: strawberry.Info[Context, None]) -> Agent | None:
         if self.agent_id is None:
             return None
-        row = await info.context.agent_loader.load(self.agent_id)
+        row = await info.context.loaders.agent.load(self.agent_id)
         return Agent.from_model(row) if row is not None else None
 
     @strawberry.field(description="Contacts kept under this customer's user ID (P7.2).")
     async def contacts(self, info: strawberry.Info[Context, None]) -> list[Contact]:
-        rows = await info.context.contacts_loader.load(self.row_id)
+        rows = await info.context.loaders.contacts_of_customer.load(self.row_id)
         holder = self.privacy_subject()
         return [Contact.from_model(row, holder=holder) for row in rows]
 

@@ -35,7 +35,7 @@ class Contract:
     async def agent(self, info: strawberry.Info[Context, None]) -> Agent | None:
         if self.agent_id is None:
             return None
-        row = await info.context.agent_loader.load(self.agent_id)
+        row = await info.context.loaders.agent.load(self.agent_id)
         return Agent.from_model(row) if row is not None else None
 
     @strawberry.field(description="Option services on this contract (P5.B).")
