@@ -35,6 +35,7 @@ from directives.operations import (
     admit,
 )
 from directives.policy import POLICY_VERSION, may_declare
+from directives.prelogin import pre_login_errors
 from directives.purpose import declared_purpose
 from directives.vocabulary import Purpose
 from models.security import Stage
@@ -47,6 +48,7 @@ META_FIELDS = frozenset({"__typename", "__schema", "__type"})
 class PrivacyGuard(SchemaExtension):
     def __init__(self) -> None:
         self.declared: Purpose | None = None
+        self.refused_before_login: PrivacyError | None = None
 
     @property
     def operations(self) -> Mapping[str, Operation]:
@@ -74,7 +76,32 @@ class PrivacyGuard(SchemaExtension):
                 (*execution.validation_rules, MaybeNullValidationRule, OneOfInputValidationRule),
                 hide_suggestions=True,
             )
+        if document is not None:
+            self._close_schema_before_login(document, operation)
         yield
+
+    def _close_schema_before_login(
+        self, document: DocumentNode, operation: OperationDefinitionNode | None
+    ) -> None:
+        """Before authentication, one error that names nothing (directives.prelogin)."""
+        execution = self.execution_context
+        caller = execution.context.caller
+        if caller is not None and caller.stage is Stage.FULL:
+            return
+        stage = caller.stage if caller is not None else None
+        refused = pre_login_errors(
+            self.operations, stage, document, operation, execution.pre_execution_errors
+        )
+        if refused is not None:
+            execution.pre_execution_errors = [refused]
+            self.refused_before_login = refused
+
+    async def on_operation(self) -> AsyncIterator[None]:
+        yield
+        refused = self.refused_before_login
+        if refused is not None:
+            context: PrivacyContext = self.execution_context.context
+            await context.security_log.refused(context.caller, refused.code.value)
 
     async def on_execute(self) -> AsyncIterator[None]:
         context: PrivacyContext = self.execution_context.context
