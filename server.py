@@ -39,6 +39,7 @@ from directives.audit import AuditStore
 from directives.operations import INTROSPECTION_ROLES
 from models import Stage
 from models.db import apply_migrations, tortoise_config
+from models.files import create_private_database, private_directory, protect_database
 from resolvers.accounts.cookies import CSRF_HEADER, SESSION_COOKIE
 from resolvers.app_schema import build_schema
 from resolvers.context import build_context
@@ -101,7 +102,7 @@ class Settings:
 
 def _development_secret(data_dir: Path) -> str:
     path = data_dir / "secret.key"
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_directory(data_dir)
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as file:
@@ -203,13 +204,15 @@ def create_app(settings: Settings) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        private_directory(settings.data_dir)
+        create_private_database(settings.database_url)
         await Tortoise.init(
             config=tortoise_config(settings.database_url),
             _enable_global_fallback=True,  # requests run in other tasks than the lifespan
         )
         try:
             await apply_migrations()
+            protect_database(settings.database_url)
             graphql.pseudonym_key = await deployment_key()
             if settings.demo:
                 await ensure_demo(
@@ -240,6 +243,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--demo", action="store_true", help="seed demo data into an empty db")
     parser.add_argument("--demo-customers", type=int, default=1000)
     args = parser.parse_args(argv)
+    os.umask(0o077)  # whatever the server or SQLite creates is readable by this user only
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = Settings.from_env(

@@ -41,7 +41,10 @@ async def failed(
 
 async def check_password(attempt: Attempt, account: Account, password: str) -> None:
     """The current password of a logged-in account (re-authentication)."""
-    keys = [throttle.login_key(account.login), throttle.address_key(attempt.client_address)]
+    keys = [
+        throttle.login_key(attempt.config.box, account.login),
+        throttle.address_key(attempt.client_address),
+    ]
     count = await reserve(attempt, keys)
     if not (await verify_in_thread(account.password_hash, password)).ok:
         raise await failed(

@@ -56,7 +56,10 @@ def require_stage(session: Session, *stages: Stage) -> None:
 
 async def login(attempt: Attempt, *, login_id: str, password: str, browser: bool) -> Opened:
     """Password step. The same error, after the same work, for an unknown or disabled ID."""
-    keys = [throttle.login_key(login_id), throttle.address_key(attempt.client_address)]
+    keys = [
+        throttle.login_key(attempt.config.box, login_id),
+        throttle.address_key(attempt.client_address),
+    ]
     count = await reserve(attempt, keys)
     account = await Account.get_or_none(login=login_id.strip())
     verified = await verify_in_thread(account.password_hash if account else None, password)

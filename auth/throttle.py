@@ -1,6 +1,8 @@
 """Growing delays, then a temporary lock, per login ID, per client address, per TOTP account.
 
 Keys are counted whether or not the login ID exists, so a lock says nothing about existence.
+A login ID is kept only as a keyed hash (HMAC with the deployment secret): a mistyped ID is
+often a password, and the table must not hold it in clear.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from datetime import datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from auth.secrets_box import SecretBox
 from models import LoginThrottle
 
 FREE_FAILURES = 3  # the first three mistakes cost nothing
@@ -26,8 +29,9 @@ def block_for(failures: int) -> timedelta:
     return timedelta(seconds=2 ** (failures - FREE_FAILURES))
 
 
-def login_key(login: str) -> str:
-    return "login:" + login.strip().casefold()[:120]
+def login_key(box: SecretBox, login: str) -> str:
+    """The same key for the same ID however it is cased or padded; never the ID itself."""
+    return "login:" + box.mac("throttle/login/" + login.strip().casefold())
 
 
 def address_key(address: str | None) -> str:

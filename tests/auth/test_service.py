@@ -110,7 +110,7 @@ async def test_failures_are_forgotten_after_a_quiet_quarter_hour(db: TortoiseCon
         await _fail(T0 + timedelta(seconds=i * 100), "sato")
     quiet = T0 + timedelta(seconds=800) + throttle.QUIET + timedelta(seconds=1)
     assert await _fail(quiet, "sato") == "LOGIN_FAILED"  # counted as the first again
-    row = await LoginThrottle.get(key=throttle.login_key("sato"))
+    row = await LoginThrottle.get(key=throttle.login_key(CONFIG.box, "sato"))
     assert row.failures == 1 and row.blocked_until is None
 
 

@@ -1,0 +1,102 @@
+"""Issue 8 §7: nothing personal in side tables or file modes. The throttle keeps a login ID
+only as a keyed hash (old clear rows are cleared by migration 0008), and the data directory
+and the SQLite files are readable by the server's user only."""
+
+from __future__ import annotations
+
+import os
+import stat
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from tortoise.connection import get_connection
+from tortoise.context import TortoiseContext
+from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
+
+from auth import service
+from auth.attempt import Attempt, AuthConfig
+from auth.secrets_box import SecretBox
+from auth.throttle import login_key
+from directives.errors import PrivacyError
+from models import LoginThrottle, SecurityEvent
+from models.db import apply_migrations, tortoise_config
+from server import Settings, create_app
+
+CONFIG = AuthConfig(box=SecretBox("a test deployment secret, 32+ characters"))
+# What people type into the login field by mistake: passwords, e-mail addresses, names.
+TYPED = ["Tr0ub4dor&3-my-password", "hanako@mail.example", "鈴木花子", "  Sato.Taro  "]
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+async def _side_table_text() -> str:
+    rows = [*await LoginThrottle.all().values(), *await SecurityEvent.all().values()]
+    return repr(rows).casefold()
+
+
+async def test_mistyped_login_ids_are_never_stored(db: TortoiseContext) -> None:
+    for n, typed in enumerate(TYPED):
+        attempt = Attempt(config=CONFIG, client_address=f"192.0.2.{n}", now=datetime.now(UTC))
+        with pytest.raises(PrivacyError):
+            await service.login(attempt, login_id=typed, password="wrong!", browser=False)
+    stored = await _side_table_text()
+    for typed in TYPED:
+        assert typed.strip().casefold() not in stored
+    keys = await LoginThrottle.filter(key__startswith="login:").values_list("key", flat=True)
+    assert len(keys) == len(TYPED)  # still counted, one key per ID
+    other = SecretBox("another deployment's secret, 32+ characters")
+    assert set(keys) == {login_key(CONFIG.box, t) for t in TYPED}
+    assert not set(keys) & {login_key(other, t) for t in TYPED}  # keyed, not a plain hash
+    assert login_key(CONFIG.box, " SATO.taro ") == login_key(CONFIG.box, "sato.taro")
+
+
+async def test_migration_clears_login_ids_kept_in_clear(tmp_path: Path) -> None:
+    url = f"sqlite://{tmp_path / 'old.sqlite3'}"
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(url))
+        executor = MigrationExecutor(get_connection("default"), tortoise_config("")["apps"])
+        await executor.migrate([MigrationTarget(app_label="models", name="0005_api_token_expiry")])
+        now = datetime.now(UTC)
+        await LoginThrottle.create(key="login:my-secret-password", failures=2, updated_at=now)
+        await LoginThrottle.create(key="addr:192.0.2.1", failures=2, updated_at=now)
+        await apply_migrations()
+        assert await LoginThrottle.all().values_list("key", flat=True) == ["addr:192.0.2.1"]
+
+
+def _settings(data_dir: Path) -> Settings:
+    return Settings(data_dir=data_dir, database_url=f"sqlite://{data_dir / 'crm.sqlite3'}")
+
+
+async def _start(settings: Settings) -> dict[str, int]:
+    """The data directory's files and their modes while the server runs."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        # A write, so that the -wal and -shm files exist (SQLite removes them at close).
+        await LoginThrottle.create(
+            key=f"addr:{uuid.uuid4()}", failures=0, updated_at=datetime.now(UTC)
+        )
+        return {file.name: _mode(file) for file in settings.data_dir.iterdir()}
+
+
+async def test_data_directory_and_database_files_are_private(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    modes = await _start(_settings(data_dir))
+    assert _mode(data_dir) == 0o700
+    assert {"crm.sqlite3", "crm.sqlite3-wal", "crm.sqlite3-shm", "secret.key"} <= modes.keys()
+    assert {name: mode for name, mode in modes.items() if mode & 0o077} == {}
+
+
+async def test_files_an_older_version_left_readable_are_repaired(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    await _start(_settings(data_dir))
+    os.chmod(data_dir, 0o755)  # noqa: S103 - what older versions left
+    for file in data_dir.iterdir():
+        os.chmod(file, 0o644)
+    modes = await _start(_settings(data_dir))
+    assert _mode(data_dir) == 0o700
+    database = {name: mode for name, mode in modes.items() if name.startswith("crm.sqlite3")}
+    assert database == dict.fromkeys(["crm.sqlite3", "crm.sqlite3-wal", "crm.sqlite3-shm"], 0o600)
