@@ -7,6 +7,7 @@ import asyncio
 import secrets
 from datetime import datetime, timedelta
 
+from auth import binding
 from auth.attempt import Attempt
 from auth.checks import check_password, check_second_factor
 from auth.events import Kind
@@ -54,20 +55,26 @@ async def create_account(
     role: Role,
     customer_id: int | None,
     agent_id: int | None,
-) -> str:
-    """A new account with a random first password that must be changed at first login."""
+) -> str | None:
+    """Staff: a new account with a random first password that must be changed at first login
+    (returned, shown once). Customers and agents: a request to bind a login to that person,
+    which another administrator approves and the person activates (auth.binding); no
+    password exists until the person chooses one, so None is returned."""
     _check_new_account(role, login_id, customer_id, agent_id)
     if await Account.exists(login=login_id):
         raise PrivacyError(ErrorCode.BAD_INPUT, "That login ID is taken.")
+    person = binding.person_of(role, customer_id, agent_id)
+    if person is not None:
+        await binding.request(attempt, admin=admin, login_id=login_id, role=role, person=person)
+        return None
     password = initial_password()
     account = await Account.create(
         login=login_id,
         role=role,
-        customer_id=customer_id,
-        agent_id=agent_id,
         password_hash=await asyncio.to_thread(hash_password, password),
         password_changed_at=attempt.now,
         must_change_password=True,
+        created_by=admin,
     )
     await attempt.event(Kind.ACCOUNT_CREATED, account, detail=login_id, actor=admin)
     return password

@@ -27,7 +27,13 @@ class Attempt:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     async def event(
-        self, kind: Kind, account: Account | None, detail: str = "", *, actor: str | None = None
+        self,
+        kind: Kind,
+        account: Account | None,
+        detail: str = "",
+        *,
+        actor: str | None = None,
+        binding: events.Binding | None = None,
     ) -> None:
         """`actor` defaults to the account itself; administrators name themselves."""
         await events.record(
@@ -36,4 +42,5 @@ class Attempt:
             account_id=account.id if account else None,
             client_address=self.client_address,
             detail=detail,
+            binding=binding,
         )

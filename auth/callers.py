@@ -8,7 +8,7 @@ from datetime import datetime
 
 from auth.sessions import SessionPolicy, find_session
 from directives.context import Caller
-from models import Account, ApiToken, Session, Stage
+from models import Account, Activation, ApiToken, Session, Stage
 from models.tokens import hash_token
 
 
@@ -37,6 +37,12 @@ def _caller(account: Account, session: Session | None) -> Caller:
     )
 
 
+async def _usable(account_id: int) -> Account | None:
+    """Enabled and activated: a login bound to a person acts only once the person activated
+    it (auth.binding), whatever credential was issued for it."""
+    return await Account.get_or_none(id=account_id, disabled=False, activation=Activation.ACTIVE)
+
+
 async def from_session_token(
     token: str, *, policy: SessionPolicy, now: datetime, browser: bool
 ) -> Resolved | None:
@@ -45,7 +51,7 @@ async def from_session_token(
     session = await find_session(token, policy=policy, now=now)
     if session is None or session.browser != browser:
         return None
-    account = await Account.get_or_none(id=session.account_id, disabled=False)
+    account = await _usable(session.account_id)
     return Resolved(_caller(account, session), session) if account else None
 
 
@@ -61,7 +67,7 @@ async def from_bearer(
     api = await ApiToken.get_or_none(token_hash=hash_token(token), revoked_at=None)
     if api is None or (api.expires_at is not None and api.expires_at <= now):
         return None
-    account = await Account.get_or_none(id=api.account_id, disabled=False)
+    account = await _usable(api.account_id)
     if account is None or account.role.value != api.role:
         return None
     if api.last_used_at is None or (now - api.last_used_at).total_seconds() > 60:

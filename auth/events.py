@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 
@@ -28,6 +29,10 @@ class Kind(StrEnum):
     COMPROMISE_FLAGGED = "COMPROMISE_FLAGGED"
     ACCOUNT_CREATED = "ACCOUNT_CREATED"
     AUTHORIZATION_FAILURE = "AUTHORIZATION_FAILURE"
+    BINDING_REQUESTED = "BINDING_REQUESTED"
+    BINDING_APPROVED = "BINDING_APPROVED"
+    ACCOUNT_ACTIVATED = "ACCOUNT_ACTIVATED"
+    ACTIVATION_FAILURE = "ACTIVATION_FAILURE"
 
 
 _UNSAFE = re.compile(r"[^\w.@:-]")  # no control characters, newlines or markup in a log line
@@ -44,6 +49,7 @@ async def record(
     account_id: int | None,
     client_address: str | None,
     detail: str = "",
+    binding: Binding | None = None,
 ) -> None:
     """`actor` must be an existing login ID or None: a mistyped ID may be a password."""
     await SecurityEvent.create(
@@ -53,7 +59,22 @@ async def record(
         account_id=account_id,
         client_address=clean(client_address),
         detail=clean(detail) if detail else "",
+        role=binding.role if binding else None,
+        subject=clean(binding.subject, 32) if binding else None,
+        requested_by=clean(binding.requested_by) if binding else None,
+        approved_by=clean(binding.approved_by) if binding and binding.approved_by else None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """What an identity-binding event names: the role, the person ('customer:12'), and the
+    administrators who requested and approved it."""
+
+    role: str
+    subject: str
+    requested_by: str
+    approved_by: str | None = None
 
 
 # Refusals worth a security event; purpose mistakes (missing, unknown) are client errors.

@@ -17,7 +17,7 @@ from auth.events import Kind
 from auth.passwords import hash_password, problems
 from auth.sessions import Opened, claim, open_session, revoke_credentials
 from directives.errors import ErrorCode, PrivacyError
-from models import Account, Role, Session, Stage
+from models import Account, Activation, Role, Session, Stage
 
 __all__ = ["Attempt", "AuthConfig", "change_password", "login", "next_stage", "verify_totp"]
 
@@ -55,7 +55,8 @@ def require_stage(session: Session, *stages: Stage) -> None:
 
 
 async def login(attempt: Attempt, *, login_id: str, password: str, browser: bool) -> Opened:
-    """Password step. The same error, after the same work, for an unknown or disabled ID."""
+    """Password step. The same error, after the same work, for an unknown, disabled or not
+    yet activated ID."""
     keys = [
         throttle.login_key(attempt.config.box, login_id),
         throttle.address_key(attempt.client_address),
@@ -63,7 +64,7 @@ async def login(attempt: Attempt, *, login_id: str, password: str, browser: bool
     count = await reserve(attempt, keys)
     account = await Account.get_or_none(login=login_id.strip())
     verified = await verify_in_thread(account.password_hash if account else None, password)
-    if account is None or account.disabled or not verified.ok:
+    if account is None or not _usable(account) or not verified.ok:
         raise await failed(
             attempt,
             count,
@@ -76,6 +77,11 @@ async def login(attempt: Attempt, *, login_id: str, password: str, browser: bool
         await Account.filter(id=account.id).update(password_hash=verified.rehash)
     await throttle.succeeded(reset=keys[0], release=keys[1])
     return await advance(attempt, account, None, totp_done=False, browser=browser)
+
+
+def _usable(account: Account) -> bool:
+    """Enabled, and activated by the person where it is bound to one (auth.binding)."""
+    return not account.disabled and account.activation is Activation.ACTIVE
 
 
 async def verify_totp(

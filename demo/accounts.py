@@ -2,6 +2,11 @@
 
 Each gets a fresh password, an API token named "demo", and (for every role but CUSTOMER, where
 two-factor login is optional) an enrolled TOTP secret so codes can be computed with pyotp.
+
+The demo CUSTOMER and AGENT logins are bound to the first customer and agent already active:
+seeding is the operator's own data, not a staff member's request, so no second administrator
+and no activation code take part. Their binding says so (method OPERATOR_SEED), and auditors
+see it in `accountBindings`. Every other login bound to a person goes through auth.binding.
 """
 
 from __future__ import annotations
@@ -16,8 +21,20 @@ from auth.passwords import hash_password
 from auth.secrets_box import SecretBox
 from auth.service import TOTP_OPTIONAL
 from directives.vocabulary import Role
-from models import Account, Agent, ApiToken, Customer, RecoveryCode, Session
+from models import (
+    Account,
+    AccountBinding,
+    Activation,
+    Agent,
+    ApiToken,
+    BindingMethod,
+    Customer,
+    RecoveryCode,
+    Session,
+)
 from models.tokens import hash_token
+
+SEEDING = "operator-seed"  # not a login: the operator's seeding named as requester
 
 
 async def issue_demo_accounts(box: SecretBox) -> dict[str, dict[str, str]]:
@@ -44,11 +61,13 @@ async def issue_demo_accounts(box: SecretBox) -> dict[str, dict[str, str]]:
                 "password_changed_at": datetime.now(UTC),
                 "must_change_password": False,
                 "disabled": False,
+                "activation": Activation.ACTIVE,
                 "totp_secret": box.seal(totp) if totp else None,
                 "totp_confirmed": totp is not None,
                 "totp_last_step": None,
             },
         )
+        await _record_seeded_binding(account)
         await Session.filter(account_id=account.id).delete()
         await RecoveryCode.filter(account_id=account.id).delete()
         await ApiToken.filter(account_id=account.id, name="demo").delete()
@@ -62,6 +81,25 @@ async def issue_demo_accounts(box: SecretBox) -> dict[str, dict[str, str]]:
         entry = {"login": login, "password": password, "token": token}
         credentials[role.value] = {**entry, "totp_secret": totp} if totp else entry
     return credentials
+
+
+async def _record_seeded_binding(account: Account) -> None:
+    person = (
+        ("customer", account.customer_id) if account.customer_id else ("agent", account.agent_id)
+    )
+    if person[1] is None:
+        return
+    await AccountBinding.update_or_create(
+        account_id=account.id,
+        defaults={
+            "role": account.role.value,
+            "subject_type": person[0],
+            "subject_id": person[1],
+            "method": BindingMethod.OPERATOR_SEED,
+            "requested_by": SEEDING,
+            "requested_at": datetime.now(UTC),
+        },
+    )
 
 
 def _password() -> str:

@@ -25,7 +25,7 @@ from directives.index import PersonalIndex
 CREDENTIAL_FIELDS = frozenset(
     {
         "login", "verifyTotp", "enrolTotp", "confirmTotp", "resetTotp", "changePassword",
-        "createApiToken",
+        "createApiToken", "activateAccount",
     }
 )  # fmt: skip
 

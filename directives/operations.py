@@ -111,6 +111,9 @@ QUERIES: dict[str, Operation] = {
     "privacyCatalog": op(STAFF, RowScope.AUDIT),
     "operationPolicy": op(STAFF, RowScope.AUDIT),
     "auditEvents": op((R.AUDITOR,), RowScope.AUDIT),
+    # Identity binding (auth.binding): administrators approve, auditors tell how each login
+    # bound to a person came to be (ids and logins only).
+    "accountBindings": op((R.ADMIN, R.AUDITOR), RowScope.ACCOUNTS),
     "securityEvents": op((R.AUDITOR,), RowScope.AUDIT),
     "accessLog": op((R.AUDITOR,), RowScope.AUDIT),
 }
@@ -131,6 +134,9 @@ MUTATIONS: dict[str, Operation] = {
     "createAccount": op((R.ADMIN,), RowScope.ACCOUNTS),
     "setAccountDisabled": op((R.ADMIN,), RowScope.ACCOUNTS),
     "flagCompromised": op((R.ADMIN,), RowScope.ACCOUNTS),
+    "approveAccountBinding": op((R.ADMIN,), RowScope.ACCOUNTS),
+    # The person's own step, before any login: the code sent to them and a new password.
+    "activateAccount": op(ALL_ROLES, RowScope.NONE, stages=(None,)),
     # P7.1, P7.2: the ID holder keeps its own record and its contacts.
     "updateMyRecord": op((R.CUSTOMER,), RowScope.PEOPLE),
     "addContact": op((R.CUSTOMER,), RowScope.PEOPLE),

@@ -1,12 +1,14 @@
 """Tortoise models: the stored data. Nothing here knows about GraphQL or HTTP."""
 
-from models.account import Account, Reminder, Role
+from models.account import Account, Activation, Reminder, Role
 from models.audit import AuditEntry, AuditRequest
 from models.billing import Invoice, InvoiceLine, Payment
+from models.binding import AccountBinding, BindingMethod, Channel
 from models.contact import Inquiry, InquiryMessage, Notice
 from models.contracts import Contract, OptionService, OptionSubscription
 from models.margins import MarginLine, MarginStatement, Payout
 from models.marketing import Campaign, CampaignRecipient, Survey, SurveyResponse
+from models.outbox import DeliveryState, Notification
 from models.people import Agent, Contact, Customer, CustomerVersion
 from models.research import ResearchKey
 from models.security import (
@@ -22,16 +24,21 @@ from models.security import (
 __all__ = [
     "AccessLogEntry",
     "Account",
+    "AccountBinding",
+    "Activation",
     "Agent",
     "ApiToken",
     "AuditEntry",
     "AuditRequest",
+    "BindingMethod",
     "Campaign",
     "CampaignRecipient",
+    "Channel",
     "Contact",
     "Contract",
     "Customer",
     "CustomerVersion",
+    "DeliveryState",
     "Inquiry",
     "InquiryMessage",
     "Invoice",
@@ -40,6 +47,7 @@ __all__ = [
     "MarginLine",
     "MarginStatement",
     "Notice",
+    "Notification",
     "OptionService",
     "OptionSubscription",
     "Payment",

@@ -29,7 +29,19 @@ class Reminder(StrEnum):
     MONTHLY = "MONTHLY"
 
 
+class Activation(StrEnum):
+    """Whether an account may be used. A login bound to an existing person (customer, agent)
+    is usable only once a second administrator approved it and the person activated it with
+    the code sent to the contact details on record (auth.binding)."""
+
+    ACTIVE = "ACTIVE"
+    AWAITING_APPROVAL = "AWAITING_APPROVAL"
+    AWAITING_PERSON = "AWAITING_PERSON"
+
+
 class Account(Model):
+    """P7.1: one user ID per customer (and per agent) - unique columns, not only a check."""
+
     id = fields.IntField(primary_key=True)
     login = fields.CharField(max_length=64, unique=True)
     role = fields.CharEnumField(Role, max_length=16)
@@ -42,6 +54,9 @@ class Account(Model):
     )
     agent_id: int | None
     disabled = fields.BooleanField(default=False)
+    activation = fields.CharEnumField(Activation, max_length=20, default=Activation.ACTIVE)
+    # The administrator who created it; None: the operator's own data (seeding, migrations).
+    created_by = fields.CharField(max_length=64, null=True)
     # Passwords (P4.4): argon2id; never forced to expire unless a compromise is suspected.
     password_hash = fields.CharField(max_length=255, null=True)
     password_changed_at = fields.DatetimeField(null=True)
@@ -56,3 +71,4 @@ class Account(Model):
 
     class Meta:
         table = "account"
+        unique_together = (("customer",), ("agent",))

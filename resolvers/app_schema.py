@@ -17,6 +17,7 @@ from strawberry.tools import merge_types
 
 from directives.errors import ErrorCode, PrivacyError
 from directives.privacy_schema import PrivacySchema
+from resolvers.accounts.binding import BindingMutation, BindingQuery
 from resolvers.accounts.mutation import AccountMutation
 from resolvers.accounts.query import AccountQuery
 from resolvers.audit.query import AuditQuery
@@ -52,6 +53,7 @@ def should_mask(error: GraphQLError) -> bool:
 # Each area of the API contributes its own root fields; the schema merges them.
 QUERIES: tuple[type, ...] = (
     AccountQuery,
+    BindingQuery,
     PeopleQuery,
     SearchQuery,
     SalesQuery,
@@ -63,6 +65,7 @@ QUERIES: tuple[type, ...] = (
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutation,
+    BindingMutation,
     PeopleMutation,
     ContactMutation,
     SalesMutation,

@@ -13,7 +13,7 @@ from auth.attempt import Attempt, AuthConfig
 from auth.events import Kind
 from auth.sessions import Opened, revoke, revoke_all
 from directives.errors import ErrorCode, PrivacyError
-from models import Account, Reminder, Role, Session
+from models import Account, Activation, Reminder, Role, Session
 from resolvers.accounts.cookies import clear_session_cookies, set_session_cookies
 from schema.accounts.auth_types import (
     ClientKind,
@@ -33,16 +33,16 @@ def _config(info: Info) -> AuthConfig:
     return info.context.auth
 
 
-def _attempt(info: Info) -> Attempt:
+def attempt_of(info: Info) -> Attempt:
     return Attempt(config=_config(info), client_address=info.context.client_address)
 
 
-def _one_attempt(info: Info) -> Attempt:
+def one_attempt(info: Info) -> Attempt:
     """One credential check per request: aliases cannot multiply password or TOTP guesses."""
     info.context.auth_attempts += 1
     if info.context.auth_attempts > 1:
         raise PrivacyError(ErrorCode.ONE_AUTH_ATTEMPT_PER_REQUEST, "One login attempt per request.")
-    return _attempt(info)
+    return attempt_of(info)
 
 
 def _session(info: Info) -> Session:
@@ -74,7 +74,7 @@ class AccountMutation:
     async def login(
         self, info: Info, login: str, password: str, client: ClientKind = ClientKind.TOKEN
     ) -> LoginResult:
-        attempt = _one_attempt(info)
+        attempt = one_attempt(info)
         opened = await service.login(
             attempt, login_id=login, password=password, browser=client is ClientKind.BROWSER
         )
@@ -84,7 +84,7 @@ class AccountMutation:
     async def verify_totp(
         self, info: Info, code: str | None = None, recovery_code: str | None = None
     ) -> LoginResult:
-        attempt = _one_attempt(info)
+        attempt = one_attempt(info)
         opened = await service.verify_totp(
             attempt, _session(info), code=code, recovery_code=recovery_code
         )
@@ -96,14 +96,14 @@ class AccountMutation:
     )
     async def enrol_totp(self, info: Info, password: str | None = None) -> TotpEnrolment:
         started = await enrolment.begin_enrolment(
-            _one_attempt(info), _session(info), password=password
+            one_attempt(info), _session(info), password=password
         )
         return TotpEnrolment(otpauth_uri=started.uri, qr_svg=started.svg)
 
     @strawberry.mutation(description="Activate TOTP with a first valid code.")
     async def confirm_totp(self, info: Info, code: str) -> TotpConfirmation:
         opened, codes = await enrolment.confirm_enrolment(
-            _one_attempt(info), _session(info), code=code
+            one_attempt(info), _session(info), code=code
         )
         return TotpConfirmation(
             recovery_codes=codes, login=_answer(info, opened) if opened else None
@@ -121,7 +121,7 @@ class AccountMutation:
         recovery_code: str | None = None,
     ) -> LoginResult | None:
         opened = await enrolment.reset_totp(
-            _one_attempt(info),
+            one_attempt(info),
             _session(info),
             password=password,
             code=code,
@@ -134,13 +134,13 @@ class AccountMutation:
         self, info: Info, current_password: str, new_password: str
     ) -> LoginResult | None:
         opened = await service.change_password(
-            _one_attempt(info), _session(info), current=current_password, new=new_password
+            one_attempt(info), _session(info), current=current_password, new=new_password
         )
         return _answer(info, opened) if opened else None
 
     @strawberry.mutation(description="End this session on the server.")
     async def logout(self, info: Info) -> bool:
-        attempt, session = _attempt(info), _session(info)
+        attempt, session = attempt_of(info), _session(info)
         await revoke(session.id, attempt.now)
         await attempt.event(Kind.SESSION_REVOKED, await Account.get(id=session.account_id))
         clear_session_cookies(info.context)
@@ -148,7 +148,7 @@ class AccountMutation:
 
     @strawberry.mutation(description="End every other session of your account.")
     async def logout_other_sessions(self, info: Info) -> int:
-        attempt, session = _attempt(info), _session(info)
+        attempt, session = attempt_of(info), _session(info)
         count = await revoke_all(session.account_id, attempt.now, keep=session.id)
         await attempt.event(
             Kind.SESSION_REVOKED, await Account.get(id=session.account_id), detail="others"
@@ -170,18 +170,20 @@ class AccountMutation:
         _session(info)  # tokens are made from a login session, not by other tokens
         account = await Account.get(id=caller_of(info).account_id)
         token = await admin.create_api_token(
-            _one_attempt(info), account, name, password=password, code=code, days=days
+            one_attempt(info), account, name, password=password, code=code, days=days
         )
         return NewApiToken(name=name, token=token)
 
     @strawberry.mutation
     async def revoke_api_token(self, info: Info, name: str) -> bool:
         account = await Account.get(id=caller_of(info).account_id)
-        await admin.revoke_api_token(_attempt(info), account, name)
+        await admin.revoke_api_token(attempt_of(info), account, name)
         return True
 
     @strawberry.mutation(
-        description="Create an account with a first password it must change at first login.",
+        description="Staff: an account with a first password it must change at first login. "
+        "Customer or agent: a request to bind a login to that person (no password; another "
+        "administrator approves, the person activates it).",
     )
     async def create_account(
         self,
@@ -192,21 +194,23 @@ class AccountMutation:
         agent_id: strawberry.ID | None = None,
     ) -> NewAccount:
         password = await admin.create_account(
-            _attempt(info),
+            attempt_of(info),
             admin=caller_of(info).login,
             login_id=login,
             role=role,
             customer_id=_optional_id(customer_id),
             agent_id=_optional_id(agent_id),
         )
-        return NewAccount(login=login, initial_password=password)
+        # No password: a login bound to a person, awaiting a second administrator.
+        activation = Activation.ACTIVE if password else Activation.AWAITING_APPROVAL
+        return NewAccount(login=login, initial_password=password, activation=activation)
 
     @strawberry.mutation(
         description="Disabling ends all the account's sessions.",
     )
     async def set_account_disabled(self, info: Info, login: str, disabled: bool) -> bool:
         await admin.set_disabled(
-            _attempt(info), admin=caller_of(info).login, login_id=login, disabled=disabled
+            attempt_of(info), admin=caller_of(info).login, login_id=login, disabled=disabled
         )
         return True
 
@@ -214,7 +218,7 @@ class AccountMutation:
         description="Suspected compromise: end its sessions and force a password change.",
     )
     async def flag_compromised(self, info: Info, login: str) -> bool:
-        await admin.flag_compromised(_attempt(info), admin=caller_of(info).login, login_id=login)
+        await admin.flag_compromised(attempt_of(info), admin=caller_of(info).login, login_id=login)
         return True
 
 

@@ -7,8 +7,9 @@ from enum import Enum
 
 import strawberry
 
-import schema.accounts.account  # noqa: F401 - registers Stage and Reminder as GraphQL enums first
-from models import AccessLogEntry, ApiToken, SecurityEvent, Session, Stage
+import schema.accounts.account  # registers Stage and Reminder as GraphQL enums first
+import schema.accounts.binding  # noqa: F401 - registers Activation and the binding enums
+from models import AccessLogEntry, Activation, ApiToken, SecurityEvent, Session, Stage
 from schema.page import PageInfo
 
 
@@ -96,6 +97,10 @@ class SecurityEventInfo:
     actor: str
     client_address: str | None
     detail: str
+    role: str | None = strawberry.field(description="Identity binding: the login's role.")
+    subject: str | None = strawberry.field(description="Identity binding: 'customer:12'.")
+    requested_by: str | None
+    approved_by: str | None
 
     @classmethod
     def from_model(cls, row: SecurityEvent) -> SecurityEventInfo:
@@ -106,6 +111,10 @@ class SecurityEventInfo:
             actor=row.actor,
             client_address=row.client_address,
             detail=row.detail,
+            role=row.role,
+            subject=row.subject,
+            requested_by=row.requested_by,
+            approved_by=row.approved_by,
         )
 
 
@@ -150,7 +159,12 @@ class AccessLogConnection:
     page_info: PageInfo
 
 
-@strawberry.type(description="A new account's first password: shown once, must be changed.")
+@strawberry.type(
+    description="A new account. Staff: its first password, shown once, to be changed at first "
+    "login. A customer or agent: no password at all - another administrator approves the "
+    "binding, and the person activates the login with a code sent to them."
+)
 class NewAccount:
     login: str
-    initial_password: str
+    initial_password: str | None
+    activation: Activation

@@ -46,7 +46,9 @@ async def test_mistyped_login_ids_are_never_stored(db: TortoiseContext) -> None:
     stored = await _side_table_text()
     for typed in TYPED:
         assert typed.strip().casefold() not in stored
-    keys = await LoginThrottle.filter(key__startswith="login:").values_list("key", flat=True)
+    keys: list[str] = await LoginThrottle.filter(key__startswith="login:").values_list(  # type: ignore[assignment]
+        "key", flat=True
+    )
     assert len(keys) == len(TYPED)  # still counted, one key per ID
     other = SecretBox("another deployment's secret, 32+ characters")
     assert set(keys) == {login_key(CONFIG.box, t) for t in TYPED}
@@ -64,7 +66,8 @@ async def test_migration_clears_login_ids_kept_in_clear(tmp_path: Path) -> None:
         await LoginThrottle.create(key="login:my-secret-password", failures=2, updated_at=now)
         await LoginThrottle.create(key="addr:192.0.2.1", failures=2, updated_at=now)
         await apply_migrations()
-        assert await LoginThrottle.all().values_list("key", flat=True) == ["addr:192.0.2.1"]
+        keys: list[str] = await LoginThrottle.all().values_list("key", flat=True)  # type: ignore[assignment]
+        assert keys == ["addr:192.0.2.1"]
 
 
 def _settings(data_dir: Path) -> Settings:

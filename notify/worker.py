@@ -1,0 +1,115 @@
+"""The outbox worker: claims due messages, renders and sends each, records the outcome, and
+erases the sealed address and contents once a message is sent or given up. It logs ids,
+kinds, channels and exception class names, never an address or a body."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from models.binding import Channel
+from models.outbox import DeliveryState, Notification
+from notify.outbox import Sealer, unseal
+from notify.templates import render
+from notify.transports import Transport
+
+log = logging.getLogger("crm.outbox")
+
+MAX_ATTEMPTS = 6
+BATCH = 50
+STALE_CLAIM = timedelta(minutes=10)  # a pass that died while sending: try again
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4, 8, 16 minutes between attempts."""
+    return timedelta(minutes=2 ** (attempts - 1))
+
+
+@dataclass(frozen=True, slots=True)
+class Pass:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+async def deliver_once(
+    sealer: Sealer, transports: Mapping[Channel, Transport], *, now: datetime | None = None
+) -> Pass:
+    """One pass over the due messages of the channels that have a transport."""
+    moment = now or datetime.now(UTC)
+    due = (
+        await Notification.filter(
+            state=DeliveryState.QUEUED, next_attempt_at__lte=moment, channel__in=list(transports)
+        )
+        .order_by("id")
+        .limit(BATCH)
+    )
+    stale = await Notification.filter(
+        state=DeliveryState.SENDING, claimed_at__lt=moment - STALE_CLAIM
+    ).limit(BATCH)
+    outcomes = [await _deliver(sealer, transports, row, moment) for row in [*stale, *due]]
+    return Pass(
+        sent=outcomes.count(DeliveryState.SENT),
+        retried=outcomes.count(DeliveryState.QUEUED),
+        failed=outcomes.count(DeliveryState.FAILED),
+    )
+
+
+async def _claim(row: Notification, now: datetime) -> bool:
+    """One pass (or worker) per message: the state moves only if nobody moved it first."""
+    claimed = await Notification.filter(id=row.id, state=row.state, attempts=row.attempts).update(
+        state=DeliveryState.SENDING, claimed_at=now, attempts=row.attempts + 1
+    )
+    return bool(claimed)
+
+
+async def _deliver(
+    sealer: Sealer, transports: Mapping[Channel, Transport], row: Notification, now: datetime
+) -> DeliveryState | None:
+    if row.channel not in transports or not await _claim(row, now):
+        return None
+    attempts = row.attempts + 1
+    try:
+        address, payload = unseal(sealer, row.sealed)
+        text = render(row.kind, payload)
+        await transports[row.channel].send(
+            message_id=row.id, to=address, subject=text.subject, body=text.body
+        )
+    except Exception as error:  # any failure is retried; its text is not kept
+        return await _failed(row, attempts, type(error).__name__, now)
+    await Notification.filter(id=row.id).update(
+        state=DeliveryState.SENT, sent_at=now, sealed="", last_error=None
+    )
+    log.info("outbox sent id=%s kind=%s channel=%s", row.id, row.kind, row.channel.value)
+    return DeliveryState.SENT
+
+
+async def _failed(row: Notification, attempts: int, error: str, now: datetime) -> DeliveryState:
+    final = attempts >= MAX_ATTEMPTS
+    state = DeliveryState.FAILED if final else DeliveryState.QUEUED
+    await Notification.filter(id=row.id).update(
+        state=state,
+        last_error=error[:64],
+        next_attempt_at=now + retry_delay(attempts),
+        **({"sealed": ""} if final else {}),
+    )
+    log.warning(
+        "outbox attempt failed id=%s kind=%s channel=%s attempt=%s error=%s",
+        row.id, row.kind, row.channel.value, attempts, error,
+    )  # fmt: skip
+    return state
+
+
+async def run_worker(
+    sealer: Sealer, transports: Mapping[Channel, Transport], *, interval: float = 5.0
+) -> None:
+    """The server's background task (started in the lifespan, cancelled at shutdown)."""
+    while True:
+        try:
+            await deliver_once(sealer, transports)
+        except Exception as error:  # the worker outlives a failed pass
+            log.error("outbox pass failed error=%s", type(error).__name__)
+        await asyncio.sleep(interval)
