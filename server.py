@@ -7,6 +7,8 @@ migrations are applied there. Nothing is global but what Tortoise itself needs (
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import logging
 import os
 import secrets
@@ -40,6 +42,8 @@ from directives.operations import INTROSPECTION_ROLES
 from models import Stage
 from models.db import apply_migrations, tortoise_config
 from models.files import create_private_database, private_directory, protect_database
+from notify.transports import OutboxSettings
+from notify.worker import run_worker
 from resolvers.accounts.cookies import CSRF_HEADER, SESSION_COOKIE
 from resolvers.app_schema import build_schema
 from resolvers.context import build_context
@@ -65,6 +69,7 @@ class Settings:
     sessions: SessionPolicy = field(default_factory=SessionPolicy)
     reverse_dns: bool = False
     audit_store: AuditStore | None = None  # None: the database (tests inject failing stores)
+    outbox: OutboxSettings | None = None  # None: letters in data_dir/post-outbox, no e-mail
 
     @classmethod
     def from_env(cls, *, data_dir: str, demo: bool = False, customers: int = 1000) -> Settings:
@@ -85,7 +90,11 @@ class Settings:
                 absolute=timedelta(hours=int(env.get("CRM_SESSION_ABSOLUTE_HOURS", "12"))),
             ),
             reverse_dns=env.get("CRM_ACCESS_LOG_REVERSE_DNS", "0") == "1",
+            outbox=OutboxSettings.from_env(env, data_dir=directory),
         )
+
+    def outbox_settings(self) -> OutboxSettings:
+        return self.outbox or OutboxSettings(post_spool=self.data_dir / "post-outbox")
 
     def auth_config(self) -> AuthConfig:
         """Refuses to run in production without a real secret; in development keeps a random
@@ -191,6 +200,20 @@ def _refuse_unless_staff(resolved: Resolved | None) -> Response | None:
     return None
 
 
+@asynccontextmanager
+async def outbox_worker(outbox: OutboxSettings, box: SecretBox) -> AsyncIterator[None]:
+    """The notification outbox's worker, for as long as the server runs."""
+    if outbox.smtp is None:
+        log.warning("CRM_SMTP_HOST is not set: e-mail notifications wait in the outbox")
+    task = asyncio.create_task(run_worker(box, outbox.transports(), interval=outbox.interval))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def create_app(settings: Settings) -> Starlette:
     auth = settings.auth_config()
     graphql = PrivacyGraphQL(settings, auth)
@@ -218,7 +241,8 @@ def create_app(settings: Settings) -> Starlette:
                 await ensure_demo(
                     settings.data_dir, customers=settings.demo_customers, box=auth.box
                 )
-            yield
+            async with outbox_worker(settings.outbox_settings(), auth.box):
+                yield
         finally:
             await Tortoise.close_connections()
 

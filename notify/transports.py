@@ -4,12 +4,15 @@ in a private spool directory that the operator's print run takes from."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 
 import aiosmtplib
+
+from models.binding import Channel
 
 
 class Transport(Protocol):
@@ -57,3 +60,34 @@ class PostSpool:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as letter:
             letter.write(f"{to}\n\n{subject}\n\n{body}")
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxSettings:
+    """Where the outbox sends: SMTP for e-mail (CRM_SMTP_*; without a host, e-mails wait in
+    the outbox), and the post spool directory for letters."""
+
+    post_spool: Path
+    smtp: SmtpTransport | None = None
+    interval: float = 5.0  # seconds between worker passes
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], *, data_dir: Path) -> OutboxSettings:
+        host = env.get("CRM_SMTP_HOST")
+        smtp = None
+        if host:
+            smtp = SmtpTransport(
+                host=host,
+                port=int(env.get("CRM_SMTP_PORT", "25")),
+                sender=env.get("CRM_SMTP_FROM", "crm@localhost"),
+                start_tls=env.get("CRM_SMTP_STARTTLS", "0") == "1",
+                username=env.get("CRM_SMTP_USER") or None,
+                password=env.get("CRM_SMTP_PASSWORD") or None,
+            )
+        return cls(post_spool=data_dir / "post-outbox", smtp=smtp)
+
+    def transports(self) -> dict[Channel, Transport]:
+        found: dict[Channel, Transport] = {Channel.POST: PostSpool(self.post_spool)}
+        if self.smtp is not None:
+            found[Channel.EMAIL] = self.smtp
+        return found

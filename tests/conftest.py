@@ -35,6 +35,7 @@ from resolvers.context import build_context
 from schema.context import Context
 
 PG_URL = os.environ.get("CRM_TEST_DATABASE_URL")
+pytest_plugins = ["tests.mailbox"]  # the `mailbox` fixture: a local SMTP server
 
 
 def _with_database(url: str, name: str) -> str:
