@@ -38,6 +38,8 @@ from models import (
 from resolvers.accounts.cookies import CSRF_COOKIE, SESSION_COOKIE
 from server import Settings
 from tests import test_server
+from tests.binding_flow import Flow
+from tests.mailbox import Mailbox
 from tests.test_server import Server, body_text, error_codes, personal_values
 
 # tests/test_server.py's fixtures: a fresh database and the running app with its demo accounts.
@@ -820,7 +822,9 @@ async def test_refused_authorizations_are_recorded(
 # --- 12. P7.2 contacts -------------------------------------------------------------------------
 
 
-async def test_contacts_are_kept_by_the_id_holder_and_cannot_log_in(server: Server) -> None:
+async def test_contacts_are_kept_by_the_id_holder_and_cannot_log_in(
+    server: Server, settings: Settings, mailbox: Mailbox
+) -> None:
     holder = server.token(Role.CUSTOMER)
     added = await gql(
         server,
@@ -865,7 +869,7 @@ async def test_contacts_are_kept_by_the_id_holder_and_cannot_log_in(server: Serv
     assert_refused(without, "PURPOSE_REQUIRED")
     assert "03-1234-0002" not in without.text and "田中" not in body_text(without)
 
-    other = await other_customer_session(server, exclude=int(customer_id))
+    other = await other_customer_session(server, settings, mailbox, exclude=int(customer_id))
     hijack = await gql(
         server, update, token=other, variables={"id": contact["id"], "phone": "03-9999-9999"}
     )
@@ -875,27 +879,11 @@ async def test_contacts_are_kept_by_the_id_holder_and_cannot_log_in(server: Serv
     assert (row.phone, row.version) == ("03-1234-0002", 2)
 
 
-async def other_customer_session(server: Server, *, exclude: int) -> str:
-    """A second CUSTOMER account, created by the ADMIN, through its first login: a FULL token."""
+async def other_customer_session(
+    server: Server, settings: Settings, mailbox: Mailbox, *, exclude: int
+) -> str:
+    """A second CUSTOMER login for another customer, bound as people do it (requested,
+    approved by a second administrator, activated by the person): a FULL token."""
     another = await Customer.exclude(id=exclude).order_by("id").first()
     assert another is not None
-    created = await gql(
-        server,
-        'mutation($id: ID!) { createAccount(login: "kimura", role: CUSTOMER, customerId: $id)'
-        " { initialPassword } }",
-        token=server.token(Role.ADMIN),
-        variables={"id": str(another.id)},
-    )
-    initial: str = data_of(created)["createAccount"]["initialPassword"]
-    step = data_of(await log_in(server, "kimura", initial))["login"]
-    assert step["stage"] == "PASSWORD_CHANGE"
-    changed = await gql(
-        server,
-        CHANGE_PASSWORD,
-        token=step["token"],
-        variables={"current": initial, "new": GOOD_PASSWORD},
-    )
-    full = data_of(changed)["changePassword"]
-    assert full["stage"] == "FULL"
-    token: str = full["token"]
-    return token
+    return await Flow(server, settings, mailbox, []).bind_customer("kimura", another.id)

@@ -1,0 +1,96 @@
+"""Issue 8 §1 end to end: an administrator can no longer become a customer. The login it asks
+for has no password and does nothing; the same administrator cannot approve it; the code goes
+to the customer's e-mail on record through the outbox, and no answer to any staff member holds
+it; a second login for the same customer is refused; auditors see how each login was bound."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from models import Customer, Notification
+from server import Settings
+from tests import test_server
+from tests.binding_flow import ACTIVATE, APPROVE, LOGIN, PASSWORD, REQUEST, Flow
+from tests.mailbox import Mailbox
+from tests.test_server import Server
+
+database_url = test_server.database_url
+settings = test_server.settings
+server = test_server.server
+
+OWN_RECORD = "{ customers { nodes { id birthDate accountNumber } } }"
+BINDINGS = """query($login: String) {
+  accountBindings(login: $login) {
+    nodes { login role subjectType subjectId method activation requestedBy approvedBy channel }
+  }
+}"""
+
+
+def codes(body: dict[str, Any]) -> list[str]:
+    return [e["extensions"]["code"] for e in body.get("errors") or []]
+
+
+async def test_an_administrator_cannot_become_a_customer(
+    server: Server, settings: Settings, mailbox: Mailbox
+) -> None:
+    flow = Flow(server, settings, mailbox, [])
+    admin = server.token(test_server.Role.ADMIN)
+    customer = await Customer.all().order_by("-id").first()
+    assert customer is not None
+    requested = await flow.post(REQUEST, admin, login="kimura", role="CUSTOMER", c=str(customer.id))
+    assert requested["data"]["createAccount"] == {
+        "login": "kimura",
+        "initialPassword": None,
+        "activation": "AWAITING_APPROVAL",
+    }
+    for password in ("", PASSWORD):  # there is no password to know
+        refused = await flow.post(LOGIN, None, l="kimura", p=password)
+        assert codes(refused) == ["LOGIN_FAILED"] and refused["data"] is None
+
+    own_approval = await flow.post(APPROVE, admin, login="kimura")
+    assert codes(own_approval) == ["FORBIDDEN"] and own_approval["data"] is None
+    assert not await Notification.exists()
+
+    approved = await flow.post(APPROVE, await flow.second_admin(), login="kimura")
+    assert approved["data"]["approveAccountBinding"]["channel"] == "EMAIL"
+    code = await flow.deliver()
+    assert mailbox.messages[-1]["To"] == customer.email
+    for response in flow.responses:  # nothing any staff member was answered holds it
+        assert code not in response.text and code.replace("-", "") not in response.text
+
+    again = await flow.post(REQUEST, admin, login="kimura-2", role="CUSTOMER", c=str(customer.id))
+    assert codes(again) == ["BAD_INPUT"]
+
+    activated = await flow.post(ACTIVATE, None, login="kimura", code=code, password=PASSWORD)
+    assert activated == {"data": {"activateAccount": True}}
+    token = (await flow.post(LOGIN, None, l="kimura", p=PASSWORD))["data"]["login"]["token"]
+    own = await flow.post(OWN_RECORD, token)
+    assert [n["id"] for n in own["data"]["customers"]["nodes"]] == [str(customer.id)]
+
+    auditor = server.token(test_server.Role.AUDITOR)
+    seen = await flow.post(BINDINGS, auditor, login="kimura")
+    assert seen["data"]["accountBindings"]["nodes"] == [
+        {
+            "login": "kimura",
+            "role": "CUSTOMER",
+            "subjectType": "customer",
+            "subjectId": str(customer.id),
+            "method": "ACTIVATION_CODE",
+            "activation": "ACTIVE",
+            "requestedBy": "demo-admin",
+            "approvedBy": "demo-admin-2",
+            "channel": "EMAIL",
+        }
+    ]
+    seeded = await flow.post(BINDINGS, auditor, login="demo-customer")
+    assert seeded["data"]["accountBindings"]["nodes"][0]["method"] == "OPERATOR_SEED"
+
+
+async def test_the_activation_step_is_for_anonymous_callers_only(server: Server) -> None:
+    customer = server.token(test_server.Role.CUSTOMER)
+    response = await server.client.post(
+        "/graphql",
+        json={"query": ACTIVATE, "variables": {"login": "x", "code": "y", "password": "z"}},
+        headers={"Authorization": f"Bearer {customer}"},
+    )
+    assert codes(response.json()) == ["FORBIDDEN"]
