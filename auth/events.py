@@ -60,7 +60,7 @@ async def record(
         client_address=clean(client_address),
         detail=clean(detail) if detail else "",
         role=binding.role if binding else None,
-        subject=clean(binding.subject, 32) if binding else None,
+        bound_subject=clean(binding.subject, 32) if binding else None,
         requested_by=clean(binding.requested_by) if binding else None,
         approved_by=clean(binding.approved_by) if binding and binding.approved_by else None,
     )

@@ -100,7 +100,7 @@ class SecurityEvent(Model):
     # Identity binding events (auth.binding): the role, the person bound ('customer:12') and
     # the two administrators. Ids and logins only, never a contact detail or a code.
     role = fields.CharField(max_length=16, null=True)
-    subject = fields.CharField(max_length=32, null=True)
+    bound_subject = fields.CharField(max_length=32, null=True)
     requested_by = fields.CharField(max_length=64, null=True)
     approved_by = fields.CharField(max_length=64, null=True)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from directives.vocabulary import Role
 from models import Customer, Notification
 from server import Settings
 from tests import test_server
@@ -34,7 +35,7 @@ async def test_an_administrator_cannot_become_a_customer(
     server: Server, settings: Settings, mailbox: Mailbox
 ) -> None:
     flow = Flow(server, settings, mailbox, [])
-    admin = server.token(test_server.Role.ADMIN)
+    admin = server.token(Role.ADMIN)
     customer = await Customer.all().order_by("-id").first()
     assert customer is not None
     requested = await flow.post(REQUEST, admin, login="kimura", role="CUSTOMER", c=str(customer.id))
@@ -67,7 +68,7 @@ async def test_an_administrator_cannot_become_a_customer(
     own = await flow.post(OWN_RECORD, token)
     assert [n["id"] for n in own["data"]["customers"]["nodes"]] == [str(customer.id)]
 
-    auditor = server.token(test_server.Role.AUDITOR)
+    auditor = server.token(Role.AUDITOR)
     seen = await flow.post(BINDINGS, auditor, login="kimura")
     assert seen["data"]["accountBindings"]["nodes"] == [
         {
@@ -87,7 +88,7 @@ async def test_an_administrator_cannot_become_a_customer(
 
 
 async def test_the_activation_step_is_for_anonymous_callers_only(server: Server) -> None:
-    customer = server.token(test_server.Role.CUSTOMER)
+    customer = server.token(Role.CUSTOMER)
     response = await server.client.post(
         "/graphql",
         json={"query": ACTIVATE, "variables": {"login": "x", "code": "y", "password": "z"}},

@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
         ),
         ops.AddField(
             model_name='SecurityEvent',
-            name='subject',
+            name='bound_subject',
             field=fields.CharField(null=True, max_length=32),
         ),
         ops.RunSQL(RECORD_UNPROOFED, reverse_sql=""),

@@ -98,7 +98,7 @@ class SecurityEventInfo:
     client_address: str | None
     detail: str
     role: str | None = strawberry.field(description="Identity binding: the login's role.")
-    subject: str | None = strawberry.field(description="Identity binding: 'customer:12'.")
+    bound_subject: str | None = strawberry.field(description="Identity binding: 'customer:12'.")
     requested_by: str | None
     approved_by: str | None
 
@@ -112,7 +112,7 @@ class SecurityEventInfo:
             client_address=row.client_address,
             detail=row.detail,
             role=row.role,
-            subject=row.subject,
+            bound_subject=row.bound_subject,
             requested_by=row.requested_by,
             approved_by=row.approved_by,
         )

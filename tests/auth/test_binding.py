@@ -224,7 +224,7 @@ async def test_binding_events_name_role_subject_requester_and_approver(
     ).order_by("id")
     subject = f"customer:{customer.id}"
     assert [
-        (e.kind, e.actor, e.role, e.subject, e.requested_by, e.approved_by) for e in events
+        (e.kind, e.actor, e.role, e.bound_subject, e.requested_by, e.approved_by) for e in events
     ] == [
         ("BINDING_REQUESTED", "admin-a", "CUSTOMER", subject, "admin-a", None),
         ("BINDING_APPROVED", "admin-b", "CUSTOMER", subject, "admin-a", "admin-b"),
