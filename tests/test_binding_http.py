@@ -52,7 +52,14 @@ async def test_an_administrator_cannot_become_a_customer(
     assert codes(own_approval) == ["FORBIDDEN"] and own_approval["data"] is None
     assert not await Notification.exists()
 
-    approved = await flow.post(APPROVE, await flow.second_admin(), login="kimura")
+    second = await flow.second_admin()
+    pending = await flow.post(
+        "{ accountBindings(pending: true) { nodes { login activation requestedBy } } }", second
+    )
+    assert pending["data"]["accountBindings"]["nodes"] == [
+        {"login": "kimura", "activation": "AWAITING_APPROVAL", "requestedBy": "demo-admin"}
+    ]
+    approved = await flow.post(APPROVE, second, login="kimura")
     assert approved["data"]["approveAccountBinding"]["channel"] == "EMAIL"
     code = await flow.deliver()
     assert mailbox.messages[-1]["To"] == customer.email
