@@ -13,6 +13,7 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
+    GraphQLError,
     OperationDefinitionNode,
     OperationType,
     get_operation_ast,
@@ -93,7 +94,8 @@ class PrivacyGuard(SchemaExtension):
             self.operations, stage, document, operation, execution.pre_execution_errors
         )
         if refused is not None:
-            execution.pre_execution_errors = [refused]
+            error = GraphQLError(refused.message, extensions=refused.extensions)
+            execution.pre_execution_errors = [error]
             self.refused_before_login = refused
 
     async def on_operation(self) -> AsyncIterator[None]:
