@@ -5,10 +5,13 @@ it; a second login for the same customer is refused; auditors see how each login
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
 from typing import Any
 
 from directives.vocabulary import Role
 from models import Customer, Notification
+from notify.transports import OutboxSettings
 from server import Settings
 from tests import test_server
 from tests.binding_flow import ACTIVATE, APPROVE, LOGIN, PASSWORD, REQUEST, Flow
@@ -102,3 +105,27 @@ async def test_the_activation_step_is_for_anonymous_callers_only(server: Server)
         headers={"Authorization": f"Bearer {customer}"},
     )
     assert codes(response.json()) == ["FORBIDDEN"]
+
+
+async def test_the_server_runs_the_outbox_worker(
+    tmp_path: Path, database_url: str, mailbox: Mailbox
+) -> None:
+    """The worker started in the lifespan delivers without anyone calling it."""
+    outbox = OutboxSettings(post_spool=tmp_path / "post", smtp=mailbox.transport(), interval=0.05)
+    settings = Settings(
+        data_dir=tmp_path, database_url=database_url, demo=True, demo_customers=5, outbox=outbox
+    )
+    async with test_server.serving(settings) as running:
+        flow = Flow(running, settings, mailbox, [])
+        customer = await Customer.all().order_by("-id").first()
+        assert customer is not None
+        admin = running.token(Role.ADMIN)
+        await flow.post(REQUEST, admin, login="kimura", role="CUSTOMER", c=str(customer.id))
+        await flow.post(APPROVE, await flow.second_admin(), login="kimura")
+        for _ in range(200):
+            if mailbox.messages:
+                break
+            await asyncio.sleep(0.05)
+        assert [m["To"] for m in mailbox.messages] == [customer.email]
+        row = await Notification.get()
+        assert (row.state.value, row.sealed) == ("SENT", "")

@@ -258,3 +258,22 @@ async def test_undeliverable_messages_are_retried_then_erased(
     assert (row.state, row.attempts, row.sealed) == (DeliveryState.FAILED, MAX_ATTEMPTS, "")
     assert row.last_error and " " not in row.last_error  # a class name, no message text
     assert customer.email not in our_logs(caplog)
+
+
+async def test_an_agent_login_is_bound_the_same_way(
+    world: World, mailbox: Mailbox, tmp_path: Path
+) -> None:
+    await admins()
+    agent = world.agent2  # the world's AGENT login is bound to agent1
+    password = await admin.create_account(
+        at(), admin="admin-a", login_id="sato-ag", role=Role.AGENT, customer_id=None,
+        agent_id=agent.id,
+    )  # fmt: skip
+    assert password is None
+    with pytest.raises(PrivacyError):
+        await binding.approve(at(), admin="admin-a", login_id="sato-ag")
+    await binding.approve(at(), admin="admin-b", login_id="sato-ag")
+    code = await delivered_code(mailbox, tmp_path, agent.email)
+    await binding.activate(at(), login_id="sato-ag", code=code, new_password=PASSWORD)
+    opened = await service.login(at(), login_id="sato-ag", password=PASSWORD, browser=False)
+    assert opened.session.stage is Stage.TOTP_ENROLMENT  # agents enrol TOTP first

@@ -50,6 +50,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "auditEvents": ("AUDITOR", ""),
     "securityEvents": ("AUDITOR", ""),
     "accessLog": ("AUDITOR", ""),
+    "accountBindings": ("ADMIN AUDITOR", ""),
     "login": (EVERYONE, ""),
     "verifyTotp": (EVERYONE, ""),
     "changePassword": (EVERYONE, ""),
@@ -64,6 +65,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "createAccount": ("ADMIN", ""),
     "setAccountDisabled": ("ADMIN", ""),
     "flagCompromised": ("ADMIN", ""),
+    "approveAccountBinding": ("ADMIN", ""),
+    "activateAccount": ("", ""),  # nobody logged in: the person's step before any login
     "updateMyRecord": ("CUSTOMER", ""),
     "addContact": ("CUSTOMER", ""),
     "updateContact": ("CUSTOMER", ""),
@@ -77,7 +80,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
 }
 # Before a login is complete, each stage may take only its next step (and see `me`, log out).
 BEFORE_FULL: dict[Stage | None, set[str]] = {
-    None: {"login"},
+    None: {"login", "activateAccount"},
     Stage.PENDING_TOTP: {"verifyTotp", "logout", "me"},
     Stage.PASSWORD_CHANGE: {"changePassword", "logout", "me"},
     Stage.TOTP_ENROLMENT: {"enrolTotp", "confirmTotp", "logout", "me"},
