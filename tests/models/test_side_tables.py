@@ -4,9 +4,11 @@ and the SQLite files are readable by the server's user only."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import stat
-import uuid
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -22,8 +24,8 @@ from auth.throttle import login_key
 from directives.errors import PrivacyError
 from models import LoginThrottle, SecurityEvent
 from models.db import apply_migrations, tortoise_config
-from server import Settings, create_app
 
+ROOT = Path(__file__).resolve().parents[2]
 CONFIG = AuthConfig(box=SecretBox("a test deployment secret, 32+ characters"))
 # What people type into the login field by mistake: passwords, e-mail addresses, names.
 TYPED = ["Tr0ub4dor&3-my-password", "hanako@mail.example", "鈴木花子", "  Sato.Taro  "]
@@ -70,24 +72,42 @@ async def test_migration_clears_login_ids_kept_in_clear(tmp_path: Path) -> None:
         assert keys == ["addr:192.0.2.1"]
 
 
-def _settings(data_dir: Path) -> Settings:
-    return Settings(data_dir=data_dir, database_url=f"sqlite://{data_dir / 'crm.sqlite3'}")
+# The server on SQLite, in its own process: Tortoise keeps per-model state from the first
+# database it was initialised with, and the PostgreSQL pass of the suite runs in this one.
+SERVE = """
+import asyncio, json, stat, sys, uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from models import LoginThrottle
+from server import Settings, create_app
 
-
-async def _start(settings: Settings) -> dict[str, int]:
-    """The data directory's files and their modes while the server runs."""
+async def main(data_dir):
+    settings = Settings(data_dir=data_dir, database_url=f"sqlite://{data_dir / 'crm.sqlite3'}")
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         # A write, so that the -wal and -shm files exist (SQLite removes them at close).
-        await LoginThrottle.create(
-            key=f"addr:{uuid.uuid4()}", failures=0, updated_at=datetime.now(UTC)
-        )
-        return {file.name: _mode(file) for file in settings.data_dir.iterdir()}
+        now = datetime.now(UTC)
+        await LoginThrottle.create(key=f"addr:{uuid.uuid4()}", failures=0, updated_at=now)
+        print(json.dumps({f.name: stat.S_IMODE(f.stat().st_mode) for f in data_dir.iterdir()}))
+
+asyncio.run(main(Path(sys.argv[1])))
+"""
+
+
+async def _start(data_dir: Path) -> dict[str, int]:
+    """The data directory's files and their modes while the server runs."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", SERVE, str(data_dir), cwd=ROOT, stdout=asyncio.subprocess.PIPE
+    )
+    out, _ = await process.communicate()
+    assert process.returncode == 0
+    modes: dict[str, int] = json.loads(out.decode().strip().splitlines()[-1])
+    return modes
 
 
 async def test_data_directory_and_database_files_are_private(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    modes = await _start(_settings(data_dir))
+    modes = await _start(data_dir)
     assert _mode(data_dir) == 0o700
     assert {"crm.sqlite3", "crm.sqlite3-wal", "crm.sqlite3-shm", "secret.key"} <= modes.keys()
     assert {name: mode for name, mode in modes.items() if mode & 0o077} == {}
@@ -95,11 +115,11 @@ async def test_data_directory_and_database_files_are_private(tmp_path: Path) -> 
 
 async def test_files_an_older_version_left_readable_are_repaired(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
-    await _start(_settings(data_dir))
+    await _start(data_dir)
     os.chmod(data_dir, 0o755)  # noqa: S103 - what older versions left
     for file in data_dir.iterdir():
         os.chmod(file, 0o644)
-    modes = await _start(_settings(data_dir))
+    modes = await _start(data_dir)
     assert _mode(data_dir) == 0o700
     database = {name: mode for name, mode in modes.items() if name.startswith("crm.sqlite3")}
     assert database == dict.fromkeys(["crm.sqlite3", "crm.sqlite3-wal", "crm.sqlite3-shm"], 0o600)
