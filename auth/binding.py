@@ -12,32 +12,21 @@ column; everyone else acts through the holder (P7.2 contacts).
 
 from __future__ import annotations
 
-import asyncio
-import hmac
-import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
-from auth import throttle
+from auth.activation import CODE_LIFETIME, code_hash, new_code
 from auth.attempt import Attempt
-from auth.checks import failed, reserve
 from auth.events import Binding, Kind
-from auth.passwords import hash_password
-from auth.service import check_new_password
 from directives.errors import ErrorCode, PrivacyError
 from models import Account, AccountBinding, Activation, Agent, BindingMethod, Channel, Customer
 from models import Role as AccountRole
 from notify.outbox import Recipient, enqueue
 from notify.templates import MessageKind
 
-CODE_LIFETIME = timedelta(days=14)  # long enough for a letter to arrive
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read from paper
-CODE_LENGTH = 12  # 60 bits, and throttled like a password
 TAKEN = "That login ID is taken, or this person already has a user ID (P7.1)."
-WRONG_CODE = "Login ID or activation code is wrong."
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +46,6 @@ def person_of(role: AccountRole, customer_id: int | None, agent_id: int | None) 
     if role is AccountRole.AGENT and agent_id is not None:
         return Person("agent", agent_id)
     return None
-
-
-def facts(row: AccountBinding) -> Binding:
-    return Binding(
-        role=row.role,
-        subject=f"{row.subject_type}:{row.subject_id}",
-        requested_by=row.requested_by,
-        approved_by=row.approved_by,
-    )
 
 
 async def request(
@@ -99,7 +79,7 @@ async def request(
     except IntegrityError:  # a concurrent request for the same login ID or person
         raise PrivacyError(ErrorCode.BAD_INPUT, TAKEN) from None
     await attempt.event(
-        Kind.BINDING_REQUESTED, account, detail=login_id, actor=admin, binding=facts(binding)
+        Kind.BINDING_REQUESTED, account, detail=login_id, actor=admin, binding=Binding.of(binding)
     )
     return account
 
@@ -130,14 +110,14 @@ async def approve(attempt: Attempt, *, admin: str, login_id: str) -> AccountBind
         )
     _check_approvable(attempt, account, binding)
     recipient = await _contact_on_record(binding)
-    code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    code = new_code()
     expires = attempt.now + CODE_LIFETIME
     async with in_transaction() as conn:
         message = await enqueue(
             attempt.config.box,
             recipient,
             MessageKind.ACCOUNT_ACTIVATION,
-            {"login": login_id, "code": _spaced(code), "expires": f"{expires:%Y-%m-%d %H:%M}"},
+            {"login": login_id, "code": code, "expires": f"{expires:%Y-%m-%d %H:%M}"},
             now=attempt.now,
             using_db=conn,
         )
@@ -145,7 +125,7 @@ async def approve(attempt: Attempt, *, admin: str, login_id: str) -> AccountBind
             "approved_by": admin,
             "approved_at": attempt.now,
             "channel": recipient.channel,
-            "code_hash": _code_hash(attempt, login_id, code),
+            "code_hash": code_hash(attempt, login_id, code),
             "code_expires_at": expires,
             "notification_id": message,
         }
@@ -158,7 +138,7 @@ async def approve(attempt: Attempt, *, admin: str, login_id: str) -> AccountBind
     binding.update_from_dict(changed)
     await attempt.event(
         Kind.BINDING_APPROVED, account, detail=recipient.channel.value, actor=admin,
-        binding=facts(binding),
+        binding=Binding.of(binding),
     )  # fmt: skip
     return binding
 
@@ -187,65 +167,3 @@ async def _contact_on_record(binding: AccountBinding) -> Recipient:
         letter = f"{person.name}\n〒{person.postal_code}\n{person.address}"
         return Recipient(kind, subject_id, Channel.POST, letter)
     raise PrivacyError(ErrorCode.BAD_INPUT, "No e-mail or postal address is on record.")
-
-
-def _spaced(code: str) -> str:
-    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
-
-
-def _normalised(code: str) -> str:
-    return "".join(c for c in code.upper() if c.isalnum())
-
-
-def _code_hash(attempt: Attempt, login_id: str, code: str) -> str:
-    return attempt.config.box.mac(f"activation/{login_id}/{_normalised(code)}")
-
-
-def activation_key(attempt: Attempt, login_id: str) -> str:
-    return "activate:" + attempt.config.box.mac("throttle/activate/" + login_id.strip().casefold())
-
-
-async def activate(attempt: Attempt, *, login_id: str, code: str, new_password: str) -> None:
-    """The person's step: the code from the message, and a password of its own choosing.
-    Throttled like a password; the same error for an unknown login and a wrong code."""
-    keys = [activation_key(attempt, login_id), throttle.address_key(attempt.client_address)]
-    count = await reserve(attempt, keys)
-    login_id = login_id.strip()
-    account = await Account.get_or_none(login=login_id)
-    binding = await AccountBinding.get_or_none(account_id=account.id) if account else None
-    if account is None or binding is None or not _code_matches(attempt, binding, login_id, code):
-        raise await failed(
-            attempt, count, account, Kind.ACTIVATION_FAILURE, ErrorCode.LOGIN_FAILED, WRONG_CODE
-        )
-    check_new_password(new_password, login_id)
-    password_hash = await asyncio.to_thread(hash_password, new_password)
-    async with in_transaction() as conn:
-        won = (
-            await Account.filter(
-                id=account.id, activation=Activation.AWAITING_PERSON, disabled=False
-            )
-            .using_db(conn)
-            .update(
-                activation=Activation.ACTIVE,
-                password_hash=password_hash,
-                password_changed_at=attempt.now,
-                must_change_password=False,
-            )
-        )
-        used = (
-            await AccountBinding.filter(id=binding.id, code_hash=binding.code_hash)
-            .using_db(conn)
-            .update(code_hash=None, code_expires_at=None, activated_at=attempt.now)
-        )
-        if not (won and used):
-            raise PrivacyError(ErrorCode.LOGIN_FAILED, WRONG_CODE)
-    await throttle.succeeded(reset=keys[0], release=keys[1])
-    await attempt.event(Kind.ACCOUNT_ACTIVATED, account, binding=facts(binding))
-
-
-def _code_matches(attempt: Attempt, binding: AccountBinding, login_id: str, code: str) -> bool:
-    if binding.code_hash is None or binding.code_expires_at is None:
-        return False
-    if binding.code_expires_at <= attempt.now:
-        return False
-    return hmac.compare_digest(binding.code_hash, _code_hash(attempt, login_id, code))

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 from directives.context import Caller
-from models import SecurityEvent
+from models import AccountBinding, SecurityEvent
 
 
 class Kind(StrEnum):
@@ -75,6 +75,15 @@ class Binding:
     subject: str
     requested_by: str
     approved_by: str | None = None
+
+    @classmethod
+    def of(cls, row: AccountBinding) -> Binding:
+        return cls(
+            role=row.role,
+            subject=f"{row.subject_type}:{row.subject_id}",
+            requested_by=row.requested_by,
+            approved_by=row.approved_by,
+        )
 
 
 # Refusals worth a security event; purpose mistakes (missing, unknown) are client errors.

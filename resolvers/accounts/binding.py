@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import strawberry
 
-from auth import binding
+from auth import activation, binding
 from models import Account, AccountBinding, Activation, Notification
 from resolvers.accounts.mutation import attempt_of, one_attempt
 from resolvers.paging import fetch_page
@@ -65,7 +65,7 @@ class BindingMutation:
         "their own. Then log in as usual."
     )
     async def activate_account(self, info: Info, login: str, code: str, new_password: str) -> bool:
-        await binding.activate(
+        await activation.activate(
             one_attempt(info), login_id=login, code=code, new_password=new_password
         )
         return True

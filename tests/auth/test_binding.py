@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from tortoise.exceptions import IntegrityError
 
-from auth import admin, binding, service
+from auth import activation, admin, binding, service
 from auth.callers import from_bearer
 from auth.secrets_box import SecretBox
 from auth.service import Attempt, AuthConfig
@@ -162,11 +162,11 @@ async def test_the_code_reaches_only_the_person(
         assert secret not in stored
         assert secret not in our_logs(caplog)
     # The person activates with the code and a password of its own; then logs in.
-    await binding.activate(at(), login_id="kimura", code=code, new_password=PASSWORD)
+    await activation.activate(at(), login_id="kimura", code=code, new_password=PASSWORD)
     opened = await service.login(at(), login_id="kimura", password=PASSWORD, browser=False)
     assert opened.session.stage is Stage.FULL
     with pytest.raises(PrivacyError):  # once only
-        await binding.activate(at(), login_id="kimura", code=code, new_password=PASSWORD + "x")
+        await activation.activate(at(), login_id="kimura", code=code, new_password=PASSWORD + "x")
 
 
 async def test_wrong_or_expired_codes_do_not_activate(
@@ -177,10 +177,10 @@ async def test_wrong_or_expired_codes_do_not_activate(
     await request(customer)
     await binding.approve(at(), admin="admin-b", login_id="kimura")
     code = await delivered_code(mailbox, tmp_path, customer.email)
-    later = datetime.now(UTC) + binding.CODE_LIFETIME + timedelta(seconds=1)
+    later = datetime.now(UTC) + activation.CODE_LIFETIME + timedelta(seconds=1)
     for attempt, tried in [(at(), "AAAA-BBBB-CCCC"), (at(later), code)]:
         with pytest.raises(PrivacyError) as refused:
-            await binding.activate(attempt, login_id="kimura", code=tried, new_password=PASSWORD)
+            await activation.activate(attempt, login_id="kimura", code=tried, new_password=PASSWORD)
         assert refused.value.code.value == "LOGIN_FAILED"
     assert (await Account.get(login="kimura")).activation is Activation.AWAITING_PERSON
     # Expired: a second approval sends a new code; the old one stays dead.
@@ -188,8 +188,8 @@ async def test_wrong_or_expired_codes_do_not_activate(
     fresh = await delivered_code(mailbox, tmp_path, customer.email, later)
     assert fresh != code
     with pytest.raises(PrivacyError):
-        await binding.activate(at(later), login_id="kimura", code=code, new_password=PASSWORD)
-    await binding.activate(at(later), login_id="kimura", code=fresh, new_password=PASSWORD)
+        await activation.activate(at(later), login_id="kimura", code=code, new_password=PASSWORD)
+    await activation.activate(at(later), login_id="kimura", code=fresh, new_password=PASSWORD)
 
 
 async def test_without_an_email_a_letter_is_queued_for_post(
@@ -218,7 +218,7 @@ async def test_binding_events_name_role_subject_requester_and_approver(
     await request(customer)
     await binding.approve(at(), admin="admin-b", login_id="kimura")
     code = await delivered_code(mailbox, tmp_path, customer.email)
-    await binding.activate(at(), login_id="kimura", code=code, new_password=PASSWORD)
+    await activation.activate(at(), login_id="kimura", code=code, new_password=PASSWORD)
     events = await SecurityEvent.filter(
         kind__in=["BINDING_REQUESTED", "BINDING_APPROVED", "ACCOUNT_ACTIVATED"]
     ).order_by("id")
@@ -274,6 +274,6 @@ async def test_an_agent_login_is_bound_the_same_way(
         await binding.approve(at(), admin="admin-a", login_id="sato-ag")
     await binding.approve(at(), admin="admin-b", login_id="sato-ag")
     code = await delivered_code(mailbox, tmp_path, agent.email)
-    await binding.activate(at(), login_id="sato-ag", code=code, new_password=PASSWORD)
+    await activation.activate(at(), login_id="sato-ag", code=code, new_password=PASSWORD)
     opened = await service.login(at(), login_id="sato-ag", password=PASSWORD, browser=False)
     assert opened.session.stage is Stage.TOTP_ENROLMENT  # agents enrol TOTP first
