@@ -112,6 +112,45 @@ CLASSIFICATION: Mapping[str, Mapping[str, Class]] = {
         "created_at": WHEN,
         "agent_id": REF,
         "customer_id": REF,
+        "activation": CHOICE,
+        "created_by": STAFF_LOGIN,
+    },
+    # Identity binding (auth.binding): who asked, who approved, how the person took part.
+    "AccountBinding": {
+        "id": ID,
+        "account_id": REF,
+        "role": CHOICE,
+        "subject_type": CHOICE,
+        "subject_id": REF,
+        "method": CHOICE,
+        "requested_by": STAFF_LOGIN,
+        "requested_at": WHEN,
+        "approved_by": STAFF_LOGIN,
+        "approved_at": WHEN,
+        "channel": CHOICE,
+        "code_hash": SECRET,
+        "code_expires_at": WHEN,
+        "notification_id": REF,
+        "activated_at": WHEN,
+    },
+    # The notification outbox (notify/): in clear only whom, what kind, how delivery went.
+    "Notification": {
+        "id": ID,
+        "kind": CHOICE,
+        "channel": CHOICE,
+        "recipient_type": CHOICE,
+        "recipient_id": REF,
+        "sealed": Snapshot(
+            "a message's address and contents (an e-mail or postal address, a code), sealed "
+            "with the deployment secret, erased once delivered; never exposed"
+        ),
+        "state": CHOICE,
+        "attempts": NotPersonal("a counter"),
+        "last_error": NotPersonal("an exception class name, never its text"),
+        "created_at": WHEN,
+        "next_attempt_at": WHEN,
+        "claimed_at": WHEN,
+        "sent_at": WHEN,
     },
     "ApiToken": {
         "id": ID,
@@ -138,7 +177,7 @@ CLASSIFICATION: Mapping[str, Mapping[str, Class]] = {
     },
     "RecoveryCode": {"id": ID, "code_hash": SECRET, "used_at": WHEN, "account_id": REF},
     "LoginThrottle": {
-        "key": NotPersonal("what a throttle counts (address, account, login ID as typed)"),
+        "key": NotPersonal("what a throttle counts (address, account, keyed hash of a login ID)"),
         "failures": NotPersonal("a counter"),
         "blocked_until": WHEN,
         "updated_at": WHEN,
@@ -151,6 +190,10 @@ CLASSIFICATION: Mapping[str, Mapping[str, Class]] = {
         "account_id": REF,
         "client_address": ADDRESS_LOG,
         "detail": NotPersonal("a code naming what happened; never a value"),
+        "role": CHOICE,
+        "bound_subject": NotPersonal("the kind and id of a person's record ('customer:12')"),
+        "requested_by": STAFF_LOGIN,
+        "approved_by": STAFF_LOGIN,
     },
     "AccessLogEntry": {
         "id": ID,
