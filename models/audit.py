@@ -26,6 +26,8 @@ class AuditRequest(Model):
 
     class Meta:
         table = "audit_request"
+        # Auditors list newest first by actor or purpose: the filter, then the id (keyset).
+        indexes = (("actor", "id"), ("purpose", "id"))
 
 
 class AuditEntry(Model):
@@ -41,4 +43,6 @@ class AuditEntry(Model):
 
     class Meta:
         table = "audit_entry"
-        indexes = (("subject_type", "subject_id"),)
+        # Newest first (request id, then entry id): a request's entries, and a subject's
+        # history, each read from one index without a sort, however long the audit grows.
+        indexes = (("request_id", "id"), ("subject_type", "subject_id", "request_id", "id"))

@@ -55,6 +55,16 @@ class Customer(BankAccountColumns, Model):
 
     class Meta:
         table = "customer"
+        # Every search filter and sort of `customerSearch`, and an agent's own customers: the
+        # column, then the id that breaks ties (keyset pages, no sort, no scan).
+        indexes = (
+            ("phone", "id"),
+            ("email", "id"),
+            ("name", "id"),
+            ("name_kana", "id"),
+            ("birth_date", "id"),
+            ("agent_id", "id"),
+        )
 
 
 class CustomerVersion(Model):
