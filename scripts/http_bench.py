@@ -1,0 +1,370 @@
+"""Benchmark over HTTP: this server against a bare Strawberry peer on the same data.
+
+    .venv/bin/python scripts/http_bench.py [--db sqlite|postgres|both] [--clients 1 8 32]
+        [--rounds 3] [--seconds 15] [--rate 100] [--open-seconds 20] [--port 8501]
+        [--work-dir /tmp/crm-http-bench] [--pg-url postgres://postgres@127.0.0.1:5432]
+
+A script, not a test (no timing asserts). For each database it seeds the demo data once
+(`server.py --demo` into its own SQLite file, or the PostgreSQL database `crm_bench`), copies
+it for the peer (`scripts/bare_peer.py`: the same `Customer` fields, no privacy), starts both
+with one uvicorn worker each, checks one answer from each, then:
+
+- closed loop: `wrk` (Debian's; installed with apt-get if missing) with 1, 8 and 32
+  connections, the two servers interleaved (alternating which goes first) for `--rounds`
+  rounds of `--seconds` each: req/s, p50, p99, and server CPU per request from
+  /proc/<pid>/stat; medians over the rounds, and the ratios project / peer;
+- open loop: an asyncio httpx client sending at a fixed `--rate` whatever the answers do,
+  latency measured from each request's scheduled start (no coordinated omission): p50, p99.
+
+The dashboard is BILLING under purpose E reading 20 customers x 6 personal fields. Every
+project answer is audited (one request row, 20 entries) durably before it is sent; the script
+checks that the audit grew by one request per answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+FIELDS = "name address accountNumber phone fax birthDate"
+DASHBOARD = (
+    f"query Dashboard @purpose(code: E) {{ customers(first: 20) {{ nodes {{ {FIELDS} }} }} }}"
+)
+BARE_QUERY = f"query Dashboard {{ customers(first: 20) {{ nodes {{ {FIELDS} }} }} }}"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Target:
+    name: str
+    url: str
+    body: str
+    headers: dict[str, str]
+    pid: int = 0
+    audit_count: object = None  # () -> int, for the project only
+
+
+@dataclass
+class Cell:
+    rps: list[float] = field(default_factory=list)
+    p50: list[float] = field(default_factory=list)
+    p99: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    errors: int = 0
+
+
+# --- servers -----------------------------------------------------------------------------
+
+
+def _wait_ready(url: str, seconds: float = 600) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.post(url, json={"query": "{ __typename }"}, timeout=2).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit(f"{url} did not start")
+
+
+@contextmanager
+def server(args: list[str], env: dict[str, str], url: str) -> Iterator[int]:
+    process = subprocess.Popen(  # noqa: S603 - our own scripts
+        [PYTHON, *args], cwd=ROOT, env={**os.environ, **env},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        _wait_ready(url)
+        yield process.pid
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _cpu_ticks(pid: int) -> int:
+    parts = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(parts[11]) + int(parts[12])  # utime, stime
+
+
+# --- databases ---------------------------------------------------------------------------
+
+
+@dataclass
+class Database:
+    kind: str
+    project_env: dict[str, str]
+    bare_url: str
+    audit_count: object
+
+
+async def _pg_admin(pg_url: str, *statements: str) -> None:
+    conn = await asyncpg.connect(pg_url.replace("postgres://", "postgresql://") + "/postgres")
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+async def _pg_exists(pg_url: str, name: str) -> bool:
+    conn = await asyncpg.connect(pg_url.replace("postgres://", "postgresql://") + "/postgres")
+    try:
+        return bool(await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name))
+    finally:
+        await conn.close()
+
+
+def prepare(kind: str, work: Path, pg_url: str, port: int) -> Database:
+    """Seed the demo once (the project's own `--demo`), then copy it for the peer."""
+    data = work / kind
+    env = {"CRM_ENV": "development"}
+    if kind == "postgres":
+        env["DATABASE_URL"] = f"{pg_url}/crm_bench"
+        if not asyncio.run(_pg_exists(pg_url, "crm_bench")):
+            asyncio.run(_pg_admin(pg_url, 'CREATE DATABASE "crm_bench"'))
+    else:
+        env["DATABASE_URL"] = f"sqlite://{data / 'crm.sqlite3'}"
+    if not (data / "demo-credentials.json").exists():
+        print(f"seeding the demo data ({kind}) ...", flush=True)
+        serve = ["server.py", "--demo", "--data-dir", str(data), "--port", str(port)]
+        with server(serve, env, f"http://127.0.0.1:{port}/graphql"):
+            pass
+    if kind == "postgres":
+        asyncio.run(
+            _pg_admin(
+                pg_url,
+                'DROP DATABASE IF EXISTS "crm_bench_bare"',
+                'CREATE DATABASE "crm_bench_bare" TEMPLATE "crm_bench"',
+            )
+        )
+        return Database(kind, env, f"{pg_url}/crm_bench_bare", _pg_audit_count(pg_url))
+    shutil.copyfile(data / "crm.sqlite3", data / "bare.sqlite3")
+    return Database(kind, env, f"sqlite://{data / 'bare.sqlite3'}", _sqlite_audit_count(data))
+
+
+def _sqlite_audit_count(data: Path):  # type: ignore[no-untyped-def]
+    def count() -> int:
+        with sqlite3.connect(data / "crm.sqlite3") as conn:
+            return int(conn.execute("SELECT count(*) FROM audit_request").fetchone()[0])
+
+    return count
+
+
+def _pg_audit_count(pg_url: str):  # type: ignore[no-untyped-def]
+    async def fetch() -> int:
+        conn = await asyncpg.connect(pg_url.replace("postgres://", "postgresql://") + "/crm_bench")
+        try:
+            return int(await conn.fetchval("SELECT count(*) FROM audit_request"))
+        finally:
+            await conn.close()
+
+    return lambda: asyncio.run(fetch())
+
+
+# --- load --------------------------------------------------------------------------------
+
+WRK_SCRIPT = """
+wrk.method = "POST"
+wrk.body = {body}
+{headers}
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %d %d %f %f %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99),
+    e.connect + e.read + e.write + e.status + e.timeout))
+end
+"""
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    print("wrk not found: apt-get install -y wrk", flush=True)
+    subprocess.run(["apt-get", "install", "-y", "wrk"], check=True)  # noqa: S607
+    return shutil.which("wrk") or "wrk"
+
+
+def run_wrk(wrk: str, target: Target, clients: int, seconds: int, lua: Path) -> tuple[float, ...]:
+    headers = "\n".join(f'wrk.headers["{k}"] = {json.dumps(v)}' for k, v in target.headers.items())
+    lua.write_text(WRK_SCRIPT.format(body=json.dumps(target.body), headers=headers))
+    before = _cpu_ticks(target.pid)
+    out = subprocess.run(  # noqa: S603
+        [wrk, "-t1", f"-c{clients}", f"-d{seconds}s", "--timeout", "10s", "-s", str(lua),
+         target.url],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    cpu_ms = (_cpu_ticks(target.pid) - before) * 1000 / CLK_TCK
+    line = next(x for x in out.splitlines() if x.startswith("RESULT"))
+    requests, duration_us, p50_us, p99_us, errors = line.split()[1:]
+    n = int(requests)
+    return (
+        n / (int(duration_us) / 1e6),
+        float(p50_us) / 1000,
+        float(p99_us) / 1000,
+        cpu_ms / max(n, 1),
+        int(errors),
+        n,
+    )
+
+
+async def open_loop(target: Target, rate: float, seconds: float) -> tuple[float, float, int]:
+    """Requests at a fixed rate whatever the answers do; latency from the scheduled start."""
+    latencies: list[float] = []
+    failures = 0
+    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
+    async with httpx.AsyncClient(limits=limits, timeout=10) as client:
+
+        async def one(scheduled: float) -> None:
+            nonlocal failures
+            await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+            try:
+                answer = await client.post(target.url, content=target.body, headers=target.headers)
+                failures += answer.status_code != 200
+            except httpx.HTTPError:
+                failures += 1
+            latencies.append((time.perf_counter() - scheduled) * 1000)
+
+        start = time.perf_counter() + 0.2
+        count = int(rate * seconds)
+        await asyncio.gather(*(one(start + i / rate) for i in range(count)))
+    latencies.sort()
+    return statistics.median(latencies), latencies[int(0.99 * (len(latencies) - 1))], failures
+
+
+# --- the run -----------------------------------------------------------------------------
+
+
+def check_answers(project: Target, bare: Target) -> None:
+    answer = httpx.post(project.url, content=project.body, headers=project.headers).json()
+    assert not answer.get("errors"), answer.get("errors")
+    assert len(answer["data"]["customers"]["nodes"]) == 20, "the project answered no dashboard"
+    assert answer["extensions"]["privacy"]["auditRef"], "no receipt: audit not written"
+    peer = httpx.post(bare.url, content=bare.body, headers=bare.headers).json()
+    assert len(peer["data"]["customers"]["nodes"]) == 20, "the peer answered no dashboard"
+
+
+def measure(args: argparse.Namespace, kind: str, work: Path) -> None:
+    db = prepare(kind, work, args.pg_url, args.port)
+    token = json.loads((work / kind / "demo-credentials.json").read_text())["BILLING"]["token"]
+    project = Target(
+        "project", f"http://127.0.0.1:{args.port}/graphql", json.dumps({"query": DASHBOARD}),
+        {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )  # fmt: skip
+    bare = Target(
+        "bare", f"http://127.0.0.1:{args.port + 1}/graphql", json.dumps({"query": BARE_QUERY}),
+        {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )  # fmt: skip
+    wrk = ensure_wrk()
+    serve = ["server.py", "--data-dir", str(work / kind), "--port", str(args.port)]
+    peer = ["scripts/bare_peer.py", "--database-url", db.bare_url, "--port", str(args.port + 1)]
+    cells = {(t, c): Cell() for t in ("project", "bare") for c in args.clients}
+    with (
+        server(serve, db.project_env, project.url) as project.pid,
+        server(peer, {}, bare.url) as bare.pid,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        check_answers(project, bare)
+        for target in (project, bare):  # warm-up
+            run_wrk(wrk, target, 8, 3, Path(tmp) / "w.lua")
+        audited = answered = 0
+        for n in range(args.rounds):
+            for clients in args.clients:
+                order = (project, bare) if (n + clients) % 2 == 0 else (bare, project)
+                for target in order:
+                    before = db.audit_count() if target is project else 0  # type: ignore[operator]
+                    rps, p50, p99, cpu, errors, count = run_wrk(
+                        wrk, target, clients, args.seconds, Path(tmp) / "w.lua"
+                    )
+                    if target is project:
+                        audited += db.audit_count() - before  # type: ignore[operator]
+                        answered += count
+                    cell = cells[(target.name, clients)]
+                    cell.rps.append(rps), cell.p50.append(p50), cell.p99.append(p99)
+                    cell.cpu.append(cpu)
+                    cell.errors += errors
+                    print(f"  round {n + 1} {target.name:<8} c={clients:<3} {rps:7.1f} req/s "
+                          f"p50 {p50:6.1f} p99 {p99:6.1f} ms cpu {cpu:5.2f} ms/req", flush=True)  # fmt: skip
+        opened = {
+            t.name: asyncio.run(open_loop(t, args.rate, args.open_seconds)) for t in (project, bare)
+        }
+    report(kind, args, cells, opened, audited, answered)
+
+
+def report(
+    kind: str,
+    args: argparse.Namespace,
+    cells: dict[tuple[str, int], Cell],
+    opened: dict[str, tuple[float, float, int]],
+    audited: int,
+    answered: int,
+) -> None:
+    med = statistics.median
+    print(f"\n{kind}: dashboard (BILLING/E, 20 customers x 6 personal fields), one worker each,"
+          f" wrk, median of {args.rounds} x {args.seconds} s")  # fmt: skip
+    print(f"{'clients':>7} {'req/s':>15} {'ratio':>6} {'p50 ms':>13} {'p99 ms':>15} {'p99 ratio':>9}"
+          f" {'cpu ms/req':>13} {'errors':>7}")  # fmt: skip
+    print(f"{'':>7} {'project / bare':>15} {'':>6} {'project/bare':>13} {'project / bare':>15}")
+    for c in args.clients:
+        p, b = cells[("project", c)], cells[("bare", c)]
+        ratio, p99_ratio = med(p.rps) / med(b.rps), med(p.p99) / med(b.p99)
+        print(f"{c:>7} {med(p.rps):7.0f} / {med(b.rps):<5.0f} {ratio:6.2f} "
+              f"{med(p.p50):5.1f} / {med(b.p50):<5.1f} {med(p.p99):6.1f} / {med(b.p99):<6.1f} "
+              f"{p99_ratio:9.2f} {med(p.cpu):5.2f} / {med(b.cpu):<5.2f} {p.errors + b.errors:>7}"
+              f"   {'met' if ratio >= 0.85 and p99_ratio <= 1.2 else 'MISSED'}")  # fmt: skip
+    for name, (p50, p99, failures) in opened.items():
+        print(f"open loop {args.rate:.0f} req/s x {args.open_seconds} s, {name:<8}: p50 {p50:.1f} ms,"
+              f" p99 {p99:.1f} ms, failures {failures}"
+              + (f"   (target p99 < 50 ms: {'met' if p99 < 50 else 'MISSED'})" if name == "project" else ""))  # fmt: skip
+    print(
+        f"audit: {audited} request rows written for {answered} answers counted by wrk "
+        "(>=: wrk does not count answers in flight at the end)"
+    )
+
+
+def _args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="HTTP benchmark (see docstring).")
+    parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--rate", type=float, default=100)
+    parser.add_argument("--open-seconds", type=float, default=20)
+    parser.add_argument("--port", type=int, default=8501, help="the peer uses port + 1")
+    parser.add_argument("--work-dir", default=str(Path(tempfile.gettempdir()) / "crm-http-bench"))
+    parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = _args()
+    work = Path(args.work_dir)
+    for kind in ("sqlite", "postgres") if args.db == "both" else (args.db,):
+        measure(args, kind, work)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""The database at scale: a script, not a test (no timing asserts).
+
+    .venv/bin/python scripts/scale.py seed    [--url postgres://postgres@127.0.0.1:5432/crm_scale]
+                                              [--customers 1000000] [--audit 10000000]
+    .venv/bin/python scripts/scale.py measure [--url ...] [--runs 40]
+
+`seed` creates the database if missing (never `test` or `postgres`), applies the migrations
+and fills it with PostgreSQL's own `generate_series` (see scripts/scale_seed.py): customers in
+batches of 100,000, audit requests and entries in batches of 50,000 requests, then ANALYZE.
+Safe to rerun: it tops up to the requested counts.
+
+`measure` runs every list, search and audit filter the API offers over these tables through
+the real schema (guard, enforcement, audit write: each query's own audit rows are written, as
+in use) and prints p50 / p99 per query (after warm-ups), with the target p50 < 20 ms,
+p99 < 50 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+from tortoise.connection import get_connection
+from tortoise.context import TortoiseContext
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project, run from anywhere
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scale_queries import ScaleQuery, build_queries, callers  # noqa: E402
+from scale_seed import (  # noqa: E402
+    ENTRIES_PER_REQUEST,
+    agents_sql,
+    customers_sql,
+    entries_sql,
+    requests_sql,
+)
+
+from models.db import apply_migrations, tortoise_config  # noqa: E402
+from resolvers.app_schema import build_schema  # noqa: E402
+from resolvers.context import build_context  # noqa: E402
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/crm_scale"
+REFUSED = frozenset({"test", "postgres", "template0", "template1"})
+CUSTOMER_BATCH = 100_000
+REQUEST_BATCH = 50_000
+WARMUP = 3
+
+
+async def ensure_database(url: str) -> None:
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if name in REFUSED or not name:
+        raise SystemExit(f"refusing to seed database {name!r}: use a database of its own")
+    admin = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
+    conn = await asyncpg.connect(admin)
+    try:
+        if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+            await conn.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await conn.close()
+
+
+async def _count(table: str) -> int:
+    rows = await get_connection("default").execute_query_dict(
+        f"SELECT count(*) AS n FROM {table}"  # noqa: S608 - constant table names
+    )
+    return int(rows[0]["n"])
+
+
+async def _run(label: str, sql: str) -> None:
+    started = time.perf_counter()
+    await get_connection("default").execute_script(sql)
+    print(f"  {label}: {time.perf_counter() - started:.1f} s", flush=True)
+
+
+async def seed(customers: int, audit_entries: int) -> None:
+    if await _count("agent") == 0:
+        await _run("agents", agents_sql())
+    have = await _count("customer")
+    for first in range(have + 1, customers + 1, CUSTOMER_BATCH):
+        last = min(first + CUSTOMER_BATCH - 1, customers)
+        await _run(f"customers {first:,}-{last:,}", customers_sql(first, last))
+    requests = audit_entries // ENTRIES_PER_REQUEST
+    have = await _count("audit_request")
+    for first in range(have + 1, requests + 1, REQUEST_BATCH):
+        last = min(first + REQUEST_BATCH - 1, requests)
+        await _run(f"audit requests {first:,}-{last:,}", requests_sql(first, last, total=requests))
+        ids = await get_connection("default").execute_query_dict(
+            "SELECT min(id) AS lo, max(id) AS hi FROM audit_request WHERE request_id IN "
+            f"(md5('scale' || {first})::uuid::text, md5('scale' || {last})::uuid::text)"  # noqa: S608
+        )
+        await _run("  their entries", entries_sql(ids[0]["lo"], ids[0]["hi"], customers))
+    await _run("analyze", "ANALYZE")
+    for table in ("customer", "audit_request", "audit_entry"):
+        print(f"  {table}: {await _count(table):,} rows")
+
+
+async def time_query(query: ScaleQuery, runs: int) -> list[float]:
+    schema, who = build_schema(), await callers()
+    times = []
+    for n in range(WARMUP + runs):
+        context = build_context(caller=who[query.role], client_address="203.0.113.7")
+        started = time.perf_counter()
+        result = await schema.execute(
+            query.document, variable_values=query.variables, context_value=context
+        )
+        elapsed = (time.perf_counter() - started) * 1000
+        if result.errors:
+            raise SystemExit(f"{query.label}: {[e.message for e in result.errors]}")
+        if n >= WARMUP:
+            times.append(elapsed)
+    return times
+
+
+async def measure(runs: int) -> None:
+    print(f"{'query':<44}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}  target p50<20 p99<50")
+    for query in await build_queries(deep_cursor):
+        times = sorted(await time_query(query, runs))
+        p50 = statistics.median(times)
+        p99 = times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
+        verdict = "met" if p50 < 20 and p99 < 50 else "MISSED"
+        print(f"{query.label:<44}{p50:>9.1f}{p99:>9.1f}{times[-1]:>9.1f}  {verdict}", flush=True)
+
+
+async def main(args: argparse.Namespace) -> None:
+    await ensure_database(args.url)
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(args.url))
+        await apply_migrations()
+        if args.command == "seed":
+            await seed(args.customers, args.audit)
+        else:
+            await measure(args.runs)
+
+
+def _args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Seed and measure at scale (see docstring).")
+    parser.add_argument("command", choices=("seed", "measure"))
+    parser.add_argument("--url", default=DEFAULT_URL)
+    parser.add_argument("--customers", type=int, default=1_000_000)
+    parser.add_argument("--audit", type=int, default=10_000_000, help="audit entry rows")
+    parser.add_argument("--runs", type=int, default=40, help="timed runs per query")
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(_args()))

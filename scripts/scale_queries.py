@@ -1,0 +1,114 @@
+"""What `scripts/scale.py measure` times: every list, search and audit filter over the large
+tables, as the role that would run it, with the values the seeding made (scale_seed.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from scale_seed import ACTORS, RARE_ACTOR
+
+from directives.context import Caller
+from directives.vocabulary import Role
+from models import Account, Agent, Customer
+
+CUSTOMER_FIELDS = "id name nameKana phone email address"
+CUSTOMERS = (
+    "query Q($after: String) @purpose(code: {purpose}) {{ customers(first: 50, "
+    "after: $after) {{ nodes {{ {fields} }} pageInfo {{ endCursor }} }} }}"
+)
+SEARCH = (
+    "query Q($where: CustomerSearch, $order: CustomerOrder!, $after: String) "
+    "@purpose(code: A) { customerSearch(where: $where, orderBy: $order, first: 50, "
+    f"after: $after) {{ nodes {{ {CUSTOMER_FIELDS} }} pageInfo {{ endCursor }} }} }}"
+)
+AUDIT = (
+    "query Q($filter: AuditFilter, $after: String) @purpose(code: D) { auditEvents("
+    "filter: $filter, first: 50, after: $after) { nodes { subjectId fields at actor } "
+    "pageInfo { endCursor } } }"
+)
+
+
+@dataclass(frozen=True)
+class ScaleQuery:
+    label: str
+    role: Role
+    document: str
+    variables: dict[str, Any] = field(default_factory=dict)
+
+
+async def callers() -> dict[Role, Caller]:
+    """One account per role used; the agent is the first seeded agent (83,000 customers)."""
+    agent = await Agent.all().order_by("id").first()
+    result = {}
+    for role in (Role.BILLING, Role.SUPPORT, Role.AGENT, Role.AUDITOR):
+        account, _ = await Account.get_or_create(
+            login=f"scale-{role.value.lower()}",
+            defaults={"role": role, "agent_id": agent.id if agent and role is Role.AGENT else None},
+        )
+        result[role] = Caller(
+            account_id=account.id, login=account.login, role=role, agent_id=account.agent_id
+        )
+    return result
+
+
+async def _phone_and_email() -> tuple[str, str, str]:
+    middle = await Customer.filter(id__gte=500_000).order_by("id").first()
+    assert middle is not None, "seed first"
+    return middle.phone, middle.email, middle.name
+
+
+async def build_queries(deep_cursor: Any) -> list[ScaleQuery]:
+    """`deep_cursor(model_order, row_id)` gives the cursor of a page starting after that row."""
+    phone, email, name = await _phone_and_email()
+    first = await Customer.all().order_by("id").first()
+    assert first is not None
+    deep = first.id + 500_000
+    busy = {"subjectType": "CUSTOMER", "subjectId": str(first.id)}
+    quiet = {"subjectType": "CUSTOMER", "subjectId": str(first.id + 123_457)}
+    return [
+        ScaleQuery("customers (billing, first page)", Role.BILLING,
+                   CUSTOMERS.format(purpose="E", fields=CUSTOMER_FIELDS)),
+        ScaleQuery("customers (billing, deep page)", Role.BILLING,
+                   CUSTOMERS.format(purpose="E", fields=CUSTOMER_FIELDS),
+                   {"after": deep_cursor("id", deep)}),
+        ScaleQuery("customers (agent: its 83,000)", Role.AGENT,
+                   CUSTOMERS.format(purpose="A", fields=CUSTOMER_FIELDS)),
+        ScaleQuery("agents", Role.BILLING,
+                   "query @purpose(code: E) { agents(first: 50) { nodes { id name } } }"),
+        ScaleQuery("search by phone", Role.SUPPORT, SEARCH,
+                   {"where": {"phone": phone}, "order": "ID"}),
+        ScaleQuery("search by e-mail", Role.SUPPORT, SEARCH,
+                   {"where": {"email": email}, "order": "ID"}),
+        ScaleQuery("search by name (about 100 match)", Role.SUPPORT, SEARCH,
+                   {"where": {"name": name}, "order": "ID"}),
+        ScaleQuery("search by name, sorted by kana", Role.SUPPORT, SEARCH,
+                   {"where": {"name": name}, "order": "NAME_KANA"}),
+        ScaleQuery("all, sorted by name", Role.SUPPORT, SEARCH, {"order": "NAME"}),
+        ScaleQuery("all, sorted by kana", Role.SUPPORT, SEARCH, {"order": "NAME_KANA"}),
+        ScaleQuery("all, sorted by name, deep page", Role.SUPPORT, SEARCH,
+                   {"order": "NAME", "after": deep_cursor("name", deep)}),
+        ScaleQuery("auditEvents (newest)", Role.AUDITOR, AUDIT),
+        ScaleQuery("auditEvents actor (busy)", Role.AUDITOR, AUDIT,
+                   {"filter": {"actor": "scale-actor-7"}}),
+        ScaleQuery("auditEvents actor (rare)", Role.AUDITOR, AUDIT,
+                   {"filter": {"actor": RARE_ACTOR}}),
+        ScaleQuery("auditEvents purpose", Role.AUDITOR, AUDIT, {"filter": {"purpose": "E"}}),
+        ScaleQuery("auditEvents subject (busy, 50,000 rows)", Role.AUDITOR, AUDIT,
+                   {"filter": busy}),
+        ScaleQuery("auditEvents subject (quiet)", Role.AUDITOR, AUDIT, {"filter": quiet}),
+        ScaleQuery("auditEvents since 1 hour ago", Role.AUDITOR, AUDIT,
+                   {"filter": {"since": _ago(hours=1)}}),
+        ScaleQuery("auditEvents until 6 months ago", Role.AUDITOR, AUDIT,
+                   {"filter": {"until": _ago(days=182)}}),
+        ScaleQuery("auditEvents one day, 3 months ago", Role.AUDITOR, AUDIT,
+                   {"filter": {"since": _ago(days=91), "until": _ago(days=90)}}),
+        ScaleQuery(f"auditEvents actor + purpose ({ACTORS} actors)", Role.AUDITOR, AUDIT,
+                   {"filter": {"actor": "scale-actor-3", "purpose": "D"}}),
+    ]  # fmt: skip
+
+
+def _ago(**delta: int) -> str:
+    from datetime import UTC, datetime, timedelta
+
+    return (datetime.now(UTC) - timedelta(**delta)).isoformat()

@@ -1,0 +1,74 @@
+"""Seeding for `scripts/scale.py`: customers and audit rows made by PostgreSQL itself
+(`INSERT ... SELECT generate_series`), so 1 M customers and 10 M audit entries take minutes.
+
+Values are synthetic and deterministic (a hash of the row number): names repeat (about 100
+customers per name, as surnames do), phones and e-mails are unique, one customer in 200 is a
+"busy" subject whose history is long (the auditor's worst case).
+"""
+
+from __future__ import annotations
+
+AGENTS = 12
+ENTRIES_PER_REQUEST = 20
+ACTORS = 40
+RARE_ACTOR = "scale-rare"
+BUSY_EVERY = 200  # every 200th entry reads the busy subject (id 1): 50,000 rows at 10 M
+
+
+def agents_sql() -> str:
+    return f"""
+INSERT INTO agent (code, name, phone, email, created_at, bank_name, bank_branch,
+                   account_type, account_number, account_holder)
+SELECT 'SCALE-' || g, 'Agent ' || g, '03-0000-' || lpad(g::text, 4, '0'),
+       'agent' || g || '@scale.example', now(), 'Bank', 'Branch', 'normal',
+       lpad(g::text, 7, '0'), 'Agent ' || g
+FROM generate_series(1, {AGENTS}) AS g"""
+
+
+def customers_sql(first: int, last: int) -> str:
+    """Rows first..last; `h` is a per-row hash spreading names, dates and agents."""
+    return f"""
+INSERT INTO customer (name, name_kana, birth_date, postal_code, address, phone, fax, email,
+                      bank_name, bank_branch, account_type, account_number, account_holder,
+                      agent_id, survey_opt_out, marketing_opt_out, version, created_at,
+                      updated_at)
+SELECT 'Family' || (h % 1000) || ' Given' || (h / 1000 % 10),
+       'kana' || (h % 1000) || ' ' || (h / 1000 % 10),
+       date '1940-01-01' + (h % 25000)::int,
+       lpad((h % 1000)::text, 3, '0') || '-' || lpad((g % 10000)::text, 4, '0'),
+       'Prefecture ' || (h % 47) || ', street ' || (g % 999),
+       '090-' || lpad((g / 10000)::text, 4, '0') || '-' || lpad((g % 10000)::text, 4, '0'),
+       '03-' || lpad((g / 10000)::text, 4, '0') || '-' || lpad((g % 10000)::text, 4, '0'),
+       'customer' || g || '@scale.example', 'Bank', 'Branch', 'normal',
+       lpad((g % 10000000)::text, 7, '0'), 'Holder ' || (h % 1000),
+       (SELECT min(id) FROM agent) + (h % {AGENTS}), (h % 10) = 0, (h % 7) = 0, 1, now(), now()
+FROM (SELECT g, ('x' || substr(md5(g::text), 1, 8))::bit(32)::bigint AS h
+      FROM generate_series({first}, {last}) AS g) AS numbered"""
+
+
+def requests_sql(first: int, last: int, *, total: int) -> str:
+    """Audit requests first..last over the year ending now; ACTORS busy actors, one rare one
+    (every 100,000th request), purposes A-H in turn."""
+    return f"""
+INSERT INTO audit_request (request_id, at, actor, role, purpose, operation_name,
+                           client_address, policy_version, entry_count)
+SELECT md5('scale' || g)::uuid::text,
+       now() - interval '365 days' + (g::float8 / {total}) * interval '365 days',
+       CASE WHEN g % 100000 = 0 THEN '{RARE_ACTOR}' ELSE 'scale-actor-' || (g % {ACTORS}) END,
+       'BILLING', chr(65 + (g % 8)::int), 'Scale', '203.0.113.7', '2009-09-01/1',
+       {ENTRIES_PER_REQUEST}
+FROM generate_series({first}, {last}) AS g"""
+
+
+def entries_sql(first_request: int, last_request: int, customers: int) -> str:
+    """ENTRIES_PER_REQUEST entries for each request in the id range."""
+    return f"""
+INSERT INTO audit_entry (request_id, subject_type, subject_id, type_name, fields_decisions)
+SELECT r.id, 'CUSTOMER',
+       CASE WHEN (r.id * {ENTRIES_PER_REQUEST} + k) % {BUSY_EVERY} = 0
+            THEN (SELECT min(id) FROM customer)
+            ELSE (SELECT min(id) FROM customer)
+                 + ((r.id * 7919 + k * 104729) % {customers}) END,
+       'Customer', 'name:CLEAR,email:CLEAR,phone:MASKED'
+FROM audit_request AS r, generate_series(1, {ENTRIES_PER_REQUEST}) AS k
+WHERE r.id BETWEEN {first_request} AND {last_request}"""
