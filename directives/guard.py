@@ -17,13 +17,11 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     get_operation_ast,
-    validate,
 )
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
-from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 from tortoise.transactions import in_transaction
 
+from directives.analysis import Analysis, AnalysisCache, analyse
 from directives.audit import AuditHeader, utc_now
 from directives.context import PrivacyContext
 from directives.errors import ErrorCode, PrivacyError
@@ -50,6 +48,7 @@ class PrivacyGuard(SchemaExtension):
     def __init__(self) -> None:
         self.declared: Purpose | None = None
         self.refused_before_login: PrivacyError | None = None
+        self.analysis: Analysis | None = None
 
     @property
     def operations(self) -> Mapping[str, Operation]:
@@ -61,22 +60,38 @@ class PrivacyGuard(SchemaExtension):
         index: PersonalIndex = self.execution_context.schema.personal_index  # type: ignore[attr-defined]
         return index
 
+    @property
+    def cache(self) -> AnalysisCache:
+        cache: AnalysisCache = self.execution_context.schema.analysis_cache  # type: ignore[attr-defined]
+        return cache
+
     def on_validate(self) -> Iterator[None]:
         execution = self.execution_context
         document = execution.graphql_document
-        operation = _operation(document, execution.operation_name)
+        if document is not None and execution.pre_execution_errors is None:
+            # Validation (without "Did you mean ...?") and the operation's usage, once per
+            # document text (directives.analysis); Strawberry then skips its own pass.
+            self.analysis = self.cache.get(
+                execution.query,
+                execution.operation_name,
+                lambda: analyse(
+                    execution.schema._schema,
+                    document,
+                    execution.operation_name,
+                    execution.validation_rules,
+                    self.index,
+                ),
+            )
+        operation = (
+            self.analysis.operation
+            if self.analysis is not None
+            else _operation(document, execution.operation_name)
+        )
         if operation is not None:
             context: PrivacyContext = execution.context
             self.declared = declared_purpose(operation, context.header_purpose)
-        if document is not None and execution.pre_execution_errors is None:
-            # Validate here, without "Did you mean ...?": suggestions would map the schema
-            # for callers who may not introspect it. Strawberry then skips its own pass.
-            execution.pre_execution_errors = validate(
-                execution.schema._schema,
-                document,
-                (*execution.validation_rules, MaybeNullValidationRule, OneOfInputValidationRule),
-                hide_suggestions=True,
-            )
+        if self.analysis is not None:
+            execution.pre_execution_errors = list(self.analysis.errors)
         if document is not None:
             self._close_schema_before_login(document, operation)
         yield
@@ -107,11 +122,11 @@ class PrivacyGuard(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:
         context: PrivacyContext = self.execution_context.context
-        document = self.execution_context.graphql_document
-        operation = _operation(document, self.execution_context.operation_name)
-        if document is not None and operation is not None:
+        analysis = self.analysis
+        operation = analysis.operation if analysis is not None else None
+        if operation is not None and analysis is not None and analysis.usage is not None:
             try:
-                self._admit(context, document, operation)
+                self._admit(context, operation, analysis.usage)
             except PrivacyError as refusal:
                 await context.security_log.refused(context.caller, refusal.code.value)
                 raise
@@ -137,9 +152,8 @@ class PrivacyGuard(SchemaExtension):
             await self._write_audit(context)
 
     def _admit(
-        self, context: PrivacyContext, document: DocumentNode, operation: OperationDefinitionNode
+        self, context: PrivacyContext, operation: OperationDefinitionNode, usage: Usage
     ) -> None:
-        usage = Usage.of(self.execution_context.schema._schema, document, operation, self.index)
         if usage.credential_checks > 1:
             # Before anything runs: a second alias must not even be tried (nor the first
             # succeed unseen, leaving a session nobody received).

@@ -4,7 +4,7 @@ followed (only those the operation reaches), so nothing hides in them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Set
 from typing import Any
 
 from graphql import (
@@ -31,11 +31,13 @@ CREDENTIAL_FIELDS = frozenset(
 
 
 class Usage:
-    """What an operation selects, statically: field names, personal fields, introspection."""
+    """What an operation selects, statically: field names, personal fields, introspection.
+
+    Shared between requests once built (directives.analysis): its sets are frozen."""
 
     def __init__(self) -> None:
-        self.fields: set[str] = set()
-        self.root_fields: set[str] = set()
+        self.fields: Set[str] = set()
+        self.root_fields: Set[str] = set()
         self.credential_checks = 0  # root fields that check a password or a code
         self.personal = False
         self.introspection = False
@@ -61,6 +63,7 @@ class Usage:
         }
         for node in [operation, *_reachable(operation, fragments)]:
             visit(node, TypeInfoVisitor(type_info, visitor))
+        usage.fields, usage.root_fields = frozenset(visitor.fields), frozenset(visitor.root_fields)
         return usage
 
 
@@ -71,15 +74,16 @@ class UsageVisitor(Visitor):
         super().__init__()
         self.usage, self.type_info, self.index = usage, type_info, index
         self.roots = roots
+        self.fields, self.root_fields = set[str](), set[str]()
 
     def enter_field(self, node: FieldNode, *_: Any) -> None:
         name = node.name.value
-        self.usage.fields.add(name)
+        self.fields.add(name)
         if name in ("__schema", "__type"):
             self.usage.introspection = True
         parent = self.type_info.get_parent_type()
         if parent is not None and parent.name in self.roots:
-            self.usage.root_fields.add(name)
+            self.root_fields.add(name)
             self.usage.credential_checks += name in CREDENTIAL_FIELDS
         if parent is not None and name in self.index.fields_of(parent.name):
             self.usage.personal = True

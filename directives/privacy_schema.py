@@ -13,6 +13,7 @@ from strawberry.extensions.directives import DirectivesExtension, DirectivesExte
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from directives.analysis import AnalysisCache
 from directives.enforcement import attach_enforcement
 from directives.errors import PrivacyError
 from directives.guard import PrivacyGuard
@@ -68,6 +69,7 @@ class PrivacySchema(strawberry.Schema):
             config=config,
         )
         self.operations = operations
+        self.analysis_cache = AnalysisCache()  # the guard's per-document analyses
         roots = [t for t in (self._schema.query_type, self._schema.mutation_type) if t]
         missing = uncovered(operations, (name for root in roots for name in root.fields))
         if missing:

@@ -10,6 +10,7 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -85,6 +86,9 @@ def build_schema(*, enforce: bool = True) -> PrivacySchema:
         types=[ERROR_CODES],
         config=StrawberryConfig(disable_field_suggestions=True),
         extensions=[
+            # Parsing once per document text (bounded LRU); the guard caches its own analysis
+            # (validation included) the same way, in directives.analysis.
+            lambda: ParserCache(maxsize=512),
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
