@@ -6,9 +6,10 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
-from auth.sessions import SessionPolicy, find_session
+from auth.lookup import Found, find_credential
+from auth.sessions import SessionPolicy, keep_alive
 from directives.context import Caller
-from models import Account, Activation, ApiToken, Session, Stage
+from models import Account, ApiToken, Session, Stage
 from models.tokens import hash_token
 
 
@@ -37,42 +38,44 @@ def _caller(account: Account, session: Session | None) -> Caller:
     )
 
 
-async def _usable(account_id: int) -> Account | None:
-    """Enabled and activated: a login bound to a person acts only once the person activated
-    it (auth.binding), whatever credential was issued for it."""
-    return await Account.get_or_none(id=account_id, disabled=False, activation=Activation.ACTIVE)
-
-
 async def from_session_token(
     token: str, *, policy: SessionPolicy, now: datetime, browser: bool
 ) -> Resolved | None:
-    if len(token) > 256:
+    """A cookie (browser) session: API tokens never travel in cookies."""
+    found = await _credential(token)
+    if found is None or found.session is None or found.session.browser != browser:
         return None
-    session = await find_session(token, policy=policy, now=now)
-    if session is None or session.browser != browser:
+    if not await keep_alive(found.session, policy=policy, now=now):
         return None
-    account = await _usable(session.account_id)
-    return Resolved(_caller(account, session), session) if account else None
+    return Resolved(_caller(found.account, found.session), found.session)
 
 
 async def from_bearer(
     token: str | None, *, policy: SessionPolicy, now: datetime
 ) -> Resolved | None:
-    """A bearer session token, else a named API token (scoped to its account's role)."""
-    if not token or len(token) > 256:
+    """A bearer session token, or a named API token (scoped to its account's role): one
+    query finds either, with its account."""
+    found = await _credential(token)
+    if found is None:
         return None
-    resolved = await from_session_token(token, policy=policy, now=now, browser=False)
-    if resolved is not None:
-        return resolved
-    api = await ApiToken.get_or_none(token_hash=hash_token(token), revoked_at=None)
+    if found.session is not None:
+        if found.session.browser or not await keep_alive(found.session, policy=policy, now=now):
+            return None
+        return Resolved(_caller(found.account, found.session), found.session)
+    api = found.api_token
     if api is None or (api.expires_at is not None and api.expires_at <= now):
         return None
-    account = await _usable(api.account_id)
-    if account is None or account.role.value != api.role:
+    if found.account.role.value != api.role:
         return None
     if api.last_used_at is None or (now - api.last_used_at).total_seconds() > 60:
         await ApiToken.filter(id=api.id).update(last_used_at=now)
-    return Resolved(_caller(account, None), None)
+    return Resolved(_caller(found.account, None), None)
+
+
+async def _credential(token: str | None) -> Found | None:
+    if not token or len(token) > 256:
+        return None
+    return await find_credential(hash_token(token))
 
 
 def csrf_matches(session: Session, header: str | None) -> bool:

@@ -49,11 +49,19 @@ async def open_session(
 async def find_session(token: str, *, policy: SessionPolicy, now: datetime) -> Session | None:
     """The live session for `token`, or None if unknown, revoked, idle or expired."""
     session = await Session.get_or_none(token_hash=hash_token(token), revoked_at=None)
-    if session is None or session.expires_at <= now or session.last_seen_at + policy.idle <= now:
+    if session is None or not await keep_alive(session, policy=policy, now=now):
         return None
+    return session
+
+
+async def keep_alive(session: Session, *, policy: SessionPolicy, now: datetime) -> bool:
+    """False if the (unrevoked) session is idle or expired; else it is seen now (written at
+    most once a minute)."""
+    if session.expires_at <= now or session.last_seen_at + policy.idle <= now:
+        return False
     if now - session.last_seen_at >= TOUCH_EVERY:
         await Session.filter(id=session.id).update(last_seen_at=now)
-    return session
+    return True
 
 
 async def revoke(session_id: int, now: datetime) -> None:

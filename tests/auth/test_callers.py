@@ -1,0 +1,93 @@
+"""Resolving the caller: one query for a session or an API token and its account, and none of
+the refusals lost on the way (revoked, expired, disabled, wrong role, wrong transport)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from tortoise.context import TortoiseContext
+
+from auth import admin
+from auth.callers import from_bearer, from_session_token
+from auth.sessions import open_session
+from models import Account, ApiToken, Role, Stage
+from tests.auth.test_service import PASSWORD, POLICY, T0, _account, at
+
+
+class _Statements(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        text = record.getMessage().lstrip().upper()
+        if text.startswith(("SELECT", "UPDATE", "INSERT", "DELETE")):
+            self.statements.append(text)
+
+
+@contextmanager
+def counting() -> Iterator[_Statements]:
+    logger = logging.getLogger("tortoise.db_client")
+    handler, level = _Statements(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+async def _token(account: Account) -> str:
+    return await admin.create_api_token(
+        at(T0), account, "sync", password=PASSWORD, code=None, days=30
+    )
+
+
+async def test_an_api_token_costs_one_query(db: TortoiseContext) -> None:
+    token = await _token(await _account("sato", Role.BILLING))
+    await from_bearer(token, policy=POLICY, now=T0)  # first use: last_used_at written
+    with counting() as seen:
+        resolved = await from_bearer(token, policy=POLICY, now=T0 + timedelta(seconds=30))
+    assert resolved is not None and resolved.caller.role is Role.BILLING
+    assert resolved.session is None
+    assert len(seen.statements) == 1, seen.statements
+
+
+async def test_a_session_token_costs_one_query(db: TortoiseContext) -> None:
+    account = await _account("sato", Role.SUPPORT)
+    opened = await open_session(account.id, stage=Stage.FULL, browser=False, policy=POLICY, now=T0)
+    with counting() as seen:
+        resolved = await from_bearer(opened.token, policy=POLICY, now=T0 + timedelta(seconds=30))
+    assert resolved is not None and resolved.session is not None
+    assert resolved.caller.session_id == opened.session.id and resolved.caller.stage is Stage.FULL
+    assert len(seen.statements) == 1, seen.statements
+
+
+async def test_refused_credentials_resolve_to_nobody(db: TortoiseContext) -> None:
+    account = await _account("sato", Role.BILLING)
+    token = await _token(account)
+    cookie = await open_session(account.id, stage=Stage.FULL, browser=True, policy=POLICY, now=T0)
+    bearer = await open_session(account.id, stage=Stage.FULL, browser=False, policy=POLICY, now=T0)
+    now = T0 + timedelta(seconds=5)
+    # A browser session is not a bearer token, an API token or bearer session not a cookie.
+    assert await from_bearer(cookie.token, policy=POLICY, now=now) is None
+    assert await from_session_token(token, policy=POLICY, now=now, browser=True) is None
+    assert await from_session_token(bearer.token, policy=POLICY, now=now, browser=True) is None
+    assert await from_session_token(cookie.token, policy=POLICY, now=now, browser=True)
+    # Idle sessions and unknown tokens.
+    assert await from_bearer(bearer.token, policy=POLICY, now=T0 + timedelta(hours=1)) is None
+    assert await from_bearer("x" * 43, policy=POLICY, now=now) is None
+    # A token whose account changed role no longer works; nor anything of a disabled account.
+    await Account.filter(id=account.id).update(role=Role.SUPPORT)
+    assert await from_bearer(token, policy=POLICY, now=now) is None
+    await Account.filter(id=account.id).update(role=Role.BILLING, disabled=True)
+    assert await from_bearer(token, policy=POLICY, now=now) is None
+    assert await from_bearer(bearer.token, policy=POLICY, now=now) is None
+    await Account.filter(id=account.id).update(disabled=False)
+    assert await from_bearer(token, policy=POLICY, now=now) is not None
+    await ApiToken.filter(account_id=account.id).update(revoked_at=now)
+    assert await from_bearer(token, policy=POLICY, now=now) is None
