@@ -498,3 +498,21 @@ async def test_out_of_range_ids_are_client_errors_not_internal_ones(
     data = body["data"] or {}
     assert data.get("customer") is None
     assert not (data.get("customers") or {}).get("nodes")
+
+
+async def test_json_in_and_out(server: Server) -> None:
+    """Answers are UTF-8 JSON (orjson: Japanese names unescaped, same data as the standard
+    library would give); malformed JSON is still the client's error, not ours."""
+    answer = await server.post(BILLING_E, Role.BILLING)
+    assert answer.status_code == 200
+    assert answer.json() == json.loads(answer.content.decode())
+    names = [n["name"] for n in answer.json()["data"]["customers"]["nodes"]]
+    assert any(not name.isascii() for name in names)
+    assert names[0].encode() in answer.content  # not \\u-escaped
+    for body in (b'{"query": ', b'{"query": NaN}', b"\xff\xfe"):
+        refused = await server.client.post(
+            "/graphql",
+            content=body,
+            headers={**server.auth(Role.BILLING), "Content-Type": "application/json"},
+        )
+        assert refused.status_code == 400, body
