@@ -11,9 +11,9 @@ from enum import StrEnum
 import strawberry
 
 from directives.usage import Use
-from resolvers.offset_paging import fetch_sorted
 from resolvers.people.scope import visible_customers
 from resolvers.query_by import consenting, counted_use, require_query_by
+from resolvers.sorted_paging import fetch_sorted
 from schema.context import Info, caller_of
 from schema.people.connections import CustomerSearchConnection
 from schema.people.customer import Customer
@@ -68,7 +68,7 @@ class SearchQuery:
         query = visible_customers(caller_of(info)).filter(**matches)
         if used:
             query = consenting(query, info.context.purpose)
-        rows, page = await fetch_sorted(query, (column,), first, after)
+        rows, page = await fetch_sorted(query, column, first, after)
         use.subjects(r.id for r in rows)
         return CustomerSearchConnection(
             nodes=[Customer.from_model(r) for r in rows],

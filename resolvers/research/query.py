@@ -7,7 +7,6 @@ import strawberry
 from directives.usage import Use
 from directives.vocabulary import Decision
 from models import Customer as CustomerRow
-from resolvers.offset_paging import decode_position, encode_position
 from resolvers.query_by import require_query_by
 from resolvers.research.anonymise import (
     CUSTOMER_KEYS,
@@ -16,6 +15,7 @@ from resolvers.research.anonymise import (
     k_anonymous,
     records,
 )
+from resolvers.research.positions import decode_position, encode_position
 from schema.context import Info
 from schema.page import PageInfo, PageRequest
 from schema.research.connections import ResearchRecordConnection
