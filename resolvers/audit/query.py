@@ -10,6 +10,7 @@ import strawberry
 from directives.operations import MUTATIONS, QUERIES
 from directives.vocabulary import Purpose
 from models import AccessLogEntry, AuditEntry, SecurityEvent
+from resolvers.audit.newest import fetch_newest
 from resolvers.paging import fetch_page
 from schema.accounts.auth_types import (
     AccessLogConnection,
@@ -48,7 +49,8 @@ class AuditQuery:
         ]
 
     @strawberry.field(
-        description="The read audit, newest last; filter by subject, actor, purpose, time."
+        description="The read audit, newest first (by request, then entry); filter by "
+        "subject, actor, purpose, time."
     )
     async def audit_events(
         self,
@@ -70,7 +72,7 @@ class AuditQuery:
             query = query.filter(request__at__gte=where.since)
         if where.until is not None:
             query = query.filter(request__at__lt=where.until)
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        rows, page = await fetch_newest(query, first, after)
         return AuditEventConnection(
             nodes=[AuditEvent.from_model(r, r.request) for r in rows], page_info=page
         )

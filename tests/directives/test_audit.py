@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from directives.audit import AuditBuffer, AuditHeader
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
@@ -99,7 +101,7 @@ async def test_self_service_is_recorded_as_self(schema: PrivacySchema, world: Wo
 
 EVENTS = """query E($f: AuditFilter, $first: Int, $after: String) {
   auditEvents(filter: $f, first: $first, after: $after) {
-    nodes { actor role purpose subjectType subjectId typeName operationName requestId
+    nodes { id at actor role purpose subjectType subjectId typeName operationName requestId
             fields { field decision } }
     pageInfo { endCursor hasNextPage } } }"""
 
@@ -130,11 +132,11 @@ async def test_auditors_query_by_subject_actor_purpose_and_time(
         return result.data["auditEvents"]["nodes"]  # type: ignore[no-any-return,index]
 
     by_subject = await events(subjectType="Customer", subjectId=str(world.customers[3].id))
-    assert [(e["actor"], e["purpose"]) for e in by_subject] == [
-        ("t-billing", "E"),
+    assert [(e["actor"], e["purpose"]) for e in by_subject] == [  # newest first
         ("t-support", "C"),
+        ("t-billing", "E"),
     ]
-    assert by_subject[1]["fields"] == [{"field": "phone", "decision": "CLEAR"}]
+    assert by_subject[0]["fields"] == [{"field": "phone", "decision": "CLEAR"}]
     assert {e["actor"] for e in await events(actor="t-customer")} == {"t-customer"}
     assert {e["purpose"] for e in await events(purpose="SELF")} == {"SELF"}
     assert len(await events(purpose="E")) == 5
@@ -143,12 +145,15 @@ async def test_auditors_query_by_subject_actor_purpose_and_time(
     assert await events(until=(now - timedelta(minutes=5)).isoformat()) == []
 
 
-async def test_audit_events_page_through(schema: PrivacySchema, world: World) -> None:
+@pytest.mark.parametrize("size", [1, 2, 3, 50])
+async def test_audit_events_page_through_newest_first(
+    schema: PrivacySchema, world: World, size: int
+) -> None:
     await _populate(schema, world)
     seen, after = [], None
     while True:
         result, _ = await run(
-            schema, EVENTS, world.caller(Role.AUDITOR), variables={"first": 3, "after": after}
+            schema, EVENTS, world.caller(Role.AUDITOR), variables={"first": size, "after": after}
         )
         page = result.data["auditEvents"]  # type: ignore[index]
         seen += page["nodes"]
@@ -157,6 +162,11 @@ async def test_audit_events_page_through(schema: PrivacySchema, world: World) ->
         after = page["pageInfo"]["endCursor"]
     assert len(seen) == 7
     assert len({(e["requestId"], e["subjectId"]) for e in seen}) == 7
+    # Newest request first (C, then B, then A), each request's entries newest first.
+    assert [e["operationName"] for e in seen] == ["C", "B", *["A"] * 5]
+    assert [e["at"] for e in seen] == sorted((e["at"] for e in seen), reverse=True)
+    a_ids = [int(e["id"]) for e in seen[2:]]
+    assert a_ids == sorted(a_ids, reverse=True)
 
 
 async def test_only_auditors_read_the_audit(schema: PrivacySchema, world: World) -> None:
