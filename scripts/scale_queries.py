@@ -24,7 +24,7 @@ SEARCH = (
 )
 AUDIT = (
     "query Q($filter: AuditFilter, $after: String) @purpose(code: D) { auditEvents("
-    "filter: $filter, first: 50, after: $after) { nodes { subjectId fields at actor } "
+    "filter: $filter, first: 50, after: $after) { nodes { subjectId fields { field decision } at actor } "
     "pageInfo { endCursor } } }"
 )
 
