@@ -94,3 +94,4 @@ class Payment(Immutable):
     class Meta:
         table = "payment"
         manager = ImmutableManager()
+        indexes = (("invoice_id", "id"),)  # an invoice's payments (balances, overdue lists)

@@ -39,6 +39,7 @@ class Session(Model):
 
     class Meta:
         table = "session"
+        indexes = (("account_id", "id"),)  # an account's sessions (mySessions, revocations)
 
 
 class ApiToken(Model):

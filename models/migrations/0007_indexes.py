@@ -54,4 +54,12 @@ class Migration(migrations.Migration):
             model_name='Customer',
             index=Index(fields=['agent_id', 'id']),
         ),
+        ops.AddIndex(
+            model_name='Payment',
+            index=Index(fields=['invoice_id', 'id']),
+        ),
+        ops.AddIndex(
+            model_name='Session',
+            index=Index(fields=['account_id', 'id']),
+        ),
     ]
