@@ -38,7 +38,7 @@ from auth.events import Kind
 from auth.secrets_box import SecretBox
 from auth.sessions import SessionPolicy
 from demo import ensure_demo
-from directives.audit import AuditStore
+from directives.audit import AuditStore, TortoiseAuditStore
 from directives.operations import INTROSPECTION_ROLES
 from models import Stage
 from models.db import apply_migrations, tortoise_config
@@ -127,6 +127,8 @@ class PrivacyGraphQL(GraphQL[Context, None]):
     def __init__(self, settings: Settings, auth: AuthConfig) -> None:
         super().__init__(build_schema(), allow_queries_via_get=False, graphql_ide="graphiql")
         self.settings, self.auth = settings, auth
+        # One store for every request, so concurrent requests' audits commit together.
+        self.audit_store = settings.audit_store or TortoiseAuditStore()
         self.pseudonym_key: bytes | None = None  # read once in the lifespan (P5.F research)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -161,7 +163,7 @@ class PrivacyGraphQL(GraphQL[Context, None]):
         context = build_context(
             caller=resolved.caller if resolved else None,
             session=resolved.session if resolved else None,
-            audit_store=self.settings.audit_store,
+            audit_store=self.audit_store,
             header_purpose=request.headers.get("x-purpose"),
             client_address=request.client.host if request.client else None,
             auth=self.auth,

@@ -1,0 +1,123 @@
+"""The audit store commits concurrent requests' rows together (group commit) without any
+request answering before its own rows are durable, and without one bad write failing the
+others; inside an open transaction (a mutation) it writes in that transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from tortoise.connection import get_connection
+from tortoise.context import TortoiseContext
+from tortoise.transactions import in_transaction
+
+from directives.audit import AuditBuffer, AuditHeader, TortoiseAuditStore, utc_now
+from models import AuditEntry, AuditRequest
+
+
+def _header(request_id: str | None = None) -> AuditHeader:
+    return AuditHeader(
+        request_id=request_id or str(uuid.uuid4()),
+        at=utc_now(),
+        actor="t-billing",
+        role="BILLING",
+        purpose="E",
+        operation_name="Q",
+        client_address="203.0.113.7",
+        policy_version="2009-09-01/1",
+    )
+
+
+def _buffer(rows: int = 3) -> AuditBuffer:
+    buffer = AuditBuffer()
+    buffer.entries = [("CUSTOMER", n, "Customer", "email:CLEAR") for n in range(1, rows + 1)]
+    return buffer
+
+
+class _Transactions(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.commits = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.commits += "COMMIT" in record.getMessage().upper()
+
+
+@contextmanager
+def counting_commits() -> Iterator[_Transactions]:
+    logger = logging.getLogger("tortoise.db_client")
+    handler, level = _Transactions(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+
+async def test_concurrent_writes_commit_together_and_each_waits_for_its_own(
+    db: TortoiseContext,
+) -> None:
+    store = TortoiseAuditStore()
+    headers = [_header() for _ in range(20)]
+
+    async def write_then_look(header: AuditHeader) -> bool:
+        await store.write(header, _buffer())
+        # Back from write: the row is committed, visible to anyone.
+        return await AuditRequest.filter(request_id=header.request_id).exists()
+
+    seen = await asyncio.gather(*(write_then_look(h) for h in headers))
+    assert all(seen)
+    assert await AuditRequest.all().count() == 20
+    assert await AuditEntry.all().count() == 60
+
+
+async def test_a_group_is_fewer_commits_than_requests(db: TortoiseContext) -> None:
+    store = TortoiseAuditStore()
+    with counting_commits() as log:
+        await asyncio.gather(*(store.write(_header(), _buffer()) for _ in range(20)))
+    conn = get_connection("default")
+    if conn.capabilities.dialect == "postgres":
+        # Rows inserted by one transaction share its id (xmin).
+        rows = await conn.execute_query_dict(
+            "SELECT count(DISTINCT xmin::text) AS n FROM audit_request"
+        )
+        commits = int(rows[0]["n"])
+    else:
+        commits = log.commits  # the SQLite client logs its COMMITs
+    assert 1 <= commits < 20
+
+
+async def test_one_bad_write_fails_alone(db: TortoiseContext) -> None:
+    store = TortoiseAuditStore()
+    taken = _header()
+    await store.write(taken, _buffer())
+    duplicate = _header(taken.request_id)  # request_id is unique: this write must fail
+    others = [_header() for _ in range(5)]
+    results = await asyncio.gather(
+        *(store.write(h, _buffer()) for h in [others[0], duplicate, *others[1:]]),
+        return_exceptions=True,
+    )
+    assert [isinstance(r, Exception) for r in results] == [False, True, False, False, False, False]
+    assert await AuditRequest.all().count() == 6
+
+
+async def test_inside_a_transaction_the_rows_share_its_fate(db: TortoiseContext) -> None:
+    store = TortoiseAuditStore()
+
+    class Refused(Exception):
+        pass
+
+    with pytest.raises(Refused):
+        async with in_transaction():
+            await store.write(_header(), _buffer())
+            raise Refused
+    assert await AuditRequest.all().count() == 0
+    async with in_transaction():
+        await store.write(_header(), _buffer())
+    assert await AuditRequest.all().count() == 1
