@@ -5,7 +5,6 @@ Entries never hold a value: subject, type, field names and decisions only.
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,9 +12,9 @@ from typing import Protocol
 
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.connection import get_connection
-from tortoise.transactions import in_transaction
 
 from models.audit import AuditEntry, AuditRequest
+from models.group_commit import GroupCommit
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,65 +66,26 @@ class AuditStore(Protocol):
 
 class TortoiseAuditStore:
     """One request row and one batched insert of entry rows per request, durably committed
-    before `write` returns — with the writes of concurrent requests committed together.
-
-    Group commit: while one commit is in progress, requests that finish queue up; the next
-    commit writes them all in one transaction (one fsync for many answers). Nobody waits for
-    a timer: a request alone is written at once. Each `write` still returns only once its own
-    rows are committed, and raises if they were not (the guard then fails closed). A failed
-    group is retried one request at a time, so one bad write fails no other request.
+    before `write` returns — concurrent requests' rows committed together (group commit,
+    models.group_commit: one fsync for many answers, no timer, a bad write fails alone).
 
     Inside a transaction already open (a mutation: its change, audit and answer commit
     together) the rows are written in that transaction, not grouped.
     """
 
     def __init__(self) -> None:
-        self._queue: list[tuple[AuditHeader, AuditBuffer, asyncio.Future[None]]] = []
-        self._committer: asyncio.Task[None] | None = None
+        self._group: GroupCommit[tuple[AuditHeader, AuditBuffer]] = GroupCommit(_insert_pair)
 
     async def write(self, header: AuditHeader, buffer: AuditBuffer) -> None:
         current = get_connection("default")
         if isinstance(current, TransactionalDBClient):
             await _insert(current, header, buffer)
-            return
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._queue.append((header, buffer, done))
-        if self._committer is None:
-            self._committer = asyncio.create_task(self._commit_queued())
-        await asyncio.shield(done)  # a cancelled request leaves its group to commit
-
-    async def _commit_queued(self) -> None:
-        try:
-            while self._queue:
-                group, self._queue = self._queue, []
-                await _commit_group(group)
-        finally:
-            self._committer = None
+        else:
+            await self._group.submit((header, buffer))
 
 
-async def _commit_group(group: list[tuple[AuditHeader, AuditBuffer, asyncio.Future[None]]]) -> None:
-    try:
-        async with in_transaction() as conn:
-            for header, buffer, _ in group:
-                await _insert(conn, header, buffer)
-    except Exception as exc:
-        if len(group) == 1:
-            _settle(group[0][2], exc)
-            return
-        for one in group:  # which one failed? each on its own
-            await _commit_group([one])
-        return
-    for _, _, done in group:
-        _settle(done, None)
-
-
-def _settle(done: asyncio.Future[None], error: BaseException | None) -> None:
-    if done.done():
-        return
-    if error is None:
-        done.set_result(None)
-    else:
-        done.set_exception(error)
+async def _insert_pair(conn: BaseDBAsyncClient, pair: tuple[AuditHeader, AuditBuffer]) -> None:
+    await _insert(conn, *pair)
 
 
 async def _insert(conn: BaseDBAsyncClient, header: AuditHeader, buffer: AuditBuffer) -> None:
