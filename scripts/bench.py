@@ -1,6 +1,7 @@
 """Benchmark of the privacy enforcement point: a script, not a test (no timing asserts).
 
-    .venv/bin/python scripts/bench.py [--customers N] [--rounds N] [--keep-audit] [--profile RUNS]
+    .venv/bin/python scripts/bench.py [--customers N] [--rounds N] [--audit-rows N]
+                                      [--only emptied|growing] [--profile RUNS]
 
 One process, one SQLite file in a temp dir (migrated, `seed(customers=N)`), a BILLING caller
 declaring purpose E; one query selecting the ten personal fields of N customers, run through
@@ -22,9 +23,10 @@ Warm-up, then interleaved rounds in rotating order; medians, a/b (target <= 1.15
 (target >= 1.5) on wall time, with the process CPU time (all threads) alongside: steadier on a
 shared machine. Checked: same nodes in a, b, c; same data, receipt and per-field decisions in
 a and c; audit rows grow by N (a), 0 (b), 10 N (c) per run. After each run (untimed) the audit
-tables are emptied and the WAL checkpointed, so no run pays for another's writes;
-`--keep-audit` lets them grow as in production. `--profile RUNS` prints a cProfile of a's
-`schema.execute`, restricted to our code.
+tables are emptied and the WAL checkpointed, so no run pays for another's writes. A second
+pass then fills the audit with `--audit-rows` entries (default 1,000,000, SQL-generated, in
+50,000 requests) and lets it grow with every run, as in production; both passes are reported.
+`--profile RUNS` prints a cProfile of a's `schema.execute`, restricted to our code.
 """
 
 from __future__ import annotations
@@ -222,7 +224,7 @@ async def measure(bench: Bench, configs: list[Config], rounds: int) -> str:
 def report(bench: Bench, configs: list[Config], rounds: int, decisions: str) -> None:
     wall = {c.key: statistics.median(c.times) for c in configs}
     cpu = {c.key: statistics.median(c.cpu) for c in configs}
-    audit = "kept growing" if bench.keep_audit else "emptied after each run"
+    audit = "growing (filled first)" if bench.keep_audit else "emptied after each run"
     print(
         f"{bench.nodes} customers x {PERSONAL_SELECTED} personal fields, BILLING / purpose E, "
         f"median of {rounds} rounds after {WARMUP} warm-ups, audit tables {audit}"
@@ -256,6 +258,27 @@ async def profile(bench: Bench, config: Config, runs: int) -> None:
     pstats.Stats(prof).sort_stats("cumulative", "tottime").print_stats(ours, 25)
 
 
+FILL_REQUESTS = """
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {requests})
+INSERT INTO audit_request (request_id, at, actor, role, purpose, operation_name,
+                           client_address, policy_version, entry_count)
+SELECT 'fill-' || i, '2026-01-01 00:00:00+00:00', 'fill', 'BILLING', 'E', 'Fill',
+       '203.0.113.7', '2009-09-01/1', {per} FROM n"""
+FILL_ENTRIES = """
+WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {per} - 1)
+INSERT INTO audit_entry (request_id, subject_type, subject_id, type_name, fields_decisions)
+SELECT r.id, 'CUSTOMER', 1 + (r.id * 31 + n.i) % 1000, 'Customer', 'name:CLEAR,email:CLEAR'
+FROM audit_request AS r, n WHERE r.request_id LIKE 'fill-%'"""
+
+
+async def fill_audit(entries: int) -> None:
+    per = 20
+    conn = get_connection("default")
+    await conn.execute_script(FILL_REQUESTS.format(requests=max(1, entries // per), per=per))
+    await conn.execute_script(FILL_ENTRIES.format(per=per))
+    await conn.execute_script("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 async def main(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="crm-bench-") as tmp:
         async with TortoiseContext() as ctx:
@@ -266,25 +289,36 @@ async def main(args: argparse.Namespace) -> None:
             caller = Caller(account_id=account.id, login=account.login, role=Role.BILLING)
             nodes = min(args.customers, MAX_PAGE_SIZE)
             query = QUERY.format(first=nodes, fields=FIELDS)
-            bench = Bench(caller, query, nodes, keep_audit=args.keep_audit)
             enforced, off = build_schema(), build_schema(enforce=False)
             per_field = build_per_field_schema(enforced)  # last: it changes shared fields
-            configs = [
-                Config("a", "a enforced (object-level)", enforced, nodes),
-                Config("b", "b off (enforce=False)", off, 0),
-                Config("c", "c per-field FieldExtension", per_field, nodes * PERSONAL_SELECTED),
-            ]
-            decisions = await measure(bench, configs, args.rounds)
-            report(bench, configs, args.rounds, decisions)
+            passes = [("emptied", False), ("growing", True)]
+            for name, keep in passes:
+                if args.only and args.only != name:
+                    continue
+                bench = Bench(caller, query, nodes, keep_audit=keep)
+                if keep:
+                    await fill_audit(args.audit_rows)
+                    print(f"audit filled with {await AuditEntry.all().count():,} entries")
+                configs = [
+                    Config("a", "a enforced (object-level)", enforced, nodes),
+                    Config("b", "b off (enforce=False)", off, 0),
+                    Config("c", "c per-field FieldExtension", per_field, nodes * PERSONAL_SELECTED),
+                ]
+                decisions = await measure(bench, configs, args.rounds)
+                report(bench, configs, args.rounds, decisions)
+                print()
             if args.profile:
-                await profile(bench, configs[0], args.profile)
+                await profile(
+                    Bench(caller, query, nodes, keep_audit=False), configs[0], args.profile
+                )
 
 
 def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Privacy enforcement benchmark (see docstring).")
     parser.add_argument("--customers", type=int, default=1000, help="rows to seed (page <= 1000)")
     parser.add_argument("--rounds", type=int, default=15, help="interleaved measured rounds")
-    parser.add_argument("--keep-audit", action="store_true", help="let the audit tables grow")
+    parser.add_argument("--audit-rows", type=int, default=1_000_000, help="growing pass: fill")
+    parser.add_argument("--only", choices=("emptied", "growing"), help="run one pass only")
     parser.add_argument("--profile", type=int, default=0, metavar="RUNS", help="cProfile of a")
     return parser.parse_args()
 
