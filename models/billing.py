@@ -52,6 +52,7 @@ class Invoice(Immutable):
     class Meta:
         table = "invoice"
         manager = ImmutableManager()
+        indexes = (("customer_id", "id"),)  # a customer's own invoices
         # One correction per invoice, even when two are made at once (the chain is a line).
         unique_together = (("corrects",),)
 

@@ -40,6 +40,7 @@ class Contract(Model):
 
     class Meta:
         table = "contract"
+        indexes = (("customer_id", "id"), ("agent_id", "id"))  # customers' and agents' own
 
 
 class OptionService(Model):

@@ -107,6 +107,7 @@ class SecurityEvent(Model):
 
     class Meta:
         table = "security_event"
+        indexes = (("kind", "id"), ("actor", "id"))  # auditors' filters, in id order
 
 
 class AccessLogEntry(Model):

@@ -62,4 +62,24 @@ class Migration(migrations.Migration):
             model_name='Session',
             index=Index(fields=['account_id', 'id']),
         ),
+        ops.AddIndex(
+            model_name='SecurityEvent',
+            index=Index(fields=['kind', 'id']),
+        ),
+        ops.AddIndex(
+            model_name='SecurityEvent',
+            index=Index(fields=['actor', 'id']),
+        ),
+        ops.AddIndex(
+            model_name='Contract',
+            index=Index(fields=['customer_id', 'id']),
+        ),
+        ops.AddIndex(
+            model_name='Contract',
+            index=Index(fields=['agent_id', 'id']),
+        ),
+        ops.AddIndex(
+            model_name='Invoice',
+            index=Index(fields=['customer_id', 'id']),
+        ),
     ]
