@@ -71,6 +71,13 @@ class Cell:
     cpu: list[float] = field(default_factory=list)
     errors: int = 0
 
+    def record(self, rps: float, p50: float, p99: float, cpu: float, errors: int) -> None:
+        self.rps.append(rps)
+        self.p50.append(p50)
+        self.p99.append(p99)
+        self.cpu.append(cpu)
+        self.errors += errors
+
 
 # --- servers -----------------------------------------------------------------------------
 
@@ -208,7 +215,9 @@ def ensure_wrk() -> str:
     return shutil.which("wrk") or "wrk"
 
 
-def run_wrk(wrk: str, target: Target, clients: int, seconds: int, lua: Path) -> tuple[float, ...]:
+def run_wrk(
+    wrk: str, target: Target, clients: int, seconds: int, lua: Path
+) -> tuple[float, float, float, float, int, int]:
     headers = "\n".join(f'wrk.headers["{k}"] = {json.dumps(v)}' for k, v in target.headers.items())
     lua.write_text(WRK_SCRIPT.format(body=json.dumps(target.body), headers=headers))
     before = _cpu_ticks(target.pid)
@@ -303,11 +312,12 @@ def measure(args: argparse.Namespace, kind: str, work: Path) -> None:
                         audited += db.audit_count() - before  # type: ignore[operator]
                         answered += count
                     cell = cells[(target.name, clients)]
-                    cell.rps.append(rps), cell.p50.append(p50), cell.p99.append(p99)
-                    cell.cpu.append(cpu)
-                    cell.errors += errors
-                    print(f"  round {n + 1} {target.name:<8} c={clients:<3} {rps:7.1f} req/s "
-                          f"p50 {p50:6.1f} p99 {p99:6.1f} ms cpu {cpu:5.2f} ms/req", flush=True)  # fmt: skip
+                    cell.record(rps, p50, p99, cpu, errors)
+                    print(
+                        f"  round {n + 1} {target.name:<8} c={clients:<3} {rps:7.1f} req/s "
+                        f"p50 {p50:6.1f} p99 {p99:6.1f} ms cpu {cpu:5.2f} ms/req",
+                        flush=True,
+                    )
         opened = {
             t.name: asyncio.run(open_loop(t, args.rate, args.open_seconds)) for t in (project, bare)
         }
@@ -325,8 +335,10 @@ def report(
     med = statistics.median
     print(f"\n{kind}: dashboard (BILLING/E, 20 customers x 6 personal fields), one worker each,"
           f" wrk, median of {args.rounds} x {args.seconds} s")  # fmt: skip
-    print(f"{'clients':>7} {'req/s':>15} {'ratio':>6} {'p50 ms':>13} {'p99 ms':>15} {'p99 ratio':>9}"
-          f" {'cpu ms/req':>13} {'errors':>7}")  # fmt: skip
+    print(
+        f"{'clients':>7} {'req/s':>15} {'ratio':>6} {'p50 ms':>13} {'p99 ms':>15} "
+        f"{'p99 ratio':>9} {'cpu ms/req':>13} {'errors':>7}"
+    )
     print(f"{'':>7} {'project / bare':>15} {'':>6} {'project/bare':>13} {'project / bare':>15}")
     for c in args.clients:
         p, b = cells[("project", c)], cells[("bare", c)]
@@ -336,9 +348,12 @@ def report(
               f"{p99_ratio:9.2f} {med(p.cpu):5.2f} / {med(b.cpu):<5.2f} {p.errors + b.errors:>7}"
               f"   {'met' if ratio >= 0.85 and p99_ratio <= 1.2 else 'MISSED'}")  # fmt: skip
     for name, (p50, p99, failures) in opened.items():
-        print(f"open loop {args.rate:.0f} req/s x {args.open_seconds} s, {name:<8}: p50 {p50:.1f} ms,"
-              f" p99 {p99:.1f} ms, failures {failures}"
-              + (f"   (target p99 < 50 ms: {'met' if p99 < 50 else 'MISSED'})" if name == "project" else ""))  # fmt: skip
+        verdict = f"   (target p99 < 50 ms: {'met' if p99 < 50 else 'MISSED'})"
+        print(
+            f"open loop {args.rate:.0f} req/s x {args.open_seconds} s, {name:<8}: "
+            f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, failures {failures}"
+            + (verdict if name == "project" else "")
+        )
     print(
         f"audit: {audited} request rows written for {answered} answers counted by wrk "
         "(>=: wrk does not count answers in flight at the end)"

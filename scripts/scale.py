@@ -33,8 +33,8 @@ from tortoise.context import TortoiseContext
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project, run from anywhere
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scale_queries import ScaleQuery, build_queries, callers  # noqa: E402
-from scale_seed import (  # noqa: E402
+from scale_queries import ScaleQuery, build_queries, callers
+from scale_seed import (
     ENTRIES_PER_REQUEST,
     agents_sql,
     customers_sql,
@@ -42,11 +42,11 @@ from scale_seed import (  # noqa: E402
     requests_sql,
 )
 
-from models.db import apply_migrations, tortoise_config  # noqa: E402
-from resolvers.app_schema import build_schema  # noqa: E402
-from resolvers.context import build_context  # noqa: E402
-from resolvers.sorted_paging import encode_position  # noqa: E402
-from schema.page import encode_cursor  # noqa: E402
+from models.db import apply_migrations, tortoise_config
+from resolvers.app_schema import build_schema
+from resolvers.context import build_context
+from resolvers.sorted_paging import encode_position
+from schema.page import encode_cursor
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/crm_scale"
 REFUSED = frozenset({"test", "postgres", "template0", "template1"})
@@ -96,7 +96,8 @@ async def seed(customers: int, audit_entries: int) -> None:
         await _run(f"audit requests {first:,}-{last:,}", requests_sql(first, last, total=requests))
         ids = await get_connection("default").execute_query_dict(
             "SELECT min(id) AS lo, max(id) AS hi FROM audit_request WHERE request_id IN "
-            f"(md5('scale' || {first})::uuid::text, md5('scale' || {last})::uuid::text)"  # noqa: S608
+            "(md5('scale' || $1)::uuid::text, md5('scale' || $2)::uuid::text)",
+            [str(first), str(last)],
         )
         await _run("  their entries", entries_sql(ids[0]["lo"], ids[0]["hi"], customers))
     await _run("analyze", "ANALYZE")
@@ -114,7 +115,8 @@ class Selects(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         args = record.args
         if isinstance(args, tuple) and len(args) == 2 and str(args[0]).startswith("SELECT"):
-            self.statements.append((str(args[0]), list(args[1] or [])))
+            values = args[1]
+            self.statements.append((str(args[0]), list(values) if isinstance(values, list) else []))
 
 
 async def time_query(query: ScaleQuery, runs: int) -> tuple[list[float], list[float]]:
@@ -125,14 +127,16 @@ async def time_query(query: ScaleQuery, runs: int) -> tuple[list[float], list[fl
         context = build_context(caller=who[query.role], client_address="203.0.113.7")
         logger = logging.getLogger("tortoise.db_client")
         if n == 0:
-            logger.addHandler(selects), logger.setLevel(logging.DEBUG)
+            logger.addHandler(selects)
+            logger.setLevel(logging.DEBUG)
         started = time.perf_counter()
         result = await schema.execute(
             query.document, variable_values=query.variables, context_value=context
         )
         elapsed = (time.perf_counter() - started) * 1000
         if n == 0:
-            logger.removeHandler(selects), logger.setLevel(logging.WARNING)
+            logger.removeHandler(selects)
+            logger.setLevel(logging.WARNING)
         if result.errors:
             raise SystemExit(f"{query.label}: {[e.message for e in result.errors]}")
         if n >= WARMUP:

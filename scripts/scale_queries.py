@@ -24,8 +24,8 @@ SEARCH = (
 )
 AUDIT = (
     "query Q($filter: AuditFilter, $after: String) @purpose(code: D) { auditEvents("
-    "filter: $filter, first: 50, after: $after) { nodes { subjectId fields { field decision } at actor } "
-    "pageInfo { endCursor } } }"
+    "filter: $filter, first: 50, after: $after) { nodes { subjectId at actor "
+    "fields { field decision } } pageInfo { endCursor } } }"
 )
 
 

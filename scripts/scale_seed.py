@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (SQL built from constants and integers only, no input)
 """Seeding for `scripts/scale.py`: customers and audit rows made by PostgreSQL itself
 (`INSERT ... SELECT generate_series`), so 1 M customers and 10 M audit entries take minutes.
 

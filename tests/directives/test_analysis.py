@@ -55,6 +55,11 @@ def test_the_cache_is_bounded() -> None:
         cache.get(text, None, lambda: made)
     cache.get("b", None, _never)
     cache.get("c", None, _never)
-    again = []
-    cache.get("a", None, lambda: again.append(1) or made)  # evicted: made again
+    again: list[int] = []
+
+    def remake() -> Analysis:
+        again.append(1)
+        return made
+
+    cache.get("a", None, remake)  # evicted: made again
     assert again == [1]
