@@ -35,7 +35,7 @@ from resolvers.sorted_paging import encode_position
 from tests.business_world import Business
 from tests.conftest import PG_URL, World, run
 
-pytestmark = pytest.mark.skipif(
+postgres_only = pytest.mark.skipif(
     PG_URL is None, reason="plans are PostgreSQL's: the PostgreSQL pass runs this test"
 )
 
@@ -242,6 +242,7 @@ def _case(entry: Listed) -> Any:
     return pytest.param(entry, marks=marks, id=f"{entry.root}-{entry.role.value}")
 
 
+@postgres_only
 @pytest.mark.parametrize("entry", [_case(e) for e in LISTS])
 async def test_no_list_scans_a_large_table(
     schema: PrivacySchema, world: World, business: Business, entry: Listed
@@ -259,6 +260,7 @@ async def test_no_list_scans_a_large_table(
         assert full_scans(await generic_plan(sql)) == [], sql
 
 
+@postgres_only
 async def test_the_check_can_fail(world: World) -> None:
     """No index on fax: the filter walks the table, and the check says so."""
     unindexed = Customer.filter(fax="03-0000-0000").order_by("id").limit(3).sql()
