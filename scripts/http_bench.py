@@ -13,7 +13,8 @@ with one uvicorn worker each, checks one answer from each, then:
   connections, the two servers interleaved (alternating which goes first) for `--rounds`
   rounds of `--seconds` each: req/s, p50, p99, and server CPU per request from
   /proc/<pid>/stat; medians over the rounds, and the ratios project / peer;
-- open loop: an asyncio httpx client sending at a fixed `--rate` whatever the answers do,
+- open loop: an asyncio client (plain HTTP/1.1 over streams) sending at a fixed `--rate`
+  whatever the answers do,
   latency measured from each request's scheduled start (no coordinated omission): p50, p99.
 
 The dashboard is BILLING under purpose E reading 20 customers x 6 personal fields. Every
@@ -39,6 +40,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import asyncpg
 import httpx
@@ -241,27 +243,53 @@ def run_wrk(
 
 
 async def open_loop(target: Target, rate: float, seconds: float) -> tuple[float, float, int]:
-    """Requests at a fixed rate whatever the answers do; latency from the scheduled start."""
+    """Requests at a fixed rate whatever the answers do; latency from the scheduled start.
+
+    Plain HTTP/1.1 keep-alive over asyncio streams (httpx costs more CPU than the servers
+    under test on a small machine): a request takes an idle connection or opens one."""
+    url = urlsplit(target.url)
+    body = target.body.encode()
+    head = "".join(f"{k}: {v}\r\n" for k, v in target.headers.items())
+    request = (
+        f"POST {url.path} HTTP/1.1\r\nHost: {url.netloc}\r\n{head}"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+    idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
     latencies: list[float] = []
     failures = 0
-    limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
-    async with httpx.AsyncClient(limits=limits, timeout=10) as client:
 
-        async def one(scheduled: float) -> None:
-            nonlocal failures
-            await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
-            try:
-                answer = await client.post(target.url, content=target.body, headers=target.headers)
-                failures += answer.status_code != 200
-            except httpx.HTTPError:
-                failures += 1
-            latencies.append((time.perf_counter() - scheduled) * 1000)
+    async def one(scheduled: float) -> None:
+        nonlocal failures
+        await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+        try:
+            reader, writer = (
+                idle.pop() if idle else await asyncio.open_connection(url.hostname, url.port)
+            )
+            writer.write(request)
+            status = await _read_response(reader)
+            failures += status != 200
+            idle.append((reader, writer))
+        except (OSError, asyncio.IncompleteReadError, ValueError):
+            failures += 1
+        latencies.append((time.perf_counter() - scheduled) * 1000)
 
-        start = time.perf_counter() + 0.2
-        count = int(rate * seconds)
-        await asyncio.gather(*(one(start + i / rate) for i in range(count)))
+    start = time.perf_counter() + 0.2
+    await asyncio.gather(*(one(start + i / rate) for i in range(int(rate * seconds))))
+    for _, writer in idle:
+        writer.close()
     latencies.sort()
     return statistics.median(latencies), latencies[int(0.99 * (len(latencies) - 1))], failures
+
+
+async def _read_response(reader: asyncio.StreamReader) -> int:
+    header = await reader.readuntil(b"\r\n\r\n")
+    lines = header.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    length = next(
+        int(line.split(":", 1)[1]) for line in lines if line.lower().startswith("content-length:")
+    )
+    await reader.readexactly(length)
+    return status
 
 
 # --- the run -----------------------------------------------------------------------------
