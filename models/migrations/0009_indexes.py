@@ -4,7 +4,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0005_api_token_expiry')]
+    dependencies = [('models', '0008_side_doors')]
 
     initial = False
 
