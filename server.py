@@ -48,7 +48,7 @@ from notify.worker import run_worker
 from resolvers.accounts.cookies import CSRF_HEADER, SESSION_COOKIE
 from resolvers.app_schema import build_schema
 from resolvers.context import build_context
-from resolvers.research.anonymise import deployment_key
+from resolvers.research.pseudonyms import deployment_key
 from schema.context import Context
 
 log = logging.getLogger("crm.server")
@@ -70,7 +70,11 @@ class Settings:
     sessions: SessionPolicy = field(default_factory=SessionPolicy)
     reverse_dns: bool = False
     audit_store: AuditStore | None = None  # None: the database (tests inject failing stores)
+<<<<<<< HEAD
     outbox: OutboxSettings | None = None  # None: letters in data_dir/post-outbox, no e-mail
+=======
+    epsilon_budget: float | None = None  # CRM_RESEARCH_EPSILON_BUDGET; None: the default
+>>>>>>> 10c15b8 (Research rows generalised instead of dropped: a hierarchy per quasi-identifier (birth year/decade/century, postal digits, prefecture/region, plan, fee bands, option-count bands), one full-domain scheme chosen per request as the least lossy keeping >= 90 % of customers at k = 5; masks pass coarser forms of their own output unchanged; pseudonyms keyed by the scheme. Aggregates with OpenDP discrete Laplace noise over fixed keys, charged to a per-analyst epsilon budget (research_budget, migration 0011) refused with PRIVACY_BUDGET_EXHAUSTED)
 
     @classmethod
     def from_env(cls, *, data_dir: str, demo: bool = False, customers: int = 1000) -> Settings:
@@ -91,7 +95,11 @@ class Settings:
                 absolute=timedelta(hours=int(env.get("CRM_SESSION_ABSOLUTE_HOURS", "12"))),
             ),
             reverse_dns=env.get("CRM_ACCESS_LOG_REVERSE_DNS", "0") == "1",
+<<<<<<< HEAD
             outbox=OutboxSettings.from_env(env, data_dir=directory),
+=======
+            epsilon_budget=_epsilon_budget(env.get("CRM_RESEARCH_EPSILON_BUDGET")),
+>>>>>>> 10c15b8 (Research rows generalised instead of dropped: a hierarchy per quasi-identifier (birth year/decade/century, postal digits, prefecture/region, plan, fee bands, option-count bands), one full-domain scheme chosen per request as the least lossy keeping >= 90 % of customers at k = 5; masks pass coarser forms of their own output unchanged; pseudonyms keyed by the scheme. Aggregates with OpenDP discrete Laplace noise over fixed keys, charged to a per-analyst epsilon budget (research_budget, migration 0011) refused with PRIVACY_BUDGET_EXHAUSTED)
         )
 
     def outbox_settings(self) -> OutboxSettings:
@@ -108,6 +116,19 @@ class Settings:
                 raise SettingsError("CRM_SECRET_KEY must be set in production.")
             secret = _development_secret(self.data_dir)
         return AuthConfig(box=SecretBox(secret), sessions=self.sessions)
+
+
+def _epsilon_budget(text: str | None) -> float | None:
+    """Each analyst's differential-privacy budget (P5.F): a positive epsilon, at most 100."""
+    if text is None:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not 0 < value <= 100:
+        raise SettingsError("CRM_RESEARCH_EPSILON_BUDGET must be a number above 0, at most 100.")
+    return value
 
 
 def _development_secret(data_dir: Path) -> str:
@@ -168,6 +189,7 @@ class PrivacyGraphQL(GraphQL[Context, None]):
             client_address=request.client.host if request.client else None,
             auth=self.auth,
             pseudonym_key=self.pseudonym_key,
+            epsilon_budget=self.settings.epsilon_budget,
             response=response,
             # Behind a TLS-terminating proxy the scheme may read http: production always marks
             # cookies Secure.

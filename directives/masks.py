@@ -8,58 +8,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from directives.prefectures import PREFECTURES, REGIONS
 from directives.vocabulary import MaskStrategy
 
-# The 47 prefectures (no name is a prefix of another, so order does not matter).
-_PREFECTURES = (
-    "北海道",
-    "青森県",
-    "岩手県",
-    "宮城県",
-    "秋田県",
-    "山形県",
-    "福島県",
-    "茨城県",
-    "栃木県",
-    "群馬県",
-    "埼玉県",
-    "千葉県",
-    "東京都",
-    "神奈川県",
-    "新潟県",
-    "富山県",
-    "石川県",
-    "福井県",
-    "山梨県",
-    "長野県",
-    "岐阜県",
-    "静岡県",
-    "愛知県",
-    "三重県",
-    "滋賀県",
-    "京都府",
-    "大阪府",
-    "兵庫県",
-    "奈良県",
-    "和歌山県",
-    "鳥取県",
-    "島根県",
-    "岡山県",
-    "広島県",
-    "山口県",
-    "徳島県",
-    "香川県",
-    "愛媛県",
-    "高知県",
-    "福岡県",
-    "佐賀県",
-    "長崎県",
-    "熊本県",
-    "大分県",
-    "宮崎県",
-    "鹿児島県",
-    "沖縄県",
-)
+# What a mask shows, or a coarser step of it (research generalises further, P5.F): a value
+# already in one of these forms passes a mask unchanged. So masks are idempotent, and a
+# generalised value is never made finer again; each form shows no more than the mask itself.
+_COARSE_YEAR = re.compile(r"(\d{4}|\d{3}\*|\d{2}\*{2}|\d\*{3}|\*{4})-\*\*-\*\*")
+_COARSE_POSTAL = re.compile(r"(\d{3}|\d{2}\*|\d\*{2}|\*{3})-\*{4}")
+_HIDDEN = " ***"  # what follows the prefecture (or region) an address mask shows
+_COARSE_AREAS = frozenset(area + _HIDDEN for area in (*PREFECTURES, *REGIONS, ""))
 
 
 def _name_initials(value: str) -> str:
@@ -67,17 +25,23 @@ def _name_initials(value: str) -> str:
 
 
 def _year_only(value: str) -> str:
-    return value[:4] + "-**-**" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else "****-**-**"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value[:4] + "-**-**"
+    return value if _COARSE_YEAR.fullmatch(value) else "****-**-**"
 
 
 def _postal_prefix(value: str) -> str:
+    if _COARSE_POSTAL.fullmatch(value):
+        return value
     digits = re.sub(r"\D", "", value)
     return digits[:3] + "-****" if len(digits) == 7 else "***-****"
 
 
 def _prefecture_only(value: str) -> str:
-    prefecture = next((p for p in _PREFECTURES if value.startswith(p)), "")
-    return prefecture + " ***"
+    if value in _COARSE_AREAS:
+        return value
+    prefecture = next((p for p in PREFECTURES if value.startswith(p)), "")
+    return prefecture + _HIDDEN
 
 
 def _show_last(count: int) -> Callable[[str], str]:

@@ -35,7 +35,7 @@ class RowScope(StrEnum):
     CALLER = "CALLER"  # the caller's own account: sessions, tokens, password
     PEOPLE = "PEOPLE"  # customers: own record; agents: own record and own customers; staff: all
     CATALOGUE = "CATALOGUE"  # business data about nobody (options, campaigns, surveys)
-    PSEUDONYMOUS = "PSEUDONYMOUS"  # research rows: no id, k-anonymous (P5.F)
+    PSEUDONYMOUS = "PSEUDONYMOUS"  # research: no id, k-anonymous rows, noisy counts (P5.F)
     AUDIT = "AUDIT"  # the audit trails and the policy itself, values never included
     ACCOUNTS = "ACCOUNTS"  # every account (administration)
 
@@ -108,6 +108,7 @@ QUERIES: dict[str, Operation] = {
     "surveyResponses": op((R.MARKETING,), RowScope.PEOPLE, (P.G,), consent=True),
     "researchRecords": op((R.ANALYST,), RowScope.PSEUDONYMOUS, (P.F,)),
     "researchAggregate": op((R.ANALYST,), RowScope.PSEUDONYMOUS, (P.F,)),
+    "researchBudget": op((R.ANALYST,), RowScope.CALLER),
     "privacyCatalog": op(STAFF, RowScope.AUDIT),
     "operationPolicy": op(STAFF, RowScope.AUDIT),
     "auditEvents": op((R.AUDITOR,), RowScope.AUDIT),

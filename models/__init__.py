@@ -10,7 +10,7 @@ from models.margins import MarginLine, MarginStatement, Payout
 from models.marketing import Campaign, CampaignRecipient, Survey, SurveyResponse
 from models.outbox import DeliveryState, Notification
 from models.people import Agent, Contact, Customer, CustomerVersion
-from models.research import ResearchKey
+from models.research import PrivacyBudget, ResearchKey
 from models.security import (
     AccessLogEntry,
     ApiToken,
@@ -52,6 +52,7 @@ __all__ = [
     "OptionSubscription",
     "Payment",
     "Payout",
+    "PrivacyBudget",
     "RecoveryCode",
     "Reminder",
     "ResearchKey",

@@ -1,13 +1,15 @@
-"""The per-deployment key behind research pseudonyms (P5.F).
+"""Research (P5.F): the per-deployment key behind pseudonyms, and each analyst's privacy budget.
 
-Generated at random on first use and kept in the database, so pseudonyms are stable within a
-deployment and differ between deployments; it is never in code or in a global.
+The key is generated at random on first use and kept in the database, so pseudonyms are stable
+within a deployment and differ between deployments; it is never in code or in a global.
 """
 
 from __future__ import annotations
 
 from tortoise import fields
 from tortoise.models import Model
+
+from models.account import Account
 
 
 class ResearchKey(Model):
@@ -17,3 +19,21 @@ class ResearchKey(Model):
 
     class Meta:
         table = "research_key"
+
+
+class PrivacyBudget(Model):
+    """What one analyst has spent of their differential-privacy budget (P5.F), in millionths
+    of epsilon: aggregates are refused once the next answer would pass the deployment's total.
+    Only grows; one row per account (the unique key makes concurrent first spends agree)."""
+
+    id = fields.IntField(primary_key=True)
+    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
+        "models.Account", related_name="privacy_budget", on_delete=fields.RESTRICT, unique=True
+    )
+    account_id: int
+    spent_micro = fields.BigIntField(default=0)  # epsilon x 1,000,000, never a float
+    answers = fields.IntField(default=0)  # how many noisy answers were released
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "research_budget"

@@ -28,6 +28,7 @@ def build_context(
     response: Response | None = None,
     secure_transport: bool = False,
     pseudonym_key: bytes | None = None,
+    epsilon_budget: float | None = None,
 ) -> Context:
     return Context(
         caller=caller,
@@ -41,5 +42,6 @@ def build_context(
         response=response,
         secure_transport=secure_transport,
         pseudonym_key=pseudonym_key,
+        epsilon_budget=epsilon_budget,
         loaders=build_loaders(caller) if caller else BusinessLoaders.unavailable(),
     )

@@ -28,6 +28,8 @@ class Context(PrivacyContext):
     loaders: BusinessLoaders = field(default_factory=BusinessLoaders.unavailable)
     # Key of research pseudonyms (P5.F); None: the deployment's key kept in the database.
     pseudonym_key: bytes | None = None
+    # Each analyst's differential-privacy budget for research aggregates; None: the default.
+    epsilon_budget: float | None = None
 
 
 Info = strawberry.Info[Context, None]

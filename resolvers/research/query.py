@@ -1,4 +1,5 @@
-"""The analyst's view (P5.F): pseudonymised rows and k-anonymous aggregates only."""
+"""The analyst's view (P5.F): k-anonymous generalised rows and differentially private counts.
+Who may call these, under which purpose: `directives.operations`."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import strawberry
 
 from directives.usage import Use
 from directives.vocabulary import Decision
+<<<<<<< HEAD
 from models import Customer as CustomerRow
 from resolvers.query_by import require_query_by
 from resolvers.research.anonymise import (
@@ -17,9 +19,25 @@ from resolvers.research.anonymise import (
 )
 from resolvers.research.positions import decode_position, encode_position
 from schema.context import Info
+=======
+from resolvers.offset_paging import decode_position, encode_position
+from resolvers.query_by import require_query_by
+from resolvers.research import budget, noise
+from resolvers.research.aggregate import KEY_OF, KEYS
+from resolvers.research.population import population
+from resolvers.research.pseudonyms import deployment_key
+from resolvers.research.rows import describe, research_rows
+from schema.context import Info, caller_of
+>>>>>>> 10c15b8 (Research rows generalised instead of dropped: a hierarchy per quasi-identifier (birth year/decade/century, postal digits, prefecture/region, plan, fee bands, option-count bands), one full-domain scheme chosen per request as the least lossy keeping >= 90 % of customers at k = 5; masks pass coarser forms of their own output unchanged; pseudonyms keyed by the scheme. Aggregates with OpenDP discrete Laplace noise over fixed keys, charged to a per-analyst epsilon budget (research_budget, migration 0011) refused with PRIVACY_BUDGET_EXHAUSTED)
 from schema.page import PageInfo, PageRequest
 from schema.research.connections import ResearchRecordConnection
-from schema.research.view import ResearchDimension, ResearchGroup
+from schema.research.view import (
+    MIN_GROUP,
+    ResearchAggregate,
+    ResearchBudget,
+    ResearchDimension,
+    ResearchGroup,
+)
 
 # Dimensions derived from a personal field: allowed only where research sees it masked.
 _DERIVED_FROM = {
@@ -32,43 +50,72 @@ async def _key(info: Info) -> bytes:
     return info.context.pseudonym_key or await deployment_key()
 
 
+def _total(info: Info) -> float:
+    return info.context.epsilon_budget or budget.DEFAULT_TOTAL
+
+
+def _budget(balance: budget.Balance) -> ResearchBudget:
+    return ResearchBudget(
+        total=balance.total,
+        spent=round(balance.spent, 6),
+        remaining=round(balance.remaining, 6),
+        answers=balance.answers,
+    )
+
+
 @strawberry.type
 class ResearchQuery:
     @strawberry.field(
-        description="Customers for research, ordered by pseudonym (never by id): no id, no "
-        "clear value, and only rows whose masked birth year, postal prefix, prefecture, plan, "
-        "fee and option count are shared by at least 5 customers. Declare purpose F.",
+        description="Customers for research, ordered by pseudonym (never by id), generalised "
+        f"so that each row is identical to at least {MIN_GROUP - 1} others (k = {MIN_GROUP}) "
+        "and at least 90 % of customers appear; rows of rarer combinations are left out. "
+        "Declare purpose F.",
     )
     async def research_records(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> ResearchRecordConnection:
         size, offset = PageRequest.parse(first, None).size, decode_position(after)
-        key = await _key(info)
-        all_ids = await CustomerRow.all().values_list("id", flat=True)
-        rows = k_anonymous(await records(key, list(all_ids)))  # type: ignore[arg-type]
-        rows.sort(key=lambda r: r.pseudonym)
+        choice, rows = research_rows(await _key(info), await population())
         chosen = rows[offset : offset + size]
         end = encode_position(offset + len(chosen)) if chosen else None
         return ResearchRecordConnection(
             nodes=chosen,
             page_info=PageInfo(end_cursor=end, has_next_page=offset + size < len(rows)),
+            generalisation=describe(choice),
         )
 
     @strawberry.field(
-        description="Customers counted by one dimension; groups under 5 are suppressed. "
-        "Declare purpose F.",
+        description="Customers counted by one dimension, each count with discrete Laplace "
+        "noise; costs `epsilon` of the caller's privacy budget, refused with "
+        "PRIVACY_BUDGET_EXHAUSTED once spent. Declare purpose F.",
     )
     async def research_aggregate(
-        self, info: Info, dimension: ResearchDimension
-    ) -> list[ResearchGroup]:
+        self,
+        info: Info,
+        dimension: ResearchDimension,
+        epsilon: float = budget.DEFAULT_EPSILON,
+    ) -> ResearchAggregate:
         use = None
         if dimension in _DERIVED_FROM:
             field = _DERIVED_FROM[dimension]
             use = require_query_by(
                 info, type_name="Customer", fields={field: Use.GROUP}, needs=Decision.MASKED
             )
-        fields = ("id", "birth_date", "address") if dimension in CUSTOMER_KEYS else ("id",)
-        customers = await CustomerRow.all().only(*fields)
+        budget.check_epsilon(epsilon)
+        plan = noise.histogram(KEYS[dimension], epsilon)
+        after = await budget.charge(caller_of(info).account_id, plan.epsilon, _total(info))
+        members = await population()
         if use is not None:
-            use.aggregate(len(customers))
-        return await aggregate(customers, dimension)
+            use.aggregate(len(members))
+        counts = noise.release(plan, [KEY_OF[dimension](m) for m in members])
+        return ResearchAggregate(
+            dimension=dimension,
+            groups=[ResearchGroup(key=key, count=count) for key, count in counts],
+            epsilon=plan.epsilon,
+            noise_scale=plan.scale,
+            budget=_budget(after),
+        )
+
+    @strawberry.field(description="The caller's privacy budget for research aggregates.")
+    async def research_budget(self, info: Info) -> ResearchBudget:
+        return _budget(await budget.balance(caller_of(info).account_id, _total(info)))

@@ -45,6 +45,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "surveyResponses": ("MARKETING", "G"),
     "researchRecords": ("ANALYST", "F"),
     "researchAggregate": ("ANALYST", "F"),
+    "researchBudget": ("ANALYST", ""),
     "privacyCatalog": (STAFF, ""),
     "operationPolicy": (STAFF, ""),
     "auditEvents": ("AUDITOR", ""),

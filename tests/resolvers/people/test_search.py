@@ -119,13 +119,17 @@ async def test_research_grouping_needs_at_least_the_masked_value(
 ) -> None:
     """Grouping by prefecture is what research sees of an address anyway; the same grouping
     by a role that may not see addresses at all is refused."""
-    query = "query @purpose(code: F) { researchAggregate(dimension: PREFECTURE) { key } }"
+    query = (
+        "query @purpose(code: F) { researchAggregate(dimension: PREFECTURE) { groups { key } } }"
+    )
     analyst, _ = await run(schema, query, world.caller(Role.ANALYST))
     assert analyst.errors is None
     other = query.replace("code: F", "code: A")
     support, _ = await run(schema, other, world.caller(Role.SUPPORT))
     assert _code(support) == "FORBIDDEN"  # not an analyst at all
     no_purpose, _ = await run(
-        schema, "{ researchAggregate(dimension: PREFECTURE) { key } }", world.caller(Role.ANALYST)
+        schema,
+        "{ researchAggregate(dimension: PREFECTURE) { groups { key } } }",
+        world.caller(Role.ANALYST),
     )
     assert _code(no_purpose) == "PURPOSE_REQUIRED"

@@ -7,13 +7,13 @@ import asyncio
 from datetime import date
 from typing import Any
 
+from resolvers.research.anonymise import deployment_key, groups
 from tortoise.context import TortoiseContext
 
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
 from models import Contract, Customer, OptionSubscription, ResearchKey
 from models.contracts import PLAN_FEES, Plan
-from resolvers.research.anonymise import deployment_key, groups
 from schema.research.view import MIN_GROUP
 from tests.business_world import Business
 from tests.conftest import World, code_of, run
