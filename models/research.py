@@ -24,11 +24,10 @@ class ResearchKey(Model):
 class PrivacyBudget(Model):
     """What one analyst has spent of their differential-privacy budget (P5.F), in millionths
     of epsilon: aggregates are refused once the next answer would pass the deployment's total.
-    Only grows; one row per account (the unique key makes concurrent first spends agree)."""
+    Only grows; one row per account, keyed by it, so concurrent first spends agree on one row."""
 
-    id = fields.IntField(primary_key=True)
-    account: fields.ForeignKeyRelation[Account] = fields.ForeignKeyField(
-        "models.Account", related_name="privacy_budget", on_delete=fields.RESTRICT, unique=True
+    account: fields.OneToOneRelation[Account] = fields.OneToOneField(
+        "models.Account", related_name="privacy_budget", on_delete=fields.RESTRICT, primary_key=True
     )
     account_id: int
     spent_micro = fields.BigIntField(default=0)  # epsilon x 1,000,000, never a float

@@ -12,13 +12,12 @@ class Migration(migrations.Migration):
         ops.CreateModel(
             name='PrivacyBudget',
             fields=[
-                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
-                ('account', fields.ForeignKeyField('models.Account', source_field='account_id', unique=True, db_constraint=True, to_field='id', related_name='privacy_budget', on_delete=OnDelete.RESTRICT)),
+                ('account', fields.OneToOneField('models.Account', source_field='account_id', primary_key=True, db_index=True, db_constraint=True, to_field='id', related_name='privacy_budget', on_delete=OnDelete.RESTRICT)),
                 ('spent_micro', fields.BigIntField(default=0)),
                 ('answers', fields.IntField(default=0)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'research_budget', 'app': 'models', 'pk_attr': 'id', 'table_description': 'What one analyst has spent of their differential-privacy budget (P5.F), in millionths'},
+            options={'table': 'research_budget', 'app': 'models', 'pk_attr': 'account_id', 'table_description': 'What one analyst has spent of their differential-privacy budget (P5.F), in millionths'},
             bases=['Model'],
         ),
     ]

@@ -227,3 +227,47 @@ def test_mask_reveals_no_more_than_its_name(strategy: MaskStrategy, value: str) 
     if len(value) > 4:
         assert value not in masked
     REVEALS[strategy](value, masked)
+
+
+# --- coarser forms: masks are idempotent and never undo a generalisation (research, P5.F) -----
+
+COARSE = [
+    (S.DATE_YEAR_ONLY, ["1980-**-**", "198*-**-**", "19**-**-**", "1***-**-**", "****-**-**"]),
+    (S.POSTAL_PREFIX, ["150-****", "15*-****", "1**-****", "***-****"]),
+    (
+        S.PREFECTURE_ONLY,
+        ["東京都 ***", "関東地方 ***", "九州・沖縄地方 ***", "北海道地方 ***", " ***"],
+    ),
+]
+NOT_COARSE = [
+    # Look like a coarse form but show something the mask would not: masked again.
+    (S.DATE_YEAR_ONLY, "1980-0*-**", "****-**-**"),
+    (S.DATE_YEAR_ONLY, "1*80-**-**", "****-**-**"),
+    (S.DATE_YEAR_ONLY, "198*-04-12", "****-**-**"),
+    (S.POSTAL_PREFIX, "1*0-****", "***-****"),
+    (S.POSTAL_PREFIX, "150-0***", "***-****"),
+    (S.PREFECTURE_ONLY, "関東地方渋谷区 ***", " ***"),
+    (S.PREFECTURE_ONLY, "渋谷区 ***", " ***"),
+]
+
+
+@pytest.mark.parametrize(("strategy", "values"), COARSE)
+def test_a_coarser_form_of_a_mask_passes_it_unchanged(
+    strategy: MaskStrategy, values: list[str]
+) -> None:
+    for value in values:
+        assert apply_mask(strategy, value) == value
+
+
+@pytest.mark.parametrize(("strategy", "value", "masked"), NOT_COARSE)
+def test_a_form_showing_more_than_the_mask_is_masked_again(
+    strategy: MaskStrategy, value: str, masked: str
+) -> None:
+    assert apply_mask(strategy, value) == masked
+
+
+@pytest.mark.parametrize("strategy", [S.DATE_YEAR_ONLY, S.POSTAL_PREFIX, S.PREFECTURE_ONLY])
+@pytest.mark.parametrize("value", SAMPLES)
+def test_masking_twice_is_masking_once(strategy: MaskStrategy, value: str) -> None:
+    once = apply_mask(strategy, value)
+    assert apply_mask(strategy, once) == once
