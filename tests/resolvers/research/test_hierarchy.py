@@ -31,7 +31,7 @@ CLEAR = {
         "",
     ],
 }
-FIGURES = {
+FIGURES: dict[Quasi, list[object]] = {
     Quasi.PLAN: ["LIGHT", "STANDARD", "PREMIUM", "NONE"],
     Quasi.MONTHLY_FEE: [0, 3_300, 5_500, 6_050, 9_999, 10_000, 11_000, 25_300],
     Quasi.OPTION_COUNT: [0, 1, 2, 3, 6],
