@@ -31,7 +31,7 @@ from resolvers.research.aggregate import KEY_OF, KEYS
 from resolvers.research.budget import DEFAULT_EPSILON
 from resolvers.research.hierarchy import QUASI
 from resolvers.research.population import Member, population
-from resolvers.research.release import ALL_SCHEMES, K, Choice, choose, released
+from resolvers.research.release import ALL_SCHEMES, Choice, K, choose, released
 from schema.research.view import ResearchDimension
 
 
@@ -59,7 +59,7 @@ def _aggregates(members: list[Member], repeats: int) -> None:
             for key, count in noise.release(plan, values):
                 exact = truth[key] if key != noise.OTHER else _other(truth, plan.keys)
                 errors.append(abs(count - exact))
-                if exact >= 20:  # noqa: PLR2004 - a group large enough to study
+                if exact >= 20:
                     relative.append(abs(count - exact) / exact)
         shown = f"{statistics.fmean(relative):.1%}" if relative else "n/a"
         print(
