@@ -15,6 +15,7 @@ schemes cannot be joined at all.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections import Counter
 from collections.abc import Sequence
@@ -119,7 +120,15 @@ ALL_SCHEMES: tuple[Scheme, ...] = tuple(
 
 
 def choose(rows: Sequence[Row]) -> Choice:
-    """The least lossy scheme releasing at least MIN_COVERAGE of `rows` in groups of K."""
+    """The least lossy scheme releasing at least MIN_COVERAGE of `rows` in groups of K.
+
+    Remembered for the last population seen (a pure function of it): pages and repeated
+    requests over unchanged data pay for the search once."""
+    return _choose(tuple(rows))
+
+
+@functools.lru_cache(maxsize=1)
+def _choose(rows: tuple[Row, ...]) -> Choice:
     codes, population = _Codes(rows), len(rows)
     needed = MIN_COVERAGE * population
     best = Choice(ALL_SCHEMES[-1], codes.released(ALL_SCHEMES[-1]), population)
