@@ -66,7 +66,8 @@ async def test_no_personal_search_no_use(schema: PrivacySchema, world: World) ->
 async def test_an_aggregate_records_its_field_and_how_many(
     schema: PrivacySchema, world: World
 ) -> None:
-    query = "query Agg @purpose(code: F) { researchAggregate(dimension: BIRTH_DECADE) { groups { key } } }"
+    query = """query Agg @purpose(code: F) {
+      researchAggregate(dimension: BIRTH_DECADE) { groups { key } } }"""
     result, _ = await run(schema, query, world.caller(Role.ANALYST))
     assert result.errors is None
     [(purpose, subject, _, code)] = await _uses()

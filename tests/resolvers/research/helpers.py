@@ -16,6 +16,7 @@ from directives.vocabulary import Role
 from models import Account, Customer
 from resolvers.context import build_context
 from schema.context import Context
+from tests.conftest import code_of
 
 
 async def analyst() -> Caller:
@@ -45,7 +46,7 @@ def data(result: ExecutionResult) -> dict[str, Any]:
 
 def code(result: ExecutionResult) -> str:
     assert result.errors, "expected an error"
-    return str(result.errors[0].extensions["code"])  # type: ignore[index]
+    return str(code_of(result.errors[0]))
 
 
 async def seed_realistic(customers: int = 1_000, seed: int = 2009) -> None:
