@@ -59,3 +59,21 @@ def test_session_timeouts_come_from_the_environment(
     settings = Settings.from_env(data_dir=str(tmp_path))
     assert settings.sessions.idle.total_seconds() == 300
     assert settings.sessions.absolute.total_seconds() == 7200
+
+
+@pytest.mark.parametrize("text", ["0", "-1", "abc", "nan", "101", "inf"])
+def test_a_research_budget_must_be_a_positive_epsilon(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str
+) -> None:
+    monkeypatch.setenv("CRM_RESEARCH_EPSILON_BUDGET", text)
+    with pytest.raises(SettingsError, match="CRM_RESEARCH_EPSILON_BUDGET"):
+        Settings.from_env(data_dir=str(tmp_path))
+
+
+def test_the_research_budget_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CRM_RESEARCH_EPSILON_BUDGET", raising=False)
+    assert Settings.from_env(data_dir=str(tmp_path)).epsilon_budget is None  # the default
+    monkeypatch.setenv("CRM_RESEARCH_EPSILON_BUDGET", "2.5")
+    assert Settings.from_env(data_dir=str(tmp_path)).epsilon_budget == 2.5
