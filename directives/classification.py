@@ -340,6 +340,12 @@ CLASSIFICATION: Mapping[str, Mapping[str, Class]] = {
     },
     "CampaignRecipient": {"id": ID, "campaign_id": REF, "customer_id": REF},
     "ResearchKey": {"id": ID, "secret": SECRET, "created_at": WHEN},
+    "PrivacyBudget": {
+        "account_id": REF,
+        "spent_micro": NotPersonal("epsilon an analyst spent: a figure about the staff account"),
+        "answers": NotPersonal("how many noisy answers an analyst received"),
+        "updated_at": WHEN,
+    },
 }
 
 
