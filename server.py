@@ -70,11 +70,8 @@ class Settings:
     sessions: SessionPolicy = field(default_factory=SessionPolicy)
     reverse_dns: bool = False
     audit_store: AuditStore | None = None  # None: the database (tests inject failing stores)
-<<<<<<< HEAD
     outbox: OutboxSettings | None = None  # None: letters in data_dir/post-outbox, no e-mail
-=======
     epsilon_budget: float | None = None  # CRM_RESEARCH_EPSILON_BUDGET; None: the default
->>>>>>> 10c15b8 (Research rows generalised instead of dropped: a hierarchy per quasi-identifier (birth year/decade/century, postal digits, prefecture/region, plan, fee bands, option-count bands), one full-domain scheme chosen per request as the least lossy keeping >= 90 % of customers at k = 5; masks pass coarser forms of their own output unchanged; pseudonyms keyed by the scheme. Aggregates with OpenDP discrete Laplace noise over fixed keys, charged to a per-analyst epsilon budget (research_budget, migration 0011) refused with PRIVACY_BUDGET_EXHAUSTED)
 
     @classmethod
     def from_env(cls, *, data_dir: str, demo: bool = False, customers: int = 1000) -> Settings:
@@ -95,11 +92,8 @@ class Settings:
                 absolute=timedelta(hours=int(env.get("CRM_SESSION_ABSOLUTE_HOURS", "12"))),
             ),
             reverse_dns=env.get("CRM_ACCESS_LOG_REVERSE_DNS", "0") == "1",
-<<<<<<< HEAD
             outbox=OutboxSettings.from_env(env, data_dir=directory),
-=======
             epsilon_budget=_epsilon_budget(env.get("CRM_RESEARCH_EPSILON_BUDGET")),
->>>>>>> 10c15b8 (Research rows generalised instead of dropped: a hierarchy per quasi-identifier (birth year/decade/century, postal digits, prefecture/region, plan, fee bands, option-count bands), one full-domain scheme chosen per request as the least lossy keeping >= 90 % of customers at k = 5; masks pass coarser forms of their own output unchanged; pseudonyms keyed by the scheme. Aggregates with OpenDP discrete Laplace noise over fixed keys, charged to a per-analyst epsilon budget (research_budget, migration 0011) refused with PRIVACY_BUDGET_EXHAUSTED)
         )
 
     def outbox_settings(self) -> OutboxSettings:

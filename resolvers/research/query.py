@@ -7,28 +7,14 @@ import strawberry
 
 from directives.usage import Use
 from directives.vocabulary import Decision
-<<<<<<< HEAD
-from models import Customer as CustomerRow
-from resolvers.query_by import require_query_by
-from resolvers.research.anonymise import (
-    CUSTOMER_KEYS,
-    aggregate,
-    deployment_key,
-    k_anonymous,
-    records,
-)
-from resolvers.research.positions import decode_position, encode_position
-from schema.context import Info
-=======
-from resolvers.offset_paging import decode_position, encode_position
 from resolvers.query_by import require_query_by
 from resolvers.research import budget, noise
 from resolvers.research.aggregate import KEY_OF, KEYS
 from resolvers.research.population import population
+from resolvers.research.positions import decode_position, encode_position
 from resolvers.research.pseudonyms import deployment_key
 from resolvers.research.rows import describe, research_rows
 from schema.context import Info, caller_of
->>>>>>> 10c15b8 (Research rows generalised instead of dropped: a hierarchy per quasi-identifier (birth year/decade/century, postal digits, prefecture/region, plan, fee bands, option-count bands), one full-domain scheme chosen per request as the least lossy keeping >= 90 % of customers at k = 5; masks pass coarser forms of their own output unchanged; pseudonyms keyed by the scheme. Aggregates with OpenDP discrete Laplace noise over fixed keys, charged to a per-analyst epsilon budget (research_budget, migration 0011) refused with PRIVACY_BUDGET_EXHAUSTED)
 from schema.page import PageInfo, PageRequest
 from schema.research.connections import ResearchRecordConnection
 from schema.research.view import (
