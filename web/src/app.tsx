@@ -27,12 +27,13 @@ function Root() {
   const [session, setSession] = useState<Session>({ kind: "loading" });
   const expired = useCallback(() => {
     sessionStorage.removeItem(PURPOSE_KEY);
-    setSession((s) => (s.kind === "in" ? { kind: "out", notice: "sessionExpired" } : s.kind === "loading" ? { kind: "out" } : s));
+    setSession((s) => (s.kind === "in" ? { kind: "out", notice: "sessionExpired" } : s));
   }, []);
   const client = useMemo<Client>(() => makeClient(expired), [expired]);
   const refresh = useCallback(async () => {
     const result = await client.query(MeQuery, {}).toPromise();
-    setSession(result.data ? { kind: "in", me: result.data.me } : { kind: "out" });
+    if (result.data) setSession({ kind: "in", me: result.data.me });
+    else setSession({ kind: "out", notice: result.error?.networkError ? "errorNetwork" : undefined });
   }, [client]);
   useEffect(() => void refresh(), [refresh]);
   const loggedOut = useCallback(() => {
@@ -43,11 +44,11 @@ function Root() {
   return (
     <Provider value={client}>
       <PurposeProvider key={session.kind === "in" ? session.me.login : session.kind}>
-      <Frame session={session} onLogout={loggedOut}>
-        {session.kind === "loading" && <Loading />}
-        {session.kind === "out" && <LoginForm notice={session.notice} onDone={refresh} />}
-        {session.kind === "in" && <Stage me={session.me} refresh={refresh} />}
-      </Frame>
+        <Frame session={session} onLogout={loggedOut}>
+          {session.kind === "loading" && <Loading />}
+          {session.kind === "out" && <LoginForm notice={session.notice} onDone={refresh} />}
+          {session.kind === "in" && <Stage me={session.me} refresh={refresh} />}
+        </Frame>
       </PurposeProvider>
     </Provider>
   );
@@ -151,7 +152,7 @@ function PurposeChooser({ allowed, onChoose }: { allowed: readonly Purpose[]; on
   );
 }
 
-function Frame({ session, onLogout, children }: { session: Session; onLogout: () => void; children: React.ReactNode }) {
+function Frame({ session, onLogout, children }: { session: Session; onLogout: () => void; children: ReactNode }) {
   const { t, lang, setLang } = useI18n();
   const me = session.kind === "in" ? session.me : undefined;
   const full = me?.stage === "FULL" ? me : undefined;

@@ -1,7 +1,7 @@
 // Logging in from a browser (README "Logging in"): password with client BROWSER (the session
 // becomes an HttpOnly SameSite=Strict cookie), then the stage the server names: a TOTP or
 // recovery code, a new password, TOTP enrolment (QR code, recovery codes shown once).
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { useMutation } from "urql";
 import { errorCode } from "./client";
 import { graphql, type ResultOf } from "./graphql";
@@ -42,7 +42,7 @@ export const LogoutMutation = graphql(`
   mutation Logout { logout }
 `);
 
-function AuthFrame({ title, children }: { title: string; children: React.ReactNode }) {
+function AuthFrame({ title, children }: { title: string; children: ReactNode }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), [title]);
   return (
