@@ -92,7 +92,15 @@ describe("customer", () => {
     await page.getByLabel("パスワード", { exact: true }).fill("not-the-password");
     await page.getByRole("button", { name: "ログイン" }).click();
     await page.getByRole("alert").getByText("ログインIDまたはパスワードが正しくありません。").waitFor();
-    await logIn(page, server.url, cred("CUSTOMER"));
+    // Now with the keyboard alone: type, Tab, type, Enter.
+    await page.getByLabel("ログインID").fill("");
+    await page.getByLabel("ログインID").focus();
+    await page.keyboard.type(cred("CUSTOMER").login);
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("ControlOrMeta+a");
+    await page.keyboard.type(cred("CUSTOMER").password);
+    await page.keyboard.press("Enter");
+    await page.getByTestId("who").waitFor();
     await page.getByRole("heading", { level: 1, name: "登録情報" }).waitFor();
     assert.equal(await page.getByLabel("氏名", { exact: true }).inputValue(), myName);
     assert.equal(await page.getByText(otherName).count(), 0, "another customer's name");
@@ -294,6 +302,10 @@ describe("support", () => {
     await page.getByText("住所は一部のみ表示: 都道府県のみ").waitFor();
     await screenshot(page, "support-customer-C");
     await checkScreen(support, "customer view");
+    await page.getByLabel("表示言語").selectOption("en");
+    await page.getByText("birth date withheld: purpose C does not need it").waitFor();
+    await page.getByText("address partly shown: prefecture only").waitFor();
+    await page.getByLabel("Language").selectOption("ja");
   });
 
   test("customer search by phone finds the customer", async () => {
