@@ -291,7 +291,11 @@ export function Margins() {
                       </ul>
                       {s.payouts.map((p, i) => (
                         <p key={i}>
-                          {t("payoutTo")}: {p.paidOn} {p.bankName} {p.bankBranch}{" "}
+                          {t("payoutTo")}: {p.paidOn}{" "}
+                          <Value value={p.bankName}
+                            shown={shownAs(privacy, "marginStatements.nodes.*.payouts.*.bankName")} />{" "}
+                          <Value value={p.bankBranch}
+                            shown={shownAs(privacy, "marginStatements.nodes.*.payouts.*.bankBranch")} />{" "}
                           <Value value={p.accountNumber}
                             shown={shownAs(privacy, "marginStatements.nodes.*.payouts.*.accountNumber")} />{" "}
                           <Yen amount={p.amount} />

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { useQuery } from "urql";
 import { graphql, type VariablesOf } from "../graphql";
-import { useI18n } from "../i18n";
+import { known, useI18n, type Translate } from "../i18n";
 import { ErrorBox, Input, Loading, Pager, Screen, Select, usePager } from "../ui";
 
 const CatalogQuery = graphql(`
@@ -52,8 +52,9 @@ const AuditQuery = graphql(`
     auditEvents(filter: $filter, first: 50, after: $after) {
       nodes {
         id at requestId actor role purpose operationName clientAddress
-        subjectType subjectId typeName
+        subjectType subjectId typeName subjectCount
         fields { field decision }
+        uses { field use }
       }
       pageInfo { endCursor hasNextPage }
     }
@@ -62,6 +63,12 @@ const AuditQuery = graphql(`
 type AuditFilter = NonNullable<VariablesOf<typeof AuditQuery>["filter"]>;
 const PURPOSES = ["", "A", "B", "C", "D", "E", "F", "G", "H", "SELF"];
 const SUBJECTS = ["", "Customer", "Agent", "Contact", "CampaignSendList"];
+
+/** "phone: used to filter" — a personal value used rather than returned. */
+function describeUse(t: Translate, field: string, use: string): string {
+  const key = `use${use}`;
+  return `${field}: ${known(key) ? t(key) : use}`;
+}
 
 function isoOrNull(local: string): string | null {
   return local ? new Date(local).toISOString() : null;
@@ -125,11 +132,17 @@ export function Audit() {
                   <td>{new Date(e.at).toLocaleString(lang)}</td>
                   <td>{e.actor} ({e.role})</td>
                   <td>{e.purpose}</td>
-                  <td>{e.subjectType} #{e.subjectId}</td>
+                  <td>
+                    {e.subjectType} #{e.subjectId}
+                    {e.subjectCount > 1 && ` (${t("auditSubjectCount", { count: e.subjectCount })})`}
+                  </td>
                   <td>
                     <ul className="plain decisions">
                       {e.fields.map((f) => (
                         <li key={f.field}>{f.field}: <span className={`decision ${f.decision}`}>{f.decision}</span></li>
+                      ))}
+                      {e.uses.map((u) => (
+                        <li key={`${u.field}-${u.use}`}>{describeUse(t, u.field, u.use)}</li>
                       ))}
                     </ul>
                   </td>

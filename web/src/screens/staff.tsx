@@ -119,9 +119,9 @@ const CustomerViewQuery = graphql(`
 `);
 const PERSONAL = [
   "name", "nameKana", "birthDate", "postalCode", "address", "phone", "fax", "email",
-  "accountNumber", "accountHolder",
+  "bankName", "bankBranch", "accountNumber", "accountHolder",
 ] as const;
-const PLAIN = ["bankName", "bankBranch", "accountType"] as const;
+const PLAIN = ["accountType"] as const;
 
 export function CustomerView({ purpose, params }: ScreenProps) {
   const { t } = useI18n();
@@ -169,7 +169,8 @@ export function CustomerView({ purpose, params }: ScreenProps) {
               <ul className="plain">
                 {customer.contacts.map((c) => (
                   <li key={c.id}>
-                    <Value value={c.name} shown={shownAs(privacy, "customer.contacts.*.name")} /> {c.department}{" "}
+                    <Value value={c.name} shown={shownAs(privacy, "customer.contacts.*.name")} />{" "}
+                    <Value value={c.department} shown={shownAs(privacy, "customer.contacts.*.department")} />{" "}
                     <Value value={c.phone} shown={shownAs(privacy, "customer.contacts.*.phone")} />{" "}
                     <Value value={c.email} shown={shownAs(privacy, "customer.contacts.*.email")} />
                   </li>
