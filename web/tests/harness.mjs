@@ -31,6 +31,10 @@ export const CHROMIUM_ARGS = [
  */
 export async function startServer() {
   const port = Number(process.env.CRM_TEST_PORT ?? 8207);
+  const url = `http://127.0.0.1:${port}`;
+  // Another server on the port would answer in ours' place, with other credentials.
+  const taken = await fetch(`${url}/healthz`).then(() => true, () => false);
+  if (taken) throw new Error(`port ${port} is already in use: stop that server or set CRM_TEST_PORT`);
   const dataDir = mkdtempSync(join(tmpdir(), "crm-web-"));
   const python = process.env.PYTHON ?? join(REPO, ".venv", "bin", "python");
   const server = spawn(
@@ -40,7 +44,6 @@ export async function startServer() {
   let log = "";
   server.stdout.on("data", (chunk) => { log += chunk; });
   server.stderr.on("data", (chunk) => { log += chunk; });
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {
     if (server.exitCode !== null) throw new Error(`server exited (${server.exitCode}):\n${log}`);
