@@ -5,7 +5,7 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { readPrivacy } from "../client";
 import { graphql, type ResultOf, type VariablesOf } from "../graphql";
-import { useI18n } from "../i18n";
+import { formatYen, useI18n } from "../i18n";
 import { shownAs } from "../receipt";
 import { Done, ErrorBox, Input, Loading, Pager, Screen, Select, Value, Yen, today, usePager } from "../ui";
 
@@ -183,7 +183,7 @@ export function AgentContracts() {
 }
 
 function OptionForm(props: { contract: ContractRow; catalogue: readonly OptionRow[]; onDone: () => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const active = new Set(props.contract.options.filter((o) => !o.cancelledOn).map((o) => o.option?.code));
   const choices = props.catalogue.filter((o) => !active.has(o.code));
   const [open, setOpen] = useState(false);
@@ -207,7 +207,7 @@ function OptionForm(props: { contract: ContractRow; catalogue: readonly OptionRo
   return (
     <form className="inline-form" onSubmit={submit}>
       <Select label={t("option")} value={code} onChange={setCode}
-        options={choices.map((o) => ({ value: o.code, label: `${o.title}（${o.monthlyFee}円）` }))} />
+        options={choices.map((o) => ({ value: o.code, label: `${o.title} (${t("yen", { amount: formatYen(lang, o.monthlyFee) })})` }))} />
       <Input label={t("startsOn")} type="date" required value={startsOn}
         onChange={(e) => setStartsOn(e.target.value)} />
       <ErrorBox error={state.error} />
