@@ -102,6 +102,13 @@ describe("customer", () => {
     await page.keyboard.press("Enter");
     await page.getByTestId("who").waitFor();
     await page.getByRole("heading", { level: 1, name: "登録情報" }).waitFor();
+    // The session is an HttpOnly, SameSite=Strict cookie the page cannot read or keep.
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name === "crm_session");
+    assert.ok(session?.httpOnly && session.sameSite === "Strict", "HttpOnly SameSite=Strict session");
+    const visible = await page.evaluate(() =>
+      [document.cookie, JSON.stringify(localStorage), JSON.stringify(sessionStorage)].join(" "));
+    assert.ok(!visible.includes(session.value), "the session token is not visible to the page");
     assert.equal(await page.getByLabel("氏名", { exact: true }).inputValue(), myName);
     assert.equal(await page.getByText(otherName).count(), 0, "another customer's name");
     await screenshot(page, "customer-record");
