@@ -7,7 +7,7 @@ import type { MessageKey } from "./i18n";
 import { Contacts, Invoices, MyRecord, NewInquiry } from "./screens/customer";
 import { AgentContracts, AgentCustomers, Margins } from "./screens/agent";
 import {
-  Accounts, Campaigns, CustomerSearch, CustomerView, Inquiries, Overdue, Research, Surveys,
+  Accounts, CampaignRecipients, Campaigns, CustomerSearch, CustomerView, Inquiries, Overdue, Research, Surveys,
 } from "./screens/staff";
 import { Audit, Catalog, Security } from "./screens/auditor";
 
@@ -65,6 +65,10 @@ export const PAGES: Record<Role, Page[]> = {
   ],
   MARKETING: [
     { path: "/campaigns", label: "navCampaigns", needs: ["H"], render: (p) => <Campaigns {...p} /> },
+    {
+      path: "/campaign/:id", label: "navCampaigns", inNav: false, needs: ["H"],
+      render: (p) => <CampaignRecipients {...p} />,
+    },
     { path: "/surveys", label: "navSurveys", needs: ["G"], render: (p) => <Surveys {...p} /> },
     search,
     customer,

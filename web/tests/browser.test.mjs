@@ -390,9 +390,18 @@ describe("marketing", () => {
     assert.deepEqual(offered, ["G", "H"]);
     await choosePurpose(page, "H");
     await page.getByRole("heading", { level: 1, name: "キャンペーン" }).waitFor();
-    await page.getByRole("button", { name: /^送付先リストを作成: / }).first().click();
-    await page.getByRole("status").getByText(/送付先リストを作成しました（\d+件）/).waitFor();
+    await page.getByRole("button", { name: "送付先リストを作成: 年末キャンペーンDM" }).click();
+    const built = await page.getByRole("status").getByText(/送付先リストを作成しました（\d+件）/).innerText();
+    const reach = /（(\d+)件）/.exec(built)?.[1];
     await checkScreen(marketing, "campaigns");
+    await page.getByRole("link", { name: "年末キャンペーンDM" }).click();
+    await page.getByRole("heading", { level: 1, name: "キャンペーン #2 の送付先" }).waitFor();
+    await page.getByTestId("total").getByText(`${reach}件`).waitFor();
+    // Direct mail goes by post: name and address in clear, no e-mail or fax on the list.
+    const first = page.locator("[data-testid=recipients] tbody tr").first().locator("td");
+    assert.match(await first.nth(2).innerText(), /^\S+[都道府県]\S+/);
+    assert.equal(await first.nth(3).innerText(), "—");
+    await checkScreen(marketing, "send list");
     await go(page, "アンケート");
     await page.getByText("この画面には目的 G が必要です").waitFor();
     await page.getByRole("button", { name: "目的を変更" }).click();

@@ -439,7 +439,7 @@ export function Campaigns({ purpose }: ScreenProps) {
             {campaigns.map((c) => (
               <tr key={c.id}>
                 <td>{c.id}</td>
-                <td>{c.title}</td>
+                <td>{c.builtAt ? <a href={`#/campaign/${c.id}`}>{c.title}</a> : c.title}</td>
                 <td>{t(`channel${c.channel}`)}</td>
                 <td>{c.builtAt ? new Date(c.builtAt).toLocaleDateString(lang) : t("campaignNotBuilt")}</td>
                 <td data-testid={`reach-${c.id}`}>{c.reach}</td>
@@ -455,6 +455,59 @@ export function Campaigns({ purpose }: ScreenProps) {
             ))}
           </tbody>
         </table>
+      )}
+    </Screen>
+  );
+}
+
+const RecipientsQuery = graphql(`
+  query CampaignRecipients($id: ID!, $after: String) {
+    campaignRecipients(campaignId: $id, first: 50, after: $after) {
+      totalCount
+      nodes { channel name postalCode address email fax }
+      pageInfo { endCursor hasNextPage }
+    }
+  }
+`);
+const RECIPIENT_FIELDS = ["name", "postalCode", "address", "email", "fax"] as const;
+
+export function CampaignRecipients({ purpose, params }: ScreenProps) {
+  const { t } = useI18n();
+  const id = params["id"] ?? "";
+  const pager = usePager();
+  const [result] = useQuery({
+    query: RecipientsQuery, variables: { id, after: pager.after }, context: usePurposeContext(purpose),
+  });
+  const privacy = readPrivacy(result.extensions);
+  const found = result.data?.campaignRecipients;
+  return (
+    <Screen title={t("recipientsTitle", { id })} purpose={purpose} privacy={privacy}>
+      <p><a href="#/campaigns">{t("campaignsTitle")}</a></p>
+      <ErrorBox error={result.error} />
+      {result.fetching && !found && <Loading />}
+      {found && (
+        <>
+          <p className="total" data-testid="total">{t("count", { count: found.totalCount })}</p>
+          <table data-testid="recipients">
+            <thead>
+              <tr>
+                {RECIPIENT_FIELDS.map((f) => <th key={f} scope="col">{t(`field${f}`)}</th>)}
+              </tr>
+            </thead>
+            <tbody>
+              {found.nodes.map((r, i) => (
+                <tr key={i}>
+                  {RECIPIENT_FIELDS.map((f) => (
+                    <td key={f}>
+                      <Value value={r[f]} shown={shownAs(privacy, `campaignRecipients.nodes.*.${f}`)} />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager pageInfo={found.pageInfo} pager={pager} />
+        </>
       )}
     </Screen>
   );
