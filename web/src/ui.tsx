@@ -198,10 +198,9 @@ export function Select(props: {
   );
 }
 
+/** Today in Japan (YYYY-MM-DD): business dates are Japanese, as the server's checks are. */
 export function today(): string {
-  const now = new Date();
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Tokyo" }).format(new Date());
 }
 
 /** Cursor paging: `after` for the current page, forward with the page's endCursor. */
