@@ -2,7 +2,7 @@
 // server names, then the role's screens under a header that always shows the purpose.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { Provider, useMutation, type Client } from "urql";
-import { EnrolStep, LoginForm, LogoutMutation, MeQuery, PasswordStep, TotpStep, type Me } from "./auth";
+import { EnrolStep, LoginPage, LogoutMutation, MeQuery, PasswordStep, TotpStep, type Me } from "./auth";
 import { makeClient } from "./client";
 import { I18nProvider, useI18n, type Lang, type MessageKey } from "./i18n";
 import { CHOOSES_PURPOSE, IDE_ROLES, PAGES, match, type Purpose, type Role } from "./roles";
@@ -46,7 +46,7 @@ function Root() {
       <PurposeProvider key={session.kind === "in" ? session.me.login : session.kind}>
         <Frame session={session} onLogout={loggedOut}>
           {session.kind === "loading" && <Loading />}
-          {session.kind === "out" && <LoginForm notice={session.notice} onDone={refresh} />}
+          {session.kind === "out" && <LoginPage notice={session.notice} onDone={refresh} />}
           {session.kind === "in" && <Stage me={session.me} refresh={refresh} />}
         </Frame>
       </PurposeProvider>

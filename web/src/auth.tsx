@@ -55,7 +55,73 @@ function AuthFrame({ title, children }: { title: string; children: ReactNode }) 
   );
 }
 
-export function LoginForm({ notice, onDone }: { notice?: MessageKey | undefined; onDone: () => void }) {
+const ActivateMutation = graphql(`
+  mutation ActivateAccount($login: String!, $code: String!, $password: String!) {
+    activateAccount(login: $login, code: $code, newPassword: $password)
+  }
+`);
+
+/** The login page, or the activation of a login bound to a customer or agent (the person's
+ * step: the code sent to them, and a password of their own). */
+export function LoginPage({ notice, onDone }: { notice?: MessageKey | undefined; onDone: () => void }) {
+  const { t } = useI18n();
+  const [activating, setActivating] = useState(false);
+  const [activated, setActivated] = useState(false);
+  if (activating) {
+    return (
+      <ActivateForm
+        onDone={() => { setActivated(true); setActivating(false); }}
+        onCancel={() => setActivating(false)} />
+    );
+  }
+  return (
+    <>
+      <LoginForm notice={activated ? "activated" : notice} onDone={onDone} />
+      <p className="auth">
+        <button type="button" className="link" onClick={() => setActivating(true)}>{t("activateLink")}</button>
+      </p>
+    </>
+  );
+}
+
+function ActivateForm({ onDone, onCancel }: { onDone: () => void; onCancel: () => void }) {
+  const { t } = useI18n();
+  const [result, activate] = useMutation(ActivateMutation);
+  const [login, setLogin] = useState("");
+  const [code, setCode] = useState("");
+  const [password, setPassword] = useState("");
+  const [again, setAgain] = useState("");
+  const [mismatch, setMismatch] = useState(false);
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setMismatch(password !== again);
+    if (password !== again) return;
+    const answer = await activate({ login: login.trim(), code: code.trim(), password });
+    if (answer.data?.activateAccount) onDone();
+  }
+  return (
+    <AuthFrame title={t("activateTitle")}>
+      <p>{t("activateHelp")}</p>
+      <form onSubmit={submit}>
+        <Input label={t("loginId")} name="login" autoComplete="username" required
+          value={login} onChange={(e) => setLogin(e.target.value)} />
+        <Input label={t("activationCode")} name="code" autoComplete="one-time-code" required
+          value={code} onChange={(e) => setCode(e.target.value)} />
+        <Input label={t("newPassword")} name="newPassword" type="password" required
+          autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        <Input label={t("newPasswordAgain")} name="newPasswordAgain" type="password" required
+          autoComplete="new-password" value={again}
+          error={mismatch ? t("passwordMismatch") : undefined}
+          onChange={(e) => setAgain(e.target.value)} />
+        <ErrorBox error={result.error} />
+        <button type="submit" disabled={result.fetching}>{t("activateButton")}</button>
+        <button type="button" className="secondary" onClick={onCancel}>{t("backToLogin")}</button>
+      </form>
+    </AuthFrame>
+  );
+}
+
+function LoginForm({ notice, onDone }: { notice?: MessageKey | undefined; onDone: () => void }) {
   const { t } = useI18n();
   const [result, login] = useMutation(LoginMutation);
   const [loginId, setLoginId] = useState("");

@@ -431,6 +431,35 @@ describe("admin and a new account", () => {
     initialPassword = await page.getByTestId("initial-password").innerText();
     assert.ok(initialPassword.length >= 10);
     await checkScreen(admin, "accounts");
+    // A customer's login: no password; a second administrator must approve (four eyes).
+    await page.locator("form").first().getByLabel("ログインID").fill("web-test-customer");
+    await page.getByLabel("役割").selectOption("CUSTOMER");
+    await page.getByLabel("顧客番号（お客さまの場合）").fill("10");
+    await page.getByRole("button", { name: "アカウントを作成" }).click();
+    await page.getByRole("status").getByText(/web-test-customer の作成を受け付けました/).waitFor();
+    const pending = page.getByTestId("bindings").locator("tr", { hasText: "web-test-customer" });
+    await pending.getByText("承認待ち").waitFor();
+    await pending.getByRole("button", { name: "承認: web-test-customer" }).click();
+    await page.getByRole("alert").getByText("この操作は許可されていません。").waitFor();
+    await pending.getByText("承認待ち").waitFor();
+    assert.equal(await page.getByText(/有効化コード[:：]/).count(), 0, "no activation code on a staff screen");
+    await checkScreen(admin, "accounts with a pending binding");
+  });
+
+  test("the activation form refuses a wrong code", async () => {
+    const person_ = await person();
+    const { page } = person_;
+    await page.goto(`${server.url}/`);
+    await page.getByRole("button", { name: "有効化コードをお持ちの方" }).click();
+    await page.getByRole("heading", { name: "アカウントの有効化" }).waitFor();
+    await checkScreen(person_, "activation");
+    await page.getByLabel("ログインID").fill("web-test-customer");
+    await page.getByLabel("有効化コード").fill("000000000000");
+    await page.getByLabel("新しいパスワード", { exact: true }).fill(newPassword);
+    await page.getByLabel("新しいパスワード（確認）").fill(newPassword);
+    await page.getByRole("button", { name: "有効化する" }).click();
+    await page.getByRole("alert").waitFor();
+    await page.getByRole("heading", { name: "アカウントの有効化" }).waitFor();
   });
 
   test("the new person: first password, TOTP enrolment with QR code, recovery codes once", async () => {
@@ -483,6 +512,7 @@ describe("auditor", () => {
     await logIn(page, server.url, cred("AUDITOR"));
     await page.getByRole("heading", { level: 1, name: "個人情報カタログ" }).waitFor();
     const catalog = await api(server.url, cred("AUDITOR"), "{ privacyCatalog { fieldName } }");
+    await page.locator("[data-testid=catalog] tbody tr").nth(catalog.privacyCatalog.length - 1).waitFor();
     assert.equal(await page.locator("[data-testid=catalog] tbody tr").count(), catalog.privacyCatalog.length);
     await checkScreen(auditor, "catalog");
     await go(page, "閲覧記録");

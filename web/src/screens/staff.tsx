@@ -5,7 +5,7 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 import { readPrivacy, withPurpose } from "../client";
 import { graphql, type ResultOf, type VariablesOf } from "../graphql";
-import { useI18n } from "../i18n";
+import { known, useI18n } from "../i18n";
 import { shownAs } from "../receipt";
 import type { Purpose, ScreenProps } from "../roles";
 import { Done, ErrorBox, Input, Loading, Pager, Screen, Select, Value, Yen, today, usePager } from "../ui";
@@ -554,13 +554,25 @@ export function Surveys({ purpose }: ScreenProps) {
 const CreateAccountMutation = graphql(`
   mutation CreateAccount($login: String!, $role: Role!, $customerId: ID, $agentId: ID) {
     createAccount(login: $login, role: $role, customerId: $customerId, agentId: $agentId) {
-      login initialPassword
+      login initialPassword activation
     }
   }
 `);
 const DisableMutation = graphql(`
   mutation SetAccountDisabled($login: String!, $disabled: Boolean!) {
     setAccountDisabled(login: $login, disabled: $disabled)
+  }
+`);
+const PendingBindingsQuery = graphql(`
+  query PendingBindings {
+    accountBindings(pending: true, first: 100) {
+      nodes { login role subjectType subjectId activation requestedBy requestedAt approvedBy channel codeExpiresAt }
+    }
+  }
+`);
+const ApproveBindingMutation = graphql(`
+  mutation ApproveAccountBinding($login: String!) {
+    approveAccountBinding(login: $login) { login activation channel }
   }
 `);
 const FlagMutation = graphql(`
@@ -616,12 +628,16 @@ export function Accounts() {
         <ErrorBox error={created.error} />
         <button type="submit" disabled={created.fetching}>{t("accountCreate")}</button>
       </form>
-      {account && (
+      {account && account.initialPassword && (
         <div className="done" role="status">
           <p>{t("accountCreated", { login: account.login })}</p>
           <p><code data-testid="initial-password">{account.initialPassword}</code></p>
         </div>
       )}
+      {account && !account.initialPassword && (
+        <Done>{t("accountRequested", { login: account.login })}</Done>
+      )}
+      <PendingBindings key={account?.login ?? ""} />
       <h2>{t("accountAction")}</h2>
       <form className="inline-form" onSubmit={(e) => e.preventDefault()}>
         <Input label={t("loginId")} name="target" autoComplete="off" value={target}
@@ -639,6 +655,65 @@ export function Accounts() {
         </button>
       </form>
     </Screen>
+  );
+}
+
+/** Logins bound to a customer or agent that wait for a second administrator or the person. */
+function PendingBindings() {
+  const { t, lang } = useI18n();
+  const [result, reexecute] = useQuery({ query: PendingBindingsQuery });
+  const [state, approve] = useMutation(ApproveBindingMutation);
+  const pending = result.data?.accountBindings.nodes;
+  async function approveOne(login: string) {
+    const answer = await approve({ login });
+    if (answer.data) reexecute({ requestPolicy: "network-only" });
+  }
+  const approved = state.data?.approveAccountBinding;
+  const roleLabel = (role: string) => {
+    const key = `role${role}`;
+    return known(key) ? t(key) : role;
+  };
+  return (
+    <>
+      <h2>{t("bindingsTitle")}</h2>
+      <p>{t("bindingsHelp")}</p>
+      <ErrorBox error={result.error ?? state.error} />
+      {approved && <Done>{t("bindingApproved", { login: approved.login })}</Done>}
+      {pending && pending.length === 0 && <p>{t("bindingsNone")}</p>}
+      {pending && pending.length > 0 && (
+        <table data-testid="bindings">
+          <thead>
+            <tr>
+              <th scope="col">{t("loginId")}</th>
+              <th scope="col">{t("accountRole")}</th>
+              <th scope="col">{t("auditSubject")}</th>
+              <th scope="col">{t("bindingState")}</th>
+              <th scope="col">{t("bindingRequested")}</th>
+              <th scope="col"><span className="visually-hidden">{t("bindingApprove")}</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {pending.map((b) => (
+              <tr key={b.login}>
+                <td>{b.login}</td>
+                <td>{roleLabel(b.role)}</td>
+                <td>{b.subjectType} #{b.subjectId}</td>
+                <td>{t(`activation${b.activation}`)}</td>
+                <td>{b.requestedBy} · {new Date(b.requestedAt).toLocaleString(lang)}</td>
+                <td>
+                  {b.activation === "AWAITING_APPROVAL" && (
+                    <button type="button" className="small" disabled={state.fetching}
+                      aria-label={`${t("bindingApprove")}: ${b.login}`} onClick={() => void approveOne(b.login)}>
+                      {t("bindingApprove")}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
   );
 }
 
