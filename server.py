@@ -23,8 +23,9 @@ import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -52,7 +53,14 @@ from resolvers.research.pseudonyms import deployment_key
 from schema.context import Context
 
 log = logging.getLogger("crm.server")
-PATHS = frozenset({"/graphql", "/schema.graphql", "/healthz"})
+PATHS = frozenset({"/", "/graphql", "/schema.graphql", "/healthz"})
+# The browser front end, built from web/ and committed (README "Using it in a browser").
+WEB_DIST = Path(__file__).resolve().parent / "web" / "dist"
+CSP = (
+    "default-src 'self'; base-uri 'none'; object-src 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+IDE_CSP = CSP + "; font-src 'self' data:"  # GraphiQL's stylesheet carries its fonts inline
 
 
 class SettingsError(RuntimeError):
@@ -194,8 +202,23 @@ class PrivacyGraphQL(GraphQL[Context, None]):
         return context
 
     async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL from our own built files (no CDN), sending our CSRF header."""
         denied = _refuse_unless_staff(request.state.resolved)
-        return denied or await super().render_graphql_ide(request)
+        return denied or web_page("graphiql.html", IDE_CSP)
+
+
+def web_page(name: str, csp: str = CSP) -> Response:
+    """A page of the built front end, under a Content-Security-Policy."""
+    path = WEB_DIST / name
+    if not path.is_file():
+        return PlainTextResponse("Front end not built: cd web && npm ci && npm run build", 503)
+    headers = {
+        "Content-Security-Policy": csp,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Cache-Control": "no-cache",
+    }
+    return HTMLResponse(path.read_text(encoding="utf-8"), headers=headers)
 
 
 def _csrf_ok(request: Request, resolved: Resolved | None) -> bool:
@@ -251,6 +274,9 @@ def create_app(settings: Settings) -> Starlette:
     async def health(_: Request) -> Response:
         return PlainTextResponse("ok")
 
+    async def spa(_: Request) -> Response:
+        return web_page("index.html")
+
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         private_directory(settings.data_dir)
@@ -277,6 +303,8 @@ def create_app(settings: Settings) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/schema.graphql", sdl),
             Route("/healthz", health),
+            Route("/", spa),
+            Mount("/assets", StaticFiles(directory=WEB_DIST / "assets", check_dir=False)),
         ],
         middleware=[Middleware(AccessLogMiddleware, paths=PATHS, reverse_dns=settings.reverse_dns)],
         lifespan=lifespan,

@@ -1,0 +1,106 @@
+// What each role works on: its screens (one GraphQL request each) and, for operator staff, the
+// purposes it may declare (README "Purposes (P5) and the policy table"; the API cannot list
+// them yet, see web/API-GAPS.md).
+import type { ReactNode } from "react";
+import type { introspection_types } from "./graphql-env.d.ts";
+import type { MessageKey } from "./i18n";
+import { Contacts, Invoices, MyRecord, NewInquiry } from "./screens/customer";
+import { AgentContracts, AgentCustomers, Margins } from "./screens/agent";
+import {
+  Accounts, CampaignRecipients, Campaigns, CustomerSearch, CustomerView, Inquiries, Overdue, Research, Surveys,
+} from "./screens/staff";
+import { Audit, Catalog, Security } from "./screens/auditor";
+
+export type Role = introspection_types["Role"]["enumValues"];
+export type Purpose = introspection_types["Purpose"]["enumValues"];
+
+/** Roles that choose the purpose of their task first and keep it in the header. */
+export const CHOOSES_PURPOSE: Partial<Record<Role, readonly Purpose[]>> = {
+  SUPPORT: ["A", "B", "C", "D"],
+  BILLING: ["E"],
+  MARKETING: ["G", "H"],
+  ADMIN: ["D"],
+  ANALYST: ["F"],
+};
+
+/** Roles the server lets open GraphiQL (directives/guard.py INTROSPECTION_ROLES). */
+export const IDE_ROLES: readonly Role[] = ["SUPPORT", "BILLING", "MARKETING", "ANALYST", "ADMIN", "AUDITOR"];
+
+export type ScreenProps = { purpose: Purpose | undefined; params: Record<string, string> };
+
+export type Page = {
+  path: string; // "/customer/:id"
+  label: MessageKey;
+  inNav?: boolean;
+  needs?: readonly Purpose[]; // purposes under which the screen can work
+  render: (props: ScreenProps) => ReactNode;
+};
+
+const search: Page = { path: "/search", label: "navSearch", render: (p) => <CustomerSearch {...p} /> };
+const customer: Page = {
+  path: "/customer/:id", label: "navSearch", inNav: false, render: (p) => <CustomerView {...p} />,
+};
+
+export const PAGES: Record<Role, Page[]> = {
+  CUSTOMER: [
+    { path: "/me", label: "navMe", render: () => <MyRecord /> },
+    { path: "/contacts", label: "navContacts", render: () => <Contacts /> },
+    { path: "/invoices", label: "navInvoices", render: () => <Invoices /> },
+    { path: "/inquiry", label: "navInquiry", render: () => <NewInquiry /> },
+  ],
+  AGENT: [
+    { path: "/customers", label: "navCustomers", render: () => <AgentCustomers /> },
+    { path: "/contracts", label: "navContracts", render: () => <AgentContracts /> },
+    { path: "/margins", label: "navMargins", render: () => <Margins /> },
+  ],
+  SUPPORT: [
+    { path: "/inquiries", label: "navInquiries", needs: ["C", "D"], render: (p) => <Inquiries {...p} /> },
+    search,
+    customer,
+  ],
+  BILLING: [
+    { path: "/overdue", label: "navOverdue", needs: ["E"], render: (p) => <Overdue {...p} /> },
+    search,
+    customer,
+  ],
+  MARKETING: [
+    { path: "/campaigns", label: "navCampaigns", needs: ["H"], render: (p) => <Campaigns {...p} /> },
+    {
+      path: "/campaign/:id", label: "navCampaigns", inNav: false, needs: ["H"],
+      render: (p) => <CampaignRecipients {...p} />,
+    },
+    { path: "/surveys", label: "navSurveys", needs: ["G"], render: (p) => <Surveys {...p} /> },
+    search,
+    customer,
+  ],
+  ADMIN: [
+    { path: "/accounts", label: "navAccounts", render: () => <Accounts /> },
+    search,
+    customer,
+  ],
+  ANALYST: [{ path: "/research", label: "navResearch", needs: ["F"], render: (p) => <Research {...p} /> }],
+  AUDITOR: [
+    { path: "/catalog", label: "navCatalog", render: () => <Catalog /> },
+    { path: "/audit", label: "navAudit", render: () => <Audit /> },
+    { path: "/security", label: "navSecurity", render: () => <Security /> },
+  ],
+};
+
+export function match(pages: Page[], path: string): { page: Page; params: Record<string, string> } | undefined {
+  for (const page of pages) {
+    const pattern = page.path.split("/");
+    const actual = path.split("/");
+    if (pattern.length !== actual.length) continue;
+    const params: Record<string, string> = {};
+    const fits = pattern.every((part, i) => {
+      const value = actual[i] ?? "";
+      if (part.startsWith(":")) {
+        params[part.slice(1)] = decodeURIComponent(value);
+        return value !== "";
+      }
+      return part === value;
+    });
+    if (fits) return { page, params };
+  }
+  return undefined;
+}

@@ -1,0 +1,757 @@
+// Operator staff's screens. Each works under the purpose chosen in the header (sent as
+// X-Purpose), shows every personal value as the policy let it through (clear, partly shown,
+// withheld) and turns the receipt into words.
+import { useState, type FormEvent } from "react";
+import { useMutation, useQuery } from "urql";
+import { readPrivacy, withPurpose } from "../client";
+import { graphql, type ResultOf, type VariablesOf } from "../graphql";
+import { known, useI18n } from "../i18n";
+import { shownAs } from "../receipt";
+import type { Purpose, ScreenProps } from "../roles";
+import { Done, ErrorBox, Input, Loading, Pager, Screen, Select, Value, Yen, today, usePager } from "../ui";
+import { TextArea } from "./customer";
+
+const CustomerSearchQuery = graphql(`
+  query CustomerSearch($where: CustomerSearch, $orderBy: CustomerOrder!, $after: String) {
+    customerSearch(where: $where, orderBy: $orderBy, first: 50, after: $after) {
+      totalCount
+      nodes { id name nameKana birthDate address phone email }
+      pageInfo { endCursor hasNextPage }
+    }
+  }
+`);
+type Order = VariablesOf<typeof CustomerSearchQuery>["orderBy"];
+type Where = { name?: string; phone?: string; email?: string };
+
+export function CustomerSearch({ purpose }: ScreenProps) {
+  const { t } = useI18n();
+  const [draft, setDraft] = useState({ name: "", phone: "", email: "" });
+  const [order, setOrder] = useState<Order>("ID");
+  const [asked, setAsked] = useState<{ where: Where; orderBy: Order }>();
+  const pager = usePager();
+  const [result] = useQuery({
+    query: CustomerSearchQuery,
+    variables: { where: asked?.where ?? null, orderBy: asked?.orderBy ?? "ID", after: pager.after },
+    context: usePurposeContext(purpose),
+    pause: !asked,
+  });
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const where: Where = {};
+    for (const key of ["name", "phone", "email"] as const) {
+      const value = draft[key].trim();
+      if (value) where[key] = value;
+    }
+    pager.restart();
+    setAsked({ where, orderBy: order });
+  }
+  const privacy = readPrivacy(result.extensions);
+  const found = asked ? result.data?.customerSearch : undefined;
+  const at = (field: string) => shownAs(privacy, `customerSearch.nodes.*.${field}`);
+  return (
+    <Screen title={t("searchTitle")} purpose={purpose} privacy={found ? privacy : undefined}>
+      <p>{t("searchHelp")}</p>
+      <form onSubmit={submit} className="inline-form" role="search">
+        <Input label={t("fieldname")} name="name" value={draft.name}
+          onChange={(e) => setDraft({ ...draft, name: e.target.value })} />
+        <Input label={t("fieldphone")} name="phone" type="tel" value={draft.phone}
+          onChange={(e) => setDraft({ ...draft, phone: e.target.value })} />
+        <Input label={t("fieldemail")} name="email" type="email" value={draft.email}
+          onChange={(e) => setDraft({ ...draft, email: e.target.value })} />
+        <Select label={t("searchOrder")} value={order} onChange={(v) => setOrder(v as Order)}
+          options={[
+            { value: "ID", label: t("orderId") }, { value: "NAME", label: t("orderName") },
+            { value: "NAME_KANA", label: t("orderKana") }, { value: "BIRTH_DATE", label: t("orderBirth") },
+          ]} />
+        <button type="submit">{t("search")}</button>
+      </form>
+      {asked && <ErrorBox error={result.error} />}
+      {asked && result.fetching && <Loading />}
+      {found && (
+        <>
+          <p role="status">{t("searchResults", { count: found.totalCount })}</p>
+          <table data-testid="search-results">
+            <thead>
+              <tr>
+                <th scope="col">{t("customerId")}</th>
+                <th scope="col">{t("fieldname")}</th>
+                <th scope="col">{t("fieldbirthDate")}</th>
+                <th scope="col">{t("fieldaddress")}</th>
+                <th scope="col">{t("fieldphone")}</th>
+                <th scope="col">{t("fieldemail")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {found.nodes.map((c) => (
+                <tr key={c.id}>
+                  <td><a href={`#/customer/${c.id}`}>{c.id}</a></td>
+                  <td><Value value={c.name} shown={at("name")} /></td>
+                  <td><Value value={c.birthDate} shown={at("birthDate")} /></td>
+                  <td><Value value={c.address} shown={at("address")} /></td>
+                  <td><Value value={c.phone} shown={at("phone")} /></td>
+                  <td><Value value={c.email} shown={at("email")} /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager pageInfo={found.pageInfo} pager={pager} />
+        </>
+      )}
+    </Screen>
+  );
+}
+
+function usePurposeContext(purpose: Purpose | undefined) {
+  const [context] = useState(() => withPurpose(purpose));
+  return context;
+}
+
+const CustomerViewQuery = graphql(`
+  query CustomerView($id: ID!) {
+    customer(id: $id) {
+      id name nameKana birthDate postalCode address phone fax email
+      bankName bankBranch accountType accountNumber accountHolder
+      surveyOptOut marketingOptOut version
+      agent { code name }
+      contacts { id name department phone email }
+    }
+  }
+`);
+const PERSONAL = [
+  "name", "nameKana", "birthDate", "postalCode", "address", "phone", "fax", "email",
+  "bankName", "bankBranch", "accountNumber", "accountHolder",
+] as const;
+const PLAIN = ["accountType"] as const;
+
+export function CustomerView({ purpose, params }: ScreenProps) {
+  const { t } = useI18n();
+  const id = params["id"] ?? "";
+  const [result] = useQuery({
+    query: CustomerViewQuery, variables: { id }, context: usePurposeContext(purpose),
+  });
+  const privacy = readPrivacy(result.extensions);
+  const customer = result.data?.customer;
+  return (
+    <Screen title={t("customerTitle", { id })} purpose={purpose} privacy={privacy}>
+      <ErrorBox error={result.error} />
+      {result.fetching && !result.data && <Loading />}
+      {result.data && !customer && <p role="status">{t("customerNotFound")}</p>}
+      {customer && (
+        <>
+          <dl className="record-view" data-testid="customer-view">
+            {PERSONAL.map((field) => (
+              <div key={field} data-field={field}>
+                <dt>{t(`field${field}`)}</dt>
+                <dd><Value value={customer[field]} shown={shownAs(privacy, `customer.${field}`)} badgeClear /></dd>
+              </div>
+            ))}
+            {PLAIN.map((field) => (
+              <div key={field} data-field={field}>
+                <dt>{t(`field${field}`)}</dt>
+                <dd>{customer[field]}</dd>
+              </div>
+            ))}
+            <div data-field="agent">
+              <dt>{t("customerAgent")}</dt>
+              <dd>
+                {customer.agent ? (
+                  <>
+                    {customer.agent.code}{" "}
+                    <Value value={customer.agent.name} shown={shownAs(privacy, "customer.agent.name")} />
+                  </>
+                ) : t("empty")}
+              </dd>
+            </div>
+          </dl>
+          {customer.contacts.length > 0 && (
+            <>
+              <h2>{t("customerContacts")}</h2>
+              <ul className="plain">
+                {customer.contacts.map((c) => (
+                  <li key={c.id}>
+                    <Value value={c.name} shown={shownAs(privacy, "customer.contacts.*.name")} />{" "}
+                    <Value value={c.department} shown={shownAs(privacy, "customer.contacts.*.department")} />{" "}
+                    <Value value={c.phone} shown={shownAs(privacy, "customer.contacts.*.phone")} />{" "}
+                    <Value value={c.email} shown={shownAs(privacy, "customer.contacts.*.email")} />
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+        </>
+      )}
+    </Screen>
+  );
+}
+
+const OpenInquiriesQuery = graphql(`
+  query OpenInquiries($after: String) {
+    openInquiries(first: 20, after: $after) {
+      totalCount
+      nodes {
+        id kind subject status openedAt
+        customer { id name phone email }
+        messages { author body at }
+      }
+      pageInfo { endCursor hasNextPage }
+    }
+  }
+`);
+const AnswerInquiryMutation = graphql(`
+  mutation AnswerInquiry($id: ID!, $body: String!, $close: Boolean!) {
+    answerInquiry(inquiryId: $id, body: $body, close: $close) { id status }
+  }
+`);
+type InquiryRow = ResultOf<typeof OpenInquiriesQuery>["openInquiries"]["nodes"][number];
+
+export function Inquiries({ purpose }: ScreenProps) {
+  const { t, lang } = useI18n();
+  const pager = usePager();
+  const context = usePurposeContext(purpose);
+  const [result, reexecute] = useQuery({ query: OpenInquiriesQuery, variables: { after: pager.after }, context });
+  const privacy = readPrivacy(result.extensions);
+  const found = result.data?.openInquiries;
+  const at = (path: string) => shownAs(privacy, `openInquiries.nodes.*.${path}`);
+  return (
+    <Screen title={t("inquiriesTitle")} purpose={purpose} privacy={privacy}>
+      <ErrorBox error={result.error} />
+      {result.fetching && !found && <Loading />}
+      {found && (
+        <>
+          <p className="total">{t("inquiriesTotal", { count: found.totalCount })}</p>
+          <ol className="cards" data-testid="inquiries">
+            {found.nodes.map((inquiry) => (
+              <li key={inquiry.id} className="card">
+                <h2>
+                  #{inquiry.id} <Value value={inquiry.subject} shown={at("subject")} />
+                </h2>
+                <p>
+                  {t("inquiryFrom")}:{" "}
+                  {inquiry.customer ? (
+                    <a href={`#/customer/${inquiry.customer.id}`}>
+                      <Value value={inquiry.customer.name} shown={at("customer.name")} />
+                    </a>
+                  ) : t("empty")}{" "}
+                  · {t("inquiryOpened")}: {new Date(inquiry.openedAt).toLocaleString(lang)}
+                  {" "}· {t("inquiryStatus")}: {inquiry.status}
+                </p>
+                <ul className="messages">
+                  {inquiry.messages.map((m, i) => (
+                    <li key={i}>
+                      <strong>{m.author === "CUSTOMER" ? t("authorCustomer") : t("authorStaff")}</strong>:{" "}
+                      <Value value={m.body} shown={at("messages.*.body")} />
+                    </li>
+                  ))}
+                </ul>
+                <AnswerForm inquiry={inquiry} purpose={purpose}
+                  onDone={() => reexecute({ requestPolicy: "network-only" })} />
+              </li>
+            ))}
+          </ol>
+          <Pager pageInfo={found.pageInfo} pager={pager} />
+        </>
+      )}
+    </Screen>
+  );
+}
+
+function AnswerForm(props: { inquiry: InquiryRow; purpose: Purpose | undefined; onDone: () => void }) {
+  const { t } = useI18n();
+  const [body, setBody] = useState("");
+  const [state, answer] = useMutation(AnswerInquiryMutation);
+  const [done, setDone] = useState<{ id: string; status: string }>();
+  async function send(close: boolean) {
+    const reply = await answer({ id: props.inquiry.id, body, close }, withPurpose(props.purpose));
+    if (reply.data) {
+      setDone(reply.data.answerInquiry);
+      setBody("");
+    }
+  }
+  return (
+    <form className="inline-form" onSubmit={(e) => { e.preventDefault(); void send(false); }}>
+      <TextArea label={`${t("answer")} #${props.inquiry.id}`} name={`answer-${props.inquiry.id}`}
+        value={body} onChange={setBody} />
+      <ErrorBox error={state.error} />
+      {done && <Done>{t("answered", { id: done.id, status: done.status })}</Done>}
+      <button type="submit" disabled={state.fetching || !body.trim()}>{t("answer")}</button>
+      <button type="button" className="secondary" disabled={state.fetching || !body.trim()}
+        onClick={() => void send(true)}>
+        {t("answerClose")}
+      </button>
+    </form>
+  );
+}
+
+const OverdueQuery = graphql(`
+  query Overdue($after: String) {
+    overdueInvoices(first: 50, after: $after) {
+      totalCount
+      nodes {
+        id period dueOn total credit balance billingName billingAddress
+        customer { id name phone }
+      }
+      pageInfo { endCursor hasNextPage }
+    }
+  }
+`);
+const RecordPaymentMutation = graphql(`
+  mutation RecordPayment($id: ID!, $amount: Int!, $receivedOn: Date!) {
+    recordPayment(invoiceId: $id, amount: $amount, receivedOn: $receivedOn) { id balance }
+  }
+`);
+
+export function Overdue({ purpose }: ScreenProps) {
+  const { t } = useI18n();
+  const pager = usePager();
+  const context = usePurposeContext(purpose);
+  const [result, reexecute] = useQuery({ query: OverdueQuery, variables: { after: pager.after }, context });
+  const [paying, setPaying] = useState<{ id: string; balance: number }>();
+  const [recorded, setRecorded] = useState<{ id: string; balance: number }>();
+  const privacy = readPrivacy(result.extensions);
+  const found = result.data?.overdueInvoices;
+  const at = (path: string) => shownAs(privacy, `overdueInvoices.nodes.*.${path}`);
+  return (
+    <Screen title={t("overdueTitle")} purpose={purpose} privacy={privacy}>
+      <ErrorBox error={result.error} />
+      {recorded && <Done>{t("paymentRecorded", { id: recorded.id, balance: recorded.balance })}</Done>}
+      {paying && (
+        <PaymentForm invoice={paying} purpose={purpose} onCancel={() => setPaying(undefined)}
+          onDone={(paid) => { setPaying(undefined); setRecorded(paid); reexecute({ requestPolicy: "network-only" }); }} />
+      )}
+      {result.fetching && !found && <Loading />}
+      {found && (
+        <>
+          <p className="total" data-testid="total">{t("overdueTotal", { count: found.totalCount })}</p>
+          <table data-testid="overdue">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">{t("invoicePeriod")}</th>
+                <th scope="col">{t("invoiceDue")}</th>
+                <th scope="col">{t("fieldbillingName")}</th>
+                <th scope="col">{t("fieldphone")}</th>
+                <th scope="col">{t("invoiceTotal")}</th>
+                <th scope="col">{t("invoiceBalance")}</th>
+                <th scope="col"><span className="visually-hidden">{t("recordPayment")}</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {found.nodes.map((invoice) => (
+                <tr key={invoice.id}>
+                  <td>{invoice.id}</td>
+                  <td>{invoice.period.slice(0, 7)}</td>
+                  <td>{invoice.dueOn}</td>
+                  <td>
+                    {invoice.customer ? (
+                      <a href={`#/customer/${invoice.customer.id}`}>
+                        <Value value={invoice.billingName} shown={at("billingName")} />
+                      </a>
+                    ) : <Value value={invoice.billingName} shown={at("billingName")} />}
+                  </td>
+                  <td><Value value={invoice.customer?.phone} shown={at("customer.phone")} /></td>
+                  <td><Yen amount={invoice.total} /></td>
+                  <td><Yen amount={invoice.balance} /></td>
+                  <td>
+                    <button type="button" className="small"
+                      aria-label={`${t("recordPayment")}: #${invoice.id}`}
+                      onClick={() => setPaying({ id: invoice.id, balance: invoice.balance })}>
+                      {t("recordPayment")}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager pageInfo={found.pageInfo} pager={pager} />
+        </>
+      )}
+    </Screen>
+  );
+}
+
+function PaymentForm(props: {
+  invoice: { id: string; balance: number };
+  purpose: Purpose | undefined;
+  onDone: (paid: { id: string; balance: number }) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useI18n();
+  const [amount, setAmount] = useState(String(props.invoice.balance));
+  const [receivedOn, setReceivedOn] = useState(today());
+  const [state, record] = useMutation(RecordPaymentMutation);
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const answer = await record(
+      { id: props.invoice.id, amount: Number(amount), receivedOn }, withPurpose(props.purpose),
+    );
+    if (answer.data) props.onDone(answer.data.recordPayment);
+  }
+  return (
+    <form className="panel" onSubmit={submit} aria-labelledby="pay-title">
+      <h2 id="pay-title" tabIndex={-1} ref={(h) => h?.focus()}>{t("recordPayment")} #{props.invoice.id}</h2>
+      <Input label={t("paymentAmount")} name="amount" type="number" min={1} required value={amount}
+        onChange={(e) => setAmount(e.target.value)} />
+      <Input label={t("paymentDate")} name="receivedOn" type="date" required max={today()} value={receivedOn}
+        onChange={(e) => setReceivedOn(e.target.value)} />
+      <ErrorBox error={state.error} />
+      <button type="submit" disabled={state.fetching}>{t("recordPayment")}</button>
+      <button type="button" className="secondary" onClick={props.onCancel}>{t("cancel")}</button>
+    </form>
+  );
+}
+
+const CampaignsQuery = graphql(`
+  query Campaigns { campaigns(first: 100) { nodes { id title channel builtAt reach } } }
+`);
+const BuildSendListMutation = graphql(`
+  mutation BuildSendList($id: ID!) { buildSendList(campaignId: $id) { id title reach builtAt } }
+`);
+
+export function Campaigns({ purpose }: ScreenProps) {
+  const { t, lang } = useI18n();
+  const context = usePurposeContext(purpose);
+  const [result, reexecute] = useQuery({ query: CampaignsQuery, context });
+  const [state, build] = useMutation(BuildSendListMutation);
+  const campaigns = result.data?.campaigns.nodes;
+  async function buildList(id: string) {
+    const answer = await build({ id }, withPurpose(purpose));
+    if (answer.data) reexecute({ requestPolicy: "network-only" });
+  }
+  const built = state.data?.buildSendList;
+  return (
+    <Screen title={t("campaignsTitle")} purpose={purpose} privacy={readPrivacy(result.extensions)}>
+      <ErrorBox error={result.error ?? state.error} />
+      {built && <Done>{t("listBuilt", { title: built.title, reach: built.reach })}</Done>}
+      {result.fetching && !campaigns && <Loading />}
+      {campaigns && (
+        <table data-testid="campaigns">
+          <thead>
+            <tr>
+              <th scope="col">#</th>
+              <th scope="col">{t("campaignsTitle")}</th>
+              <th scope="col">{t("campaignChannel")}</th>
+              <th scope="col">{t("campaignBuilt")}</th>
+              <th scope="col">{t("campaignReach")}</th>
+              <th scope="col"><span className="visually-hidden">{t("buildList")}</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {campaigns.map((c) => (
+              <tr key={c.id}>
+                <td>{c.id}</td>
+                <td>{c.builtAt ? <a href={`#/campaign/${c.id}`}>{c.title}</a> : c.title}</td>
+                <td>{t(`channel${c.channel}`)}</td>
+                <td>{c.builtAt ? new Date(c.builtAt).toLocaleDateString(lang) : t("campaignNotBuilt")}</td>
+                <td data-testid={`reach-${c.id}`}>{c.reach}</td>
+                <td>
+                  {!c.builtAt && (
+                    <button type="button" className="small" disabled={state.fetching}
+                      aria-label={`${t("buildList")}: ${c.title}`} onClick={() => void buildList(c.id)}>
+                      {t("buildList")}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Screen>
+  );
+}
+
+const RecipientsQuery = graphql(`
+  query CampaignRecipients($id: ID!, $after: String) {
+    campaignRecipients(campaignId: $id, first: 50, after: $after) {
+      totalCount
+      nodes { channel name postalCode address email fax }
+      pageInfo { endCursor hasNextPage }
+    }
+  }
+`);
+const RECIPIENT_FIELDS = ["name", "postalCode", "address", "email", "fax"] as const;
+
+export function CampaignRecipients({ purpose, params }: ScreenProps) {
+  const { t } = useI18n();
+  const id = params["id"] ?? "";
+  const pager = usePager();
+  const [result] = useQuery({
+    query: RecipientsQuery, variables: { id, after: pager.after }, context: usePurposeContext(purpose),
+  });
+  const privacy = readPrivacy(result.extensions);
+  const found = result.data?.campaignRecipients;
+  return (
+    <Screen title={t("recipientsTitle", { id })} purpose={purpose} privacy={privacy}>
+      <p><a href="#/campaigns">{t("campaignsTitle")}</a></p>
+      <ErrorBox error={result.error} />
+      {result.fetching && !found && <Loading />}
+      {found && (
+        <>
+          <p className="total" data-testid="total">{t("count", { count: found.totalCount })}</p>
+          <table data-testid="recipients">
+            <thead>
+              <tr>
+                {RECIPIENT_FIELDS.map((f) => <th key={f} scope="col">{t(`field${f}`)}</th>)}
+              </tr>
+            </thead>
+            <tbody>
+              {found.nodes.map((r, i) => (
+                <tr key={i}>
+                  {RECIPIENT_FIELDS.map((f) => (
+                    <td key={f}>
+                      <Value value={r[f]} shown={shownAs(privacy, `campaignRecipients.nodes.*.${f}`)} />
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager pageInfo={found.pageInfo} pager={pager} />
+        </>
+      )}
+    </Screen>
+  );
+}
+
+const SurveysQuery = graphql(`
+  query Surveys { surveys { id title questions opensOn closesOn responseCount } }
+`);
+
+export function Surveys({ purpose }: ScreenProps) {
+  const { t } = useI18n();
+  const [result] = useQuery({ query: SurveysQuery, context: usePurposeContext(purpose) });
+  const surveys = result.data?.surveys;
+  return (
+    <Screen title={t("surveysTitle")} purpose={purpose}>
+      <ErrorBox error={result.error} />
+      {result.fetching && !surveys && <Loading />}
+      {surveys && (
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t("surveysTitle")}</th>
+              <th scope="col">{t("surveyQuestions")}</th>
+              <th scope="col">{t("surveyPeriod")}</th>
+              <th scope="col">{t("surveyResponses")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {surveys.map((s) => (
+              <tr key={s.id}>
+                <td>{s.title}</td>
+                <td>{s.questions.join(" / ")}</td>
+                <td>{s.opensOn} – {s.closesOn}</td>
+                <td>{s.responseCount}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Screen>
+  );
+}
+
+const CreateAccountMutation = graphql(`
+  mutation CreateAccount($login: String!, $role: Role!, $customerId: ID, $agentId: ID) {
+    createAccount(login: $login, role: $role, customerId: $customerId, agentId: $agentId) {
+      login initialPassword activation
+    }
+  }
+`);
+const DisableMutation = graphql(`
+  mutation SetAccountDisabled($login: String!, $disabled: Boolean!) {
+    setAccountDisabled(login: $login, disabled: $disabled)
+  }
+`);
+const PendingBindingsQuery = graphql(`
+  query PendingBindings {
+    accountBindings(pending: true, first: 100) {
+      nodes { login role subjectType subjectId activation requestedBy requestedAt approvedBy channel codeExpiresAt }
+    }
+  }
+`);
+const ApproveBindingMutation = graphql(`
+  mutation ApproveAccountBinding($login: String!) {
+    approveAccountBinding(login: $login) { login activation channel }
+  }
+`);
+const FlagMutation = graphql(`
+  mutation FlagCompromised($login: String!) { flagCompromised(login: $login) }
+`);
+type NewRole = VariablesOf<typeof CreateAccountMutation>["role"];
+const ROLES: NewRole[] = ["CUSTOMER", "AGENT", "SUPPORT", "BILLING", "MARKETING", "ANALYST", "ADMIN", "AUDITOR"];
+
+export function Accounts() {
+  const { t } = useI18n();
+  const [login, setLogin] = useState("");
+  const [role, setRole] = useState<NewRole>("SUPPORT");
+  const [customerId, setCustomerId] = useState("");
+  const [agentId, setAgentId] = useState("");
+  const [created, create] = useMutation(CreateAccountMutation);
+  const [target, setTarget] = useState("");
+  const [disabled, disable] = useMutation(DisableMutation);
+  const [flagged, flag] = useMutation(FlagMutation);
+  const [done, setDone] = useState<string>();
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    await create({
+      login: login.trim(), role,
+      customerId: role === "CUSTOMER" && customerId ? customerId : null,
+      agentId: role === "AGENT" && agentId ? agentId : null,
+    });
+  }
+  async function act(action: "disable" | "enable" | "flag") {
+    setDone(undefined);
+    const answer = action === "flag"
+      ? await flag({ login: target.trim() })
+      : await disable({ login: target.trim(), disabled: action === "disable" });
+    if (answer.data) setDone(target.trim());
+  }
+  const account = created.data?.createAccount;
+  return (
+    <Screen title={t("accountsTitle")}>
+      <p>{t("accountsHelp")}</p>
+      <h2>{t("accountCreate")}</h2>
+      <form onSubmit={submit} className="inline-form">
+        <Input label={t("loginId")} name="newLogin" required autoComplete="off" value={login}
+          onChange={(e) => setLogin(e.target.value)} />
+        <Select label={t("accountRole")} value={role} onChange={(v) => setRole(v as NewRole)}
+          options={ROLES.map((r) => ({ value: r, label: `${t(`role${r}`)} (${r})` }))} />
+        {role === "CUSTOMER" && (
+          <Input label={t("accountCustomerId")} name="customerId" inputMode="numeric" value={customerId}
+            onChange={(e) => setCustomerId(e.target.value)} />
+        )}
+        {role === "AGENT" && (
+          <Input label={t("accountAgentId")} name="agentId" inputMode="numeric" value={agentId}
+            onChange={(e) => setAgentId(e.target.value)} />
+        )}
+        <ErrorBox error={created.error} />
+        <button type="submit" disabled={created.fetching}>{t("accountCreate")}</button>
+      </form>
+      {account && account.initialPassword && (
+        <div className="done" role="status">
+          <p>{t("accountCreated", { login: account.login })}</p>
+          <p><code data-testid="initial-password">{account.initialPassword}</code></p>
+        </div>
+      )}
+      {account && !account.initialPassword && (
+        <Done>{t("accountRequested", { login: account.login })}</Done>
+      )}
+      <PendingBindings key={account?.login ?? ""} />
+      <h2>{t("accountAction")}</h2>
+      <form className="inline-form" onSubmit={(e) => e.preventDefault()}>
+        <Input label={t("loginId")} name="target" autoComplete="off" value={target}
+          onChange={(e) => setTarget(e.target.value)} />
+        <ErrorBox error={disabled.error ?? flagged.error} />
+        {done && <Done>{t("accountDone", { login: done })}</Done>}
+        <button type="button" className="secondary" disabled={!target.trim()} onClick={() => void act("disable")}>
+          {t("accountDisable")}
+        </button>
+        <button type="button" className="secondary" disabled={!target.trim()} onClick={() => void act("enable")}>
+          {t("accountEnable")}
+        </button>
+        <button type="button" className="secondary" disabled={!target.trim()} onClick={() => void act("flag")}>
+          {t("accountFlag")}
+        </button>
+      </form>
+    </Screen>
+  );
+}
+
+/** Logins bound to a customer or agent that wait for a second administrator or the person. */
+function PendingBindings() {
+  const { t, lang } = useI18n();
+  const [result, reexecute] = useQuery({ query: PendingBindingsQuery });
+  const [state, approve] = useMutation(ApproveBindingMutation);
+  const pending = result.data?.accountBindings.nodes;
+  async function approveOne(login: string) {
+    const answer = await approve({ login });
+    if (answer.data) reexecute({ requestPolicy: "network-only" });
+  }
+  const approved = state.data?.approveAccountBinding;
+  const roleLabel = (role: string) => {
+    const key = `role${role}`;
+    return known(key) ? t(key) : role;
+  };
+  return (
+    <>
+      <h2>{t("bindingsTitle")}</h2>
+      <p>{t("bindingsHelp")}</p>
+      <ErrorBox error={result.error ?? state.error} />
+      {approved && <Done>{t("bindingApproved", { login: approved.login })}</Done>}
+      {pending && pending.length === 0 && <p>{t("bindingsNone")}</p>}
+      {pending && pending.length > 0 && (
+        <table data-testid="bindings">
+          <thead>
+            <tr>
+              <th scope="col">{t("loginId")}</th>
+              <th scope="col">{t("accountRole")}</th>
+              <th scope="col">{t("auditSubject")}</th>
+              <th scope="col">{t("bindingState")}</th>
+              <th scope="col">{t("bindingRequested")}</th>
+              <th scope="col"><span className="visually-hidden">{t("bindingApprove")}</span></th>
+            </tr>
+          </thead>
+          <tbody>
+            {pending.map((b) => (
+              <tr key={b.login}>
+                <td>{b.login}</td>
+                <td>{roleLabel(b.role)}</td>
+                <td>{b.subjectType} #{b.subjectId}</td>
+                <td>{t(`activation${b.activation}`)}</td>
+                <td>{b.requestedBy} · {new Date(b.requestedAt).toLocaleString(lang)}</td>
+                <td>
+                  {b.activation === "AWAITING_APPROVAL" && (
+                    <button type="button" className="small" disabled={state.fetching}
+                      aria-label={`${t("bindingApprove")}: ${b.login}`} onClick={() => void approveOne(b.login)}>
+                      {t("bindingApprove")}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}
+
+const ResearchQuery = graphql(`
+  query Research($dimension: ResearchDimension!) {
+    researchAggregate(dimension: $dimension) { key count suppressed }
+  }
+`);
+type Dimension = VariablesOf<typeof ResearchQuery>["dimension"];
+const DIMENSIONS: Dimension[] = ["PREFECTURE", "BIRTH_DECADE", "PLAN", "OPTION_COUNT"];
+
+export function Research({ purpose }: ScreenProps) {
+  const { t } = useI18n();
+  const [dimension, setDimension] = useState<Dimension>("PREFECTURE");
+  const [result] = useQuery({ query: ResearchQuery, variables: { dimension }, context: usePurposeContext(purpose) });
+  const groups = result.data?.researchAggregate;
+  return (
+    <Screen title={t("researchTitle")} purpose={purpose} privacy={readPrivacy(result.extensions)}>
+      <Select label={t("researchDimension")} value={dimension} onChange={(v) => setDimension(v as Dimension)}
+        options={DIMENSIONS.map((d) => ({ value: d, label: t(`dim${d}`) }))} />
+      <ErrorBox error={result.error} />
+      {result.fetching && <Loading />}
+      {groups && (
+        <table>
+          <thead>
+            <tr><th scope="col">{t("researchGroup")}</th><th scope="col">{t("researchCount")}</th></tr>
+          </thead>
+          <tbody>
+            {groups.map((g) => (
+              <tr key={g.key}>
+                <td>{g.key}</td>
+                <td>{g.suppressed ? t("researchSuppressed") : g.count}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Screen>
+  );
+}
+
