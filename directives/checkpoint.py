@@ -99,7 +99,7 @@ def key_id(name: str, public: bytes) -> bytes:
 
 
 def _key_parts(text: str, count: int) -> list[str]:
-    parts = text.strip().split("+")
+    parts = text.strip().split("+", count - 1)  # the base64 key may itself hold "+"
     if len(parts) != count or not parts[-3] or any(c.isspace() for c in parts[-3]):
         raise CheckpointError("malformed key")
     return parts
