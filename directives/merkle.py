@@ -3,7 +3,7 @@ the same tree as RFC 6962: leaf hash SHA-256(0x00 || leaf), node hash SHA-256(0x
 right). Pure functions; checked against the Certificate Transparency test vectors.
 
 A tree is stored as the hashes of its complete (perfect, aligned) subtrees, addressed by
-`Node(level, index)`: the subtree of 2**level leaves starting at leaf index * 2**level. Every
+`Node(level, position)`: the subtree of 2**level leaves from leaf position * 2**level. Every
 hash of a range the RFC's proofs need is built from those (`range_hash`), so proofs are
 computed from O(log n) stored hashes, never by rehashing the log.
 """
@@ -21,7 +21,7 @@ EMPTY_ROOT = hashlib.sha256(b"").digest()
 
 class Node(NamedTuple):
     level: int
-    index: int
+    position: int  # the subtree's place among those of its level, from the left
 
 
 NodeGetter = Callable[[Node], bytes]
@@ -90,7 +90,7 @@ def frontier_nodes(size: int) -> list[Node]:
 
 def last_leaf(node: Node) -> int:
     """The index of the leaf whose append closes `node` (where the sequencer stores it)."""
-    return ((node.index + 1) << node.level) - 1
+    return ((node.position + 1) << node.level) - 1
 
 
 def range_hash(start: int, end: int, get: NodeGetter) -> bytes:

@@ -77,7 +77,9 @@ def progress_bar(stream: TextIO, width: int = 30, every: float = 0.5) -> Progres
         last = now
         filled = width * done // total if total else width
         end = "\n" if done >= total else ""
-        stream.write(f"\rverifying [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}{end}")
+        stream.write(
+            f"\rverifying [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}{end}"
+        )
         stream.flush()
 
     return show

@@ -35,7 +35,9 @@ class Consistency:
 async def checkpoint(size: int | None) -> AuditCheckpoint:
     """The checkpoint of that tree size, or the latest."""
     conn = get_connection("default")
-    found = await (store.latest_checkpoint(conn) if size is None else store.checkpoint_at(conn, size))
+    found = await (
+        store.latest_checkpoint(conn) if size is None else store.checkpoint_at(conn, size)
+    )
     if found is None:
         raise ProofUnavailable("No signed checkpoint of that size.")
     return found

@@ -86,7 +86,12 @@ class Sequencer:
                 closed = frontier.append(leaf)
                 subtrees = "".join(h.hex() for h in closed)
                 rows.append(
-                    AuditLeaf(seq=frontier.size - 1, request_id=pk, leaf_hash=leaf.hex(), subtrees=subtrees)
+                    AuditLeaf(
+                        seq=frontier.size - 1,
+                        request_id=pk,
+                        leaf_hash=leaf.hex(),
+                        subtrees=subtrees,
+                    )
                 )
             if rows:
                 await AuditLeaf.bulk_create(rows, using_db=conn)
@@ -99,7 +104,8 @@ class Sequencer:
         if since is not None:
             query = query.filter(at__gte=since)
         rows = await query.order_by("id").limit(self.batch).values_list("id", "entry_count")
-        chosen, entries = [], 0
+        chosen: list[int] = []
+        entries = 0
         for request_pk, count in rows:
             if chosen and entries + count > ENTRY_BUDGET:
                 break
@@ -114,20 +120,26 @@ class Sequencer:
         frontier: Frontier,
         latest: AuditCheckpoint | None,
     ) -> None:
-        signed = [note for note in (latest.note if latest else None, self.files.read_checkpoint()) if note]
+        signed = [
+            note for note in (latest.note if latest else None, self.files.read_checkpoint()) if note
+        ]
         for note in signed:
             try:
                 checkpoint = open_checkpoint(note, self.key.verifier)
             except CheckpointError:
                 continue  # not ours: verify-audit reports it; it cannot bind us
             if checkpoint.size > size:
-                raise ForkRefused(f"the log holds {size} records, a signed checkpoint {checkpoint.size}")
+                raise ForkRefused(
+                    f"the log holds {size} records, a signed checkpoint {checkpoint.size}"
+                )
             try:
                 root = await _root_at(conn, checkpoint.size, size, frontier)
             except LookupError as missing:
                 raise ForkRefused(f"the stored tree has lost a subtree ({missing})") from None
             if root != checkpoint.root:
-                raise ForkRefused(f"the stored tree differs from the checkpoint at {checkpoint.size}")
+                raise ForkRefused(
+                    f"the stored tree differs from the checkpoint at {checkpoint.size}"
+                )
 
     async def _sign(self, conn: BaseDBAsyncClient, frontier: Frontier) -> None:
         checkpoint = Checkpoint(

@@ -196,7 +196,12 @@ def _compare_journal(
     for line in journal:
         if line.request_id not in held:
             report.add(
-                Finding(Kind.DELETED, "in the exported log, not in the database", line.seq, line.request_id)
+                Finding(
+                    Kind.DELETED,
+                    "in the exported log, not in the database",
+                    line.seq,
+                    line.request_id,
+                )
             )
         elif held[line.request_id][1] != line.leaf_hash:
             report.add(

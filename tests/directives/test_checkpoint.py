@@ -26,14 +26,15 @@ def test_a_checkpoint_note_is_in_the_c2sp_format() -> None:
     key = SigningKey.generate("example.com/audit")
     note = key.sign(Checkpoint("example.com/audit", 20852163, ROOT, AT))
     body, signature = note.split("\n\n")
-    assert body.split("\n") == [
-        "example.com/audit", "20852163", base64.b64encode(ROOT).decode(), "time 2026-12-02T01:02:03Z",
-    ]  # fmt: skip
+    root = base64.b64encode(ROOT).decode()
+    assert body.split("\n") == ["example.com/audit", "20852163", root, "time 2026-12-02T01:02:03Z"]
     name, encoded = signature.removeprefix("\u2014 ").rstrip("\n").split(" ")
     raw = base64.b64decode(encoded)
     assert name == "example.com/audit" and len(raw) == 4 + 64
     assert raw[:4] == key_id(key.name, key.verifier.public)
-    assert open_checkpoint(note, key.verifier) == Checkpoint("example.com/audit", 20852163, ROOT, AT)
+    assert open_checkpoint(note, key.verifier) == Checkpoint(
+        "example.com/audit", 20852163, ROOT, AT
+    )
 
 
 def test_keys_round_trip_through_their_text() -> None:

@@ -55,28 +55,30 @@ CONSISTENCY = {
 # A real CT log's proof (google/certificate-transparency python tests): leaf 848049 of 3630887.
 CT_LEAF = "7a395c866d5ecdb0cccb623e011dbc392cd348d1d1d72776174e127a24b09c78"
 CT_ROOT = "78316a05c9bcf14a3a4548f5b854a9adfcd46a4c034401b3ce7eb7ac2f1d0ecb"
-CT_PATH = """1a208aeebcd1b39fe2de247ee8db9454e1e93a312d206b87f6ca9cc6ec6f1ddd
-0a1b78b383f580856f433c01a5741e160d451c185910027f6cc9f828687a40c4
-3d1745789bc63f2da15850de1c12a5bf46ed81e1cc90f086148b1662e79aab3d
-9095b61e14d8990acf390905621e62b1714fb8e399fbb71de5510e0aef45affe
-0a332b91b8fab564e6afd1dd452449e04619b18accc0ff9aa8393cd4928451f2
-2336f0181d264aed6d8f3a6507ca14a8d3b3c3a23791ac263e845d208c1ee330
-b4ce56e300590500360c146c6452edbede25d4ed83919278749ee5dbe178e048
-933f6ddc848ea562e4f9c5cfb5f176941301dad0c6fdb9d1fbbe34fac1be6966
-b95a6222958a86f74c030be27c44f57dbe313e5e7c7f4ffb98bcbd3a03bb52f2
-daeeb3ce5923defd0faeb8e0c210b753b85b809445d7d3d3cd537a9aabaa9c45
-7fadd0a13e9138a2aa6c3fdec4e2275af233b94812784f66bcca9aa8e989f2bc
-1864e6ba3e32878610546539734fb5eeae2529991f130c575c73a7e25a2a7c56
-12842d1202b1dc6828a17ab253c02e7ce9409b5192430feba44189f39cc02d66
-29af64b16fa3053c13d02ac63aa75b23aa468506e44c3a2315edc85d2dc22b11
-b527b99934a0bd9edd154e449b0502e2c499bba783f3bc3dfe23364b6b532009
-4584db8ae8e351ace08e01f306378a92bfd43611714814f3d834a2842d69faa8
-86a9a41573b0d6e4292f01e93243d6cc65b30f06606fc6fa57390e7e90ed580f
-a88b98fbe84d4c6aae8db9d1605dfac059d9f03fe0fcb0d5dff1295dacba09e6
-06326dc617a6d1f7021dc536026dbfd5fffc6f7c5531d48ef6ccd1ed1569f2a1
-f41fe8fdc3a2e4e8345e30216e7ebecffee26ff266eeced208a6c2a3cf08f960
-40cf5bde8abb76983f3e98ba97aa36240402975674e120f234b3448911090f8d
-b3222dc8658538079883d980d7fdc2bef9285344ea34338968f736b04aeb387a""".split()
+CT_PATH = [
+    "1a208aeebcd1b39fe2de247ee8db9454e1e93a312d206b87f6ca9cc6ec6f1ddd",
+    "0a1b78b383f580856f433c01a5741e160d451c185910027f6cc9f828687a40c4",
+    "3d1745789bc63f2da15850de1c12a5bf46ed81e1cc90f086148b1662e79aab3d",
+    "9095b61e14d8990acf390905621e62b1714fb8e399fbb71de5510e0aef45affe",
+    "0a332b91b8fab564e6afd1dd452449e04619b18accc0ff9aa8393cd4928451f2",
+    "2336f0181d264aed6d8f3a6507ca14a8d3b3c3a23791ac263e845d208c1ee330",
+    "b4ce56e300590500360c146c6452edbede25d4ed83919278749ee5dbe178e048",
+    "933f6ddc848ea562e4f9c5cfb5f176941301dad0c6fdb9d1fbbe34fac1be6966",
+    "b95a6222958a86f74c030be27c44f57dbe313e5e7c7f4ffb98bcbd3a03bb52f2",
+    "daeeb3ce5923defd0faeb8e0c210b753b85b809445d7d3d3cd537a9aabaa9c45",
+    "7fadd0a13e9138a2aa6c3fdec4e2275af233b94812784f66bcca9aa8e989f2bc",
+    "1864e6ba3e32878610546539734fb5eeae2529991f130c575c73a7e25a2a7c56",
+    "12842d1202b1dc6828a17ab253c02e7ce9409b5192430feba44189f39cc02d66",
+    "29af64b16fa3053c13d02ac63aa75b23aa468506e44c3a2315edc85d2dc22b11",
+    "b527b99934a0bd9edd154e449b0502e2c499bba783f3bc3dfe23364b6b532009",
+    "4584db8ae8e351ace08e01f306378a92bfd43611714814f3d834a2842d69faa8",
+    "86a9a41573b0d6e4292f01e93243d6cc65b30f06606fc6fa57390e7e90ed580f",
+    "a88b98fbe84d4c6aae8db9d1605dfac059d9f03fe0fcb0d5dff1295dacba09e6",
+    "06326dc617a6d1f7021dc536026dbfd5fffc6f7c5531d48ef6ccd1ed1569f2a1",
+    "f41fe8fdc3a2e4e8345e30216e7ebecffee26ff266eeced208a6c2a3cf08f960",
+    "40cf5bde8abb76983f3e98ba97aa36240402975674e120f234b3448911090f8d",
+    "b3222dc8658538079883d980d7fdc2bef9285344ea34338968f736b04aeb387a",
+]
 
 
 def stored(hashes: list[bytes]) -> dict[Node, bytes]:
@@ -131,7 +133,9 @@ def test_a_real_logs_inclusion_proof_verifies() -> None:
     args = (bytes.fromhex(CT_LEAF), 848049, 3630887)
     assert verify_inclusion(*args, path, bytes.fromhex(CT_ROOT))
     assert not verify_inclusion(*args, path[:-1], bytes.fromhex(CT_ROOT))
-    assert not verify_inclusion(bytes.fromhex(CT_LEAF), 848050, 3630887, path, bytes.fromhex(CT_ROOT))
+    assert not verify_inclusion(
+        bytes.fromhex(CT_LEAF), 848050, 3630887, path, bytes.fromhex(CT_ROOT)
+    )
 
 
 @pytest.mark.parametrize("size", range(1, 41))
@@ -152,4 +156,4 @@ def test_every_proof_verifies_and_proves_nothing_else(size: int) -> None:
         proof = consistency_proof(old, size, tree.__getitem__)
         assert verify_consistency(old, size, proof, root(hashes[:old]), top)
         if 0 < old < size:
-            assert not verify_consistency(old, size, proof, root(hashes[: old - 1] + [top]), top)
+            assert not verify_consistency(old, size, proof, root([*hashes[: old - 1], top]), top)

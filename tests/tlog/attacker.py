@@ -28,7 +28,8 @@ async def drop_triggers() -> None:
     if conn.capabilities.dialect == "postgres":
         rows = await conn.execute_query_dict(
             "SELECT t.tgname AS name, c.relname AS tbl FROM pg_trigger t "
-            f"JOIN pg_class c ON c.oid = t.tgrelid WHERE NOT t.tgisinternal AND c.relname IN ({tables})"
+            "JOIN pg_class c ON c.oid = t.tgrelid "
+            f"WHERE NOT t.tgisinternal AND c.relname IN ({tables})"
         )
         for row in rows:
             await sql(f'DROP TRIGGER "{row["name"]}" ON "{row["tbl"]}"')
@@ -40,8 +41,14 @@ async def drop_triggers() -> None:
             await sql(f'DROP TRIGGER "{row["name"]}"')
 
 
-async def write_record(request_id: str, *, actor: str = "t-support", purpose: str = "C",
-                       at: datetime | None = None, subjects: Sequence[int] = (1, 2)) -> None:
+async def write_record(
+    request_id: str,
+    *,
+    actor: str = "t-support",
+    purpose: str = "C",
+    at: datetime | None = None,
+    subjects: Sequence[int] = (1, 2),
+) -> None:
     """An audit record as the guard writes one (through the same store)."""
     header = AuditHeader(
         request_id=request_id,
@@ -60,7 +67,7 @@ async def write_record(request_id: str, *, actor: str = "t-support", purpose: st
 
 
 async def pk(request_id: str) -> int:
-    return (await AuditRequest.get(request_id=request_id)).id
+    return int((await AuditRequest.get(request_id=request_id)).id)
 
 
 async def rewrite_log(request_ids: Sequence[str]) -> None:

@@ -25,9 +25,11 @@ def verify_audit(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]
     env = {k: v for k, v in os.environ.items() if not k.startswith("CRM_")}
     env.pop("DATABASE_URL", None)
     if PG_URL:
-        env["DATABASE_URL"] = _with_database(PG_URL, get_connection("default").database)
+        name: str = get_connection("default").database  # type: ignore[attr-defined]
+        env["DATABASE_URL"] = _with_database(PG_URL, name)
+    command = [sys.executable, str(ROOT / "server.py"), "verify-audit", "--data-dir", str(data_dir)]
     return subprocess.run(
-        [sys.executable, str(ROOT / "server.py"), "verify-audit", "--data-dir", str(data_dir), *args],
+        [*command, *args],
         capture_output=True, text=True, check=False, timeout=120, env=env, cwd=ROOT,
     )  # fmt: skip
 
@@ -46,7 +48,7 @@ async def test_clean_then_tampered(db: TortoiseContext, tmp_path: Path) -> None:
     assert "verifying [" in clean.stderr
 
     await drop_triggers()
-    await sql(f"UPDATE \"audit_request\" SET \"purpose\" = 'A' WHERE \"request_id\" = '{REFS[1]}'")
+    await sql(f'UPDATE "audit_request" SET "purpose" = \'A\' WHERE "request_id" = \'{REFS[1]}\'')
     tampered = verify_audit(tmp_path)
     assert tampered.returncode == 1
     lines = tampered.stdout.splitlines()

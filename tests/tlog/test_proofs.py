@@ -25,8 +25,9 @@ from tlog.sequencer import Sequencer
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "verify_audit_proof.py"
 SUPPORT_READ = "query @purpose(code: C) { customers { nodes { name phone } } }"
 OWN_READ = "{ customers { nodes { name phone } } }"
-INCLUSION = """query ($ref: String!, $size: Int) { auditInclusionProof(auditRef: $ref, treeSize: $size) {
-  auditRef leafIndex treeSize leafHash hashes checkpoint record } }"""
+INCLUSION = """query ($ref: String!, $size: Int) {
+  auditInclusionProof(auditRef: $ref, treeSize: $size) {
+    auditRef leafIndex treeSize leafHash hashes checkpoint record } }"""
 CONSISTENCY = """query ($from: Int!) { auditConsistencyProof(fromSize: $from) {
   fromSize toSize hashes fromCheckpoint toCheckpoint } }"""
 CHECKPOINT = "{ auditCheckpoint { treeSize rootHash note } }"
@@ -51,7 +52,9 @@ class Setup:
         assert result.errors is None and context.audit.written
         return context.request_id
 
-    def check(self, kind: str, document: dict[str, Any], *extra: str) -> subprocess.CompletedProcess[str]:
+    def check(
+        self, kind: str, document: dict[str, Any], *extra: str
+    ) -> subprocess.CompletedProcess[str]:
         proof = self.tmp / f"{kind}.json"
         proof.write_text(json.dumps(document))
         return subprocess.run(
@@ -175,7 +178,7 @@ async def test_not_yet_sequenced_is_said_so(setup: Setup) -> None:
 def test_the_standalone_verifier_imports_only_the_standard_library_and_cryptography() -> None:
     tree = ast.parse(SCRIPT.read_text())
     roots = {
-        (node.module or "").split(".")[0] if isinstance(node, ast.ImportFrom) else alias.name.split(".")[0]
+        (node.module or "" if isinstance(node, ast.ImportFrom) else alias.name).split(".")[0]
         for node in ast.walk(tree) if isinstance(node, ast.Import | ast.ImportFrom)
         for alias in node.names
     }  # fmt: skip

@@ -78,10 +78,12 @@ async def test_the_triggers_refuse_changes(log: Log, statement: str) -> None:
 
 async def test_an_updated_record_is_named(log: Log) -> None:
     await drop_triggers()
-    await sql(f"UPDATE \"audit_request\" SET \"purpose\" = 'D' WHERE \"request_id\" = '{IDS[2]}'")
+    await sql(f'UPDATE "audit_request" SET "purpose" = \'D\' WHERE "request_id" = \'{IDS[2]}\'')
     entry = await AuditEntry.filter(request_id=await pk(IDS[4])).first()
     assert entry is not None
-    await sql(f"UPDATE \"audit_entry\" SET \"fields_decisions\" = 'name:DENIED' WHERE \"id\" = {entry.id}")
+    await sql(
+        f'UPDATE "audit_entry" SET "fields_decisions" = \'name:DENIED\' WHERE "id" = {entry.id}'
+    )
     report = await log.verify()
     assert named(report) == {(Kind.ALTERED, IDS[2]), (Kind.ALTERED, IDS[4])}
     assert Kind.CHECKPOINT in kinds(report)
@@ -89,7 +91,7 @@ async def test_an_updated_record_is_named(log: Log) -> None:
 
 async def test_an_update_with_the_log_rewritten_to_match_is_named(log: Log) -> None:
     await drop_triggers()
-    await sql(f"UPDATE \"audit_request\" SET \"actor\" = 'someone' WHERE \"request_id\" = '{IDS[1]}'")
+    await sql(f'UPDATE "audit_request" SET "actor" = \'someone\' WHERE "request_id" = \'{IDS[1]}\'')
     await rewrite_log(IDS)
     report = await log.verify()
     assert named(report) == {(Kind.ALTERED, IDS[1])}
@@ -176,7 +178,7 @@ async def test_a_log_rebuilt_from_scratch_is_named(log: Log, tmp_path: Path) -> 
 
 async def test_stored_subtrees_that_do_not_follow_are_named(log: Log) -> None:
     await drop_triggers()
-    await sql(f"UPDATE \"audit_log\" SET \"subtrees\" = '{'00' * 32}' WHERE \"seq\" = 1")
+    await sql(f'UPDATE "audit_log" SET "subtrees" = \'{"00" * 32}\' WHERE "seq" = 1')
     report = await log.verify()
     assert [(f.kind, f.seq) for f in report.findings] == [(Kind.TREE, 1)]
 
