@@ -57,23 +57,27 @@ class Sequencer:
                 return 0
             started = datetime.now(UTC)
             since = None if self.swept_at is None else self.swept_at - GRACE
-            added = 0
-            while batch := await self._sequence(since):
-                added += batch
+            added, after, more = 0, 0, True
+            while more:
+                batch, more = await self._sequence(since, after)
+                added += len(batch)
+                after = batch[-1] if batch else after  # every id up to here was looked at
             self.swept_at = started
             await self._catch_up_journal()
             await self._export_checkpoint()
             return added
 
-    async def _sequence(self, since: datetime | None) -> int:
+    async def _sequence(self, since: datetime | None, after: int) -> tuple[list[int], bool]:
+        """One transaction: the next batch of request ids numbered, and a checkpoint signed;
+        and whether more may be waiting."""
         async with in_transaction() as conn:
             if conn.capabilities.dialect == "postgres":
                 await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [ADVISORY_LOCK])
             size = await store.tree_size(conn)
-            chosen = await self._unsequenced(conn, since)
+            chosen, more = await self._unsequenced(conn, since, after)
             latest = await store.latest_checkpoint(conn)
             if not chosen and latest is not None and latest.tree_size == size:
-                return 0
+                return chosen, False
             try:
                 frontier = await store.frontier(conn, size)
             except LookupError as missing:
@@ -96,11 +100,14 @@ class Sequencer:
             if rows:
                 await AuditLeaf.bulk_create(rows, using_db=conn)
             await self._sign(conn, frontier)
-            return len(rows)
+            return chosen, more
 
-    async def _unsequenced(self, conn: BaseDBAsyncClient, since: datetime | None) -> list[int]:
-        """Committed requests without a sequence number, by id, within the entry budget."""
-        query = AuditRequest.filter(leaf=None).using_db(conn)
+    async def _unsequenced(
+        self, conn: BaseDBAsyncClient, since: datetime | None, after: int
+    ) -> tuple[list[int], bool]:
+        """Committed requests without a sequence number, by id, within the entry budget; and
+        whether there may be more."""
+        query = AuditRequest.filter(leaf=None, id__gt=after).using_db(conn)
         if since is not None:
             query = query.filter(at__gte=since)
         rows = await query.order_by("id").limit(self.batch).values_list("id", "entry_count")
@@ -108,10 +115,10 @@ class Sequencer:
         entries = 0
         for request_pk, count in rows:
             if chosen and entries + count > ENTRY_BUDGET:
-                break
+                return chosen, True
             chosen.append(request_pk)
             entries += count
-        return chosen
+        return chosen, len(rows) == self.batch
 
     async def _refuse_fork(
         self,

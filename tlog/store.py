@@ -30,13 +30,10 @@ async def records(conn: BaseDBAsyncClient, request_pks: Sequence[int]) -> dict[i
         return {}
     rows = await AuditRequest.filter(id__in=request_pks).using_db(conn)
     entries: dict[int, list[Entry]] = {pk: [] for pk in request_pks}
-    for request_pk, *entry in await (
-        AuditEntry.filter(request_id__in=request_pks)
-        .using_db(conn)
-        .order_by("id")
-        .values_list("request_id", "subject_type", "subject_id", "type_name", "fields_decisions")
-    ):
-        entries[request_pk].append((entry[0], entry[1], entry[2], entry[3]))
+    # Plain tuples, not model objects: a request may have thousands of entries.
+    _, found = await conn.execute_query(_entries_sql(conn, len(request_pks)), list(request_pks))
+    for request_pk, subject_type, subject_id, type_name, codes in found:
+        entries[request_pk].append((subject_type, subject_id, type_name, codes))
     return {
         row.id: AuditRecord(
             request_id=row.request_id,
@@ -52,6 +49,14 @@ async def records(conn: BaseDBAsyncClient, request_pks: Sequence[int]) -> dict[i
         )
         for row in rows
     }
+
+
+def _entries_sql(conn: BaseDBAsyncClient, count: int) -> str:
+    postgres = conn.capabilities.dialect == "postgres"
+    marks = ", ".join(f"${n}" if postgres else "?" for n in range(1, count + 1))
+    columns = '"request_id", "subject_type", "subject_id", "type_name", "fields_decisions"'
+    table = AuditEntry._meta.db_table
+    return f'SELECT {columns} FROM "{table}" WHERE "request_id" IN ({marks}) ORDER BY "id"'  # noqa: S608 - constants and placeholders
 
 
 def _stored(row: AuditLeaf) -> StoredLeaf:
