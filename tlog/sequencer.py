@@ -29,9 +29,13 @@ from tlog.files import JournalLine, LogFiles
 log = logging.getLogger("crm.audit_log")
 
 ADVISORY_LOCK = 0x63726D_61756469  # "crmaudi": one key for the whole deployment
-# An audit write commits within this of its `at` (a request's own timeout is far shorter).
-# Later runs look back this far, not over the whole table; the first run of each process does.
+# Where a run looks for unsequenced records, by their `at` (set just before the audit write's
+# transaction): each run RECENT before the previous run; once every WIDE_EVERY, GRACE back (a
+# write committing that late); the first run of each process, the whole table. So a run's cost
+# follows the records of the last seconds, not the size of the log.
+RECENT = timedelta(seconds=30)
 GRACE = timedelta(minutes=10)
+WIDE_EVERY = timedelta(minutes=1)
 BATCH = 500  # requests per transaction, and so per checkpoint
 ENTRY_BUDGET = 20_000  # audit entries hashed per transaction (a transaction blocks SQLite)
 JOURNAL_CHUNK = 5_000
@@ -48,6 +52,7 @@ class Sequencer:
     files: LogFiles
     batch: int = BATCH
     swept_at: datetime | None = None  # None: look at the whole table next run
+    wide_at: datetime | None = None  # the last run that looked back GRACE
 
     async def run(self) -> int:
         """Sequence everything committed; returns how many records were added (0 if another
@@ -56,7 +61,7 @@ class Sequencer:
             if not held:
                 return 0
             started = datetime.now(UTC)
-            since = None if self.swept_at is None else self.swept_at - GRACE
+            since = self._look_back(started)
             added, after, more = 0, 0, True
             while more:
                 batch, more = await self._sequence(since, after)
@@ -66,6 +71,15 @@ class Sequencer:
             await self._catch_up_journal()
             await self._export_checkpoint()
             return added
+
+    def _look_back(self, now: datetime) -> datetime | None:
+        if self.swept_at is None or self.wide_at is None:
+            self.wide_at = now
+            return None
+        if now - self.wide_at >= WIDE_EVERY:
+            self.wide_at = now
+            return now - GRACE
+        return self.swept_at - RECENT
 
     async def _sequence(self, since: datetime | None, after: int) -> tuple[list[int], bool]:
         """One transaction: the next batch of request ids numbered, and a checkpoint signed;

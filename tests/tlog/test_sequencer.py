@@ -5,6 +5,7 @@ checkpoint per batch, exported to the data directory with the journal of leaves.
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tortoise.connection import get_connection
@@ -16,7 +17,7 @@ from models import AuditCheckpoint, AuditLeaf, AuditRequest
 from tests.tlog.attacker import write_record
 from tlog import store
 from tlog.files import LogFiles
-from tlog.sequencer import Sequencer
+from tlog.sequencer import WIDE_EVERY, Sequencer
 from tlog.verify import verify
 
 KEY = SigningKey.generate("test.example/audit")
@@ -86,15 +87,19 @@ async def test_a_checkpoint_per_batch_exported_with_the_journal(
     assert await sequencer.run() == 0 and await AuditCheckpoint.all().count() == 4
 
 
-async def test_records_outside_the_look_back_window_are_found_by_a_new_process(
+async def test_late_commits_are_found_by_the_wide_look_back_or_a_new_process(
     db: TortoiseContext, tmp_path: Path
 ) -> None:
-    """A later run looks back only GRACE; a fresh sequencer (a restart) looks at everything."""
-    from datetime import UTC, datetime, timedelta
-
+    """A run looks back RECENT; once a minute GRACE; a fresh sequencer (a restart) everywhere."""
     files = LogFiles(tmp_path)
     first = Sequencer(KEY, files)
     await first.run()
-    await write_record(ref(1), at=datetime.now(UTC) - timedelta(hours=2))
-    assert await first.run() == 0
+    await write_record(ref(1), at=datetime.now(UTC) - timedelta(minutes=5))
+    assert await first.run() == 0  # older than RECENT: not looked at by an ordinary run
+    assert first.wide_at is not None
+    first.wide_at -= WIDE_EVERY
+    assert await first.run() == 1  # the wide look-back finds it
+    await write_record(ref(2), at=datetime.now(UTC) - timedelta(hours=2))
+    first.wide_at -= WIDE_EVERY
+    assert await first.run() == 0  # older than GRACE: only a whole-table look finds it
     assert await Sequencer(KEY, files).run() == 1
