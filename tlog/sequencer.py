@@ -15,6 +15,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import get_connection
@@ -39,6 +40,7 @@ WIDE_EVERY = timedelta(minutes=1)
 BATCH = 500  # requests per transaction, and so per checkpoint
 ENTRY_BUDGET = 20_000  # audit entries hashed per transaction (a transaction blocks SQLite)
 JOURNAL_CHUNK = 5_000
+NOTHING_YET = 2**62  # no record in the window: no id to look at
 
 
 class ForkRefused(RuntimeError):
@@ -62,7 +64,7 @@ class Sequencer:
                 return 0
             started = datetime.now(UTC)
             since = self._look_back(started)
-            added, after, more = 0, 0, True
+            added, after, more = 0, await _before_window(since), True
             while more:
                 batch, more = await self._sequence(since, after)
                 added += len(batch)
@@ -207,6 +209,17 @@ class Sequencer:
             except CheckpointError:
                 pass
         self.files.write_checkpoint(latest.note)
+
+
+async def _before_window(since: datetime | None) -> int:
+    """An id below every record dated `since` or later, found through the `at` index: the
+    search by id then starts there, never at the first record of the log."""
+    if since is None:
+        return 0
+    # Not MIN(id) in SQL: SQLite would answer it walking the primary key from the first record.
+    query = AuditRequest.filter(at__gte=since).values_list("id", flat=True)
+    recent = cast(list[int], await query)  # flat: plain ids
+    return min(recent) - 1 if recent else NOTHING_YET
 
 
 async def _root_at(conn: BaseDBAsyncClient, old: int, size: int, frontier: Frontier) -> bytes:
