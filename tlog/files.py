@@ -17,10 +17,19 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
+
+from models.files import PRIVATE_DIRECTORY, PRIVATE_FILE
 
 CHECKPOINT_FILE = "audit-checkpoint.txt"
 JOURNAL_FILE = "audit-log.tsv"
 LOCK_FILE = "audit-sequencer.lock"
+
+
+def _private(path: Path, flags: int) -> TextIO:
+    """Open for writing, created 0600 like every file of the data directory."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | flags, PRIVATE_FILE)
+    return os.fdopen(fd, "a", encoding="utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +57,8 @@ class LogFiles:
     @contextmanager
     def lock(self) -> Iterator[bool]:
         """True if this process now holds the sequencer lock (never waits)."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        with open(self.directory / LOCK_FILE, "a") as handle:
+        self.directory.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
+        with _private(self.directory / LOCK_FILE, os.O_APPEND) as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -67,11 +76,10 @@ class LogFiles:
     def write_checkpoint(self, note: str) -> None:
         """Atomically, so a reader never sees half a note."""
         fd, temporary = tempfile.mkstemp(dir=self.directory, prefix=".checkpoint-")
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:  # mkstemp: mode 0600
             file.write(note)
             file.flush()
             os.fsync(file.fileno())
-        os.chmod(temporary, 0o644)
         os.replace(temporary, self.checkpoint_path)
 
     def journal(self) -> Iterator[JournalLine]:
@@ -96,5 +104,5 @@ class LogFiles:
     def append_journal(self, lines: Iterable[JournalLine]) -> None:
         """Not fsynced: lines lost in a crash are appended again from the database on the next
         run (the journal only ever catches up); the checkpoint file is synced."""
-        with self.journal_path.open("a", encoding="utf-8") as file:
+        with _private(self.journal_path, os.O_APPEND) as file:
             file.writelines(line.text() for line in lines)
