@@ -52,7 +52,7 @@ class AuditLeaf(Model):
     """The audit log's sequence: one row per audit request, numbered 0, 1, 2, ... without gaps
     in the order the sequencer found them committed. `subtrees` holds the hex hashes of the
     complete Merkle subtrees this leaf closes, level 1 upwards (`directives.merkle`): proofs
-    read O(log n) of them. Rows are never changed (triggers, migration 0009)."""
+    read O(log n) of them. Rows are never changed (triggers, migration 0010)."""
 
     seq = fields.BigIntField(primary_key=True, generated=False)
     request: fields.OneToOneRelation[AuditRequest] = fields.OneToOneField(

@@ -59,7 +59,7 @@ async def drop_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0008_side_doors')]
+    dependencies = [('models', '0009_indexes')]
 
     initial = False
 
