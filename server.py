@@ -1,4 +1,5 @@
-"""The entry point: `python server.py [--demo] [--host H] [--port P] [--data-dir D]`.
+"""The entry point: `python server.py [--demo] [--host H] [--port P] [--data-dir D]`, and
+`python server.py verify-audit [--data-dir D]` (see `tlog.command`).
 
 `create_app(settings)` builds the Starlette app; Tortoise opens in its lifespan and pending
 migrations are applied there. Nothing is global but what Tortoise itself needs (see README).
@@ -12,6 +13,7 @@ import contextlib
 import logging
 import os
 import secrets
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -30,6 +32,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from tortoise import Tortoise
+from tortoise.connection import get_connection
 
 from auth import events
 from auth.access_log import AccessLogMiddleware
@@ -40,6 +43,7 @@ from auth.secrets_box import SecretBox
 from auth.sessions import SessionPolicy
 from demo import ensure_demo
 from directives.audit import AuditStore, TortoiseAuditStore
+from directives.checkpoint import CheckpointError, SigningKey, parse_signing_key
 from directives.operations import INTROSPECTION_ROLES
 from models import Stage
 from models.db import apply_migrations, tortoise_config
@@ -51,9 +55,16 @@ from resolvers.app_schema import build_schema
 from resolvers.context import build_context
 from resolvers.research.pseudonyms import deployment_key
 from schema.context import Context
+from tlog import command as audit_command
+from tlog.files import LogFiles
+from tlog.keys import development_key
+from tlog.sequencer import Sequencer, sequence_forever
+from tlog.store import latest_checkpoint
 
 log = logging.getLogger("crm.server")
-PATHS = frozenset({"/", "/graphql", "/schema.graphql", "/healthz"})
+PATHS = frozenset(
+    {"/", "/graphql", "/schema.graphql", "/healthz", "/audit/checkpoint", "/audit/key"}
+)
 # The browser front end, built from web/ and committed (README "Using it in a browser").
 WEB_DIST = Path(__file__).resolve().parent / "web" / "dist"
 CSP = (
@@ -80,6 +91,8 @@ class Settings:
     audit_store: AuditStore | None = None  # None: the database (tests inject failing stores)
     outbox: OutboxSettings | None = None  # None: letters in data_dir/post-outbox, no e-mail
     epsilon_budget: float | None = None  # CRM_RESEARCH_EPSILON_BUDGET; None: the default
+    audit_signing_key: str | None = field(default=None, repr=False)  # CRM_AUDIT_SIGNING_KEY
+    audit_interval: float = 2.0  # CRM_AUDIT_SEQUENCE_SECONDS; 0: no background sequencer
 
     @classmethod
     def from_env(cls, *, data_dir: str, demo: bool = False, customers: int = 1000) -> Settings:
@@ -102,10 +115,24 @@ class Settings:
             reverse_dns=env.get("CRM_ACCESS_LOG_REVERSE_DNS", "0") == "1",
             outbox=OutboxSettings.from_env(env, data_dir=directory),
             epsilon_budget=_epsilon_budget(env.get("CRM_RESEARCH_EPSILON_BUDGET")),
+            audit_signing_key=env.get("CRM_AUDIT_SIGNING_KEY") or None,
+            audit_interval=float(env.get("CRM_AUDIT_SEQUENCE_SECONDS", "2")),
         )
 
     def outbox_settings(self) -> OutboxSettings:
         return self.outbox or OutboxSettings(post_spool=self.data_dir / "post-outbox")
+
+    def audit_key(self) -> SigningKey:
+        """The audit checkpoints' signing key: refused in production if missing; in
+        development one generated into the data directory (mode 0600)."""
+        if self.audit_signing_key is None:
+            if self.production:
+                raise SettingsError("CRM_AUDIT_SIGNING_KEY must be set in production.")
+            return development_key(self.data_dir)
+        try:
+            return parse_signing_key(self.audit_signing_key)
+        except CheckpointError as error:
+            raise SettingsError(f"CRM_AUDIT_SIGNING_KEY: {error}.") from None
 
     def auth_config(self) -> AuthConfig:
         """Refuses to run in production without a real secret; in development keeps a random
@@ -263,8 +290,25 @@ async def outbox_worker(outbox: OutboxSettings, box: SecretBox) -> AsyncIterator
             await task
 
 
+@asynccontextmanager
+async def audit_sequencer(settings: Settings, key: SigningKey) -> AsyncIterator[None]:
+    """The audit log's sequencer (tlog.sequencer), every few seconds, off the request path."""
+    if settings.audit_interval <= 0:
+        yield
+        return
+    sequencer = Sequencer(key, LogFiles(settings.data_dir))
+    task = asyncio.create_task(sequence_forever(sequencer, settings.audit_interval))
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
 def create_app(settings: Settings) -> Starlette:
     auth = settings.auth_config()
+    audit_key = settings.audit_key()
     graphql = PrivacyGraphQL(settings, auth)
 
     async def sdl(request: Request) -> Response:
@@ -276,6 +320,15 @@ def create_app(settings: Settings) -> Starlette:
 
     async def spa(_: Request) -> Response:
         return web_page("index.html")
+
+    async def checkpoint(_: Request) -> Response:
+        latest = await latest_checkpoint(get_connection("default"))
+        if latest is None:
+            return PlainTextResponse("No checkpoint yet.", status_code=404)
+        return PlainTextResponse(latest.note)
+
+    async def verifier_key(_: Request) -> Response:
+        return PlainTextResponse(audit_key.verifier.text() + "\n")
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -293,7 +346,10 @@ def create_app(settings: Settings) -> Starlette:
                 await ensure_demo(
                     settings.data_dir, customers=settings.demo_customers, box=auth.box
                 )
-            async with outbox_worker(settings.outbox_settings(), auth.box):
+            async with (
+                outbox_worker(settings.outbox_settings(), auth.box),
+                audit_sequencer(settings, audit_key),
+            ):
                 yield
         finally:
             await Tortoise.close_connections()
@@ -305,15 +361,25 @@ def create_app(settings: Settings) -> Starlette:
             Route("/healthz", health),
             Route("/", spa),
             Mount("/assets", StaticFiles(directory=WEB_DIST / "assets", check_dir=False)),
+            Route("/audit/checkpoint", checkpoint),
+            Route("/audit/key", verifier_key),
         ],
         middleware=[Middleware(AccessLogMiddleware, paths=PATHS, reverse_dns=settings.reverse_dns)],
         lifespan=lifespan,
     )
 
 
+def audit_target(data_dir: str) -> audit_command.Target:
+    settings = Settings.from_env(data_dir=data_dir)
+    return audit_command.Target(settings.database_url, settings.data_dir, settings.audit_key)
+
+
 def main(argv: list[str] | None = None) -> None:
     import uvicorn
 
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["verify-audit"]:
+        raise SystemExit(audit_command.main(argv[1:], audit_target))
     parser = argparse.ArgumentParser(description="Privacy-enforcing CRM GraphQL API")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)

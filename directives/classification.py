@@ -227,6 +227,19 @@ CLASSIFICATION: Mapping[str, Mapping[str, Class]] = {
         "fields_decisions": NotPersonal("field names and decisions, never values"),
         "request_id": REF,
     },
+    "AuditLeaf": {
+        "seq": NotPersonal("the record's number in the audit log"),
+        "request_id": REF,
+        "leaf_hash": NotPersonal("a SHA-256 of an audit record (no values in it)"),
+        "subtrees": NotPersonal("SHA-256 hashes of the Merkle tree"),
+    },
+    "AuditCheckpoint": {
+        "id": ID,
+        "tree_size": NotPersonal("a counter"),
+        "root_hash": NotPersonal("a SHA-256 of the Merkle tree"),
+        "at": WHEN,
+        "note": NotPersonal("the signed checkpoint: log name, size, root hash, time"),
+    },
     "Contract": {
         "id": ID,
         "plan": CHOICE,

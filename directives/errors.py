@@ -24,6 +24,7 @@ class ErrorCode(StrEnum):
     LOGIN_STEP_REQUIRED = "LOGIN_STEP_REQUIRED"  # finish login (TOTP, enrolment, new password)
     ONE_AUTH_ATTEMPT_PER_REQUEST = "ONE_AUTH_ATTEMPT_PER_REQUEST"
     PRIVACY_BUDGET_EXHAUSTED = "PRIVACY_BUDGET_EXHAUSTED"  # research (P5.F): no epsilon left
+    PROOF_UNAVAILABLE = "PROOF_UNAVAILABLE"  # no such checkpoint, or not sequenced into it yet
 
 
 class PrivacyError(Exception):

@@ -37,6 +37,9 @@ class RowScope(StrEnum):
     CATALOGUE = "CATALOGUE"  # business data about nobody (options, campaigns, surveys)
     PSEUDONYMOUS = "PSEUDONYMOUS"  # research: no id, k-anonymous rows, noisy counts (P5.F)
     AUDIT = "AUDIT"  # the audit trails and the policy itself, values never included
+    # Audit-log proofs: auditors any record; customers the requests they made and those that
+    # read their own record (resolvers/audit/scope.py). Checkpoints are about nobody.
+    AUDIT_PROOF = "AUDIT_PROOF"
     ACCOUNTS = "ACCOUNTS"  # every account (administration)
 
 
@@ -117,6 +120,10 @@ QUERIES: dict[str, Operation] = {
     "accountBindings": op((R.ADMIN, R.AUDITOR), RowScope.ACCOUNTS),
     "securityEvents": op((R.AUDITOR,), RowScope.AUDIT),
     "accessLog": op((R.AUDITOR,), RowScope.AUDIT),
+    # The tamper-evident audit (P3.1 tampering, P3.4 usage history): a receipt can be proven.
+    "auditCheckpoint": op((R.AUDITOR, R.CUSTOMER), RowScope.AUDIT_PROOF),
+    "auditInclusionProof": op((R.AUDITOR, R.CUSTOMER), RowScope.AUDIT_PROOF),
+    "auditConsistencyProof": op((R.AUDITOR, R.CUSTOMER), RowScope.AUDIT_PROOF),
 }
 
 MUTATIONS: dict[str, Operation] = {

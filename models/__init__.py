@@ -1,7 +1,7 @@
 """Tortoise models: the stored data. Nothing here knows about GraphQL or HTTP."""
 
 from models.account import Account, Activation, Reminder, Role
-from models.audit import AuditEntry, AuditRequest
+from models.audit import AuditCheckpoint, AuditEntry, AuditLeaf, AuditRequest
 from models.billing import Invoice, InvoiceLine, Payment
 from models.binding import AccountBinding, BindingMethod, Channel
 from models.contact import Inquiry, InquiryMessage, Notice
@@ -28,7 +28,9 @@ __all__ = [
     "Activation",
     "Agent",
     "ApiToken",
+    "AuditCheckpoint",
     "AuditEntry",
+    "AuditLeaf",
     "AuditRequest",
     "BindingMethod",
     "Campaign",

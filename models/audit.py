@@ -46,3 +46,34 @@ class AuditEntry(Model):
         # Newest first (request id, then entry id): a request's entries, and a subject's
         # history, each read from one index without a sort, however long the audit grows.
         indexes = (("request_id", "id"), ("subject_type", "subject_id", "request_id", "id"))
+
+
+class AuditLeaf(Model):
+    """The audit log's sequence: one row per audit request, numbered 0, 1, 2, ... without gaps
+    in the order the sequencer found them committed. `subtrees` holds the hex hashes of the
+    complete Merkle subtrees this leaf closes, level 1 upwards (`directives.merkle`): proofs
+    read O(log n) of them. Rows are never changed (triggers, migration 0010)."""
+
+    seq = fields.BigIntField(primary_key=True, generated=False)
+    request: fields.OneToOneRelation[AuditRequest] = fields.OneToOneField(
+        "models.AuditRequest", related_name="leaf", on_delete=fields.RESTRICT
+    )
+    request_id: int
+    leaf_hash = fields.CharField(max_length=64)
+    subtrees = fields.TextField()
+
+    class Meta:
+        table = "audit_log"
+
+
+class AuditCheckpoint(Model):
+    """A signed tree head: the C2SP checkpoint note as signed, and its parts for queries."""
+
+    id = fields.BigIntField(primary_key=True)
+    tree_size = fields.BigIntField(db_index=True)
+    root_hash = fields.CharField(max_length=64)
+    at = fields.DatetimeField()
+    note = fields.TextField()
+
+    class Meta:
+        table = "audit_checkpoint"

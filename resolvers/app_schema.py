@@ -21,6 +21,7 @@ from directives.privacy_schema import PrivacySchema
 from resolvers.accounts.binding import BindingMutation, BindingQuery
 from resolvers.accounts.mutation import AccountMutation
 from resolvers.accounts.query import AccountQuery
+from resolvers.audit.proofs import AuditProofQuery
 from resolvers.audit.query import AuditQuery
 from resolvers.billing.mutation import BillingMutation
 from resolvers.billing.query import BillingQuery
@@ -63,6 +64,7 @@ QUERIES: tuple[type, ...] = (
     MarketingQuery,
     ResearchQuery,
     AuditQuery,
+    AuditProofQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutation,

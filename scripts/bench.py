@@ -183,9 +183,17 @@ class Bench:
         """Empty audit tables and WAL (untimed), so no run pays for another run's writes."""
         if self.keep_audit:
             return
+        conn = get_connection("default")
+        # The audit tables are append-only (migration 0010): their triggers are dropped here,
+        # in this throwaway database only, so that each run starts from an empty audit.
+        triggers = await conn.execute_query_dict(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name LIKE 'audit%'"
+        )
+        for row in triggers:
+            await conn.execute_script(f'DROP TRIGGER "{row["name"]}"')
         await AuditEntry.all().delete()
         await AuditRequest.all().delete()
-        await get_connection("default").execute_script("PRAGMA wal_checkpoint(TRUNCATE)")
+        await conn.execute_script("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 async def _decisions(request_id: str) -> Counter[tuple[int, str, str]]:

@@ -8,6 +8,7 @@ set, a freshly created PostgreSQL database dropped afterwards (as tests/conftest
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import shutil
@@ -25,8 +26,18 @@ from tortoise.connection import get_connection
 
 from demo import AGENT_COUNT, CREDENTIALS_FILE
 from directives.audit import AuditBuffer, AuditHeader
+from directives.checkpoint import open_checkpoint, parse_verifier_key
 from directives.vocabulary import Role
-from models import Account, Agent, ApiToken, AuditRequest, Customer, CustomerVersion
+from models import (
+    Account,
+    Agent,
+    ApiToken,
+    AuditCheckpoint,
+    AuditLeaf,
+    AuditRequest,
+    Customer,
+    CustomerVersion,
+)
 from models.tokens import hash_token
 from server import Settings, create_app
 from tests.conftest import PG_URL, _admin, _with_database
@@ -516,3 +527,30 @@ async def test_json_in_and_out(server: Server) -> None:
             headers={**server.auth(Role.BILLING), "Content-Type": "application/json"},
         )
         assert refused.status_code == 400, body
+
+
+# --- the tamper-evident audit log ------------------------------------------------------------
+
+
+async def test_the_audit_log_is_sequenced_in_the_background_and_its_checkpoint_served(
+    settings: Settings,
+) -> None:
+    """The receipt's auditRef ends up in a signed checkpoint, served at /audit/checkpoint and
+    kept in the data directory, without anyone asking; the verifier key is at /audit/key."""
+    async with serving(replace(settings, audit_interval=0.05)) as server:
+        response = await server.post(BILLING_E, Role.BILLING)
+        ref = response.json()["extensions"]["privacy"]["auditRef"]
+        for _ in range(200):
+            leaf = await AuditLeaf.get_or_none(request__request_id=ref)
+            if leaf is not None and await AuditCheckpoint.filter(tree_size__gt=leaf.seq).exists():
+                break
+            await asyncio.sleep(0.05)
+        assert leaf is not None
+        key = parse_verifier_key((await server.client.get("/audit/key")).text)
+        served = await server.client.get("/audit/checkpoint")
+        assert served.status_code == 200
+        checkpoint = open_checkpoint(served.text, key)
+        assert checkpoint.size > leaf.seq
+        kept = open_checkpoint((settings.data_dir / "audit-checkpoint.txt").read_text(), key)
+        assert kept.size <= checkpoint.size
+    assert stat.S_IMODE((settings.data_dir / "audit-signing.key").stat().st_mode) == 0o600

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from directives.checkpoint import SigningKey
 from server import Settings, SettingsError
 
 URL = "sqlite://:memory:"
@@ -77,3 +79,38 @@ def test_the_research_budget_comes_from_the_environment(
     assert Settings.from_env(data_dir=str(tmp_path)).epsilon_budget is None  # the default
     monkeypatch.setenv("CRM_RESEARCH_EPSILON_BUDGET", "2.5")
     assert Settings.from_env(data_dir=str(tmp_path)).epsilon_budget == 2.5
+
+
+def test_production_refuses_to_start_without_an_audit_signing_key(tmp_path: Path) -> None:
+    from server import create_app
+
+    settings = Settings(
+        data_dir=tmp_path, database_url=URL, production=True, secret_key="a real secret " * 4
+    )
+    with pytest.raises(SettingsError, match="CRM_AUDIT_SIGNING_KEY"):
+        create_app(settings)
+    assert not (tmp_path / "audit-signing.key").exists()
+    with pytest.raises(SettingsError, match="CRM_AUDIT_SIGNING_KEY"):
+        create_app(replace(settings, audit_signing_key="PRIVATE+KEY+x+00000000+AAAA"))
+
+
+def test_the_audit_signing_key_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = SigningKey.generate("crm.example/audit")
+    monkeypatch.setenv("CRM_AUDIT_SIGNING_KEY", key.text())
+    monkeypatch.setenv("CRM_AUDIT_SEQUENCE_SECONDS", "5")
+    settings = Settings.from_env(data_dir=str(tmp_path))
+    assert settings.audit_key() == key and settings.audit_interval == 5
+    assert key.text() not in repr(settings)
+
+
+def test_development_keeps_a_private_audit_signing_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CRM_AUDIT_SIGNING_KEY", raising=False)
+    monkeypatch.delenv("CRM_ENV", raising=False)
+    first = Settings.from_env(data_dir=str(tmp_path)).audit_key()
+    path = tmp_path / "audit-signing.key"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert Settings.from_env(data_dir=str(tmp_path)).audit_key() == first

@@ -1,0 +1,53 @@
+"""The canonical encoding of one audit record (a request row and its entries): the bytes each
+Merkle leaf hashes. Pure; values are never in an audit record, so neither are they here.
+
+JSON with sorted keys, no whitespace, UTF-8, integers and strings only (the RFC 8785 form for
+such values), the time in UTC to the microsecond, entries in the order they were written.
+Anything an auditor reads through `auditEvents` is in it: changing any of it changes the leaf.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from directives.merkle import leaf_hash
+
+VERSION = 1
+Entry = tuple[str, int, str, str]  # subject type, subject id, GraphQL type, "field:DECISION,..."
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    request_id: str
+    at: datetime
+    actor: str
+    role: str
+    purpose: str
+    operation_name: str | None
+    client_address: str | None
+    policy_version: str
+    entry_count: int
+    entries: Sequence[Entry]
+
+    def canonical(self) -> bytes:
+        document = {
+            "v": VERSION,
+            "requestId": self.request_id,
+            "at": self.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "actor": self.actor,
+            "role": self.role,
+            "purpose": self.purpose,
+            "operationName": self.operation_name,
+            "clientAddress": self.client_address,
+            "policyVersion": self.policy_version,
+            "entryCount": self.entry_count,
+            "entries": [list(entry) for entry in self.entries],
+        }
+        text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return text.encode()
+
+    def leaf_hash(self) -> bytes:
+        return leaf_hash(self.canonical())

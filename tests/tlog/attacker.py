@@ -1,0 +1,91 @@
+"""What an attacker with write access to the database can do: drop the append-only triggers,
+change rows, and rebuild the log's sequence consistently with our own published algorithm
+(everything but the signing key, which is not in the database)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from tortoise.connection import get_connection
+
+from directives.audit import AuditBuffer, AuditHeader, TortoiseAuditStore
+from directives.merkle import Frontier
+from models import AuditLeaf, AuditRequest
+from tlog import store
+
+AUDIT_TABLES = ("audit_request", "audit_entry", "audit_log", "audit_checkpoint")
+
+
+async def sql(statement: str) -> None:
+    await get_connection("default").execute_script(statement)
+
+
+async def drop_triggers() -> None:
+    """Every trigger on the audit tables, whatever its name (found in the catalogue)."""
+    conn = get_connection("default")
+    tables = ", ".join(f"'{t}'" for t in AUDIT_TABLES)
+    if conn.capabilities.dialect == "postgres":
+        rows = await conn.execute_query_dict(
+            "SELECT t.tgname AS name, c.relname AS tbl FROM pg_trigger t "
+            "JOIN pg_class c ON c.oid = t.tgrelid "
+            f"WHERE NOT t.tgisinternal AND c.relname IN ({tables})"
+        )
+        for row in rows:
+            await sql(f'DROP TRIGGER "{row["name"]}" ON "{row["tbl"]}"')
+    else:
+        rows = await conn.execute_query_dict(
+            f"SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ({tables})"
+        )
+        for row in rows:
+            await sql(f'DROP TRIGGER "{row["name"]}"')
+
+
+async def write_record(
+    request_id: str,
+    *,
+    actor: str = "t-support",
+    purpose: str = "C",
+    at: datetime | None = None,
+    subjects: Sequence[int] = (1, 2),
+) -> None:
+    """An audit record as the guard writes one (through the same store)."""
+    header = AuditHeader(
+        request_id=request_id,
+        at=at or datetime.now(UTC),
+        actor=actor,
+        role="SUPPORT",
+        purpose=purpose,
+        operation_name="Listing",
+        client_address="203.0.113.7",
+        policy_version="test",
+    )
+    buffer = AuditBuffer(
+        entries=[("Customer", s, "Customer", "name:CLEAR,phone:MASKED") for s in subjects]
+    )
+    await TortoiseAuditStore().write(header, buffer)
+
+
+async def pk(request_id: str) -> int:
+    return int((await AuditRequest.get(request_id=request_id)).id)
+
+
+async def rewrite_log(request_ids: Sequence[str]) -> None:
+    """Replace the whole sequence by these records in this order, every hash recomputed."""
+    await sql('DELETE FROM "audit_log"')
+    conn = get_connection("default")
+    pks = [await pk(r) for r in request_ids]
+    records = await store.records(conn, pks)
+    frontier, rows = Frontier(), []
+    for request_pk in pks:
+        leaf = records[request_pk].leaf_hash()
+        closed = frontier.append(leaf)
+        rows.append(
+            AuditLeaf(
+                seq=frontier.size - 1,
+                request_id=request_pk,
+                leaf_hash=leaf.hex(),
+                subtrees="".join(h.hex() for h in closed),
+            )
+        )
+    await AuditLeaf.bulk_create(rows)

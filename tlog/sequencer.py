@@ -1,0 +1,244 @@
+"""The sequencer: the one writer of the audit log's tree, off the request path.
+
+Each run appends committed-but-unsequenced audit requests to `audit_log` in the order it finds
+them (gapless numbers 0, 1, 2, ...), extends the tree's frontier by O(log n) per leaf, stores the
+subtrees each leaf closes, and signs a checkpoint per batch. One writer at a time: a file lock
+per host, and on PostgreSQL an advisory lock held by each batch's transaction, so several
+workers and hosts never number the same record twice nor skip a number. Before signing it
+checks that the stored tree still extends the last checkpoints it signed (in the database and
+in the data directory): it never signs a fork of a truncated or rebuilt log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import cast
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.connection import get_connection
+from tortoise.transactions import in_transaction
+
+from directives.checkpoint import Checkpoint, CheckpointError, SigningKey, open_checkpoint
+from directives.merkle import Frontier, needed_nodes, range_hash
+from models import AuditCheckpoint, AuditLeaf, AuditRequest
+from tlog import store
+from tlog.files import JournalLine, LogFiles
+
+log = logging.getLogger("crm.audit_log")
+
+ADVISORY_LOCK = 0x63726D_61756469  # "crmaudi": one key for the whole deployment
+# Where a run looks for unsequenced records, by their `at` (set just before the audit write's
+# transaction): each run RECENT before the previous run; once every WIDE_EVERY, GRACE back (a
+# write committing that late); the first run of each process, the whole table. So a run's cost
+# follows the records of the last seconds, not the size of the log.
+RECENT = timedelta(seconds=30)
+GRACE = timedelta(minutes=10)
+WIDE_EVERY = timedelta(minutes=1)
+BATCH = 500  # requests per transaction, and so per checkpoint
+ENTRY_BUDGET = 20_000  # audit entries hashed per transaction (a transaction blocks SQLite)
+JOURNAL_CHUNK = 5_000
+NOTHING_YET = 2**62  # no record in the window: no id to look at
+
+
+class ForkRefused(RuntimeError):
+    """The stored tree no longer extends a checkpoint already signed: tampering, or a restore
+    from an old backup. Nothing is sequenced or signed until someone runs verify-audit."""
+
+
+@dataclass
+class Sequencer:
+    key: SigningKey
+    files: LogFiles
+    batch: int = BATCH
+    swept_at: datetime | None = None  # None: look at the whole table next run
+    wide_at: datetime | None = None  # the last run that looked back GRACE
+
+    async def run(self) -> int:
+        """Sequence everything committed; returns how many records were added (0 if another
+        process of this host holds the lock)."""
+        with self.files.lock() as held:
+            if not held:
+                return 0
+            started = datetime.now(UTC)
+            since = self._look_back(started)
+            added, after, more = 0, await _before_window(since), True
+            while more:
+                batch, more = await self._sequence(since, after)
+                added += len(batch)
+                after = batch[-1] if batch else after  # every id up to here was looked at
+            self.swept_at = started
+            await self._catch_up_journal()
+            await self._export_checkpoint()
+            return added
+
+    def _look_back(self, now: datetime) -> datetime | None:
+        if self.swept_at is None or self.wide_at is None:
+            self.wide_at = now
+            return None
+        if now - self.wide_at >= WIDE_EVERY:
+            self.wide_at = now
+            return now - GRACE
+        return self.swept_at - RECENT
+
+    async def _sequence(self, since: datetime | None, after: int) -> tuple[list[int], bool]:
+        """One transaction: the next batch of request ids numbered, and a checkpoint signed;
+        and whether more may be waiting."""
+        async with in_transaction() as conn:
+            if conn.capabilities.dialect == "postgres":
+                await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [ADVISORY_LOCK])
+            size = await store.tree_size(conn)
+            chosen, more = await self._unsequenced(conn, since, after)
+            latest = await store.latest_checkpoint(conn)
+            if not chosen and latest is not None and latest.tree_size == size:
+                return chosen, False
+            try:
+                frontier = await store.frontier(conn, size)
+            except LookupError as missing:
+                raise ForkRefused(f"the stored tree has lost a subtree ({missing})") from None
+            await self._refuse_fork(conn, size, frontier, latest)
+            records = await store.records(conn, chosen)
+            rows = []
+            for pk in chosen:
+                leaf = records[pk].leaf_hash()
+                closed = frontier.append(leaf)
+                subtrees = "".join(h.hex() for h in closed)
+                rows.append(
+                    AuditLeaf(
+                        seq=frontier.size - 1,
+                        request_id=pk,
+                        leaf_hash=leaf.hex(),
+                        subtrees=subtrees,
+                    )
+                )
+            if rows:
+                await AuditLeaf.bulk_create(rows, using_db=conn)
+            await self._sign(conn, frontier)
+            return chosen, more
+
+    async def _unsequenced(
+        self, conn: BaseDBAsyncClient, since: datetime | None, after: int
+    ) -> tuple[list[int], bool]:
+        """Committed requests without a sequence number, by id, within the entry budget; and
+        whether there may be more."""
+        query = AuditRequest.filter(leaf=None, id__gt=after).using_db(conn)
+        if since is not None:
+            query = query.filter(at__gte=since)
+        rows = await query.order_by("id").limit(self.batch).values_list("id", "entry_count")
+        chosen: list[int] = []
+        entries = 0
+        for request_pk, count in rows:
+            if chosen and entries + count > ENTRY_BUDGET:
+                return chosen, True
+            chosen.append(request_pk)
+            entries += count
+        return chosen, len(rows) == self.batch
+
+    async def _refuse_fork(
+        self,
+        conn: BaseDBAsyncClient,
+        size: int,
+        frontier: Frontier,
+        latest: AuditCheckpoint | None,
+    ) -> None:
+        signed = [
+            note for note in (latest.note if latest else None, self.files.read_checkpoint()) if note
+        ]
+        for note in signed:
+            try:
+                checkpoint = open_checkpoint(note, self.key.verifier)
+            except CheckpointError:
+                continue  # not ours: verify-audit reports it; it cannot bind us
+            if checkpoint.size > size:
+                raise ForkRefused(
+                    f"the log holds {size} records, a signed checkpoint {checkpoint.size}"
+                )
+            try:
+                root = await _root_at(conn, checkpoint.size, size, frontier)
+            except LookupError as missing:
+                raise ForkRefused(f"the stored tree has lost a subtree ({missing})") from None
+            if root != checkpoint.root:
+                raise ForkRefused(
+                    f"the stored tree differs from the checkpoint at {checkpoint.size}"
+                )
+
+    async def _sign(self, conn: BaseDBAsyncClient, frontier: Frontier) -> None:
+        checkpoint = Checkpoint(
+            self.key.name, frontier.size, frontier.root(), datetime.now(UTC).replace(microsecond=0)
+        )
+        await AuditCheckpoint.create(
+            using_db=conn,
+            tree_size=checkpoint.size,
+            root_hash=checkpoint.root.hex(),
+            at=checkpoint.at,
+            note=self.key.sign(checkpoint),
+        )
+
+    async def _catch_up_journal(self) -> None:
+        """Append what was sequenced (here or by another host) since the journal's last line."""
+        conn = get_connection("default")
+        while True:
+            start = self.files.journal_size()
+            rows = await (
+                AuditLeaf.filter(seq__gte=start)
+                .using_db(conn)
+                .order_by("seq")
+                .limit(JOURNAL_CHUNK)
+                .values_list("seq", "request__request_id", "leaf_hash")
+            )
+            lines = []
+            for expected, (seq, request_id, hash_hex) in enumerate(rows, start):
+                if seq != expected:
+                    break  # a gap: never papered over; verify-audit names it
+                lines.append(JournalLine(seq, request_id, bytes.fromhex(hash_hex)))
+            self.files.append_journal(lines)
+            if len(lines) < JOURNAL_CHUNK:
+                return
+
+    async def _export_checkpoint(self) -> None:
+        latest = await store.latest_checkpoint(get_connection("default"))
+        if latest is None:
+            return
+        kept = self.files.read_checkpoint()
+        if kept is not None:
+            try:
+                if open_checkpoint(kept, self.key.verifier).size > latest.tree_size:
+                    return  # never replace a larger checkpoint with a smaller one
+            except CheckpointError:
+                pass
+        self.files.write_checkpoint(latest.note)
+
+
+async def _before_window(since: datetime | None) -> int:
+    """An id below every record dated `since` or later, found through the `at` index: the
+    search by id then starts there, never at the first record of the log."""
+    if since is None:
+        return 0
+    # Not MIN(id) in SQL: SQLite would answer it walking the primary key from the first record.
+    query = AuditRequest.filter(at__gte=since).values_list("id", flat=True)
+    recent = cast(list[int], await query)  # flat: plain ids
+    return min(recent) - 1 if recent else NOTHING_YET
+
+
+async def _root_at(conn: BaseDBAsyncClient, old: int, size: int, frontier: Frontier) -> bytes:
+    """The root of the first `old` leaves, from O(log n) stored subtrees."""
+    if old == size:
+        return frontier.root()
+    if old == 0:
+        return Frontier().root()
+    found = await store.nodes(conn, needed_nodes(lambda get: range_hash(0, old, get)))
+    return range_hash(0, old, found.__getitem__)
+
+
+async def sequence_forever(sequencer: Sequencer, interval: float) -> None:
+    """The server's background task: a run every `interval` seconds until cancelled."""
+    while True:
+        try:
+            await sequencer.run()
+        except ForkRefused as refused:
+            log.error("audit log not extended: %s; run `server.py verify-audit`", refused)
+        except Exception as exc:  # the next run retries; the request path never waits on it
+            log.error("audit sequencer failed error=%s", type(exc).__name__)
+        await asyncio.sleep(interval)
