@@ -35,6 +35,7 @@ class AuditBuffer:
     field_count: int = 0
     written: bool = False  # set once the store has the entries; no receipt before that
     pending_uses: int = 0  # uses of personal values opened but not yet recorded (usage.py)
+    policy_version: str = ""  # the version in force when written (P11), named in the receipt
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,8 @@ from directives.operations import (
     Operation,
     admit,
 )
-from directives.policy import POLICY_VERSION, may_declare
+from directives.policy import may_declare
+from directives.policy_versions import in_force
 from directives.prelogin import pre_login_errors
 from directives.purpose import declared_purpose
 from directives.vocabulary import Purpose
@@ -200,21 +201,24 @@ class PrivacyGuard(SchemaExtension):
     @staticmethod
     def _header(context: PrivacyContext) -> AuditHeader:
         caller = context.caller
+        at = utc_now()
         return AuditHeader(
             request_id=context.request_id,
-            at=utc_now(),
+            at=at,
             actor=caller.login if caller else "-",
             role=caller.role.value if caller else "-",
             purpose=context.purpose.value if context.purpose else "SELF",
             operation_name=context.operation_name,
             client_address=context.client_address,
-            policy_version=POLICY_VERSION,
+            policy_version=in_force(at).id,  # P11: the version in force when read
         )
 
     async def _write_audit(self, context: PrivacyContext) -> None:
         try:
-            await context.audit_store.write(self._header(context), context.audit)
+            header = self._header(context)
+            await context.audit_store.write(header, context.audit)
             context.audit.written = True
+            context.audit.policy_version = header.policy_version
         except Exception as exc:
             # The exception's text is not logged: a driver may quote the rows it failed on.
             log.error(
@@ -240,7 +244,7 @@ def receipt(context: PrivacyContext) -> dict[str, Any]:
     """Compact: one line per (path pattern, decision, reason), with a count."""
     return {
         "purpose": context.purpose.value if context.purpose else None,
-        "policyVersion": POLICY_VERSION,
+        "policyVersion": context.audit.policy_version,
         "auditRef": context.request_id,
         "personalFields": context.audit.field_count,
         "withheld": [

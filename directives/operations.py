@@ -73,6 +73,9 @@ R = Role
 P = Purpose
 S = Stage
 EVERY_STAGE = (S.FULL, S.PENDING_TOTP, S.PASSWORD_CHANGE, S.TOTP_ENROLMENT)
+# Public: answered to anyone, logged in or not (P11 change log, P3.5 contact window). These
+# rows, with `login`, are everything an anonymous caller can run.
+PUBLIC = (None, *EVERY_STAGE)
 SALES = (R.CUSTOMER, R.AGENT, R.SUPPORT, R.BILLING)
 # Research (P5.F) and audit read no customer record: no search either (re-identification).
 SEARCHERS = ALL_ROLES - {R.ANALYST, R.AUDITOR}
@@ -116,6 +119,9 @@ QUERIES: dict[str, Operation] = {
     "accountBindings": op((R.ADMIN, R.AUDITOR), RowScope.ACCOUNTS),
     "securityEvents": op((R.AUDITOR,), RowScope.AUDIT),
     "accessLog": op((R.AUDITOR,), RowScope.AUDIT),
+    "policyVersions": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
+    "policyVersionInForce": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
+    "privacyContact": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
 }
 
 MUTATIONS: dict[str, Operation] = {

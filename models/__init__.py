@@ -11,6 +11,14 @@ from models.marketing import Campaign, CampaignRecipient, Survey, SurveyResponse
 from models.outbox import DeliveryState, Notification
 from models.people import Agent, Contact, Customer, CustomerVersion
 from models.research import ResearchKey
+from models.rights import (
+    ConsentInForce,
+    ConsentRecord,
+    LegalHold,
+    NamedUse,
+    PurgeRecord,
+    RightsRequest,
+)
 from models.security import (
     AccessLogEntry,
     ApiToken,
@@ -22,6 +30,12 @@ from models.security import (
 )
 
 __all__ = [
+    "RightsRequest",
+    "PurgeRecord",
+    "NamedUse",
+    "LegalHold",
+    "ConsentRecord",
+    "ConsentInForce",
     "AccessLogEntry",
     "Account",
     "AccountBinding",

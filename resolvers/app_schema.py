@@ -33,6 +33,7 @@ from resolvers.people.mutation import PeopleMutation
 from resolvers.people.query import PeopleQuery
 from resolvers.people.search import SearchQuery
 from resolvers.research.query import ResearchQuery
+from resolvers.rights.policy import PolicyQuery
 from resolvers.sales.mutation import SalesMutation
 from resolvers.sales.query import SalesQuery
 
@@ -63,6 +64,7 @@ QUERIES: tuple[type, ...] = (
     MarketingQuery,
     ResearchQuery,
     AuditQuery,
+    PolicyQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutation,

@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from auth.attempt import AuthConfig
 from directives.context import Caller, PrivacyContext
+from directives.policy_versions import PrivacyContact
 from directives.errors import ErrorCode, PrivacyError
 from models import Session
 from schema.loaders import BusinessLoaders
@@ -28,6 +29,8 @@ class Context(PrivacyContext):
     loaders: BusinessLoaders = field(default_factory=BusinessLoaders.unavailable)
     # Key of research pseudonyms (P5.F); None: the deployment's key kept in the database.
     pseudonym_key: bytes | None = None
+    # The privacy contact window (P3.5): configuration, answered to anyone.
+    privacy_contact: PrivacyContact = field(default_factory=PrivacyContact)
 
 
 Info = strawberry.Info[Context, None]
