@@ -23,7 +23,7 @@ import orjson
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
@@ -40,6 +40,7 @@ from auth.sessions import SessionPolicy
 from demo import ensure_demo
 from directives.audit import AuditStore, TortoiseAuditStore
 from directives.operations import INTROSPECTION_ROLES
+from directives.policy_versions import PrivacyContact
 from models import Stage
 from models.db import apply_migrations, tortoise_config
 from models.files import create_private_database, private_directory, protect_database
@@ -49,10 +50,11 @@ from resolvers.accounts.cookies import CSRF_HEADER, SESSION_COOKIE
 from resolvers.app_schema import build_schema
 from resolvers.context import build_context
 from resolvers.research.anonymise import deployment_key
+from rights import policy_page
 from schema.context import Context
 
 log = logging.getLogger("crm.server")
-PATHS = frozenset({"/graphql", "/schema.graphql", "/healthz"})
+PATHS = frozenset({"/graphql", "/schema.graphql", "/healthz", "/policy"})
 
 
 class SettingsError(RuntimeError):
@@ -71,6 +73,7 @@ class Settings:
     reverse_dns: bool = False
     audit_store: AuditStore | None = None  # None: the database (tests inject failing stores)
     outbox: OutboxSettings | None = None  # None: letters in data_dir/post-outbox, no e-mail
+    privacy_contact: PrivacyContact = field(default_factory=PrivacyContact)  # P3.5
 
     @classmethod
     def from_env(cls, *, data_dir: str, demo: bool = False, customers: int = 1000) -> Settings:
@@ -92,6 +95,10 @@ class Settings:
             ),
             reverse_dns=env.get("CRM_ACCESS_LOG_REVERSE_DNS", "0") == "1",
             outbox=OutboxSettings.from_env(env, data_dir=directory),
+            privacy_contact=PrivacyContact(
+                email=env.get("CRM_PRIVACY_EMAIL") or PrivacyContact.email,
+                phone=env.get("CRM_PRIVACY_PHONE") or PrivacyContact.phone,
+            ),
         )
 
     def outbox_settings(self) -> OutboxSettings:
@@ -168,6 +175,7 @@ class PrivacyGraphQL(GraphQL[Context, None]):
             client_address=request.client.host if request.client else None,
             auth=self.auth,
             pseudonym_key=self.pseudonym_key,
+            privacy_contact=self.settings.privacy_contact,
             response=response,
             # Behind a TLS-terminating proxy the scheme may read http: production always marks
             # cookies Secure.
@@ -235,6 +243,9 @@ def create_app(settings: Settings) -> Starlette:
     async def health(_: Request) -> Response:
         return PlainTextResponse("ok")
 
+    async def policy(_: Request) -> Response:
+        return HTMLResponse(policy_page.render(settings.privacy_contact))
+
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         private_directory(settings.data_dir)
@@ -261,6 +272,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             Route("/schema.graphql", sdl),
             Route("/healthz", health),
+            Route("/policy", policy),
         ],
         middleware=[Middleware(AccessLogMiddleware, paths=PATHS, reverse_dns=settings.reverse_dns)],
         lifespan=lifespan,
