@@ -119,6 +119,11 @@ QUERIES: dict[str, Operation] = {
     "accountBindings": op((R.ADMIN, R.AUDITOR), RowScope.ACCOUNTS),
     "securityEvents": op((R.AUDITOR,), RowScope.AUDIT),
     "accessLog": op((R.AUDITOR,), RowScope.AUDIT),
+    # P5 consent: the person's own, staff taking decisions down, the named uses.
+    "namedUses": op(ALL_ROLES, RowScope.CATALOGUE),
+    "myConsents": op((R.CUSTOMER,), RowScope.PEOPLE),
+    "myConsentRecords": op((R.CUSTOMER,), RowScope.PEOPLE),
+    "consentRecords": op((R.SUPPORT, R.MARKETING), RowScope.PEOPLE),
     "policyVersions": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
     "policyVersionInForce": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
     "privacyContact": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
@@ -153,6 +158,9 @@ MUTATIONS: dict[str, Operation] = {
     "correctInvoice": op((R.BILLING,), RowScope.PEOPLE, (P.E,)),
     "openInquiry": op((R.CUSTOMER,), RowScope.PEOPLE, INQUIRY_PURPOSES),
     "answerInquiry": op((R.SUPPORT,), RowScope.PEOPLE, INQUIRY_PURPOSES),
+    "setMyConsent": op((R.CUSTOMER,), RowScope.PEOPLE),
+    "recordConsent": op((R.SUPPORT,), RowScope.PEOPLE, (P.C, P.D)),
+    "defineNamedUse": op((R.ADMIN,), RowScope.CATALOGUE),
     "buildSendList": op((R.MARKETING,), RowScope.PEOPLE, (P.H,), consent=True),
 }
 

@@ -33,6 +33,7 @@ from resolvers.people.mutation import PeopleMutation
 from resolvers.people.query import PeopleQuery
 from resolvers.people.search import SearchQuery
 from resolvers.research.query import ResearchQuery
+from resolvers.rights.consent import ConsentMutation, ConsentQuery
 from resolvers.rights.policy import PolicyQuery
 from resolvers.sales.mutation import SalesMutation
 from resolvers.sales.query import SalesQuery
@@ -65,6 +66,7 @@ QUERIES: tuple[type, ...] = (
     ResearchQuery,
     AuditQuery,
     PolicyQuery,
+    ConsentQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutation,
@@ -75,6 +77,7 @@ MUTATIONS: tuple[type, ...] = (
     BillingMutation,
     InquiryMutation,
     MarketingMutation,
+    ConsentMutation,
 )
 # Every code an error's `extensions.code` can carry, listed in the SDL for clients.
 ERROR_CODES = strawberry.enum(ErrorCode, description="Values of `extensions.code` in errors.")

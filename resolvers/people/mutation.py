@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import strawberry
 from tortoise.transactions import in_transaction
 
+from directives.consent import CONSENT_COLUMN
 from directives.errors import ErrorCode, PrivacyError
 from models import Customer as CustomerRow
 from models import CustomerVersion
+from models.rights import ConsentChannel
+from rights.consent import Recorder, record_consent
 from resolvers.validation import ANY_TEXT, EMAIL, NAME, OPTIONAL_PHONE, PHONE, Rule, rule, validated
 from schema.context import Info, caller_of
 from schema.people.customer import Customer
@@ -53,6 +56,9 @@ _RULES: dict[str, Rule] = {
 }
 
 
+_CONSENT = tuple((purpose.value, column) for purpose, column in CONSENT_COLUMN.items())
+
+
 def _changes(values: MyRecordInput) -> dict[str, Any]:
     changes = validated(values, _RULES)
     if "birth_date" in changes:
@@ -82,6 +88,8 @@ class PeopleMutation:
     async def update_my_record(self, info: Info, input: MyRecordInput) -> Customer:
         caller = caller_of(info)
         changes = _changes(input)
+        # Consent columns change only through consent records (P5): who, when, how, notice.
+        decisions = {use: changes.pop(column) for use, column in _CONSENT if column in changes}
         async with in_transaction() as conn:
             row = await CustomerRow.filter(id=caller.customer_id or 0).using_db(conn).get_or_none()
             if row is None:
@@ -100,5 +108,16 @@ class PeopleMutation:
             )
             if updated != 1:
                 raise PrivacyError(ErrorCode.BAD_INPUT, "Record changed meanwhile; retry.")
+            by = Recorder(login=caller.login, role=caller.role.value)
+            for use, opt_out in decisions.items():
+                await record_consent(
+                    customer_id=row.id,
+                    use=use,
+                    granted=not opt_out,
+                    channel=ConsentChannel.WEB,
+                    by=by,
+                    at=datetime.now(UTC),
+                    conn=conn,
+                )
             fresh = await CustomerRow.get(id=row.id, using_db=conn)
         return Customer.from_model(fresh)
