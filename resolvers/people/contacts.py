@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import strawberry
 from tortoise.transactions import in_transaction
 
 from directives.errors import ErrorCode, PrivacyError
 from models import Contact as ContactRow
 from models import Customer as CustomerRow
+from models.people import Actor
+from rights.history import CONTACT_COLUMNS, snapshot
 from resolvers.validation import (
     ANY_TEXT,
     NAME,
@@ -72,8 +76,16 @@ class ContactMutation:
             )
             if row is None:
                 raise PrivacyError(ErrorCode.NOT_FOUND, "No such contact.")
-            old = {c: getattr(row, c) for c in _RULES}
-            history = [*row.history, {"version": row.version, "values": old}]
+            # P3.4: the values before the change, and when and by whom it was made.
+            old = snapshot(row, CONTACT_COLUMNS)
+            entry = {
+                "version": row.version,
+                "values": old,
+                "at": datetime.now(UTC).isoformat(),
+                "by": caller_of(info).login,
+                "actor": Actor.HOLDER.value,
+            }
+            history = [*row.history, entry]
             await (
                 ContactRow.filter(id=row.id, version=row.version)
                 .using_db(conn)

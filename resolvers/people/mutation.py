@@ -12,8 +12,10 @@ from directives.consent import CONSENT_COLUMN
 from directives.errors import ErrorCode, PrivacyError
 from models import Customer as CustomerRow
 from models import CustomerVersion
+from models.people import Actor
 from models.rights import ConsentChannel
 from rights.consent import Recorder, record_consent
+from rights.history import CUSTOMER_COLUMNS, snapshot
 from resolvers.validation import ANY_TEXT, EMAIL, NAME, OPTIONAL_PHONE, PHONE, Rule, rule, validated
 from schema.context import Info, caller_of
 from schema.people.customer import Customer
@@ -73,12 +75,6 @@ def _parse_date(value: str) -> date:
         raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid value for birth_date.") from None
 
 
-def _snapshot(row: CustomerRow) -> dict[str, Any]:
-    data = {c: getattr(row, c) for c in [*_RULES, "survey_opt_out", "marketing_opt_out"]}
-    data["birth_date"] = row.birth_date.isoformat() if row.birth_date else None
-    return data
-
-
 @strawberry.type
 class PeopleMutation:
     @strawberry.mutation(
@@ -97,8 +93,9 @@ class PeopleMutation:
             await CustomerVersion.create(
                 customer_id=row.id,
                 version=row.version,
-                values=_snapshot(row),
+                values=snapshot(row, CUSTOMER_COLUMNS),
                 changed_by=caller.login,
+                actor=Actor.HOLDER,
                 using_db=conn,
             )
             updated = (
