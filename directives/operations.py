@@ -124,6 +124,8 @@ QUERIES: dict[str, Operation] = {
     "myConsents": op((R.CUSTOMER,), RowScope.PEOPLE),
     "myConsentRecords": op((R.CUSTOMER,), RowScope.PEOPLE),
     "consentRecords": op((R.SUPPORT, R.MARKETING), RowScope.PEOPLE),
+    # APPI art. 33: who read or used the person's data, from the audit.
+    "myAccessHistory": op((R.CUSTOMER,), RowScope.PEOPLE),
     "policyVersions": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
     "policyVersionInForce": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
     "privacyContact": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),

@@ -33,6 +33,7 @@ from resolvers.people.mutation import PeopleMutation
 from resolvers.people.query import PeopleQuery
 from resolvers.people.search import SearchQuery
 from resolvers.research.query import ResearchQuery
+from resolvers.rights.access import AccessQuery
 from resolvers.rights.consent import ConsentMutation, ConsentQuery
 from resolvers.rights.policy import PolicyQuery
 from resolvers.sales.mutation import SalesMutation
@@ -67,6 +68,7 @@ QUERIES: tuple[type, ...] = (
     AuditQuery,
     PolicyQuery,
     ConsentQuery,
+    AccessQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutation,
