@@ -1,4 +1,5 @@
-"""The entry point: `python server.py [--demo] [--host H] [--port P] [--data-dir D]`.
+"""The entry point: `python server.py [--demo] [--host H] [--port P] [--data-dir D]`, and
+`python server.py purge [--dry-run] [--on DATE]` (the retention purge, P7.4).
 
 `create_app(settings)` builds the Starlette app; Tortoise opens in its lifespan and pending
 migrations are applied there. Nothing is global but what Tortoise itself needs (see README).
@@ -12,6 +13,7 @@ import contextlib
 import logging
 import os
 import secrets
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -50,7 +52,7 @@ from resolvers.accounts.cookies import CSRF_HEADER, SESSION_COOKIE
 from resolvers.app_schema import build_schema
 from resolvers.context import build_context
 from resolvers.research.anonymise import deployment_key
-from rights import policy_page
+from rights import policy_page, purge_command
 from schema.context import Context
 
 log = logging.getLogger("crm.server")
@@ -279,8 +281,24 @@ def create_app(settings: Settings) -> Starlette:
     )
 
 
+def purge_main(argv: list[str]) -> None:
+    """`python server.py purge [--dry-run] [--on DATE] [--data-dir D]` (P7.4)."""
+    args = purge_command.parse(argv)
+    settings = Settings.from_env(data_dir=args.data_dir)
+    asyncio.run(
+        purge_command.run(
+            settings.database_url, on=args.on, dry_run=args.dry_run, out=sys.stdout, err=sys.stderr
+        )
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     import uvicorn
+
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["purge"]:
+        purge_main(argv[1:])
+        return
 
     parser = argparse.ArgumentParser(description="Privacy-enforcing CRM GraphQL API")
     parser.add_argument("--host", default="127.0.0.1")

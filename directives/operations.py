@@ -126,6 +126,9 @@ QUERIES: dict[str, Operation] = {
     "consentRecords": op((R.SUPPORT, R.MARKETING), RowScope.PEOPLE),
     # APPI art. 33: who read or used the person's data, from the audit.
     "myAccessHistory": op((R.CUSTOMER,), RowScope.PEOPLE),
+    # P7.4: the retention schedule and legal holds.
+    "retentionSchedule": op(STAFF, RowScope.AUDIT),
+    "legalHolds": op((R.ADMIN, R.AUDITOR), RowScope.AUDIT),
     "policyVersions": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
     "policyVersionInForce": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
     "privacyContact": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
@@ -163,6 +166,9 @@ MUTATIONS: dict[str, Operation] = {
     "setMyConsent": op((R.CUSTOMER,), RowScope.PEOPLE),
     "recordConsent": op((R.SUPPORT,), RowScope.PEOPLE, (P.C, P.D)),
     "defineNamedUse": op((R.ADMIN,), RowScope.CATALOGUE),
+    "cancelContract": op((R.AGENT, R.SUPPORT), RowScope.PEOPLE, (P.A,)),
+    "placeLegalHold": op((R.ADMIN,), RowScope.PEOPLE),
+    "releaseLegalHold": op((R.ADMIN,), RowScope.PEOPLE),
     "buildSendList": op((R.MARKETING,), RowScope.PEOPLE, (P.H,), consent=True),
 }
 

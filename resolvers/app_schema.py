@@ -36,6 +36,7 @@ from resolvers.research.query import ResearchQuery
 from resolvers.rights.access import AccessQuery
 from resolvers.rights.consent import ConsentMutation, ConsentQuery
 from resolvers.rights.policy import PolicyQuery
+from resolvers.rights.retention import RetentionMutation, RetentionQuery
 from resolvers.sales.mutation import SalesMutation
 from resolvers.sales.query import SalesQuery
 
@@ -69,6 +70,7 @@ QUERIES: tuple[type, ...] = (
     PolicyQuery,
     ConsentQuery,
     AccessQuery,
+    RetentionQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutation,
@@ -80,6 +82,7 @@ MUTATIONS: tuple[type, ...] = (
     InquiryMutation,
     MarketingMutation,
     ConsentMutation,
+    RetentionMutation,
 )
 # Every code an error's `extensions.code` can carry, listed in the SDL for clients.
 ERROR_CODES = strawberry.enum(ErrorCode, description="Values of `extensions.code` in errors.")

@@ -91,6 +91,12 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "defineNamedUse": ("ADMIN", ""),
     # APPI art. 33: who read my data.
     "myAccessHistory": ("CUSTOMER", ""),
+    # P7.4 cancellation, retention, legal holds.
+    "retentionSchedule": (STAFF, ""),
+    "legalHolds": ("ADMIN AUDITOR", ""),
+    "cancelContract": ("AGENT SUPPORT", "A"),
+    "placeLegalHold": ("ADMIN", ""),
+    "releaseLegalHold": ("ADMIN", ""),
 }
 # Answered to anyone in any stage, logged in or not: nothing else is open to anonymous callers.
 PUBLIC = {"policyVersions", "policyVersionInForce", "privacyContact"}
