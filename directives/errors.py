@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     PASSWORD_REJECTED = "PASSWORD_REJECTED"
     LOGIN_STEP_REQUIRED = "LOGIN_STEP_REQUIRED"  # finish login (TOTP, enrolment, new password)
     ONE_AUTH_ATTEMPT_PER_REQUEST = "ONE_AUTH_ATTEMPT_PER_REQUEST"
+    DELIVERY_UNAVAILABLE = "DELIVERY_UNAVAILABLE"  # no way to send an answer to the person
 
 
 class PrivacyError(Exception):

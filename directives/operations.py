@@ -129,6 +129,8 @@ QUERIES: dict[str, Operation] = {
     # P7.4: the retention schedule and legal holds.
     "retentionSchedule": op(STAFF, RowScope.AUDIT),
     "legalHolds": op((R.ADMIN, R.AUDITOR), RowScope.AUDIT),
+    # P7.3: disclosure, stop and deletion requests.
+    "rightsRequests": op((R.SUPPORT, R.BILLING), RowScope.PEOPLE),
     "policyVersions": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
     "policyVersionInForce": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
     "privacyContact": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
@@ -169,6 +171,9 @@ MUTATIONS: dict[str, Operation] = {
     "cancelContract": op((R.AGENT, R.SUPPORT), RowScope.PEOPLE, (P.A,)),
     "placeLegalHold": op((R.ADMIN,), RowScope.PEOPLE),
     "releaseLegalHold": op((R.ADMIN,), RowScope.PEOPLE),
+    "takeRightsRequest": op((R.SUPPORT,), RowScope.PEOPLE, (P.D,)),
+    "payRightsRequestFee": op((R.BILLING,), RowScope.PEOPLE, (P.E,)),
+    "answerRightsRequest": op((R.SUPPORT,), RowScope.PEOPLE, (P.D,)),
     "buildSendList": op((R.MARKETING,), RowScope.PEOPLE, (P.H,), consent=True),
 }
 

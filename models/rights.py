@@ -109,7 +109,9 @@ class IdDocument(StrEnum):
 
 
 class FeeState(StrEnum):
-    FREE = "FREE"  # the first request of the calendar month (Japan time)
+    """Derived from the fee and the payments of its invoice, never stored apart from them."""
+
+    FREE = "FREE"  # the first disclosure request of the calendar month (Japan time)
     DUE = "DUE"  # billed, not yet paid
     PAID = "PAID"  # paid in cash, as recorded
 
@@ -129,8 +131,7 @@ class RightsRequest(Model):
     checked_at = fields.DatetimeField()
     received_at = fields.DatetimeField()
     due_at = fields.DatetimeField()
-    fee = fields.IntField()  # yen
-    fee_state = fields.CharEnumField(FeeState, max_length=8)
+    fee = fields.IntField()  # yen: 0, or 2,100 from the second disclosure in a month (P7.3)
     invoice: fields.ForeignKeyNullableRelation[Invoice] = fields.ForeignKeyField(
         "models.Invoice", related_name="rights_requests", null=True, on_delete=fields.RESTRICT
     )

@@ -36,6 +36,7 @@ from resolvers.research.query import ResearchQuery
 from resolvers.rights.access import AccessQuery
 from resolvers.rights.consent import ConsentMutation, ConsentQuery
 from resolvers.rights.policy import PolicyQuery
+from resolvers.rights.requests import RequestMutation, RequestQuery
 from resolvers.rights.retention import RetentionMutation, RetentionQuery
 from resolvers.sales.mutation import SalesMutation
 from resolvers.sales.query import SalesQuery
@@ -71,6 +72,7 @@ QUERIES: tuple[type, ...] = (
     ConsentQuery,
     AccessQuery,
     RetentionQuery,
+    RequestQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutation,
@@ -83,6 +85,7 @@ MUTATIONS: tuple[type, ...] = (
     MarketingMutation,
     ConsentMutation,
     RetentionMutation,
+    RequestMutation,
 )
 # Every code an error's `extensions.code` can carry, listed in the SDL for clients.
 ERROR_CODES = strawberry.enum(ErrorCode, description="Values of `extensions.code` in errors.")

@@ -13,6 +13,7 @@ from directives.context import Caller
 from directives.policy_versions import PrivacyContact
 from models import Session
 from resolvers.loaders import build_loaders
+from rights.delivery import Delivery
 from schema.context import Context
 from schema.loaders import BusinessLoaders
 
@@ -30,6 +31,7 @@ def build_context(
     secure_transport: bool = False,
     pseudonym_key: bytes | None = None,
     privacy_contact: PrivacyContact | None = None,
+    delivery: Delivery | None = None,
 ) -> Context:
     return Context(
         caller=caller,
@@ -44,5 +46,6 @@ def build_context(
         secure_transport=secure_transport,
         pseudonym_key=pseudonym_key,
         privacy_contact=privacy_contact or PrivacyContact(),
+        delivery=delivery,
         loaders=build_loaders(caller) if caller else BusinessLoaders.unavailable(),
     )

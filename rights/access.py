@@ -1,8 +1,8 @@
 """Who read or used a person's data (APPI art. 33): the audit rows about the person, never
 about anyone else. Audit rows hold no values: who, role, purpose, fields, decision, when.
 
-A customer's subjects are its own record and the contacts it keeps (P7.2: a person without a
-user ID acts through the holder).
+A customer's subjects are its own record, the contacts it keeps (P7.2: a person without a
+user ID acts through the holder) and its rights requests (their reply address).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from tortoise.queryset import QuerySet
 
 from directives.context import STAFF_ROLES
 from directives.scope import SubjectKind
-from models import AuditEntry, Contact
+from models import AuditEntry, Contact, RightsRequest
 
 
 async def about_customer(customer_id: int) -> QuerySet[AuditEntry]:
@@ -21,6 +21,9 @@ async def about_customer(customer_id: int) -> QuerySet[AuditEntry]:
     about = Q(subject_type=SubjectKind.CUSTOMER.value, subject_id=customer_id)
     if contacts:
         about |= Q(subject_type=SubjectKind.CONTACT.value, subject_id__in=list(contacts))
+    requests = await RightsRequest.filter(customer_id=customer_id).values_list("id", flat=True)
+    if requests:
+        about |= Q(subject_type=SubjectKind.REQUESTER.value, subject_id__in=list(requests))
     return AuditEntry.filter(about).select_related("request")
 
 

@@ -146,18 +146,18 @@ async def _apply(item: Due, now: datetime, conn: BaseDBAsyncClient) -> Applied:
         await RightsRequest.filter(id=item.subject_id).using_db(conn).update(reply_to="")
         return [("RightsRequest", item.subject_id, Action.ANONYMISE.value)]
     if item.rule is Rule.INQUIRY_TEXT:
-        return await _redact_inquiries(item.subject_id, conn)
-    return await _anonymise_customer(item.subject_id, now, conn)
+        return await redact_inquiries(item.subject_id, conn)
+    return await anonymise_customer(item.subject_id, now, conn)
 
 
-async def _redact_inquiries(customer_id: int, conn: BaseDBAsyncClient) -> Applied:
+async def redact_inquiries(customer_id: int, conn: BaseDBAsyncClient) -> Applied:
     ids = await Inquiry.filter(customer_id=customer_id).using_db(conn).values_list("id", flat=True)
     await Inquiry.filter(id__in=list(ids)).using_db(conn).update(subject="")
     await InquiryMessage.filter(inquiry_id__in=list(ids)).using_db(conn).update(body="")
     return [("Inquiry", int(i), Action.ANONYMISE.value) for i in ids]
 
 
-async def _anonymise_customer(customer_id: int, now: datetime, conn: BaseDBAsyncClient) -> Applied:
+async def anonymise_customer(customer_id: int, now: datetime, conn: BaseDBAsyncClient) -> Applied:
     """Empty every personal column; delete past values and contacts (same clock)."""
     blank = {column: "" for column in Customer.PERSONAL_COLUMNS if column != "birth_date"}
     await Customer.filter(id=customer_id).using_db(conn).update(

@@ -12,6 +12,7 @@ from directives.context import Caller, PrivacyContext
 from directives.policy_versions import PrivacyContact
 from directives.errors import ErrorCode, PrivacyError
 from models import Session
+from rights.delivery import Delivery
 from schema.loaders import BusinessLoaders
 
 
@@ -31,6 +32,8 @@ class Context(PrivacyContext):
     pseudonym_key: bytes | None = None
     # The privacy contact window (P3.5): configuration, answered to anyone.
     privacy_contact: PrivacyContact = field(default_factory=PrivacyContact)
+    # Where answers to rights requests go (P7.3); None: nowhere yet, answering is refused.
+    delivery: Delivery | None = None
 
 
 Info = strawberry.Info[Context, None]

@@ -4,7 +4,7 @@ import functools
 from json import dumps, loads
 from models.billing import LineKind
 from models.people import Actor
-from models.rights import ConsentAction, ConsentChannel, FeeState, IdDocument, RequestKind
+from models.rights import ConsentAction, ConsentChannel, IdDocument, RequestKind
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
@@ -98,7 +98,6 @@ class Migration(migrations.Migration):
                 ('received_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('due_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('fee', fields.IntField()),
-                ('fee_state', fields.CharEnumField(description='FREE: FREE\nDUE: DUE\nPAID: PAID', enum_type=FeeState, max_length=8)),
                 ('invoice', fields.ForeignKeyField('models.Invoice', source_field='invoice_id', null=True, db_constraint=True, to_field='id', related_name='rights_requests', on_delete=OnDelete.RESTRICT)),
                 ('policy_version', fields.CharField(max_length=32)),
                 ('answered_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),

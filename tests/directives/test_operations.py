@@ -97,6 +97,11 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "cancelContract": ("AGENT SUPPORT", "A"),
     "placeLegalHold": ("ADMIN", ""),
     "releaseLegalHold": ("ADMIN", ""),
+    # P7.3 requests.
+    "rightsRequests": ("SUPPORT BILLING", ""),
+    "takeRightsRequest": ("SUPPORT", "D"),
+    "payRightsRequestFee": ("BILLING", "E"),
+    "answerRightsRequest": ("SUPPORT", "D"),
 }
 # Answered to anyone in any stage, logged in or not: nothing else is open to anonymous callers.
 PUBLIC = {"policyVersions", "policyVersionInForce", "privacyContact"}
