@@ -45,6 +45,7 @@ class AuditHeader:
     actor: str
     role: str
     purpose: str
+    named_use: str | None
     operation_name: str | None
     client_address: str | None
     policy_version: str
@@ -97,6 +98,7 @@ async def _insert(conn: BaseDBAsyncClient, header: AuditHeader, buffer: AuditBuf
         actor=header.actor,
         role=header.role,
         purpose=header.purpose,
+        named_use=header.named_use,
         operation_name=header.operation_name,
         client_address=header.client_address,
         policy_version=header.policy_version,

@@ -39,6 +39,9 @@ class NamedUse(Model):
 
     id = fields.IntField(primary_key=True)
     code = fields.CharField(max_length=40, unique=True)
+    # G or H: the use reaches people the way that purpose does (same role, same fields), and
+    # only those who consented to it: `@purpose(code: H, use: "code")`.
+    base = fields.CharField(max_length=1)
     description = fields.CharField(max_length=400)
     notice_text = fields.TextField()  # shown to the person when asked for consent
     defined_by = fields.CharField(max_length=64)

@@ -39,9 +39,12 @@ def _bad(message: str) -> PrivacyError:
 
 
 async def define_named_use(
-    *, code: str, description: str, notice_text: str, by: Recorder, at: datetime
+    *, code: str, base: Purpose, description: str, notice_text: str, by: Recorder, at: datetime
 ) -> NamedUse:
-    """A use outside A-H (P5): reached only with each person's prior consent."""
+    """A use outside A-H (P5): reached the way `base` (G or H) reaches people, and only those
+    with a consent to it in force."""
+    if base not in CONSENT_COLUMN:
+        raise _bad("A named use is based on G or H.")
     if not NAMED_USE_CODE.fullmatch(code):
         raise _bad("A named use's code is 3-40 lowercase letters, digits or '-'.")
     if not description.strip() or not notice_text.strip():
@@ -50,6 +53,7 @@ async def define_named_use(
         raise _bad("This named use already exists.")
     return await NamedUse.create(
         code=code,
+        base=base.value,
         description=description.strip()[:400],
         notice_text=notice_text.strip(),
         defined_by=by.login,

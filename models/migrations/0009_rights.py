@@ -1,3 +1,4 @@
+import importlib
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 import functools
@@ -8,6 +9,28 @@ from models.rights import ConsentAction, ConsentChannel, IdDocument, RequestKind
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
+
+# AlterField rebuilds the table on SQLite, and its immutability triggers (0004) go with it:
+# put them back. On PostgreSQL they survive; dropping and creating again is harmless.
+_billing = importlib.import_module('models.migrations.0004_billing_integrity')
+
+
+async def restore_invoice_line_triggers(apps, schema_editor):
+    client = schema_editor.client
+    dialect = client.capabilities.dialect
+    table = 'invoice_line'
+    if dialect == 'postgres':
+        names = (f'{table}_immutable', f'{table}_immutable_truncate')
+        drops = [f'DROP TRIGGER IF EXISTS "{name}" ON "{table}"' for name in names]
+    else:
+        drops = [f'DROP TRIGGER IF EXISTS "{table}_immutable_{e}"' for e in ('update', 'delete')]
+    for sql in [*drops, *_billing._statements(dialect, table)]:
+        await client.execute_script(sql)
+
+
+async def nothing(apps, schema_editor):
+    return None
+
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0008_side_doors')]
@@ -62,6 +85,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('code', fields.CharField(unique=True, max_length=40)),
+                ('base', fields.CharField(max_length=1)),
                 ('description', fields.CharField(max_length=400)),
                 ('notice_text', fields.TextField(unique=False)),
                 ('defined_by', fields.CharField(max_length=64)),
@@ -108,6 +132,11 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.AddField(
+            model_name='AuditRequest',
+            name='named_use',
+            field=fields.CharField(null=True, max_length=40),
+        ),
+        ops.AddField(
             model_name='Customer',
             name='anonymised_at',
             field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
@@ -122,4 +151,5 @@ class Migration(migrations.Migration):
             name='kind',
             field=fields.CharEnumField(description='PLAN: PLAN\nOPTION: OPTION\nADJUST: ADJUST\nFEE: FEE', enum_type=LineKind, max_length=8),
         ),
+        ops.RunPython(restore_invoice_line_triggers, nothing),
     ]

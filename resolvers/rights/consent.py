@@ -10,6 +10,7 @@ import strawberry
 from models import ConsentRecord as ConsentRow
 from models import Customer as CustomerRow
 from models import NamedUse as NamedUseRow
+from directives.vocabulary import Purpose
 from models.rights import ConsentChannel
 from resolvers.people.scope import visible_customers
 from resolvers.scope import not_found
@@ -94,12 +95,16 @@ class ConsentMutation:
         )
         return ConsentRecord.from_model(row)
 
-    @strawberry.mutation(description="Define a use outside P5 A-H; nobody consents by default.")
+    @strawberry.mutation(
+        description="Define a use outside P5 A-H, based on G or H (the fields and role it "
+        "uses); nobody consents by default."
+    )
     async def define_named_use(
-        self, info: Info, code: str, description: str, notice_text: str
+        self, info: Info, code: str, base: Purpose, description: str, notice_text: str
     ) -> NamedUse:
         row = await define_named_use(
             code=code,
+            base=base,
             description=description,
             notice_text=notice_text,
             by=_recorder(info),

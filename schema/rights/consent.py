@@ -62,6 +62,7 @@ class ConsentStatus:
 @strawberry.type(description="A use outside P5 A-H, defined by the operator.")
 class NamedUse:
     code: str
+    base: str = strawberry.field(description="G or H: how the use reaches people.")
     description: str
     notice_text: str
     defined_at: datetime
@@ -71,6 +72,7 @@ class NamedUse:
     def from_model(cls, row: NamedUseRow) -> NamedUse:
         return cls(
             code=row.code,
+            base=row.base,
             description=row.description,
             notice_text=row.notice_text,
             defined_at=row.defined_at,

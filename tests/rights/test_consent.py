@@ -94,7 +94,7 @@ async def test_support_records_a_paper_consent_and_reads_the_history(
 async def test_named_use_needs_consent_and_a_new_version_asks_again(
     schema: PrivacySchema, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    define = """mutation { defineNamedUse(code: "partner-seminar",
+    define = """mutation { defineNamedUse(code: "partner-seminar", base: H,
       description: "Invitations to partner seminars", noticeText: "We will invite you.") {
       code policyVersion } }"""
     admin = world.caller(Role.ADMIN)
@@ -131,3 +131,57 @@ async def test_unknown_uses_are_refused(schema: PrivacySchema, world: World) -> 
     result, _ = await run(schema, query, world.caller(Role.CUSTOMER))
     assert result.errors and result.errors[0].extensions["code"] == "BAD_INPUT"
     assert not await ConsentRecord.exists()
+
+
+SEMINAR = """mutation { defineNamedUse(code: "partner-seminar", base: H,
+  description: "Invitations to partner seminars", noticeText: "We will invite you.") { code } }"""
+SEARCH = """query @purpose(code: H, use: "partner-seminar") {
+  customerSearch(first: 50) { totalCount nodes { id name } } }"""
+
+
+async def test_an_operation_for_a_named_use_reaches_only_people_who_consented(
+    schema: PrivacySchema, world: World
+) -> None:
+    _ok((await run(schema, SEMINAR, world.caller(Role.ADMIN)))[0])
+    marketing, customer = world.caller(Role.MARKETING), world.caller(Role.CUSTOMER)
+    nobody, context = await run(schema, SEARCH, marketing)
+    assert _ok(nobody)["customerSearch"] == {"totalCount": 0, "nodes": []}  # without consent, no use
+    grant = 'mutation { setMyConsent(use: "partner-seminar", granted: true) { granted } }'
+    _ok((await run(schema, grant, customer))[0])
+    one, context = await run(schema, SEARCH, marketing)
+    me = world.customers[0]
+    assert _ok(one)["customerSearch"] == {
+        "totalCount": 1,
+        "nodes": [{"id": str(me.id), "name": me.name}],
+    }
+    assert (one.extensions or {})["privacy"]["use"] == "partner-seminar"
+    request = await AuditRequest.get(request_id=context.request_id)
+    assert (request.purpose, request.named_use) == ("H", "partner-seminar")
+    assert [e.subject_id for e in await AuditEntry.filter(request_id=request.id)] == [me.id]
+    # Withdrawal takes effect at once.
+    withdraw = 'mutation { setMyConsent(use: "partner-seminar", granted: false) { granted } }'
+    _ok((await run(schema, withdraw, customer))[0])
+    gone, _ = await run(schema, SEARCH, marketing)
+    assert _ok(gone)["customerSearch"]["totalCount"] == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        # An operation that does not leave out people without consent cannot serve it.
+        ('query @purpose(code: H, use: "partner-seminar") { customers { nodes { name } } }',
+         "FORBIDDEN"),
+        # Only with the purpose it is based on, and only a defined use.
+        ('query @purpose(code: G, use: "partner-seminar") { customerSearch { totalCount } }',
+         "PURPOSE_UNKNOWN"),
+        ('query @purpose(code: H, use: "no-such-use") { customerSearch { totalCount } }',
+         "PURPOSE_UNKNOWN"),
+    ],
+)
+async def test_named_uses_are_declared_only_where_consent_is_enforced(
+    schema: PrivacySchema, world: World, query: str, code: str
+) -> None:
+    _ok((await run(schema, SEMINAR, world.caller(Role.ADMIN)))[0])
+    result, _ = await run(schema, query, world.caller(Role.MARKETING))
+    assert result.errors and result.errors[0].extensions["code"] == code
+    assert result.data is None and not await AuditRequest.exists()
