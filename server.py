@@ -14,7 +14,7 @@ import logging
 import os
 import secrets
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -97,10 +97,7 @@ class Settings:
             ),
             reverse_dns=env.get("CRM_ACCESS_LOG_REVERSE_DNS", "0") == "1",
             outbox=OutboxSettings.from_env(env, data_dir=directory),
-            privacy_contact=PrivacyContact(
-                email=env.get("CRM_PRIVACY_EMAIL") or PrivacyContact.email,
-                phone=env.get("CRM_PRIVACY_PHONE") or PrivacyContact.phone,
-            ),
+            privacy_contact=_privacy_contact(env),
         )
 
     def outbox_settings(self) -> OutboxSettings:
@@ -117,6 +114,15 @@ class Settings:
                 raise SettingsError("CRM_SECRET_KEY must be set in production.")
             secret = _development_secret(self.data_dir)
         return AuthConfig(box=SecretBox(secret), sessions=self.sessions)
+
+
+def _privacy_contact(env: Mapping[str, str]) -> PrivacyContact:
+    """P3.5: the contact window, from CRM_PRIVACY_EMAIL / CRM_PRIVACY_PHONE, else the policy's."""
+    default = PrivacyContact()
+    return PrivacyContact(
+        email=env.get("CRM_PRIVACY_EMAIL") or default.email,
+        phone=env.get("CRM_PRIVACY_PHONE") or default.phone,
+    )
 
 
 def _development_secret(data_dir: Path) -> str:

@@ -11,7 +11,6 @@ from datetime import datetime
 from itertools import product
 
 from directives.policy_versions import valid_consent_versions
-
 from directives.vocabulary import Purpose
 
 # The purposes that need the customer's consent, and the column that records its withdrawal.

@@ -39,7 +39,9 @@ def _unexpected(original: BaseException | None) -> bool:
     "outside A-H (defined by the operator, based on G or H) that reaches only people whose "
     "consent to it is in force.",
 )
-def purpose(code: Purpose, use: str | None = None) -> None:  # pragma: no cover - read from the document by the guard
+def purpose(
+    code: Purpose, use: str | None = None
+) -> None:  # pragma: no cover - read from the document by the guard
     """Operation-level: never called on a field value."""
 
 

@@ -13,15 +13,16 @@ from tortoise.queryset import QuerySet
 from directives.context import STAFF_ROLES
 from directives.scope import SubjectKind
 from models import AuditEntry, Contact, RightsRequest
+from rights.rows import column
 
 
 async def about_customer(customer_id: int) -> QuerySet[AuditEntry]:
     """The audit entries about the customer or its contacts, with their request rows."""
-    contacts = await Contact.filter(customer_id=customer_id).values_list("id", flat=True)
+    contacts = await column(Contact.filter(customer_id=customer_id), "id")
     about = Q(subject_type=SubjectKind.CUSTOMER.value, subject_id=customer_id)
     if contacts:
         about |= Q(subject_type=SubjectKind.CONTACT.value, subject_id__in=list(contacts))
-    requests = await RightsRequest.filter(customer_id=customer_id).values_list("id", flat=True)
+    requests = await column(RightsRequest.filter(customer_id=customer_id), "id")
     if requests:
         about |= Q(subject_type=SubjectKind.REQUESTER.value, subject_id__in=list(requests))
     return AuditEntry.filter(about).select_related("request")

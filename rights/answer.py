@@ -21,6 +21,7 @@ from rights.consent import Recorder, record_consent
 from rights.delivery import Attachment, Delivery, Parcel
 from rights.requests import fee_state
 from rights.retention import anonymise_customer, redact_inquiries
+from rights.rows import column
 
 Json = dict[str, Any]
 
@@ -31,8 +32,12 @@ def _refuse(message: str) -> PrivacyError:
 
 async def _stop(customer: Customer, by: Recorder, at: datetime) -> list[str]:
     """Withdraw every consent-based use in force (G, H, named uses), at once (APPI art. 35)."""
-    uses = [u for u, flag in (("G", customer.survey_opt_out), ("H", customer.marketing_opt_out)) if not flag]
-    uses += list(await ConsentInForce.filter(customer_id=customer.id).values_list("use", flat=True))
+    uses = [
+        u
+        for u, flag in (("G", customer.survey_opt_out), ("H", customer.marketing_opt_out))
+        if not flag
+    ]
+    uses += list(await column(ConsentInForce.filter(customer_id=customer.id), "use"))
     for use in uses:
         await record_consent(
             customer_id=customer.id,
@@ -48,11 +53,15 @@ async def _stop(customer: Customer, by: Recorder, at: datetime) -> list[str]:
 async def _kept(customer: Customer) -> list[Json]:
     """What must be kept and why, with the date it goes."""
     if await Contract.filter(customer_id=customer.id, cancelled_on__isnull=True).exists():
-        return [{"data": "Customer record", "why": "An active contract (P5.A, P5.E)", "until": None}]
+        return [
+            {"data": "Customer record", "why": "An active contract (P5.A, P5.E)", "until": None}
+        ]
     ended = await Contract.filter(customer_id=customer.id).order_by("-cancelled_on").first()
     if not await Invoice.filter(customer_id=customer.id).exists() or ended is None:
         return []
-    until: date | None = due_on(ended.cancelled_on, Rule.PAYMENT_LINKED) if ended.cancelled_on else None
+    until: date | None = (
+        due_on(ended.cancelled_on, Rule.PAYMENT_LINKED) if ended.cancelled_on else None
+    )
     basis = RULES[Rule.PAYMENT_LINKED].legal_basis
     return [
         {"data": "Customer record and invoices linked to payments", "why": basis, "until": until},

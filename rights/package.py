@@ -61,17 +61,24 @@ async def _customer(row: Customer) -> Json:
     return {"current": snapshot(row, CUSTOMER_COLUMNS), "versions": [_version(v) for v in laid]}
 
 
+def _stored(entry: Mapping[str, Any]) -> Past:
+    """A contact's stored past state (who and when are in the versions' `changed_by`)."""
+    return Past(int(entry["version"]), entry["values"], entry.get("by"), None, None)
+
+
 async def _contacts(customer_id: int) -> list[Json]:
     out = []
     for row in await Contact.filter(customer_id=customer_id).order_by("id"):
-        past = [Past(int(e["version"]), e["values"], None, None, None) for e in row.history]
+        past = [_stored(e) for e in row.history]
         laid = versions(
             current=snapshot(row, CONTACT_COLUMNS),
             number=row.version,
             created_at=row.created_at,
             past=past,
         )
-        out.append({"current": snapshot(row, CONTACT_COLUMNS), "versions": [_version(v) for v in laid]})
+        out.append(
+            {"current": snapshot(row, CONTACT_COLUMNS), "versions": [_version(v) for v in laid]}
+        )
     return out
 
 
@@ -86,7 +93,11 @@ async def _contracts(customer_id: int) -> list[Json]:
                 "started_on": row.started_on,
                 "cancelled_on": row.cancelled_on,
                 "options": [
-                    {"option": o.option.name, "started_on": o.started_on, "cancelled_on": o.cancelled_on}
+                    {
+                        "option": o.option.name,
+                        "started_on": o.started_on,
+                        "cancelled_on": o.cancelled_on,
+                    }
                     for o in options
                 ],
             }
@@ -205,12 +216,18 @@ def to_json(package: Json) -> bytes:
 def summary(package: Json, content: bytes) -> Json:
     """What the request keeps of the answer: counts per section and a digest, no value."""
     counts = {k: len(v) for k, v in package.items() if isinstance(v, list)}
-    return {"held": package["held"], "sections": counts, "sha256": hashlib.sha256(content).hexdigest()}
+    return {
+        "held": package["held"],
+        "sections": counts,
+        "sha256": hashlib.sha256(content).hexdigest(),
+    }
 
 
 def _html(value: Any) -> str:
     if isinstance(value, dict):
-        rows = "".join(f"<tr><th>{escape(str(k))}</th><td>{_html(v)}</td></tr>" for k, v in value.items())
+        rows = "".join(
+            f"<tr><th>{escape(str(k))}</th><td>{_html(v)}</td></tr>" for k, v in value.items()
+        )
         return f"<table>{rows}</table>"
     if isinstance(value, list):
         return "<ol>" + "".join(f"<li>{_html(v)}</li>" for v in value) + "</ol>" if value else "—"

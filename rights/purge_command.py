@@ -47,9 +47,7 @@ def describe(items: list[Due], out: TextIO) -> None:
     out.write(f"due: {summary}; held: {sum(item.held for item in items)}\n")
 
 
-async def run(
-    database_url: str, *, on: date, dry_run: bool, out: TextIO, err: TextIO
-) -> None:
+async def run(database_url: str, *, on: date, dry_run: bool, out: TextIO, err: TextIO) -> None:
     await Tortoise.init(config=tortoise_config(database_url))
     try:
         await apply_migrations()

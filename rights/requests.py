@@ -20,6 +20,7 @@ from directives.policy_versions import JAPAN, in_force, japan_date
 from models import Contract, Customer, Invoice, InvoiceLine, Payment, RightsRequest
 from models.billing import LineKind
 from models.rights import FeeState, IdDocument, RequestKind
+from rights.rows import column
 
 FEE = 2_100  # yen, from the second disclosure request in a calendar month (P7.3)
 # APPI asks for an answer "without delay"; the operator's own deadline from the request.
@@ -50,6 +51,13 @@ async def _earlier_this_month(customer_id: int, at: datetime, conn: BaseDBAsyncC
         .using_db(conn)
         .count()
     )
+
+
+async def _billable(
+    kind: RequestKind, customer_id: int, at: datetime, conn: BaseDBAsyncClient
+) -> bool:
+    """Only disclosure carries the fee, and only from the second request in the month."""
+    return kind is RequestKind.DISCLOSURE and await _earlier_this_month(customer_id, at, conn) > 0
 
 
 async def _bill(customer: Customer, at: datetime, conn: BaseDBAsyncClient) -> Invoice:
@@ -99,9 +107,8 @@ async def take_request(
             if customer is None:
                 raise PrivacyError(ErrorCode.NOT_FOUND, "No such customer in your scope.")
         invoice = None
-        if customer is not None and kind is RequestKind.DISCLOSURE:
-            if await _earlier_this_month(customer.id, at, conn):
-                invoice = await _bill(customer, at, conn)
+        if customer is not None and await _billable(kind, customer.id, at, conn):
+            invoice = await _bill(customer, at, conn)
         return await RightsRequest.create(
             kind=kind,
             customer_id=customer.id if customer else None,
@@ -121,7 +128,7 @@ async def take_request(
 async def fee_state(request: RightsRequest) -> FeeState:
     if request.invoice_id is None:
         return FeeState.FREE
-    paid = sum(await Payment.filter(invoice_id=request.invoice_id).values_list("amount", flat=True))
+    paid = sum(await column(Payment.filter(invoice_id=request.invoice_id), "amount"))
     return FeeState.PAID if paid >= request.fee else FeeState.DUE
 
 
@@ -132,6 +139,9 @@ async def pay_fee_in_cash(request: RightsRequest, *, on: date, by: str) -> Payme
     if await fee_state(request) is FeeState.PAID:
         raise PrivacyError(ErrorCode.BAD_INPUT, "The fee is already paid.")
     return await Payment.create(
-        invoice_id=request.invoice_id, amount=request.fee, received_on=on, method="CASH",
+        invoice_id=request.invoice_id,
+        amount=request.fee,
+        received_on=on,
+        method="CASH",
         recorded_by=by,
     )

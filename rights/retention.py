@@ -33,6 +33,7 @@ from models import (
     PurgeRecord,
     RightsRequest,
 )
+from rights.rows import column
 
 
 async def cancel_contract(contract: Contract, on: date, conn: BaseDBAsyncClient) -> Contract:
@@ -62,10 +63,10 @@ class Due:
 
 async def former_customers() -> dict[int, date]:
     """Customers not yet anonymised whose contracts are all cancelled: id -> last end."""
-    active = Contract.filter(cancelled_on__isnull=True).values_list("customer_id", flat=True)
+    active = await column(Contract.filter(cancelled_on__isnull=True), "customer_id")
     rows = (
         await Contract.filter(customer__anonymised_at__isnull=True)
-        .exclude(customer_id__in=await active)
+        .exclude(customer_id__in=active)
         .group_by("customer_id")
         .annotate(last=Max("cancelled_on"))
         .values_list("customer_id", "last")
@@ -77,15 +78,11 @@ async def plan(today: date) -> list[Due]:
     """Everything due on `today` under the schedule; nothing is changed."""
     former = await former_customers()
     ids = list(former)
-    invoiced = set(await Invoice.filter(customer_id__in=ids).values_list("customer_id", flat=True))
+    invoiced = set(await column(Invoice.filter(customer_id__in=ids), "customer_id"))
     with_text = set(
-        await Inquiry.filter(customer_id__in=ids)
-        .exclude(subject="")
-        .values_list("customer_id", flat=True)
+        await column(Inquiry.filter(customer_id__in=ids).exclude(subject=""), "customer_id")
     )
-    held = set(
-        await LegalHold.filter(released_at__isnull=True).values_list("customer_id", flat=True)
-    )
+    held = set(await column(LegalHold.filter(released_at__isnull=True), "customer_id"))
     items: list[Due] = []
     for customer_id, ended in sorted(former.items()):
         record = Rule.PAYMENT_LINKED if customer_id in invoiced else Rule.NO_PAYMENTS
@@ -94,9 +91,11 @@ async def plan(today: date) -> list[Due]:
             when = due_on(ended, rule)
             if when <= today:
                 items.append(Due(rule, "Customer", customer_id, when, customer_id in held))
-    for request_id, answered in await RightsRequest.filter(
-        answered_at__isnull=False
-    ).exclude(reply_to="").values_list("id", "answered_at"):
+    for request_id, answered in (
+        await RightsRequest.filter(answered_at__isnull=False)
+        .exclude(reply_to="")
+        .values_list("id", "answered_at")
+    ):
         when = due_on(japan_date(answered), Rule.REQUEST_REPLY_TO)
         if when <= today:
             items.append(Due(Rule.REQUEST_REPLY_TO, "RightsRequest", request_id, when, False))
@@ -151,7 +150,7 @@ async def _apply(item: Due, now: datetime, conn: BaseDBAsyncClient) -> Applied:
 
 
 async def redact_inquiries(customer_id: int, conn: BaseDBAsyncClient) -> Applied:
-    ids = await Inquiry.filter(customer_id=customer_id).using_db(conn).values_list("id", flat=True)
+    ids = await column(Inquiry.filter(customer_id=customer_id).using_db(conn), "id")
     await Inquiry.filter(id__in=list(ids)).using_db(conn).update(subject="")
     await InquiryMessage.filter(inquiry_id__in=list(ids)).using_db(conn).update(body="")
     return [("Inquiry", int(i), Action.ANONYMISE.value) for i in ids]
@@ -160,15 +159,15 @@ async def redact_inquiries(customer_id: int, conn: BaseDBAsyncClient) -> Applied
 async def anonymise_customer(customer_id: int, now: datetime, conn: BaseDBAsyncClient) -> Applied:
     """Empty every personal column; delete past values and contacts (same clock)."""
     blank = {column: "" for column in Customer.PERSONAL_COLUMNS if column != "birth_date"}
-    await Customer.filter(id=customer_id).using_db(conn).update(
-        **blank, birth_date=None, anonymised_at=now
+    await (
+        Customer.filter(id=customer_id)
+        .using_db(conn)
+        .update(**blank, birth_date=None, anonymised_at=now)
     )
     versions = CustomerVersion.filter(customer_id=customer_id).using_db(conn)
     past = await versions.count()
     await versions.delete()
-    contacts = await Contact.filter(customer_id=customer_id).using_db(conn).values_list(
-        "id", flat=True
-    )
+    contacts = await column(Contact.filter(customer_id=customer_id).using_db(conn), "id")
     await Contact.filter(customer_id=customer_id).using_db(conn).delete()
     applied: Applied = [("Customer", customer_id, Action.ANONYMISE.value)]
     if past:

@@ -9,8 +9,8 @@ from starlette.responses import Response
 
 from auth.attempt import AuthConfig
 from directives.context import Caller, PrivacyContext
-from directives.policy_versions import PrivacyContact
 from directives.errors import ErrorCode, PrivacyError
+from directives.policy_versions import PrivacyContact
 from models import Session
 from rights.delivery import Delivery
 from schema.loaders import BusinessLoaders

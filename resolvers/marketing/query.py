@@ -57,9 +57,7 @@ class MarketingQuery:
         campaign = await CampaignRow.get_or_none(id=parse_row_id(campaign_id))
         if campaign is None:
             return CampaignRecipientConnection(nodes=[], page_info=_EMPTY, count=no_rows)
-        query = consenting(
-            RecipientRow.filter(campaign_id=campaign.id), info.context, "customer__"
-        )
+        query = consenting(RecipientRow.filter(campaign_id=campaign.id), info.context, "customer__")
         page_request = PageRequest.parse(first, after)
         rows, page = await fetch_page(query.select_related("customer"), page_request)
         return CampaignRecipientConnection(

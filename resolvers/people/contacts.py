@@ -11,7 +11,6 @@ from directives.errors import ErrorCode, PrivacyError
 from models import Contact as ContactRow
 from models import Customer as CustomerRow
 from models.people import Actor
-from rights.history import CONTACT_COLUMNS, snapshot
 from resolvers.validation import (
     ANY_TEXT,
     NAME,
@@ -21,6 +20,7 @@ from resolvers.validation import (
     rule,
     validated,
 )
+from rights.history import CONTACT_COLUMNS, snapshot
 from schema.context import Info, caller_of
 from schema.page import parse_row_id
 from schema.people.contact import Contact

@@ -14,9 +14,9 @@ from models import Customer as CustomerRow
 from models import CustomerVersion
 from models.people import Actor
 from models.rights import ConsentChannel
+from resolvers.validation import ANY_TEXT, EMAIL, NAME, OPTIONAL_PHONE, PHONE, Rule, rule, validated
 from rights.consent import Recorder, record_consent
 from rights.history import CUSTOMER_COLUMNS, snapshot
-from resolvers.validation import ANY_TEXT, EMAIL, NAME, OPTIONAL_PHONE, PHONE, Rule, rule, validated
 from schema.context import Info, caller_of
 from schema.people.customer import Customer
 

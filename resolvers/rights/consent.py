@@ -7,17 +7,17 @@ from datetime import UTC, datetime
 
 import strawberry
 
+from directives.vocabulary import Purpose
 from models import ConsentRecord as ConsentRow
 from models import Customer as CustomerRow
 from models import NamedUse as NamedUseRow
-from directives.vocabulary import Purpose
 from models.rights import ConsentChannel
 from resolvers.people.scope import visible_customers
 from resolvers.scope import not_found
 from rights.consent import Recorder, consent_status, define_named_use, record_consent
 from schema.context import Info, caller_of
 from schema.page import parse_row_id
-from schema.rights.consent import Channel, ConsentRecord, ConsentStatus, NamedUse
+from schema.rights.consent import ConsentRecord, ConsentStatus, NamedUse
 
 
 def _recorder(info: Info) -> Recorder:
@@ -82,14 +82,19 @@ class ConsentMutation:
         "person."
     )
     async def record_consent(
-        self, info: Info, customer_id: strawberry.ID, use: str, granted: bool, channel: Channel
+        self,
+        info: Info,
+        customer_id: strawberry.ID,
+        use: str,
+        granted: bool,
+        channel: ConsentChannel,
     ) -> ConsentRecord:
         customer = await _customer(info, customer_id)
         row = await record_consent(
             customer_id=customer.id,
             use=use,
             granted=granted,
-            channel=ConsentChannel(channel),
+            channel=channel,
             by=_recorder(info),
             at=datetime.now(UTC),
         )

@@ -9,8 +9,7 @@ import strawberry
 
 from directives.errors import ErrorCode, PrivacyError
 from models import RightsRequest as RequestRow
-from models.rights import IdDocument as IdDocumentEnum
-from models.rights import RequestKind as RequestKindEnum
+from models.rights import IdDocument, RequestKind
 from resolvers.people.scope import visible_customers
 from resolvers.scope import not_found
 from resolvers.validation import EMAIL
@@ -19,7 +18,7 @@ from rights.consent import Recorder
 from rights.requests import IdentityCheck, pay_fee_in_cash, take_request
 from schema.context import Info, caller_of
 from schema.page import parse_row_id
-from schema.rights.request import IdDocument, RequestKind, RightsRequest
+from schema.rights.request import RightsRequest
 
 
 @strawberry.input(description="A request taken in person (P7.3).")
@@ -76,10 +75,10 @@ class RequestMutation:
                 raise not_found("customer")
             customer_id = customer.id
         row = await take_request(
-            kind=RequestKindEnum(input.kind),
+            kind=input.kind,
             customer_id=customer_id,
             reply_to=reply_to,
-            check=IdentityCheck(IdDocumentEnum(input.document), caller.login, input.checked_at),
+            check=IdentityCheck(input.document, caller.login, input.checked_at),
             at=now,
         )
         return RightsRequest.from_model(row)

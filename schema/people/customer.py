@@ -9,9 +9,9 @@ from directives.personal import personal
 from directives.scope import Subject, SubjectKind
 from directives.vocabulary import Category
 from models import Customer as CustomerRow
+from rights.history import CUSTOMER_COLUMNS, Past, snapshot, versions
 from schema.context import Context
 from schema.people.agent import Agent
-from rights.history import CUSTOMER_COLUMNS, Past, snapshot, versions
 from schema.people.contact import Contact
 from schema.people.history import CustomerVersion
 

@@ -10,10 +10,10 @@ import strawberry
 from directives.personal import personal
 from directives.scope import Subject, SubjectKind
 from directives.vocabulary import Category, Purpose
-from models.people import Actor as ActorKind
+from models.people import Actor
 from rights.history import Version
 
-Actor = strawberry.enum(ActorKind, description="Who changed a record (P3.4).")
+strawberry.enum(Actor, description="Who changed a record (P3.4).")
 
 
 def _camel(column: str) -> str:
@@ -40,9 +40,7 @@ class VersionInfo:
 
 
 def _info(version: Version) -> dict[str, object]:
-    author = (
-        ChangeAuthor(actor=version.actor, login=version.login) if version.actor else None
-    )
+    author = ChangeAuthor(actor=version.actor, login=version.login) if version.actor else None
     return {
         "version": version.number,
         "began_at": version.began_at,

@@ -12,8 +12,8 @@ from models import NamedUse as NamedUseRow
 from models.rights import ConsentChannel
 from rights.consent import ConsentState, UseStatus
 
-Channel = strawberry.enum(ConsentChannel, description="How a consent decision was expressed.")
-State = strawberry.enum(ConsentState, description="Where a person stands on one use.")
+strawberry.enum(ConsentChannel, description="How a consent decision was expressed.")
+strawberry.enum(ConsentState, description="Where a person stands on one use.")
 
 
 @strawberry.type(description="One consent decision, appended and never changed (P5).")
@@ -21,7 +21,7 @@ class ConsentRecord:
     use: str = strawberry.field(description="G, H, or a named use's code.")
     granted: bool
     at: datetime
-    channel: Channel
+    channel: ConsentChannel
     policy_version: str
     notice_text: str = strawberry.field(description="The notice shown when deciding.")
     recorded_role: str = strawberry.field(description="CUSTOMER, or the staff role.")
@@ -44,7 +44,7 @@ class ConsentStatus:
     use: str
     description: str
     notice_text: str = strawberry.field(description="Show this when asking (again).")
-    state: State
+    state: ConsentState
     last: ConsentRecord | None
 
     @classmethod

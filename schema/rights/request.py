@@ -5,6 +5,7 @@ digest, never values). The reply address is personal."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -13,16 +14,12 @@ from directives.personal import personal
 from directives.scope import Subject, SubjectKind
 from directives.vocabulary import Category
 from models import RightsRequest as RequestRow
-from models.rights import FeeState as FeeStateEnum
-from models.rights import IdDocument as IdDocumentEnum
-from models.rights import RequestKind as RequestKindEnum
+from models.rights import FeeState, IdDocument, RequestKind
 from rights.requests import fee_state
 
-RequestKind = strawberry.enum(RequestKindEnum, description="Disclosure, stop or delete.")
-IdDocument = strawberry.enum(
-    IdDocumentEnum, description="Kind of document shown in person; never a copy or number."
-)
-FeeState = strawberry.enum(FeeStateEnum, description="FREE, DUE (billed) or PAID (in cash).")
+strawberry.enum(RequestKind, description="Disclosure, stop or delete.")
+strawberry.enum(IdDocument, description="Kind of document shown in person; never a copy or number.")
+strawberry.enum(FeeState, description="FREE, DUE (billed) or PAID (in cash).")
 
 
 @strawberry.type(description="A disclosure, stop or deletion request (P7.3).")
@@ -45,7 +42,7 @@ class RightsRequest:
     policy_version: str
     answered_at: datetime | None
     answered_by: str
-    answer_summary: JSON = strawberry.field(  # type: ignore[valid-type]
+    answer_summary: JSON = strawberry.field(
         description="Counts per section and the SHA-256 of what was sent; no value."
     )
     row: strawberry.Private[RequestRow]
@@ -81,6 +78,6 @@ class RightsRequest:
             policy_version=row.policy_version,
             answered_at=row.answered_at,
             answered_by=row.answered_by,
-            answer_summary=row.answer_summary,
+            answer_summary=cast(JSON, row.answer_summary),
             row=row,
         )

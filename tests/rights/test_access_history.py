@@ -8,7 +8,7 @@ from typing import Any
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
 from models import AuditEntry
-from tests.conftest import World, run
+from tests.conftest import World, code_of, run
 
 MINE = """{ myAccessHistory(first: 100) { nodes { role login purpose about typeName
   fields { field decision } } } }"""
@@ -55,4 +55,4 @@ async def test_only_customers_ask_for_their_own_access_history(
 ) -> None:
     for role in (Role.SUPPORT, Role.AUDITOR, Role.AGENT):
         result, _ = await run(schema, MINE, world.caller(role))
-        assert result.errors and result.errors[0].extensions["code"] == "FORBIDDEN"
+        assert result.errors and code_of(result.errors[0]) == "FORBIDDEN"

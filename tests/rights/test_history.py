@@ -8,7 +8,7 @@ from typing import Any
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
 from models import AuditEntry, AuditRequest
-from tests.conftest import World, run
+from tests.conftest import World, code_of, run
 
 HISTORY = """query Q($id: ID!) %s { customer(id: $id) { history {
   version changedFields changedBy { actor login } beganAt name phone birthDate } } }"""
@@ -36,7 +36,9 @@ async def test_the_holder_reads_every_version_of_its_record(
 ) -> None:
     await _change_twice(schema, world)
     me = world.customers[0]
-    result, context = await run(schema, HISTORY % "", world.caller(Role.CUSTOMER), variables={"id": me.id})
+    result, context = await run(
+        schema, HISTORY % "", world.caller(Role.CUSTOMER), variables={"id": me.id}
+    )
     history = _ok(result)["customer"]["history"]
     assert [(v["version"], v["name"], v["phone"]) for v in history] == [
         (1, "鈴木 花子0", "090-1234-5670"),
@@ -58,7 +60,7 @@ async def test_staff_read_past_values_only_as_the_policy_shows_current_ones(
     me = world.customers[0]
     support = world.caller(Role.SUPPORT)
     refused, _ = await run(schema, HISTORY % "", support, variables={"id": me.id})
-    assert refused.errors and refused.errors[0].extensions["code"] == "PURPOSE_REQUIRED"
+    assert refused.errors and code_of(refused.errors[0]) == "PURPOSE_REQUIRED"
     assert not await AuditRequest.exists()
     result, context = await run(
         schema, HISTORY % "@purpose(code: C)", support, variables={"id": me.id}

@@ -8,7 +8,12 @@ import pytest
 
 from directives.policy_versions import PrivacyContact
 from server import Settings
-from tests.test_server import database_url, serving, settings  # noqa: F401 - fixtures
+from tests import test_server
+from tests.test_server import serving
+
+# tests/test_server.py's fixtures: a fresh database and settings for the running app.
+database_url = test_server.database_url
+settings = test_server.settings
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from directives.policy_versions import PolicyVersion, change_log, in_force
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
 from models import AuditRequest
-from tests.conftest import World, run
+from tests.conftest import World, code_of, run
 
 V1 = PolicyVersion("2009-09-01/1", date(2009, 9, 1), "original")
 V2 = PolicyVersion("2027-01-01/2", date(2027, 1, 1), "wording", editorial=True)
@@ -71,7 +71,7 @@ async def test_anyone_reads_the_change_log_and_the_privacy_contact(
 async def test_anonymous_callers_reach_nothing_else(schema: PrivacySchema, world: World) -> None:
     for query in ("{ customers { nodes { id } } }", "{ purposes { code } }", "{ me { login } }"):
         result, _ = await run(schema, query, None)
-        assert result.errors and result.errors[0].extensions["code"] == "UNAUTHENTICATED"
+        assert result.errors and code_of(result.errors[0]) == "UNAUTHENTICATED"
         assert result.data is None
 
 

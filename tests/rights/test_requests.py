@@ -80,7 +80,9 @@ async def test_disclosure_is_free_once_a_month_then_billed_paid_in_cash_and_answ
     assert (line.kind, line.amount) == ("FEE", 2_100)
     # Not answered before the fee is paid; billing records it in cash (E).
     delivery = Collected()
-    unpaid, _ = await run(schema, ANSWER, support, variables={"id": billed["id"]}, delivery=delivery)
+    unpaid, _ = await run(
+        schema, ANSWER, support, variables={"id": billed["id"]}, delivery=delivery
+    )
     assert _code(unpaid) == "BAD_INPUT" and not delivery.parcels
     paid, _ = await run(schema, PAY, billing, variables={"id": billed["id"]})
     assert _ok(paid)["payRightsRequestFee"]["feeState"] == "PAID"
@@ -96,8 +98,9 @@ async def test_disclosure_is_free_once_a_month_then_billed_paid_in_cash_and_answ
     assert package["held"] and package["customer"]["current"]["name"] == who.name
     assert package["customer"]["versions"][0]["values"]["phone"] == who.phone
     assert package["provision_records"]["records"] == []
-    assert "E: Billing of monthly fees, and payment of agents' margins" in (
-        package["purposes_of_each_field"]["accountNumber"]
+    assert (
+        "E: Billing of monthly fees, and payment of agents' margins"
+        in (package["purposes_of_each_field"]["accountNumber"])
     )
     # The access history includes support's read of the reply address under D.
     assert {"role": "SUPPORT", "purpose": "D"}.items() <= package["access_history"][0].items()
@@ -133,7 +136,9 @@ async def test_without_a_delivery_an_answer_is_refused(schema: PrivacySchema, wo
     assert (await RightsRequest.get(id=int(request_id))).answered_at is None
 
 
-async def test_the_month_is_a_calendar_month_in_japan_time(world: World, business: Business) -> None:
+async def test_the_month_is_a_calendar_month_in_japan_time(
+    world: World, business: Business
+) -> None:
     who = world.customers[4]
     check = IdentityCheck(IdDocument.PASSPORT, "t-support", datetime(2026, 11, 1, tzinfo=UTC))
 
@@ -148,7 +153,10 @@ async def test_the_month_is_a_calendar_month_in_japan_time(world: World, busines
     assert await fee(datetime(2026, 11, 30, 15, 0, tzinfo=UTC)) == 0  # 00:00 on 1 Dec, Japan
     # Stop and delete requests cost nothing (only disclosure carries the P7.3 fee).
     stop = await take_request(
-        kind=RequestKind.STOP, customer_id=who.id, reply_to="", check=check,
+        kind=RequestKind.STOP,
+        customer_id=who.id,
+        reply_to="",
+        check=check,
         at=datetime(2026, 11, 30, 16, 0, tzinfo=UTC),
     )
     assert stop.fee == 0
@@ -182,15 +190,20 @@ async def test_a_delete_request_keeps_what_tax_law_keeps_and_deletes_the_rest(
     # Never invoiced and cancelled: deleted (anonymised) at once.
     former = await Customer.create(name="元 顧客", email="former@mail.example")
     await Contract.create(
-        customer=former, plan=Plan.LIGHT, monthly_fee=3_300,
-        started_on=date(2025, 4, 1), cancelled_on=date(2025, 9, 30),
+        customer=former,
+        plan=Plan.LIGHT,
+        monthly_fee=3_300,
+        started_on=date(2025, 4, 1),
+        cancelled_on=date(2025, 9, 30),
     )
     answers = {}
     for who in (invoiced, former):
         taken, _ = await run(schema, TAKE, support, variables=_input("DELETE", who.id))
         delivery = Collected()
         request_id = _ok(taken)["takeRightsRequest"]["id"]
-        _ok((await run(schema, ANSWER, support, variables={"id": request_id}, delivery=delivery))[0])
+        _ok(
+            (await run(schema, ANSWER, support, variables={"id": request_id}, delivery=delivery))[0]
+        )
         answers[who.id] = json.loads(delivery.parcels[0].attachments[0].content)
     kept = answers[invoiced.id]["kept"][0]
     assert kept["until"] == "2033-11-01" and "Corporation Tax Act" in kept["why"]
