@@ -136,7 +136,8 @@ async def answer(
             ),
         )
     )
-    summary = {**package.summary(content, body), "delivery": ref}
+    disclosed = request.kind is RequestKind.DISCLOSURE and bool(content["held"])
+    summary = {**package.summary(content, body), "delivery": ref, "disclosed": disclosed}
     await RightsRequest.filter(id=request.id).update(
         answered_at=at, answered_by=by.login, answer_summary=summary
     )

@@ -3,12 +3,13 @@ taken by staff after an in-person identity check: the kind of document, who chec
 when, never a copy or its number.
 
 Fee (P7.3, APPI art. 38): the first disclosure request of a calendar month (Japan time) is
-free; each further one in the same month costs 2,100 yen, billed as an invoice line and paid
-in cash. The fee's state is derived from that invoice's payments.
+free; each further one in the same month costs 2,100 yen, billed by billing (P5.E) as an
+invoice with a FEE line when it is paid in cash. FREE, DUE until then, PAID after.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -20,7 +21,6 @@ from directives.policy_versions import JAPAN, in_force, japan_date
 from models import Contract, Customer, Invoice, InvoiceLine, Payment, RightsRequest
 from models.billing import LineKind
 from models.rights import FeeState, IdDocument, RequestKind
-from rights.rows import column
 
 FEE = 2_100  # yen, from the second disclosure request in a calendar month (P7.3)
 # APPI asks for an answer "without delay"; the operator's own deadline from the request.
@@ -60,34 +60,6 @@ async def _billable(
     return kind is RequestKind.DISCLOSURE and await _earlier_this_month(customer_id, at, conn) > 0
 
 
-async def _bill(customer: Customer, at: datetime, conn: BaseDBAsyncClient) -> Invoice:
-    """The fee as an invoice with one FEE line, on the customer's latest contract."""
-    contract = await Contract.filter(customer_id=customer.id).using_db(conn).order_by("-id").first()
-    if contract is None:
-        raise PrivacyError(ErrorCode.BAD_INPUT, "No contract to bill the fee on.")
-    today = japan_date(at)
-    invoice = await Invoice.create(
-        contract_id=contract.id,
-        customer_id=customer.id,
-        period=today.replace(day=1),
-        issued_on=today,
-        due_on=today,  # paid in cash at the counter
-        total=FEE,
-        billing_name=customer.name,
-        billing_postal_code=customer.postal_code,
-        billing_address=customer.address,
-        using_db=conn,
-    )
-    await InvoiceLine.create(
-        invoice_id=invoice.id,
-        kind=LineKind.FEE,
-        description="開示請求手数料 (P7.3)",
-        amount=FEE,
-        using_db=conn,
-    )
-    return invoice
-
-
 async def take_request(
     *,
     kind: RequestKind,
@@ -106,9 +78,7 @@ async def take_request(
             )
             if customer is None:
                 raise PrivacyError(ErrorCode.NOT_FOUND, "No such customer in your scope.")
-        invoice = None
-        if customer is not None and await _billable(kind, customer.id, at, conn):
-            invoice = await _bill(customer, at, conn)
+        billable = customer is not None and await _billable(kind, customer.id, at, conn)
         return await RightsRequest.create(
             kind=kind,
             customer_id=customer.id if customer else None,
@@ -118,30 +88,62 @@ async def take_request(
             checked_at=check.checked_at,
             received_at=at,
             due_at=at + ANSWER_WITHIN,
-            fee=invoice.total if invoice else 0,
-            invoice_id=invoice.id if invoice else None,
+            fee=FEE if billable else 0,
             policy_version=in_force(at).id,
             using_db=conn,
         )
 
 
 async def fee_state(request: RightsRequest) -> FeeState:
-    if request.invoice_id is None:
+    if request.fee == 0:
         return FeeState.FREE
-    paid = sum(await column(Payment.filter(invoice_id=request.invoice_id), "amount"))
-    return FeeState.PAID if paid >= request.fee else FeeState.DUE
+    return FeeState.DUE if request.invoice_id is None else FeeState.PAID
 
 
-async def pay_fee_in_cash(request: RightsRequest, *, on: date, by: str) -> Payment:
-    """Record the fee paid in cash, as received."""
-    if request.invoice_id is None:
-        raise PrivacyError(ErrorCode.BAD_INPUT, "This request is free.")
-    if await fee_state(request) is FeeState.PAID:
-        raise PrivacyError(ErrorCode.BAD_INPUT, "The fee is already paid.")
-    return await Payment.create(
-        invoice_id=request.invoice_id,
-        amount=request.fee,
-        received_on=on,
-        method="CASH",
-        recorded_by=by,
-    )
+async def pay_fee_in_cash(
+    request_id: int, *, on: date, by: str, address: Mapping[str, str]
+) -> RightsRequest:
+    """The fee billed as an invoice with one FEE line (addressed with `address`, billing's
+    `addressed_to`) and paid in cash at once, as recorded (P7.3)."""
+    async with in_transaction() as conn:
+        request = await RightsRequest.filter(id=request_id).select_for_update().using_db(conn).get()
+        if request.fee == 0 or request.customer_id is None:
+            raise PrivacyError(ErrorCode.BAD_INPUT, "This request is free.")
+        if request.invoice_id is not None:
+            raise PrivacyError(ErrorCode.BAD_INPUT, "The fee is already paid.")
+        contract = (
+            await Contract.filter(customer_id=request.customer_id)
+            .using_db(conn)
+            .order_by("-id")
+            .first()
+        )
+        if contract is None:
+            raise PrivacyError(ErrorCode.BAD_INPUT, "No contract to bill the fee on.")
+        invoice = await Invoice.create(
+            contract_id=contract.id,
+            customer_id=request.customer_id,
+            period=on.replace(day=1),
+            issued_on=on,
+            due_on=on,  # paid in cash at the counter
+            total=request.fee,
+            **address,
+            using_db=conn,
+        )
+        await InvoiceLine.create(
+            invoice_id=invoice.id,
+            kind=LineKind.FEE,
+            description="開示請求手数料 (P7.3)",
+            amount=request.fee,
+            using_db=conn,
+        )
+        await Payment.create(
+            invoice_id=invoice.id,
+            amount=request.fee,
+            received_on=on,
+            method="CASH",
+            recorded_by=by,
+            using_db=conn,
+        )
+        await RightsRequest.filter(id=request.id).using_db(conn).update(invoice_id=invoice.id)
+        request.invoice_id = invoice.id
+        return request

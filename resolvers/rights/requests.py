@@ -8,9 +8,14 @@ from datetime import UTC, date, datetime
 import strawberry
 
 from directives.errors import ErrorCode, PrivacyError
+from directives.scope import SubjectKind
+from directives.usage import Use, uses
+from models import Customer as CustomerRow
 from models import RightsRequest as RequestRow
 from models.rights import IdDocument, RequestKind
+from resolvers.billing.rules import COPIED, addressed_to
 from resolvers.people.scope import visible_customers
+from resolvers.query_by import require_query_by
 from resolvers.scope import not_found
 from resolvers.validation import EMAIL
 from rights.answer import answer
@@ -83,12 +88,23 @@ class RequestMutation:
         )
         return RightsRequest.from_model(row)
 
-    @strawberry.mutation(description="Record a request's fee paid in cash. Declare purpose E.")
+    @strawberry.mutation(
+        description="Record a request's fee paid in cash: billed as an invoice with a FEE line "
+        "addressed as the customer is now (P5.E, P7.3). Declare purpose E."
+    )
     async def pay_rights_request_fee(
         self, info: Info, id: strawberry.ID, received_on: date
     ) -> RightsRequest:
-        row = await _request(id)
-        await pay_fee_in_cash(row, on=received_on, by=caller_of(info).login)
+        request = await _request(id)
+        customer = await CustomerRow.get_or_none(id=request.customer_id or 0)
+        if customer is None:
+            raise PrivacyError(ErrorCode.BAD_INPUT, "This request is free.")
+        # The invoice is addressed as the customer is now: a copy of personal values.
+        copied = require_query_by(info, type_name="Customer", fields=COPIED)
+        row = await pay_fee_in_cash(
+            request.id, on=received_on, by=caller_of(info).login, address=addressed_to(customer)
+        )
+        copied.subjects([customer.id])
         return RightsRequest.from_model(row)
 
     @strawberry.mutation(
@@ -112,4 +128,11 @@ class RequestMutation:
             delivery=delivery,
             purposes=purposes,
         )
+        if row.customer_id is not None and row.answer_summary.get("disclosed"):
+            # Every value held went to the person (P7.3): a use, in the audit like a read.
+            disclosed = {name: Use.DISCLOSE for name in purposes}
+            use = uses(
+                info.context.audit, SubjectKind.CUSTOMER.value, "DisclosurePackage", disclosed
+            )
+            use.subjects([row.customer_id])
         return RightsRequest.from_model(row)

@@ -90,7 +90,9 @@ def decisions(packed: str) -> list[FieldDecision]:
 
 def uses(packed: str) -> list[FieldUse]:
     """An entry's ``field:USE`` pairs: values used (filtered, sorted, grouped, copied)."""
-    return [FieldUse(field=name, use=Use(value)) for name, _, value in _pairs(packed) if value in USES]
+    return [
+        FieldUse(field=name, use=Use(value)) for name, _, value in _pairs(packed) if value in USES
+    ]
 
 
 @strawberry.input

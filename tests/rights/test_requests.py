@@ -73,21 +73,26 @@ async def test_disclosure_is_free_once_a_month_then_billed_paid_in_cash_and_answ
     assert (entry.subject_type, entry.fields_decisions) == ("Requester", "replyTo:CLEAR")
     second, _ = await run(schema, TAKE, support, variables=_input("DISCLOSURE", who.id))
     billed = _ok(second)["takeRightsRequest"]
-    assert (billed["fee"], billed["feeState"]) == (2_100, "DUE")
-    invoice = await Invoice.get(id=int(billed["invoiceId"]))
-    assert invoice.total == 2_100 and invoice.customer_id == who.id
-    line = await InvoiceLine.get(invoice_id=invoice.id)
-    assert (line.kind, line.amount) == ("FEE", 2_100)
-    # Not answered before the fee is paid; billing records it in cash (E).
+    assert (billed["fee"], billed["feeState"], billed["invoiceId"]) == (2_100, "DUE", None)
+    # Not answered before the fee is paid; billing bills it and records it in cash (E).
     delivery = Collected()
     unpaid, _ = await run(
         schema, ANSWER, support, variables={"id": billed["id"]}, delivery=delivery
     )
     assert _code(unpaid) == "BAD_INPUT" and not delivery.parcels
-    paid, _ = await run(schema, PAY, billing, variables={"id": billed["id"]})
+    paid, context = await run(schema, PAY, billing, variables={"id": billed["id"]})
     assert _ok(paid)["payRightsRequestFee"]["feeState"] == "PAID"
+    invoice = await Invoice.get(id=(await RightsRequest.get(id=int(billed["id"]))).invoice_id)
+    assert (invoice.total, invoice.customer_id, invoice.billing_name) == (2_100, who.id, who.name)
+    line = await InvoiceLine.get(invoice_id=invoice.id)
+    assert (line.kind, line.amount) == ("FEE", 2_100)
     assert (await Payment.get(invoice_id=invoice.id)).method == "CASH"
-    answered, _ = await run(
+    # The invoice copies the customer's name and address: a use, audited under E.
+    copy = await AuditEntry.get(request__request_id=context.request_id)
+    assert copy.fields_decisions == "name:COPY,postalCode:COPY,address:COPY"
+    again, _ = await run(schema, PAY, billing, variables={"id": billed["id"]})
+    assert _code(again) == "BAD_INPUT"
+    answered, context = await run(
         schema, ANSWER, support, variables={"id": billed["id"]}, delivery=delivery
     )
     summary = _ok(answered)["answerRightsRequest"]["answerSummary"]
@@ -108,6 +113,10 @@ async def test_disclosure_is_free_once_a_month_then_billed_paid_in_cash_and_answ
     # The request keeps counts and a digest, never a value.
     assert who.name not in json.dumps(summary, ensure_ascii=False)
     assert summary["held"] and len(summary["sha256"]) == 64
+    # The disclosure itself is in the audit, as a use of every personal field of the customer.
+    disclosed = await AuditEntry.get(request__request_id=context.request_id, subject_id=who.id)
+    assert disclosed.type_name == "DisclosurePackage"
+    assert "accountNumber:DISCLOSE" in disclosed.fields_decisions
     twice, _ = await run(schema, ANSWER, support, variables={"id": billed["id"]}, delivery=delivery)
     assert _code(twice) == "BAD_INPUT" and len(delivery.parcels) == 1
 
