@@ -36,7 +36,9 @@ from models import (
 from rights.rows import column
 
 
-async def cancel_contract(contract: Contract, on: date, conn: BaseDBAsyncClient) -> Contract:
+async def cancel_contract(
+    contract: Contract, on: date, conn: BaseDBAsyncClient | None = None
+) -> Contract:
     """End a contract and its option subscriptions on `on` (P7.4: the clocks start)."""
     if contract.cancelled_on is not None:
         raise PrivacyError(ErrorCode.BAD_INPUT, "This contract is already cancelled.")
@@ -50,6 +52,16 @@ async def cancel_contract(contract: Contract, on: date, conn: BaseDBAsyncClient)
     )
     contract.cancelled_on = on
     return contract
+
+
+async def place_legal_hold(customer_id: int, *, reason: str, by: str, at: datetime) -> LegalHold:
+    """Stop the purge of one customer's data for a named reason (P7.4)."""
+    reason = reason.strip()[:200]
+    if not reason:
+        raise PrivacyError(ErrorCode.BAD_INPUT, "A legal hold names its reason.")
+    return await LegalHold.create(
+        customer_id=customer_id, reason=reason, placed_by=by, placed_at=at
+    )
 
 
 @dataclass(frozen=True, slots=True)

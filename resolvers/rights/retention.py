@@ -12,7 +12,7 @@ from models import LegalHold as HoldRow
 from resolvers.people.scope import visible_customers
 from resolvers.sales.scope import visible_contracts
 from resolvers.scope import locked_in_scope, not_found
-from rights.retention import cancel_contract
+from rights.retention import cancel_contract, place_legal_hold
 from schema.context import Info, caller_of
 from schema.page import parse_row_id
 from schema.rights.retention import LegalHold, RetentionRule
@@ -53,11 +53,8 @@ class RetentionMutation:
         )
         if customer is None:
             raise not_found("customer")
-        row = await HoldRow.create(
-            customer_id=customer.id,
-            reason=reason.strip()[:200] or "-",
-            placed_by=caller_of(info).login,
-            placed_at=datetime.now(UTC),
+        row = await place_legal_hold(
+            customer.id, reason=reason, by=caller_of(info).login, at=datetime.now(UTC)
         )
         return LegalHold.from_model(row)
 
