@@ -97,25 +97,17 @@ _FORMERS = (
     (date(2016, 4, 1), date(2018, 9, 30), 2),
     (date(2024, 10, 1), date(2025, 3, 31), 0),
     (date(2020, 4, 1), date(2026, 3, 31), 3),
+    (date(2021, 4, 1), date(2026, 6, 30), 2),
 )
 
 
 async def seed_former_customers(fake: Faker) -> list[Customer]:
     """[0] paid, cancelled 2019: due for the purge (7 years); [1] the same but under a legal
-    hold; [2] never invoiced, cancelled 2025-03: due (1 year); [3] cancelled 2026-03: kept."""
+    hold; [2] never invoiced, cancelled 2025-03: due (1 year); [3], [4] cancelled in 2026:
+    kept (and asking what is held)."""
     formers = [
-        await _former(
-            fake, started=date(2015, 4, 1), cancelled=date(2019, 3, 31), invoiced_months=3
-        ),
-        await _former(
-            fake, started=date(2016, 4, 1), cancelled=date(2018, 9, 30), invoiced_months=2
-        ),
-        await _former(
-            fake, started=date(2024, 10, 1), cancelled=date(2025, 3, 31), invoiced_months=0
-        ),
-        await _former(
-            fake, started=date(2020, 4, 1), cancelled=date(2026, 3, 31), invoiced_months=3
-        ),
+        await _former(fake, started=start, cancelled=end, invoiced_months=months)
+        for start, end, months in _FORMERS
     ]
     await place_legal_hold(
         formers[1].id, reason="訴訟対応 (demo)", by="demo-admin", at=_at(date(2026, 10, 1))
@@ -136,7 +128,7 @@ async def seed_requests(formers: list[Customer]) -> None:
             check=check,
             at=_at(day),
         )
-    other = formers[0]
+    other = formers[4]
     passport = IdentityCheck(IdDocument.PASSPORT, SUPPORT, _at(date(2026, 11, 2), 9))
     for day in (date(2026, 11, 2), date(2026, 11, 16)):  # FREE, then PAID in cash
         taken = await take_request(
@@ -151,7 +143,7 @@ async def seed_requests(formers: list[Customer]) -> None:
     )
     await take_request(
         kind=RequestKind.STOP,
-        customer_id=formers[2].id,
+        customer_id=formers[4].id,
         reply_to="",
         check=check,
         at=_at(date(2026, 11, 25)),

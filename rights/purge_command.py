@@ -37,7 +37,7 @@ def progress_bar(stream: TextIO) -> Callable[[int, int], None]:
 
 def describe(items: list[Due], out: TextIO) -> None:
     for item in items:
-        hold = "  HELD (legal hold)" if item.held else ""
+        hold = f"  HELD ({item.hold.value})" if item.hold else ""
         out.write(
             f"{item.rule.value:<16} {item.subject_type} {item.subject_id}"
             f"  due {item.due_on.isoformat()}{hold}\n"

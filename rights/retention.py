@@ -3,7 +3,8 @@
 `plan` lists what is due on a (Japan) date without changing anything (the dry run); `purge`
 applies the same plan, item by item in its own transaction, and records each item done in
 `PurgeRecord` (ids, rule, action: never a value). The audit is left as it is: it holds no
-values. Customers under a legal hold are listed as held and left untouched.
+values. Customers under a legal hold, or with a rights request not yet answered (the answer
+needs the data), are listed as held and left untouched.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.functions import Max
@@ -64,13 +66,35 @@ async def place_legal_hold(customer_id: int, *, reason: str, by: str, at: dateti
     )
 
 
+class Hold(StrEnum):
+    LEGAL_HOLD = "LEGAL_HOLD"
+    OPEN_REQUEST = "OPEN_REQUEST"  # a rights request not yet answered (P7.3)
+
+
+async def holds() -> dict[int, Hold]:
+    """Customers whose data the purge must leave alone today, and why."""
+    found = {
+        c: Hold.OPEN_REQUEST
+        for c in await column(
+            RightsRequest.filter(answered_at__isnull=True, customer_id__isnull=False), "customer_id"
+        )
+    }
+    for customer_id in await column(LegalHold.filter(released_at__isnull=True), "customer_id"):
+        found[customer_id] = Hold.LEGAL_HOLD
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class Due:
     rule: Rule
     subject_type: str  # "Customer" or "RightsRequest"
     subject_id: int
     due_on: date
-    held: bool  # under a legal hold: listed, never purged
+    hold: Hold | None  # why it is listed but not purged
+
+    @property
+    def held(self) -> bool:
+        return self.hold is not None
 
 
 async def former_customers() -> dict[int, date]:
@@ -94,7 +118,7 @@ async def plan(today: date) -> list[Due]:
     with_text = set(
         await column(Inquiry.filter(customer_id__in=ids).exclude(subject=""), "customer_id")
     )
-    held = set(await column(LegalHold.filter(released_at__isnull=True), "customer_id"))
+    held = await holds()
     items: list[Due] = []
     for customer_id, ended in sorted(former.items()):
         record = Rule.PAYMENT_LINKED if customer_id in invoiced else Rule.NO_PAYMENTS
@@ -102,7 +126,7 @@ async def plan(today: date) -> list[Due]:
         for rule in rules:
             when = due_on(ended, rule)
             if when <= today:
-                items.append(Due(rule, "Customer", customer_id, when, customer_id in held))
+                items.append(Due(rule, "Customer", customer_id, when, held.get(customer_id)))
     for request_id, answered in (
         await RightsRequest.filter(answered_at__isnull=False)
         .exclude(reply_to="")
@@ -110,7 +134,7 @@ async def plan(today: date) -> list[Due]:
     ):
         when = due_on(japan_date(answered), Rule.REQUEST_REPLY_TO)
         if when <= today:
-            items.append(Due(Rule.REQUEST_REPLY_TO, "RightsRequest", request_id, when, False))
+            items.append(Due(Rule.REQUEST_REPLY_TO, "RightsRequest", request_id, when, None))
     return items
 
 

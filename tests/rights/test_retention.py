@@ -28,7 +28,7 @@ from models import (
     PurgeRecord,
 )
 from models.contracts import Plan
-from rights.retention import plan, purge
+from rights.retention import Hold, plan, purge
 from tests.business_world import Business
 from tests.conftest import World, code_of, run
 
@@ -157,6 +157,7 @@ async def test_a_legal_hold_stops_the_purge_until_released(
     result = await purge(date(2026, 7, 1), NOW)
     assert [d.subject_id for d in result.held] == [who.id]
     assert (await Customer.get(id=who.id)).email == "held@mail.example"
+    assert [d.hold for d in result.held] == [Hold.LEGAL_HOLD]
     release = "mutation M($id: ID!) { releaseLegalHold(id: $id) { releasedAt } }"
     _ok((await run(schema, release, admin, variables={"id": placed["id"]}))[0])
     await purge(date(2026, 7, 1), NOW)
@@ -176,3 +177,33 @@ def test_the_purge_command_refuses_the_future_and_dry_runs(tmp_path: Path) -> No
 def test_due_dates_follow_the_anniversary(start: date) -> None:
     for rule in Rule:
         assert due_on(start, rule) > anniversary(start, 0)
+
+
+async def test_an_open_rights_request_holds_the_purge_until_answered(world: World) -> None:
+    from models import RightsRequest
+
+    who = await Customer.create(name="開示 請求中", email="asking@mail.example")
+    await Contract.create(
+        customer=who,
+        plan=Plan.LIGHT,
+        monthly_fee=3_300,
+        started_on=date(2020, 4, 1),
+        cancelled_on=date(2021, 3, 31),
+    )
+    request = await RightsRequest.create(
+        kind="DISCLOSURE",
+        customer=who,
+        document="PASSPORT",
+        checked_by="t-support",
+        checked_at=NOW,
+        received_at=NOW,
+        due_at=NOW,
+        fee=0,
+        policy_version="2009-09-01/1",
+    )
+    held = await purge(date(2026, 7, 1), NOW)
+    assert [(d.subject_id, d.hold) for d in held.held] == [(who.id, Hold.OPEN_REQUEST)]
+    assert (await Customer.get(id=who.id)).email == "asking@mail.example"
+    await RightsRequest.filter(id=request.id).update(answered_at=NOW)
+    await purge(date(2026, 7, 1), NOW)
+    assert (await Customer.get(id=who.id)).email == ""
