@@ -65,11 +65,8 @@ class Customer:
             created_at=row.created_at,
             past=[Past(p.version, p.values, p.changed_by, p.actor, p.changed_at) for p in stored],
         )
-        consent = self.privacy_subject().consent_withdrawn
-        return [
-            CustomerVersion.build(v, customer_id=row.id, agent_id=row.agent_id, consent=consent)
-            for v in laid
-        ]
+        subject = self.privacy_subject()
+        return [CustomerVersion.build(v, subject=subject) for v in laid]
 
     def privacy_subject(self) -> Subject:
         consent = withdrawn(

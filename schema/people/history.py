@@ -8,8 +8,8 @@ from datetime import datetime
 import strawberry
 
 from directives.personal import personal
-from directives.scope import Subject, SubjectKind
-from directives.vocabulary import Category, Purpose
+from directives.scope import Subject
+from directives.vocabulary import Category
 from models.people import Actor
 from rights.history import Version
 
@@ -66,28 +66,13 @@ class CustomerVersion(VersionInfo):
     account_holder: str | None = personal(Category.BANK_ACCOUNT_HOLDER)
     survey_opt_out: bool | None
     marketing_opt_out: bool | None
-    customer_id: strawberry.Private[int]
-    agent_id: strawberry.Private[int | None]
-    consent: strawberry.Private[frozenset[Purpose]]
+    subject: strawberry.Private[Subject]  # the customer's, with its consent (P5)
 
     def privacy_subject(self) -> Subject:
-        """The customer the version is about, with its current consent."""
-        return Subject(
-            SubjectKind.CUSTOMER,
-            self.customer_id,
-            agent_id=self.agent_id,
-            consent_withdrawn=self.consent,
-        )
+        return self.subject
 
     @classmethod
-    def build(
-        cls,
-        version: Version,
-        *,
-        customer_id: int,
-        agent_id: int | None,
-        consent: frozenset[Purpose],
-    ) -> CustomerVersion:
+    def build(cls, version: Version, *, subject: Subject) -> CustomerVersion:
         v = version.values
         return cls(
             **_info(version),  # type: ignore[arg-type]
@@ -106,9 +91,7 @@ class CustomerVersion(VersionInfo):
             account_holder=v.get("account_holder"),
             survey_opt_out=v.get("survey_opt_out"),
             marketing_opt_out=v.get("marketing_opt_out"),
-            customer_id=customer_id,
-            agent_id=agent_id,
-            consent=consent,
+            subject=subject,
         )
 
 
