@@ -95,6 +95,7 @@ class CustomerVersion(Model):
     values: fields.Field[dict[str, object]] = fields.JSONField()
     changed_by = fields.CharField(max_length=64)
     actor = fields.CharEnumField(Actor, max_length=10, default=Actor.HOLDER)
+    contact_id = fields.IntField(null=True)  # the contact who asked for it (actor CONTACT)
     changed_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -44,6 +44,7 @@ class Past:
     changed_by: str | None
     actor: Actor | None
     changed_at: datetime | None
+    contact_id: int | None = None  # the contact who asked for the change (actor CONTACT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,12 @@ class Version:
     actor: Actor | None  # None for the first version (the record's creation)
     login: str | None
     changed: tuple[str, ...]  # columns whose value differs from the previous version
+    contact_id: int | None = None
+
+
+def past_of(row: Any) -> Past:
+    """A stored `CustomerVersion` row as a past state."""
+    return Past(row.version, row.values, row.changed_by, row.actor, row.changed_at, row.contact_id)
 
 
 def snapshot(row: object, columns: Sequence[str]) -> dict[str, Any]:
@@ -81,6 +88,7 @@ def versions(
                 actor=before.actor if before else None,
                 login=before.changed_by if before else None,
                 changed=changed,
+                contact_id=before.contact_id if before else None,
             )
         )
     return laid

@@ -32,7 +32,7 @@ from models import (
     Payment,
 )
 from rights.access import about_customer, shown_login
-from rights.history import CONTACT_COLUMNS, CUSTOMER_COLUMNS, Past, snapshot, versions
+from rights.history import CONTACT_COLUMNS, CUSTOMER_COLUMNS, Past, past_of, snapshot, versions
 
 NO_DATA = "No personal information about you is held in this system."
 NO_PROVISIONS = "No provision of your information to a third party is recorded."
@@ -56,7 +56,7 @@ async def _customer(row: Customer) -> Json:
         current=snapshot(row, CUSTOMER_COLUMNS),
         number=row.version,
         created_at=row.created_at,
-        past=[Past(p.version, p.values, p.changed_by, p.actor, p.changed_at) for p in stored],
+        past=[past_of(p) for p in stored],
     )
     return {"current": snapshot(row, CUSTOMER_COLUMNS), "versions": [_version(v) for v in laid]}
 

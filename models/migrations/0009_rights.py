@@ -146,6 +146,11 @@ class Migration(migrations.Migration):
             name='actor',
             field=fields.CharEnumField(default=Actor.HOLDER, description='HOLDER: HOLDER\nCONTACT: CONTACT\nOPERATOR: OPERATOR', enum_type=Actor, max_length=10),
         ),
+        ops.AddField(
+            model_name='CustomerVersion',
+            name='contact_id',
+            field=fields.IntField(null=True),
+        ),
         ops.AlterField(
             model_name='InvoiceLine',
             name='kind',

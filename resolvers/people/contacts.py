@@ -42,6 +42,17 @@ class ContactInput:
     email: str | None = None
 
 
+async def acting_contact(customer_id: int, contact_id: strawberry.ID | None) -> int | None:
+    """The contact, kept under this customer, who asked for a change made through the
+    holder's ID (P7.2); None when the holder acts for itself."""
+    if contact_id is None:
+        return None
+    row = await ContactRow.get_or_none(id=parse_row_id(contact_id), customer_id=customer_id)
+    if row is None:
+        raise PrivacyError(ErrorCode.NOT_FOUND, "No such contact.")
+    return row.id
+
+
 async def _holder(info: Info) -> CustomerRow:
     customer = await CustomerRow.get_or_none(id=caller_of(info).customer_id or 0)
     if customer is None:
@@ -63,11 +74,19 @@ class ContactMutation:
         return Contact.from_model(row, holder=Customer.from_model(customer).privacy_subject())
 
     @strawberry.mutation(
-        description="Change one of your contacts; the previous values are kept (P3.4).",
+        description="Change one of your contacts; the previous values are kept (P3.4). "
+        "actingContactId: the contact who asked for the change, if not you.",
     )
-    async def update_contact(self, info: Info, id: strawberry.ID, input: ContactInput) -> Contact:
+    async def update_contact(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        input: ContactInput,
+        acting_contact_id: strawberry.ID | None = None,
+    ) -> Contact:
         customer = await _holder(info)
         values = validated(input, _RULES)
+        acting = await acting_contact(customer.id, acting_contact_id)
         async with in_transaction() as conn:
             row = (
                 await ContactRow.filter(id=parse_row_id(id), customer_id=customer.id)
@@ -83,7 +102,8 @@ class ContactMutation:
                 "values": old,
                 "at": datetime.now(UTC).isoformat(),
                 "by": caller_of(info).login,
-                "actor": Actor.HOLDER.value,
+                "actor": (Actor.CONTACT if acting else Actor.HOLDER).value,
+                "contact": acting,
             }
             history = [*row.history, entry]
             await (

@@ -14,6 +14,7 @@ from models import Customer as CustomerRow
 from models import CustomerVersion
 from models.people import Actor
 from models.rights import ConsentChannel
+from resolvers.people.contacts import acting_contact
 from resolvers.validation import ANY_TEXT, EMAIL, NAME, OPTIONAL_PHONE, PHONE, Rule, rule, validated
 from rights.consent import Recorder, record_consent
 from rights.history import CUSTOMER_COLUMNS, snapshot
@@ -79,11 +80,15 @@ def _parse_date(value: str) -> date:
 class PeopleMutation:
     @strawberry.mutation(
         description="Change your own customer record (P7.1). The previous values are kept as a "
-        "new version (P3.4).",
+        "new version (P3.4). actingContactId: one of your contacts who asked for the change "
+        "through your ID (P7.2).",
     )
-    async def update_my_record(self, info: Info, input: MyRecordInput) -> Customer:
+    async def update_my_record(
+        self, info: Info, input: MyRecordInput, acting_contact_id: strawberry.ID | None = None
+    ) -> Customer:
         caller = caller_of(info)
         changes = _changes(input)
+        acting = await acting_contact(caller.customer_id or 0, acting_contact_id)
         # Consent columns change only through consent records (P5): who, when, how, notice.
         decisions = {use: changes.pop(column) for use, column in _CONSENT if column in changes}
         async with in_transaction() as conn:
@@ -95,7 +100,8 @@ class PeopleMutation:
                 version=row.version,
                 values=snapshot(row, CUSTOMER_COLUMNS),
                 changed_by=caller.login,
-                actor=Actor.HOLDER,
+                actor=Actor.CONTACT if acting else Actor.HOLDER,
+                contact_id=acting,
                 using_db=conn,
             )
             updated = (

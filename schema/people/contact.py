@@ -80,4 +80,5 @@ def _past(entry: dict[str, Any]) -> Past:
         changed_by=entry.get("by"),
         actor=Actor(actor) if actor else None,
         changed_at=datetime.fromisoformat(at) if at else None,
+        contact_id=entry.get("contact"),
     )

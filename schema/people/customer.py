@@ -9,7 +9,7 @@ from directives.personal import personal
 from directives.scope import Subject, SubjectKind
 from directives.vocabulary import Category
 from models import Customer as CustomerRow
-from rights.history import CUSTOMER_COLUMNS, Past, snapshot, versions
+from rights.history import CUSTOMER_COLUMNS, past_of, snapshot, versions
 from schema.context import Context
 from schema.people.agent import Agent
 from schema.people.contact import Contact
@@ -63,7 +63,7 @@ class Customer:
             current=snapshot(row, CUSTOMER_COLUMNS),
             number=row.version,
             created_at=row.created_at,
-            past=[Past(p.version, p.values, p.changed_by, p.actor, p.changed_at) for p in stored],
+            past=[past_of(p) for p in stored],
         )
         subject = self.privacy_subject()
         return [CustomerVersion.build(v, subject=subject) for v in laid]

@@ -25,6 +25,9 @@ def _camel(column: str) -> str:
 class ChangeAuthor:
     actor: Actor
     login: str | None = strawberry.field(description="The account that made the change.")
+    contact_id: strawberry.ID | None = strawberry.field(
+        description="For CONTACT: the contact who asked for it, through the holder (P7.2)."
+    )
 
 
 @strawberry.interface(description="When a version began, who began it, what it changed.")
@@ -40,7 +43,12 @@ class VersionInfo:
 
 
 def _info(version: Version) -> dict[str, object]:
-    author = ChangeAuthor(actor=version.actor, login=version.login) if version.actor else None
+    contact = strawberry.ID(str(version.contact_id)) if version.contact_id else None
+    author = (
+        ChangeAuthor(actor=version.actor, login=version.login, contact_id=contact)
+        if version.actor
+        else None
+    )
     return {
         "version": version.number,
         "began_at": version.began_at,

@@ -7,7 +7,7 @@ from typing import Any
 
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
-from models import AuditEntry, AuditRequest
+from models import AuditEntry, AuditRequest, Contact
 from tests.conftest import World, code_of, run
 
 HISTORY = """query Q($id: ID!) %s { customer(id: $id) { history {
@@ -108,3 +108,27 @@ async def test_contacts_history_is_kept_and_read_through_the_holder(
     result, _ = await run(schema, read % "@purpose(code: D)", auditor, variables={"id": me.id})
     phones = [v["phone"] for v in _ok(result)["customer"]["contacts"][0]["history"]]
     assert phones == ["[REDACTED]", "[REDACTED]"]
+
+
+async def test_a_change_a_contact_asked_for_names_the_contact(
+    schema: PrivacySchema, world: World
+) -> None:
+    customer = world.caller(Role.CUSTOMER)
+    add = 'mutation { addContact(input: {name: "田中 一郎"}) { id } }'
+    contact_id = _ok((await run(schema, add, customer))[0])["addContact"]["id"]
+    change = """mutation M($c: ID!) { updateMyRecord(input: {fax: "03-0000-0009"},
+      actingContactId: $c) { version } }"""
+    _ok((await run(schema, change, customer, variables={"c": contact_id}))[0])
+    read = """query Q($id: ID!) { customer(id: $id) { history {
+      changedBy { actor login contactId } changedFields } } }"""
+    me = world.customers[0]
+    history = _ok((await run(schema, read, customer, variables={"id": me.id}))[0])
+    last = history["customer"]["history"][-1]
+    assert last == {
+        "changedBy": {"actor": "CONTACT", "login": "t-customer", "contactId": contact_id},
+        "changedFields": ["fax"],
+    }
+    # Only one's own contacts can be named.
+    other = await Contact.create(customer=world.customers[1], name="他社 員")
+    refused, _ = await run(schema, change, customer, variables={"c": other.id})
+    assert refused.errors and code_of(refused.errors[0]) == "NOT_FOUND"
