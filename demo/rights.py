@@ -100,6 +100,8 @@ _FORMERS = (
     (date(2021, 4, 1), date(2026, 6, 30), 2),
 )
 
+FORMER_CUSTOMERS = len(_FORMERS)  # added to the demo's customers
+
 
 async def seed_former_customers(fake: Faker) -> list[Customer]:
     """[0] paid, cancelled 2019: due for the purge (7 years); [1] the same but under a legal
