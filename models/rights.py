@@ -76,7 +76,7 @@ class ConsentRecord(Immutable):
     class Meta:
         table = "consent_record"
         manager = ImmutableManager()
-        indexes = (("customer", "use"),)
+        indexes = (("customer_id", "use"),)
 
 
 class ConsentInForce(Model):

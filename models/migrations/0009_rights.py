@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                 ('recorded_by', fields.CharField(max_length=64)),
                 ('recorded_role', fields.CharField(max_length=16)),
             ],
-            options={'table': 'consent_record', 'app': 'models', 'indexes': [Index(fields=['customer', 'use'])], 'pk_attr': 'id', 'table_description': 'One decision of one person about one use: appended, never changed (P5).'},
+            options={'table': 'consent_record', 'app': 'models', 'indexes': [Index(fields=['customer_id', 'use'])], 'pk_attr': 'id', 'table_description': 'One decision of one person about one use: appended, never changed (P5).'},
             bases=['Immutable'],
         ),
         ops.CreateModel(
