@@ -2,13 +2,13 @@
 and 35), legal holds and what the purge removed (P7.4).
 
 None of these tables holds a personal value except `RightsRequest.reply_to` (where to send the
-answer when no record of the person is held), which the retention schedule purges.
+answer when no record of the person is held, purged by the retention schedule) and the free
+text of `LegalHold.reason` (see `directives.classification`).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
 
 from tortoise import fields
 from tortoise.models import Model
@@ -144,8 +144,6 @@ class RightsRequest(Model):
     answered_by = fields.CharField(max_length=64, default="")
     # What the answer held, never its values: counts per section and a SHA-256 of the file.
     answer_summary: fields.Field[dict[str, object]] = fields.JSONField(default=dict)
-
-    PERSONAL_COLUMNS: ClassVar[frozenset[str]] = frozenset({"reply_to"})
 
     class Meta:
         table = "rights_request"

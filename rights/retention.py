@@ -19,6 +19,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.functions import Max
 from tortoise.transactions import in_transaction
 
+from directives.classification import personal_columns
 from directives.errors import ErrorCode, PrivacyError
 from directives.policy_versions import japan_date
 from directives.retention import Action, Rule, due_on
@@ -194,7 +195,7 @@ async def redact_inquiries(customer_id: int, conn: BaseDBAsyncClient) -> Applied
 
 async def anonymise_customer(customer_id: int, now: datetime, conn: BaseDBAsyncClient) -> Applied:
     """Empty every personal column; delete past values and contacts (same clock)."""
-    blank = {column: "" for column in Customer.PERSONAL_COLUMNS if column != "birth_date"}
+    blank = {column: "" for column in personal_columns("Customer") if column != "birth_date"}
     await (
         Customer.filter(id=customer_id)
         .using_db(conn)

@@ -32,8 +32,12 @@ class Contact:
     past: strawberry.Private[list[dict[str, Any]]]
     created_at: strawberry.Private[datetime]
 
-    @strawberry.field(description="Every version, oldest first, the current one last (P3.4).")
-    def history(self) -> list[ContactVersion]:
+    # The stored `history` column is a snapshot and never leaves whole: this field lays it out
+    # version by version, each value under its own category, enforced like the current ones.
+    @strawberry.field(
+        name="history", description="Every version, oldest first, the current one last (P3.4)."
+    )
+    def versions(self) -> list[ContactVersion]:
         laid = versions(
             current=self.stored,
             number=self.version,

@@ -67,8 +67,8 @@ class CustomerVersion(VersionInfo):
     phone: str | None = personal(Category.PHONE)
     fax: str | None = personal(Category.FAX)
     email: str | None = personal(Category.EMAIL)
-    bank_name: str | None
-    bank_branch: str | None
+    bank_name: str | None = personal(Category.BANK_ACCOUNT_HOLDER)
+    bank_branch: str | None = personal(Category.BANK_ACCOUNT_HOLDER)
     account_type: str | None
     account_number: str | None = personal(Category.BANK_ACCOUNT_NUMBER)
     account_holder: str | None = personal(Category.BANK_ACCOUNT_HOLDER)
@@ -106,7 +106,7 @@ class CustomerVersion(VersionInfo):
 @strawberry.type(description="A version of a contact kept under a customer (P3.4, P7.2).")
 class ContactVersion(VersionInfo):
     name: str | None = personal(Category.NAME)
-    department: str | None
+    department: str | None = personal(Category.FREE_TEXT)
     phone: str | None = personal(Category.PHONE)
     email: str | None = personal(Category.EMAIL)
     subject: strawberry.Private[Subject]  # the contact's, with its holder's consent (P5)

@@ -6,7 +6,10 @@ from datetime import datetime
 
 import strawberry
 
+from directives.personal import personal
 from directives.retention import Retention
+from directives.scope import Subject, SubjectKind
+from directives.vocabulary import Category
 from models import LegalHold as HoldRow
 
 
@@ -35,10 +38,15 @@ class RetentionRule:
 class LegalHold:
     id: strawberry.ID
     customer_id: strawberry.ID
-    reason: str
+    reason: str | None = personal(Category.FREE_TEXT, description="Typed by staff.")
     placed_by: str
     placed_at: datetime
     released_at: datetime | None
+    row_customer: strawberry.Private[int]
+
+    def privacy_subject(self) -> Subject:
+        """About the customer held (its consent unknown here: withdrawn, fail closed)."""
+        return Subject(SubjectKind.CUSTOMER, self.row_customer)
 
     @classmethod
     def from_model(cls, row: HoldRow) -> LegalHold:
@@ -49,4 +57,5 @@ class LegalHold:
             placed_by=row.placed_by,
             placed_at=row.placed_at,
             released_at=row.released_at,
+            row_customer=row.customer_id,
         )

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from directives.classification import personal_columns
 from directives.privacy_schema import PrivacySchema
 from directives.retention import SCHEDULE, Rule, anniversary, due_on
 from directives.vocabulary import Role
@@ -101,7 +102,7 @@ async def test_nothing_is_purged_a_day_early_and_the_audit_stays(
     assert [(d.rule, d.subject_id) for d in result.done] == [(Rule.PAYMENT_LINKED, who.id)]
     gone = await Customer.get(id=who.id)
     assert gone.anonymised_at is not None
-    assert not any(getattr(gone, c) for c in Customer.PERSONAL_COLUMNS)
+    assert not any(getattr(gone, c) for c in personal_columns("Customer"))
     assert not await CustomerVersion.filter(customer_id=who.id).exists()
     assert not await Contact.filter(customer_id=who.id).exists()
     # Invoices and payments stay (tax law); the audit is untouched (it holds no values).
@@ -150,10 +151,11 @@ async def test_a_legal_hold_stops_the_purge_until_released(
         cancelled_on=date(2021, 3, 31),
     )
     admin = world.caller(Role.ADMIN)
-    hold = """mutation M($id: ID!) { placeLegalHold(customerId: $id, reason: "訴訟 2026-1")
+    hold = """mutation M($id: ID!) @purpose(code: D) {
+      placeLegalHold(customerId: $id, reason: "訴訟 2026-1")
       { id reason placedBy } }"""
     placed = _ok((await run(schema, hold, admin, variables={"id": who.id}))[0])["placeLegalHold"]
-    assert placed["placedBy"] == "t-admin"
+    assert (placed["placedBy"], placed["reason"]) == ("t-admin", "訴訟 2026-1")
     result = await purge(date(2026, 7, 1), NOW)
     assert [d.subject_id for d in result.held] == [who.id]
     assert (await Customer.get(id=who.id)).email == "held@mail.example"

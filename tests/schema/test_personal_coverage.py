@@ -37,6 +37,8 @@ NOT_PERSONAL = {
     "PurposeInfo.description": "the policy's own text of a purpose (P5)",
     "PrivacyContact.email": "the operator's privacy window (P3.5), published to anyone",
     "PrivacyContact.phone": "the same window's telephone number",
+    "NamedUse.description": "the operator's text describing a use outside A-H (P5)",
+    "ConsentStatus.description": "the same text, or the policy's text of G or H",
 }
 
 
