@@ -1,8 +1,9 @@
 """How an answer reaches the person: a parcel (message and files) handed to a delivery.
 
-The notification outbox (side-doors issue) is the delivery the server is meant to use; until
-it lands the server has none, and answering a request is refused (DELIVERY_UNAVAILABLE) rather
-than sent some other way. `Collected` keeps parcels in memory (tests).
+The notification outbox (`notify/`) is the delivery the server is meant to use; it sends text
+bodies only, so until it carries attachments the server has no delivery, and answering a
+request is refused (DELIVERY_UNAVAILABLE) rather than sent some other way. `Collected` keeps
+parcels in memory (tests).
 """
 
 from __future__ import annotations
