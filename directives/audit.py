@@ -45,10 +45,10 @@ class AuditHeader:
     actor: str
     role: str
     purpose: str
-    named_use: str | None
     operation_name: str | None
     client_address: str | None
     policy_version: str
+    named_use: str | None = None  # a use outside A-H (P5), if declared
 
     def too_long(self) -> list[str]:
         """Header fields longer than their audit column (read from the model, so a new

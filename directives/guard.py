@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from graphql import (
@@ -205,9 +206,7 @@ class PrivacyGuard(SchemaExtension):
                 ErrorCode.BAD_INPUT, f"Too long for the audit: {', '.join(too_long)}."
             )
 
-    def _admit_use_for(
-        self, root_fields: frozenset[str] | set[str], purpose: Purpose | None
-    ) -> None:
+    def _admit_use_for(self, root_fields: AbstractSet[str], purpose: Purpose | None) -> None:
         """A named use (P5) only with its base purpose, and only on operations that leave out
         people without consent (the operation policy's `consent`)."""
         if purpose is None:

@@ -33,7 +33,7 @@ async def nothing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0008_side_doors')]
+    dependencies = [('models', '0009_indexes')]
 
     initial = False
 
