@@ -1,5 +1,6 @@
 """The entry point: `python server.py [--demo] [--host H] [--port P] [--data-dir D]`, and
 `python server.py verify-audit [--data-dir D]` (see `tlog.command`).
+`python server.py purge [--dry-run] [--on DATE]` (the retention purge, P7.4).
 
 `create_app(settings)` builds the Starlette app; Tortoise opens in its lifespan and pending
 migrations are applied there. Nothing is global but what Tortoise itself needs (see README).
@@ -14,7 +15,7 @@ import logging
 import os
 import secrets
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -45,6 +46,7 @@ from demo import ensure_demo
 from directives.audit import AuditStore, TortoiseAuditStore
 from directives.checkpoint import CheckpointError, SigningKey, parse_signing_key
 from directives.operations import INTROSPECTION_ROLES
+from directives.policy_versions import PrivacyContact
 from models import Stage
 from models.db import apply_migrations, tortoise_config
 from models.files import create_private_database, private_directory, protect_database
@@ -54,6 +56,7 @@ from resolvers.accounts.cookies import CSRF_HEADER, SESSION_COOKIE
 from resolvers.app_schema import build_schema
 from resolvers.context import build_context
 from resolvers.research.pseudonyms import deployment_key
+from rights import policy_page, purge_command
 from schema.context import Context
 from tlog import command as audit_command
 from tlog.files import LogFiles
@@ -63,7 +66,7 @@ from tlog.store import latest_checkpoint
 
 log = logging.getLogger("crm.server")
 PATHS = frozenset(
-    {"/", "/graphql", "/schema.graphql", "/healthz", "/audit/checkpoint", "/audit/key"}
+    {"/", "/graphql", "/schema.graphql", "/healthz", "/audit/checkpoint", "/audit/key", "/policy"}
 )
 # The browser front end, built from web/ and committed (README "Using it in a browser").
 WEB_DIST = Path(__file__).resolve().parent / "web" / "dist"
@@ -93,6 +96,7 @@ class Settings:
     epsilon_budget: float | None = None  # CRM_RESEARCH_EPSILON_BUDGET; None: the default
     audit_signing_key: str | None = field(default=None, repr=False)  # CRM_AUDIT_SIGNING_KEY
     audit_interval: float = 2.0  # CRM_AUDIT_SEQUENCE_SECONDS; 0: no background sequencer
+    privacy_contact: PrivacyContact = field(default_factory=PrivacyContact)  # P3.5
 
     @classmethod
     def from_env(cls, *, data_dir: str, demo: bool = False, customers: int = 1000) -> Settings:
@@ -117,6 +121,7 @@ class Settings:
             epsilon_budget=_epsilon_budget(env.get("CRM_RESEARCH_EPSILON_BUDGET")),
             audit_signing_key=env.get("CRM_AUDIT_SIGNING_KEY") or None,
             audit_interval=float(env.get("CRM_AUDIT_SEQUENCE_SECONDS", "2")),
+            privacy_contact=_privacy_contact(env),
         )
 
     def outbox_settings(self) -> OutboxSettings:
@@ -158,6 +163,15 @@ def _epsilon_budget(text: str | None) -> float | None:
     if not 0 < value <= 100:
         raise SettingsError("CRM_RESEARCH_EPSILON_BUDGET must be a number above 0, at most 100.")
     return value
+
+
+def _privacy_contact(env: Mapping[str, str]) -> PrivacyContact:
+    """P3.5: the contact window, from CRM_PRIVACY_EMAIL / CRM_PRIVACY_PHONE, else the policy's."""
+    default = PrivacyContact()
+    return PrivacyContact(
+        email=env.get("CRM_PRIVACY_EMAIL") or default.email,
+        phone=env.get("CRM_PRIVACY_PHONE") or default.phone,
+    )
 
 
 def _development_secret(data_dir: Path) -> str:
@@ -219,6 +233,7 @@ class PrivacyGraphQL(GraphQL[Context, None]):
             auth=self.auth,
             pseudonym_key=self.pseudonym_key,
             epsilon_budget=self.settings.epsilon_budget,
+            privacy_contact=self.settings.privacy_contact,
             response=response,
             # Behind a TLS-terminating proxy the scheme may read http: production always marks
             # cookies Secure.
@@ -330,6 +345,9 @@ def create_app(settings: Settings) -> Starlette:
     async def verifier_key(_: Request) -> Response:
         return PlainTextResponse(audit_key.verifier.text() + "\n")
 
+    async def policy(_: Request) -> Response:
+        return HTMLResponse(policy_page.render(settings.privacy_contact))
+
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         private_directory(settings.data_dir)
@@ -363,6 +381,7 @@ def create_app(settings: Settings) -> Starlette:
             Mount("/assets", StaticFiles(directory=WEB_DIST / "assets", check_dir=False)),
             Route("/audit/checkpoint", checkpoint),
             Route("/audit/key", verifier_key),
+            Route("/policy", policy),
         ],
         middleware=[Middleware(AccessLogMiddleware, paths=PATHS, reverse_dns=settings.reverse_dns)],
         lifespan=lifespan,
@@ -374,12 +393,27 @@ def audit_target(data_dir: str) -> audit_command.Target:
     return audit_command.Target(settings.database_url, settings.data_dir, settings.audit_key)
 
 
+def purge_main(argv: list[str]) -> None:
+    """`python server.py purge [--dry-run] [--on DATE] [--data-dir D]` (P7.4)."""
+    args = purge_command.parse(argv)
+    settings = Settings.from_env(data_dir=args.data_dir)
+    asyncio.run(
+        purge_command.run(
+            settings.database_url, on=args.on, dry_run=args.dry_run, out=sys.stdout, err=sys.stderr
+        )
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     import uvicorn
 
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["verify-audit"]:
         raise SystemExit(audit_command.main(argv[1:], audit_target))
+    if argv[:1] == ["purge"]:
+        purge_main(argv[1:])
+        return
+
     parser = argparse.ArgumentParser(description="Privacy-enforcing CRM GraphQL API")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)

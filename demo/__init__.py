@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 from auth.secrets_box import SecretBox
 from demo.accounts import issue_demo_accounts
 from demo.business import seed_business
+from demo.rights import seed_rights
 from models import Agent, Customer
 
 CREDENTIALS_FILE = "demo-credentials.json"
@@ -65,7 +66,8 @@ def _customer(fake: Faker, rng: random.Random, agent_ids: list[int]) -> Customer
 
 async def seed(*, customers: int, seed_value: int = 2009, business: bool = True) -> None:
     """Fill an empty database. Deterministic for a given seed. `business` adds contracts,
-    invoices, margins, inquiries, surveys and campaigns (see `demo.business`)."""
+    invoices, margins, inquiries, surveys and campaigns (see `demo.business`), consent records,
+    former customers and rights requests (see `demo.rights`)."""
     fake = Faker("ja_JP")
     fake.seed_instance(seed_value)
     rng = random.Random(seed_value)  # noqa: S311 - reproducible demo data, not secrets
@@ -76,6 +78,7 @@ async def seed(*, customers: int, seed_value: int = 2009, business: bool = True)
         await Customer.bulk_create(rows, batch_size=500)
         if business:
             await seed_business(fake, rng)
+            await seed_rights(fake, rng)
 
 
 async def ensure_demo(data_dir: Path, *, customers: int, box: SecretBox) -> Path:

@@ -35,6 +35,7 @@ class AuditBuffer:
     field_count: int = 0
     written: bool = False  # set once the store has the entries; no receipt before that
     pending_uses: int = 0  # uses of personal values opened but not yet recorded (usage.py)
+    policy_version: str = ""  # the version in force when written (P11), named in the receipt
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class AuditHeader:
     operation_name: str | None
     client_address: str | None
     policy_version: str
+    named_use: str | None = None  # a use outside A-H (P5), if declared
 
     def too_long(self) -> list[str]:
         """Header fields longer than their audit column (read from the model, so a new
@@ -96,6 +98,7 @@ async def _insert(conn: BaseDBAsyncClient, header: AuditHeader, buffer: AuditBuf
         actor=header.actor,
         role=header.role,
         purpose=header.purpose,
+        named_use=header.named_use,
         operation_name=header.operation_name,
         client_address=header.client_address,
         policy_version=header.policy_version,

@@ -40,6 +40,8 @@ CHOICE = NotPersonal("one of a fixed set of values")
 SECRET = NotPersonal("a hash or an encrypted secret: never exposed")
 OPERATOR_TEXT = NotPersonal("written by the operator for many readers, not about a person")
 ADDRESS_LOG = NotPersonal("network address of a request (P6.1: the access log's own items)")
+USE_CODE = NotPersonal("G, H or the code of a use the operator defined (P5)")
+POLICY_VERSION = NotPersonal("a policy version label (P11)")
 BANK = Category.BANK_ACCOUNT_HOLDER  # bank name and branch: typed by the person (see above)
 
 _BANK_ACCOUNT: Mapping[str, Class] = {
@@ -67,6 +69,7 @@ CLASSIFICATION: Mapping[str, Mapping[str, Class]] = {
         "version": VERSION,
         "created_at": WHEN,
         "updated_at": WHEN,
+        "anonymised_at": WHEN,
         "agent_id": REF,
     },
     "CustomerVersion": {
@@ -74,6 +77,8 @@ CLASSIFICATION: Mapping[str, Mapping[str, Class]] = {
         "version": VERSION,
         "values": Snapshot("a customer's previous values (P3.4)"),
         "changed_by": STAFF_LOGIN,
+        "actor": CHOICE,
+        "contact_id": REF,
         "changed_at": WHEN,
         "customer_id": REF,
     },
@@ -217,6 +222,7 @@ CLASSIFICATION: Mapping[str, Mapping[str, Class]] = {
         "operation_name": NotPersonal("the client's name for its operation: a GraphQL name"),
         "client_address": ADDRESS_LOG,
         "policy_version": NotPersonal("a version label"),
+        "named_use": NotPersonal("the code of a use outside A-H (P5), defined by the operator"),
         "entry_count": NotPersonal("a counter"),
     },
     "AuditEntry": {
@@ -358,6 +364,70 @@ CLASSIFICATION: Mapping[str, Mapping[str, Class]] = {
         "spent_micro": NotPersonal("epsilon an analyst spent: a figure about the staff account"),
         "answers": NotPersonal("how many noisy answers an analyst received"),
         "updated_at": WHEN,
+    },
+    # The person's rights over time (P5, P7.3, P7.4, P11).
+    "NamedUse": {
+        "id": ID,
+        "code": USE_CODE,
+        "base": CHOICE,
+        "description": OPERATOR_TEXT,
+        "notice_text": OPERATOR_TEXT,
+        "defined_by": STAFF_LOGIN,
+        "defined_at": WHEN,
+        "policy_version": POLICY_VERSION,
+    },
+    "ConsentRecord": {
+        "id": ID,
+        "customer_id": REF,
+        "use": USE_CODE,
+        "action": CHOICE,
+        "at": WHEN,
+        "channel": CHOICE,
+        "policy_version": POLICY_VERSION,
+        "notice_text": OPERATOR_TEXT,
+        "recorded_by": STAFF_LOGIN,
+        "recorded_role": CHOICE,
+    },
+    "ConsentInForce": {
+        "id": ID,
+        "customer_id": REF,
+        "use": USE_CODE,
+        "since": WHEN,
+        "policy_version": POLICY_VERSION,
+    },
+    "RightsRequest": {
+        "id": ID,
+        "kind": CHOICE,
+        "customer_id": REF,
+        "reply_to": Category.EMAIL,
+        "document": CHOICE,  # the kind of document only, never its number (P7.3)
+        "checked_by": STAFF_LOGIN,
+        "checked_at": WHEN,
+        "received_at": WHEN,
+        "due_at": WHEN,
+        "fee": MONEY,
+        "invoice_id": REF,
+        "policy_version": POLICY_VERSION,
+        "answered_at": WHEN,
+        "answered_by": STAFF_LOGIN,
+        "answer_summary": NotPersonal("counts per section and a digest of what was sent"),
+    },
+    "LegalHold": {
+        "id": ID,
+        "customer_id": REF,
+        "reason": Category.FREE_TEXT,  # typed by staff: it may name anyone
+        "placed_by": STAFF_LOGIN,
+        "placed_at": WHEN,
+        "released_at": WHEN,
+    },
+    "PurgeRecord": {
+        "id": ID,
+        "run_id": NotPersonal("a random run id"),
+        "at": WHEN,
+        "rule": CHOICE,
+        "subject_type": CHOICE,
+        "subject_id": REF,
+        "action": CHOICE,
     },
 }
 

@@ -1,12 +1,16 @@
-"""Consent a customer has withdrawn (P5: surveys G and announcements H need it).
+"""Consent (P5): surveys G and announcements H may be refused; named uses outside A-H need
+consent in force. The records are appended by `rights.consent`, which keeps the current state
+read here in the same transaction.
 
 One table of the four possible answers, so building a subject allocates nothing per row.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from itertools import product
 
+from directives.policy_versions import valid_consent_versions
 from directives.vocabulary import Purpose
 
 # The purposes that need the customer's consent, and the column that records its withdrawal.
@@ -27,3 +31,12 @@ _WITHDRAWN: dict[tuple[bool, ...], frozenset[Purpose]] = {
 def withdrawn(**columns: bool) -> frozenset[Purpose]:
     """The purposes a customer withdrew from, given its consent columns by name."""
     return _WITHDRAWN[tuple(columns[c] for c in _COLUMNS)]
+
+
+def in_force_filter(use: str, at: datetime, through: str = "") -> dict[str, object]:
+    """Keyword filters keeping only people whose consent to named `use` is in force at `at`
+    (given under a version that has not asked for it again since)."""
+    return {
+        f"{through}named_consents__use": use,
+        f"{through}named_consents__policy_version__in": sorted(valid_consent_versions(use, at)),
+    }

@@ -50,6 +50,7 @@ class PrivacyContext:
     client_address: str | None = None
     header_purpose: str | None = None
     purpose: Purpose | None = None
+    named_use: str | None = None  # a use outside A-H declared with the purpose (P5)
     operation_name: str | None = None
     audit: AuditBuffer = field(default_factory=AuditBuffer)
     plans: dict[Any, Any] = field(default_factory=dict)  # enforcement's per-request decisions

@@ -25,6 +25,7 @@ class ErrorCode(StrEnum):
     ONE_AUTH_ATTEMPT_PER_REQUEST = "ONE_AUTH_ATTEMPT_PER_REQUEST"
     PRIVACY_BUDGET_EXHAUSTED = "PRIVACY_BUDGET_EXHAUSTED"  # research (P5.F): no epsilon left
     PROOF_UNAVAILABLE = "PROOF_UNAVAILABLE"  # no such checkpoint, or not sequenced into it yet
+    DELIVERY_UNAVAILABLE = "DELIVERY_UNAVAILABLE"  # no way to send an answer to the person
 
 
 class PrivacyError(Exception):

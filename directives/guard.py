@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from graphql import (
@@ -33,10 +34,12 @@ from directives.operations import (
     Operation,
     admit,
 )
-from directives.policy import POLICY_VERSION, may_declare
+from directives.policy import may_declare
+from directives.policy_versions import in_force
 from directives.prelogin import pre_login_errors
-from directives.purpose import declared_purpose
+from directives.purpose import declared_purpose, declared_use
 from directives.vocabulary import Purpose
+from models.rights import NamedUse
 from models.security import Stage
 
 log = logging.getLogger("privacy.guard")
@@ -49,6 +52,7 @@ class PrivacyGuard(SchemaExtension):
         self.declared: Purpose | None = None
         self.refused_before_login: PrivacyError | None = None
         self.analysis: Analysis | None = None
+        self.use: str | None = None
 
     @property
     def operations(self) -> Mapping[str, Operation]:
@@ -90,6 +94,7 @@ class PrivacyGuard(SchemaExtension):
         if operation is not None:
             context: PrivacyContext = execution.context
             self.declared = declared_purpose(operation, context.header_purpose)
+            self.use = declared_use(operation)
         if self.analysis is not None:
             execution.pre_execution_errors = list(self.analysis.errors)
         if document is not None:
@@ -127,6 +132,7 @@ class PrivacyGuard(SchemaExtension):
         if operation is not None and analysis is not None and analysis.usage is not None:
             try:
                 self._admit(context, operation, analysis.usage)
+                await _admit_use(context)
             except PrivacyError as refusal:
                 await context.security_log.refused(context.caller, refusal.code.value)
                 raise
@@ -188,7 +194,10 @@ class PrivacyGuard(SchemaExtension):
                 "This operation selects personal fields: declare a purpose with "
                 "@purpose(code: ...) on the operation or the X-Purpose header.",
             )
+        if self.use is not None:
+            self._admit_use_for(usage.root_fields - META_FIELDS, purpose)
         context.purpose = purpose
+        context.named_use = self.use
         context.operation_name = operation.name.value if operation.name else None
         # What the audit row will hold must fit it: refuse now, not fail the write later.
         too_long = self._header(context).too_long()
@@ -197,24 +206,40 @@ class PrivacyGuard(SchemaExtension):
                 ErrorCode.BAD_INPUT, f"Too long for the audit: {', '.join(too_long)}."
             )
 
+    def _admit_use_for(self, root_fields: AbstractSet[str], purpose: Purpose | None) -> None:
+        """A named use (P5) only with its base purpose, and only on operations that leave out
+        people without consent (the operation policy's `consent`)."""
+        if purpose is None:
+            raise PrivacyError(
+                ErrorCode.PURPOSE_REQUIRED, "A named use is declared with its purpose (G or H)."
+            )
+        if not all(self.operations[name].consent for name in root_fields):
+            raise PrivacyError(
+                ErrorCode.FORBIDDEN, "This operation cannot be declared for a named use."
+            )
+
     @staticmethod
     def _header(context: PrivacyContext) -> AuditHeader:
         caller = context.caller
+        at = utc_now()
         return AuditHeader(
             request_id=context.request_id,
-            at=utc_now(),
+            at=at,
             actor=caller.login if caller else "-",
             role=caller.role.value if caller else "-",
             purpose=context.purpose.value if context.purpose else "SELF",
+            named_use=context.named_use,
             operation_name=context.operation_name,
             client_address=context.client_address,
-            policy_version=POLICY_VERSION,
+            policy_version=in_force(at).id,  # P11: the version in force when read
         )
 
     async def _write_audit(self, context: PrivacyContext) -> None:
         try:
-            await context.audit_store.write(self._header(context), context.audit)
+            header = self._header(context)
+            await context.audit_store.write(header, context.audit)
             context.audit.written = True
+            context.audit.policy_version = header.policy_version
         except Exception as exc:
             # The exception's text is not logged: a driver may quote the rows it failed on.
             log.error(
@@ -240,7 +265,8 @@ def receipt(context: PrivacyContext) -> dict[str, Any]:
     """Compact: one line per (path pattern, decision, reason), with a count."""
     return {
         "purpose": context.purpose.value if context.purpose else None,
-        "policyVersion": POLICY_VERSION,
+        **({"use": context.named_use} if context.named_use else {}),
+        "policyVersion": context.audit.policy_version,
         "auditRef": context.request_id,
         "personalFields": context.audit.field_count,
         "withheld": [
@@ -254,6 +280,16 @@ def receipt(context: PrivacyContext) -> dict[str, Any]:
             for w, count in context.audit.withheld.items()
         ],
     }
+
+
+async def _admit_use(context: PrivacyContext) -> None:
+    """The declared named use exists and is based on the declared purpose."""
+    if context.named_use is None or context.purpose is None:
+        return
+    if not await NamedUse.exists(code=context.named_use, base=context.purpose.value):
+        raise PrivacyError(
+            ErrorCode.PURPOSE_UNKNOWN, "Unknown named use for this purpose (see namedUses)."
+        )
 
 
 def _operation(document: DocumentNode | None, name: str | None) -> OperationDefinitionNode | None:

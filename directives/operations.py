@@ -76,6 +76,9 @@ R = Role
 P = Purpose
 S = Stage
 EVERY_STAGE = (S.FULL, S.PENDING_TOTP, S.PASSWORD_CHANGE, S.TOTP_ENROLMENT)
+# Public: answered to anyone, logged in or not (P11 change log, P3.5 contact window). These
+# rows, with `login`, are everything an anonymous caller can run.
+PUBLIC = (None, *EVERY_STAGE)
 SALES = (R.CUSTOMER, R.AGENT, R.SUPPORT, R.BILLING)
 # Research (P5.F) and audit read no customer record: no search either (re-identification).
 SEARCHERS = ALL_ROLES - {R.ANALYST, R.AUDITOR}
@@ -124,6 +127,21 @@ QUERIES: dict[str, Operation] = {
     "auditCheckpoint": op((R.AUDITOR, R.CUSTOMER), RowScope.AUDIT_PROOF),
     "auditInclusionProof": op((R.AUDITOR, R.CUSTOMER), RowScope.AUDIT_PROOF),
     "auditConsistencyProof": op((R.AUDITOR, R.CUSTOMER), RowScope.AUDIT_PROOF),
+    # P5 consent: the person's own, staff taking decisions down, the named uses.
+    "namedUses": op(ALL_ROLES, RowScope.CATALOGUE),
+    "myConsents": op((R.CUSTOMER,), RowScope.PEOPLE),
+    "myConsentRecords": op((R.CUSTOMER,), RowScope.PEOPLE),
+    "consentRecords": op((R.SUPPORT, R.MARKETING), RowScope.PEOPLE),
+    # APPI art. 33: who read or used the person's data, from the audit.
+    "myAccessHistory": op((R.CUSTOMER,), RowScope.PEOPLE),
+    # P7.4: the retention schedule and legal holds.
+    "retentionSchedule": op(STAFF, RowScope.AUDIT),
+    "legalHolds": op((R.ADMIN, R.AUDITOR), RowScope.AUDIT),
+    # P7.3: disclosure, stop and deletion requests.
+    "rightsRequests": op((R.SUPPORT, R.BILLING), RowScope.PEOPLE),
+    "policyVersions": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
+    "policyVersionInForce": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
+    "privacyContact": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
 }
 
 MUTATIONS: dict[str, Operation] = {
@@ -155,6 +173,15 @@ MUTATIONS: dict[str, Operation] = {
     "correctInvoice": op((R.BILLING,), RowScope.PEOPLE, (P.E,)),
     "openInquiry": op((R.CUSTOMER,), RowScope.PEOPLE, INQUIRY_PURPOSES),
     "answerInquiry": op((R.SUPPORT,), RowScope.PEOPLE, INQUIRY_PURPOSES),
+    "setMyConsent": op((R.CUSTOMER,), RowScope.PEOPLE),
+    "recordConsent": op((R.SUPPORT,), RowScope.PEOPLE, (P.C, P.D)),
+    "defineNamedUse": op((R.ADMIN,), RowScope.CATALOGUE),
+    "cancelContract": op((R.AGENT, R.SUPPORT), RowScope.PEOPLE, (P.A,)),
+    "placeLegalHold": op((R.ADMIN,), RowScope.PEOPLE),
+    "releaseLegalHold": op((R.ADMIN,), RowScope.PEOPLE),
+    "takeRightsRequest": op((R.SUPPORT,), RowScope.PEOPLE, (P.D,)),
+    "payRightsRequestFee": op((R.BILLING,), RowScope.PEOPLE, (P.E,)),
+    "answerRightsRequest": op((R.SUPPORT,), RowScope.PEOPLE, (P.D,)),
     "buildSendList": op((R.MARKETING,), RowScope.PEOPLE, (P.H,), consent=True),
 }
 

@@ -12,8 +12,6 @@ from enum import StrEnum
 from directives.consent import CONSENT_PURPOSES
 from directives.vocabulary import Category, Decision, MaskStrategy, Purpose, Relation, Role
 
-POLICY_VERSION = "2009-09-01/1"
-
 # Which purposes each role may declare (P5). An administrator is not above the policy: ADMIN
 # declares only D (system administration). Customers may omit a purpose for their own record
 # (P7.1); see `decide`.

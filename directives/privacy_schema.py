@@ -35,9 +35,13 @@ def _unexpected(original: BaseException | None) -> bool:
 @strawberry.directive(
     locations=[DirectiveLocation.QUERY, DirectiveLocation.MUTATION],
     name="purpose",
-    description="Declares the one purpose of use (P5 A-H) of this operation.",
+    description="Declares the one purpose of use (P5 A-H) of this operation; `use` names a use "
+    "outside A-H (defined by the operator, based on G or H) that reaches only people whose "
+    "consent to it is in force.",
 )
-def purpose(code: Purpose) -> None:  # pragma: no cover - read from the document by the guard
+def purpose(
+    code: Purpose, use: str | None = None
+) -> None:  # pragma: no cover - read from the document by the guard
     """Operation-level: never called on a field value."""
 
 

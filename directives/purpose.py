@@ -1,8 +1,9 @@
-"""The one purpose of an operation (P5): `@purpose(code: X)` on it and/or `X-Purpose`."""
+"""The one purpose of an operation (P5): `@purpose(code: X)` on it and/or `X-Purpose`; and a
+named use outside A-H, `@purpose(code: H, use: "code")`, declared in the document only."""
 
 from __future__ import annotations
 
-from graphql import EnumValueNode, OperationDefinitionNode
+from graphql import EnumValueNode, OperationDefinitionNode, StringValueNode
 
 from directives.errors import ErrorCode, PrivacyError
 from directives.vocabulary import Purpose
@@ -41,3 +42,16 @@ def _parse_purpose(code: str) -> Purpose:
         raise PrivacyError(
             ErrorCode.PURPOSE_UNKNOWN, "Unknown purpose: use one of A to H (P5)."
         ) from None
+
+
+def declared_use(operation: OperationDefinitionNode) -> str | None:
+    """The named use of `@purpose(code: X, use: "code")`, if any (a literal string)."""
+    directive = next((d for d in operation.directives or () if d.name.value == "purpose"), None)
+    if directive is None:
+        return None
+    argument = next((a for a in directive.arguments or () if a.name.value == "use"), None)
+    if argument is None:
+        return None
+    if not isinstance(argument.value, StringValueNode):
+        raise PrivacyError(ErrorCode.PURPOSE_UNKNOWN, "use: needs a literal named use code.")
+    return argument.value.value

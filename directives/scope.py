@@ -14,6 +14,7 @@ class SubjectKind(StrEnum):
     CUSTOMER = "Customer"
     AGENT = "Agent"
     CONTACT = "Contact"  # a customer company's staff member without a user ID (P7.2)
+    REQUESTER = "Requester"  # who made a rights request (P7.3); `customer_id` if one is held
 
 
 class Subject(NamedTuple):

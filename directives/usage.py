@@ -25,6 +25,7 @@ class Use(StrEnum):
     SORT = "SORT"  # ordered by the value
     GROUP = "GROUP"  # counted by a value or a value derived from it (research aggregates)
     COPY = "COPY"  # copied into a new record (an invoice correction's billing address)
+    DISCLOSE = "DISCLOSE"  # sent to the person it is about (P7.3 disclosure package)
 
 
 @dataclass(slots=True, eq=False)

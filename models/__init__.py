@@ -11,6 +11,14 @@ from models.marketing import Campaign, CampaignRecipient, Survey, SurveyResponse
 from models.outbox import DeliveryState, Notification
 from models.people import Agent, Contact, Customer, CustomerVersion
 from models.research import PrivacyBudget, ResearchKey
+from models.rights import (
+    ConsentInForce,
+    ConsentRecord,
+    LegalHold,
+    NamedUse,
+    PurgeRecord,
+    RightsRequest,
+)
 from models.security import (
     AccessLogEntry,
     ApiToken,
@@ -36,6 +44,8 @@ __all__ = [
     "Campaign",
     "CampaignRecipient",
     "Channel",
+    "ConsentInForce",
+    "ConsentRecord",
     "Contact",
     "Contract",
     "Customer",
@@ -45,9 +55,11 @@ __all__ = [
     "InquiryMessage",
     "Invoice",
     "InvoiceLine",
+    "LegalHold",
     "LoginThrottle",
     "MarginLine",
     "MarginStatement",
+    "NamedUse",
     "Notice",
     "Notification",
     "OptionService",
@@ -55,9 +67,11 @@ __all__ = [
     "Payment",
     "Payout",
     "PrivacyBudget",
+    "PurgeRecord",
     "RecoveryCode",
     "Reminder",
     "ResearchKey",
+    "RightsRequest",
     "Role",
     "SecurityEvent",
     "Session",

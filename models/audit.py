@@ -19,6 +19,7 @@ class AuditRequest(Model):
     actor = fields.CharField(max_length=64, db_index=True)
     role = fields.CharField(max_length=16)
     purpose = fields.CharField(max_length=8, db_index=True)
+    named_use = fields.CharField(max_length=40, null=True)  # a use outside A-H (P5), if any
     operation_name = fields.CharField(max_length=128, null=True)
     client_address = fields.CharField(max_length=64, null=True)
     policy_version = fields.CharField(max_length=32)

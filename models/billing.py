@@ -19,6 +19,7 @@ class LineKind(StrEnum):
     PLAN = "PLAN"
     OPTION = "OPTION"
     ADJUST = "ADJUST"  # a correction's difference from the lines it copies (may be negative)
+    FEE = "FEE"  # a disclosure request's fee (P7.3: 2,100 yen from the second in a month)
 
 
 class Invoice(Immutable):

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from tortoise import fields
 from tortoise.models import Model
+
+
+class Actor(StrEnum):
+    """Who changed a record (P3.4): the ID holder, a contact acting through it (P7.2), or an
+    operator (staff, or the purge)."""
+
+    HOLDER = "HOLDER"
+    CONTACT = "CONTACT"
+    OPERATOR = "OPERATOR"
 
 
 class BankAccountColumns:
@@ -52,6 +63,8 @@ class Customer(BankAccountColumns, Model):
     version = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
+    # Set when the purge anonymised the record after its retention period (P7.4).
+    anonymised_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "customer"
@@ -70,8 +83,8 @@ class Customer(BankAccountColumns, Model):
 class CustomerVersion(Model):
     """A past state of a customer record (P3.4: past values are kept, never overwritten away).
 
-    One row per change, holding the values as they were *before* the change. Not exposed
-    through the API: nothing reads personal data here without going through a new issue.
+    One row per change, holding the values as they were *before* the change; `changed_by`
+    and `actor` say who made that change (read through `Customer.history`).
     """
 
     id = fields.BigIntField(primary_key=True)
@@ -81,6 +94,8 @@ class CustomerVersion(Model):
     version = fields.IntField()
     values: fields.Field[dict[str, object]] = fields.JSONField()
     changed_by = fields.CharField(max_length=64)
+    actor = fields.CharEnumField(Actor, max_length=10, default=Actor.HOLDER)
+    contact_id = fields.IntField(null=True)  # the contact who asked for it (actor CONTACT)
     changed_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:

@@ -34,6 +34,11 @@ from resolvers.people.mutation import PeopleMutation
 from resolvers.people.query import PeopleQuery
 from resolvers.people.search import SearchQuery
 from resolvers.research.query import ResearchQuery
+from resolvers.rights.access import AccessQuery
+from resolvers.rights.consent import ConsentMutation, ConsentQuery
+from resolvers.rights.policy import PolicyQuery
+from resolvers.rights.requests import RequestMutation, RequestQuery
+from resolvers.rights.retention import RetentionMutation, RetentionQuery
 from resolvers.sales.mutation import SalesMutation
 from resolvers.sales.query import SalesQuery
 
@@ -65,6 +70,11 @@ QUERIES: tuple[type, ...] = (
     ResearchQuery,
     AuditQuery,
     AuditProofQuery,
+    PolicyQuery,
+    ConsentQuery,
+    AccessQuery,
+    RetentionQuery,
+    RequestQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutation,
@@ -75,6 +85,9 @@ MUTATIONS: tuple[type, ...] = (
     BillingMutation,
     InquiryMutation,
     MarketingMutation,
+    ConsentMutation,
+    RetentionMutation,
+    RequestMutation,
 )
 # Every code an error's `extensions.code` can carry, listed in the SDL for clients.
 ERROR_CODES = strawberry.enum(ErrorCode, description="Values of `extensions.code` in errors.")

@@ -10,8 +10,10 @@ from auth.attempt import AuthConfig
 from auth.events import DatabaseSecurityLog
 from directives.audit import AuditStore, TortoiseAuditStore
 from directives.context import Caller
+from directives.policy_versions import PrivacyContact
 from models import Session
 from resolvers.loaders import build_loaders
+from rights.delivery import Delivery
 from schema.context import Context
 from schema.loaders import BusinessLoaders
 
@@ -29,6 +31,8 @@ def build_context(
     secure_transport: bool = False,
     pseudonym_key: bytes | None = None,
     epsilon_budget: float | None = None,
+    privacy_contact: PrivacyContact | None = None,
+    delivery: Delivery | None = None,
 ) -> Context:
     return Context(
         caller=caller,
@@ -43,5 +47,7 @@ def build_context(
         secure_transport=secure_transport,
         pseudonym_key=pseudonym_key,
         epsilon_budget=epsilon_budget,
+        privacy_contact=privacy_contact or PrivacyContact(),
+        delivery=delivery,
         loaders=build_loaders(caller) if caller else BusinessLoaders.unavailable(),
     )

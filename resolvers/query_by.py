@@ -11,8 +11,9 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from directives import filtering
-from directives.audit import AuditBuffer
-from directives.consent import CONSENT_COLUMN
+from directives.audit import AuditBuffer, utc_now
+from directives.consent import CONSENT_COLUMN, in_force_filter
+from directives.context import PrivacyContext
 from directives.operations import OPERATIONS
 from directives.scope import SubjectKind
 from directives.usage import Use, Uses, uses
@@ -47,12 +48,25 @@ def require_query_by(
     return uses(info.context.audit, kind.value, type_name, fields)
 
 
-def consenting(query: QuerySet[M], purpose: Purpose | None, through: str = "") -> QuerySet[M]:
-    """Leave out customers who withdrew consent to `purpose` (P5: G and H need it), so that
-    nothing under G or H can match on, list or count them. `through` is the lookup from the
-    queried rows to their customer (`"customer__"`), empty for customers themselves."""
+def consenting(
+    query: QuerySet[M], declared: PrivacyContext | Purpose | None, through: str = ""
+) -> QuerySet[M]:
+    """Leave out customers who withdrew consent to the declared purpose (P5: G and H need
+    it), and, for a named use outside A-H, all but those whose consent to it is in force, so
+    that nothing can match on, list or count them. `declared`: the operation's context (its
+    purpose and named use), or a purpose alone (a count shown outside the list it counts).
+    `through` is the lookup from the queried rows to their customer (`"customer__"`), empty
+    for customers themselves."""
+    if isinstance(declared, PrivacyContext):
+        purpose, named_use = declared.purpose, declared.named_use
+    else:
+        purpose, named_use = declared, None
     column = CONSENT_COLUMN.get(purpose) if purpose is not None else None
-    return query.filter(**{through + column: False}) if column else query
+    if column:
+        query = query.filter(**{through + column: False})
+    if named_use:
+        query = query.filter(**in_force_filter(named_use, utc_now(), through))
+    return query
 
 
 async def counts_by(query: QuerySet[M], column: str) -> dict[int, int]:

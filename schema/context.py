@@ -10,7 +10,9 @@ from starlette.responses import Response
 from auth.attempt import AuthConfig
 from directives.context import Caller, PrivacyContext
 from directives.errors import ErrorCode, PrivacyError
+from directives.policy_versions import PrivacyContact
 from models import Session
+from rights.delivery import Delivery
 from schema.loaders import BusinessLoaders
 
 
@@ -30,6 +32,10 @@ class Context(PrivacyContext):
     pseudonym_key: bytes | None = None
     # Each analyst's differential-privacy budget for research aggregates; None: the default.
     epsilon_budget: float | None = None
+    # The privacy contact window (P3.5): configuration, answered to anyone.
+    privacy_contact: PrivacyContact = field(default_factory=PrivacyContact)
+    # Where answers to rights requests go (P7.3); None: nowhere yet, answering is refused.
+    delivery: Delivery | None = None
 
 
 Info = strawberry.Info[Context, None]

@@ -16,6 +16,7 @@ from models import (
     Contact,
     Contract,
     Customer,
+    CustomerVersion,
     InquiryMessage,
     Invoice,
     InvoiceLine,
@@ -50,6 +51,7 @@ class BusinessLoaders:
     lines_of_statement: DataLoader[int, list[MarginLine]]
     payouts_of_statement: DataLoader[int, list[Payout]]
     messages_of_inquiry: DataLoader[int, list[InquiryMessage]]
+    versions_of_customer: DataLoader[int, list[CustomerVersion]]
 
     @classmethod
     def unavailable(cls) -> BusinessLoaders:
@@ -67,4 +69,5 @@ class BusinessLoaders:
             lines_of_statement=_nothing([]),
             payouts_of_statement=_nothing([]),
             messages_of_inquiry=_nothing([]),
+            versions_of_customer=_nothing([]),
         )

@@ -32,6 +32,7 @@ from models import Account, Agent, Customer
 from models.db import apply_migrations, tortoise_config
 from resolvers.app_schema import build_schema
 from resolvers.context import build_context
+from rights.delivery import Delivery
 from schema.context import Context
 
 PG_URL = os.environ.get("CRM_TEST_DATABASE_URL")
@@ -185,12 +186,14 @@ async def run(
     header_purpose: str | None = None,
     audit_store: AuditStore | None = None,
     operation_name: str | None = None,
+    delivery: Delivery | None = None,
 ) -> tuple[ExecutionResult, Context]:
     context = build_context(
         caller=caller,
         audit_store=audit_store,
         header_purpose=header_purpose,
         client_address="203.0.113.7",
+        delivery=delivery,
     )
     result = await schema.execute(
         query, variable_values=variables, context_value=context, operation_name=operation_name

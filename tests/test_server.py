@@ -25,6 +25,7 @@ import pytest
 from tortoise.connection import get_connection
 
 from demo import AGENT_COUNT, CREDENTIALS_FILE
+from demo.rights import FORMER_CUSTOMERS
 from directives.audit import AuditBuffer, AuditHeader
 from directives.checkpoint import open_checkpoint, parse_verifier_key
 from directives.vocabulary import Role
@@ -158,7 +159,7 @@ async def assert_transport_refused(response: httpx.Response) -> None:
 async def test_startup_migrates_seeds_and_writes_credentials(
     server: Server, settings: Settings, tmp_path: Path
 ) -> None:
-    assert await Customer.all().count() == DEMO_CUSTOMERS
+    assert await Customer.all().count() == DEMO_CUSTOMERS + FORMER_CUSTOMERS
     assert await Agent.all().count() == AGENT_COUNT
     if PG_URL is None:
         assert (tmp_path / "crm.sqlite3").is_file()
@@ -197,7 +198,7 @@ async def test_second_start_does_not_reseed_and_keeps_the_file(settings: Setting
             await Agent.all().count(),
             await Account.all().count(),
         )
-    assert counts == (DEMO_CUSTOMERS, AGENT_COUNT, len(Role))
+    assert counts == (DEMO_CUSTOMERS + FORMER_CUSTOMERS, AGENT_COUNT, len(Role))
     async with serving(replace(settings, demo_customers=7)) as again:
         assert (
             await Customer.all().count(),

@@ -31,7 +31,7 @@ class MarketingMutation:
         # Choosing recipients by who has a fax number is a filter on the fax number.
         use = require_query_by(info, type_name="Customer", fields={field: Use.FILTER})
         caller = caller_of(info)
-        chosen = consenting(visible_customers(caller), info.context.purpose).exclude(**{field: ""})
+        chosen = consenting(visible_customers(caller), info.context).exclude(**{field: ""})
         ids = await chosen.order_by("id").values_list("id", flat=True)
         async with in_transaction() as conn:
             campaign = (

@@ -57,9 +57,7 @@ class MarketingQuery:
         campaign = await CampaignRow.get_or_none(id=parse_row_id(campaign_id))
         if campaign is None:
             return CampaignRecipientConnection(nodes=[], page_info=_EMPTY, count=no_rows)
-        query = consenting(
-            RecipientRow.filter(campaign_id=campaign.id), info.context.purpose, "customer__"
-        )
+        query = consenting(RecipientRow.filter(campaign_id=campaign.id), info.context, "customer__")
         page_request = PageRequest.parse(first, after)
         rows, page = await fetch_page(query.select_related("customer"), page_request)
         return CampaignRecipientConnection(
@@ -88,7 +86,7 @@ class MarketingQuery:
     ) -> SurveyResponseConnection:
         query = consenting(
             ResponseRow.filter(survey_id=parse_row_id(survey_id)),
-            info.context.purpose,
+            info.context,
             "customer__",
         )
         rows, page = await fetch_page(query, PageRequest.parse(first, after))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import strawberry
 from tortoise.transactions import in_transaction
 
 from directives.errors import ErrorCode, PrivacyError
 from models import Contact as ContactRow
 from models import Customer as CustomerRow
+from models.people import Actor
 from resolvers.validation import (
     ANY_TEXT,
     NAME,
@@ -17,6 +20,7 @@ from resolvers.validation import (
     rule,
     validated,
 )
+from rights.history import CONTACT_COLUMNS, snapshot
 from schema.context import Info, caller_of
 from schema.page import parse_row_id
 from schema.people.contact import Contact
@@ -36,6 +40,17 @@ class ContactInput:
     department: str | None = None
     phone: str | None = None
     email: str | None = None
+
+
+async def acting_contact(customer_id: int, contact_id: strawberry.ID | None) -> int | None:
+    """The contact, kept under this customer, who asked for a change made through the
+    holder's ID (P7.2); None when the holder acts for itself."""
+    if contact_id is None:
+        return None
+    row = await ContactRow.get_or_none(id=parse_row_id(contact_id), customer_id=customer_id)
+    if row is None:
+        raise PrivacyError(ErrorCode.NOT_FOUND, "No such contact.")
+    return row.id
 
 
 async def _holder(info: Info) -> CustomerRow:
@@ -59,11 +74,19 @@ class ContactMutation:
         return Contact.from_model(row, holder=Customer.from_model(customer).privacy_subject())
 
     @strawberry.mutation(
-        description="Change one of your contacts; the previous values are kept (P3.4).",
+        description="Change one of your contacts; the previous values are kept (P3.4). "
+        "actingContactId: the contact who asked for the change, if not you.",
     )
-    async def update_contact(self, info: Info, id: strawberry.ID, input: ContactInput) -> Contact:
+    async def update_contact(
+        self,
+        info: Info,
+        id: strawberry.ID,
+        input: ContactInput,
+        acting_contact_id: strawberry.ID | None = None,
+    ) -> Contact:
         customer = await _holder(info)
         values = validated(input, _RULES)
+        acting = await acting_contact(customer.id, acting_contact_id)
         async with in_transaction() as conn:
             row = (
                 await ContactRow.filter(id=parse_row_id(id), customer_id=customer.id)
@@ -72,8 +95,17 @@ class ContactMutation:
             )
             if row is None:
                 raise PrivacyError(ErrorCode.NOT_FOUND, "No such contact.")
-            old = {c: getattr(row, c) for c in _RULES}
-            history = [*row.history, {"version": row.version, "values": old}]
+            # P3.4: the values before the change, and when and by whom it was made.
+            old = snapshot(row, CONTACT_COLUMNS)
+            entry = {
+                "version": row.version,
+                "values": old,
+                "at": datetime.now(UTC).isoformat(),
+                "by": caller_of(info).login,
+                "actor": (Actor.CONTACT if acting else Actor.HOLDER).value,
+                "contact": acting,
+            }
+            history = [*row.history, entry]
             await (
                 ContactRow.filter(id=row.id, version=row.version)
                 .using_db(conn)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from directives.context import Caller
-from models import Contact
+from models import Contact, CustomerVersion
 from resolvers.batching import by_id, by_parent
 from resolvers.people.scope import visible_agents, visible_customers
 
@@ -16,4 +16,6 @@ def people_loaders(caller: Caller) -> dict[str, Any]:
         "customer": by_id(lambda: visible_customers(caller)),
         "agent": by_id(lambda: visible_agents(caller)),
         "contacts_of_customer": by_parent(Contact, "customer_id"),
+        # Past values of a customer already returned to the caller (P3.4).
+        "versions_of_customer": by_parent(CustomerVersion, "customer_id"),
     }

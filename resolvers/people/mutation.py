@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import strawberry
 from tortoise.transactions import in_transaction
 
+from directives.consent import CONSENT_COLUMN
 from directives.errors import ErrorCode, PrivacyError
 from models import Customer as CustomerRow
 from models import CustomerVersion
+from models.people import Actor
+from models.rights import ConsentChannel
+from resolvers.people.contacts import acting_contact
 from resolvers.validation import ANY_TEXT, EMAIL, NAME, OPTIONAL_PHONE, PHONE, Rule, rule, validated
+from rights.consent import Recorder, record_consent
+from rights.history import CUSTOMER_COLUMNS, snapshot
 from schema.context import Info, caller_of
 from schema.people.customer import Customer
 
@@ -53,6 +59,9 @@ _RULES: dict[str, Rule] = {
 }
 
 
+_CONSENT = tuple((purpose.value, column) for purpose, column in CONSENT_COLUMN.items())
+
+
 def _changes(values: MyRecordInput) -> dict[str, Any]:
     changes = validated(values, _RULES)
     if "birth_date" in changes:
@@ -67,21 +76,21 @@ def _parse_date(value: str) -> date:
         raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid value for birth_date.") from None
 
 
-def _snapshot(row: CustomerRow) -> dict[str, Any]:
-    data = {c: getattr(row, c) for c in [*_RULES, "survey_opt_out", "marketing_opt_out"]}
-    data["birth_date"] = row.birth_date.isoformat() if row.birth_date else None
-    return data
-
-
 @strawberry.type
 class PeopleMutation:
     @strawberry.mutation(
         description="Change your own customer record (P7.1). The previous values are kept as a "
-        "new version (P3.4).",
+        "new version (P3.4). actingContactId: one of your contacts who asked for the change "
+        "through your ID (P7.2).",
     )
-    async def update_my_record(self, info: Info, input: MyRecordInput) -> Customer:
+    async def update_my_record(
+        self, info: Info, input: MyRecordInput, acting_contact_id: strawberry.ID | None = None
+    ) -> Customer:
         caller = caller_of(info)
         changes = _changes(input)
+        acting = await acting_contact(caller.customer_id or 0, acting_contact_id)
+        # Consent columns change only through consent records (P5): who, when, how, notice.
+        decisions = {use: changes.pop(column) for use, column in _CONSENT if column in changes}
         async with in_transaction() as conn:
             row = await CustomerRow.filter(id=caller.customer_id or 0).using_db(conn).get_or_none()
             if row is None:
@@ -89,8 +98,10 @@ class PeopleMutation:
             await CustomerVersion.create(
                 customer_id=row.id,
                 version=row.version,
-                values=_snapshot(row),
+                values=snapshot(row, CUSTOMER_COLUMNS),
                 changed_by=caller.login,
+                actor=Actor.CONTACT if acting else Actor.HOLDER,
+                contact_id=acting,
                 using_db=conn,
             )
             updated = (
@@ -100,5 +111,16 @@ class PeopleMutation:
             )
             if updated != 1:
                 raise PrivacyError(ErrorCode.BAD_INPUT, "Record changed meanwhile; retry.")
+            by = Recorder(login=caller.login, role=caller.role.value)
+            for use, opt_out in decisions.items():
+                await record_consent(
+                    customer_id=row.id,
+                    use=use,
+                    granted=not opt_out,
+                    channel=ConsentChannel.WEB,
+                    by=by,
+                    at=datetime.now(UTC),
+                    conn=conn,
+                )
             fresh = await CustomerRow.get(id=row.id, using_db=conn)
         return Customer.from_model(fresh)

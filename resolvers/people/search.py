@@ -65,9 +65,9 @@ class SearchQuery:
         checked, column = _ORDERS[order_by]
         used = {_FILTERS[k]: Use.FILTER for k in matches} | ({checked: Use.SORT} if checked else {})
         use = require_query_by(info, type_name="Customer", fields=used)
-        query = visible_customers(caller_of(info)).filter(**matches)
-        if used:
-            query = consenting(query, info.context.purpose)
+        # The operation respects consent (P5): people who withdrew it, or never gave it to a
+        # named use, are neither matched, listed nor counted.
+        query = consenting(visible_customers(caller_of(info)).filter(**matches), info.context)
         rows, page = await fetch_sorted(query, column, first, after)
         use.subjects(r.id for r in rows)
         return CustomerSearchConnection(

@@ -54,7 +54,7 @@ class AuditEvent:
 
     @classmethod
     def from_model(cls, entry: AuditEntry, request: AuditRequest) -> AuditEvent:
-        pairs = [p.partition(":") for p in entry.fields_decisions.split(",") if p]
+        pairs = _pairs(entry.fields_decisions)
         counts = [int(v) for name, _, v in pairs if name == AGGREGATE_SUBJECTS]
         return cls(
             id=strawberry.ID(str(entry.id)),
@@ -69,16 +69,30 @@ class AuditEvent:
             subject_type=entry.subject_type,
             subject_id=strawberry.ID(str(entry.subject_id)),
             type_name=entry.type_name,
-            fields=[
-                FieldDecision(field=name, decision=Decision(value))
-                for name, _, value in pairs
-                if value in Decision.__members__
-            ],
-            uses=[
-                FieldUse(field=name, use=Use(value)) for name, _, value in pairs if value in USES
-            ],
+            fields=decisions(entry.fields_decisions),
+            uses=uses(entry.fields_decisions),
             subject_count=counts[0] if counts else 1,
         )
+
+
+def _pairs(packed: str) -> list[tuple[str, str, str]]:
+    return [p.partition(":") for p in packed.split(",") if p]
+
+
+def decisions(packed: str) -> list[FieldDecision]:
+    """An entry's ``field:DECISION`` pairs: what was returned, and how."""
+    return [
+        FieldDecision(field=name, decision=Decision(value))
+        for name, _, value in _pairs(packed)
+        if value in Decision.__members__
+    ]
+
+
+def uses(packed: str) -> list[FieldUse]:
+    """An entry's ``field:USE`` pairs: values used (filtered, sorted, grouped, copied)."""
+    return [
+        FieldUse(field=name, use=Use(value)) for name, _, value in _pairs(packed) if value in USES
+    ]
 
 
 @strawberry.input

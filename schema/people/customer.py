@@ -9,9 +9,11 @@ from directives.personal import personal
 from directives.scope import Subject, SubjectKind
 from directives.vocabulary import Category
 from models import Customer as CustomerRow
+from rights.history import CUSTOMER_COLUMNS, past_of, snapshot, versions
 from schema.context import Context
 from schema.people.agent import Agent
 from schema.people.contact import Contact
+from schema.people.history import CustomerVersion
 
 
 @strawberry.type(description="A customer of the CRM service.")
@@ -48,6 +50,23 @@ class Customer:
         rows = await info.context.loaders.contacts_of_customer.load(self.row_id)
         holder = self.privacy_subject()
         return [Contact.from_model(row, holder=holder) for row in rows]
+
+    @strawberry.field(
+        description="Every version of this record, oldest first, the current one last (P3.4)."
+    )
+    async def history(self, info: strawberry.Info[Context, None]) -> list[CustomerVersion]:
+        row = await info.context.loaders.customer.load(self.row_id)
+        if row is None:
+            return []
+        stored = await info.context.loaders.versions_of_customer.load(self.row_id)
+        laid = versions(
+            current=snapshot(row, CUSTOMER_COLUMNS),
+            number=row.version,
+            created_at=row.created_at,
+            past=[past_of(p) for p in stored],
+        )
+        subject = self.privacy_subject()
+        return [CustomerVersion.build(v, subject=subject) for v in laid]
 
     def privacy_subject(self) -> Subject:
         consent = withdrawn(

@@ -81,13 +81,40 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "openInquiry": ("CUSTOMER", "CD"),
     "answerInquiry": ("SUPPORT", "CD"),
     "buildSendList": ("MARKETING", "H"),
+    # P11, P3.5: public (see PUBLIC below).
+    "policyVersions": (EVERYONE, ""),
+    "policyVersionInForce": (EVERYONE, ""),
+    "privacyContact": (EVERYONE, ""),
+    # P5 consent records.
+    "namedUses": (EVERYONE, ""),
+    "myConsents": ("CUSTOMER", ""),
+    "myConsentRecords": ("CUSTOMER", ""),
+    "consentRecords": ("SUPPORT MARKETING", ""),
+    "setMyConsent": ("CUSTOMER", ""),
+    "recordConsent": ("SUPPORT", "CD"),
+    "defineNamedUse": ("ADMIN", ""),
+    # APPI art. 33: who read my data.
+    "myAccessHistory": ("CUSTOMER", ""),
+    # P7.4 cancellation, retention, legal holds.
+    "retentionSchedule": (STAFF, ""),
+    "legalHolds": ("ADMIN AUDITOR", ""),
+    "cancelContract": ("AGENT SUPPORT", "A"),
+    "placeLegalHold": ("ADMIN", ""),
+    "releaseLegalHold": ("ADMIN", ""),
+    # P7.3 requests.
+    "rightsRequests": ("SUPPORT BILLING", ""),
+    "takeRightsRequest": ("SUPPORT", "D"),
+    "payRightsRequestFee": ("BILLING", "E"),
+    "answerRightsRequest": ("SUPPORT", "D"),
 }
+# Answered to anyone in any stage, logged in or not: nothing else is open to anonymous callers.
+PUBLIC = {"policyVersions", "policyVersionInForce", "privacyContact"}
 # Before a login is complete, each stage may take only its next step (and see `me`, log out).
 BEFORE_FULL: dict[Stage | None, set[str]] = {
-    None: {"login", "activateAccount"},
-    Stage.PENDING_TOTP: {"verifyTotp", "logout", "me"},
-    Stage.PASSWORD_CHANGE: {"changePassword", "logout", "me"},
-    Stage.TOTP_ENROLMENT: {"enrolTotp", "confirmTotp", "logout", "me"},
+    None: {"login", "activateAccount", *PUBLIC},
+    Stage.PENDING_TOTP: {"verifyTotp", "logout", "me", *PUBLIC},
+    Stage.PASSWORD_CHANGE: {"changePassword", "logout", "me", *PUBLIC},
+    Stage.TOTP_ENROLMENT: {"enrolTotp", "confirmTotp", "logout", "me", *PUBLIC},
 }
 
 

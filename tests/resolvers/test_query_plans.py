@@ -56,6 +56,16 @@ NOT_LISTS = {
     "operationPolicy": "in memory",
     "researchRecords": "reads every customer by design: k-anonymity counts the whole population",
     "researchAggregate": "reads every customer by design: aggregates over the whole population",
+    "policyVersions": "in memory (P11)",
+    "retentionSchedule": "in memory (P7.4)",
+    "namedUses": "a small catalogue the operator defines",
+    "legalHolds": "a handful of rows placed by administrators",
+    "rightsRequests": "requests taken in person: a small table",
+    "myConsents": "one customer's uses",
+    "myConsentRecords": "one customer's records (index on customer_id, use)",
+    "consentRecords": "one customer's records (index on customer_id, use)",
+    # Known gap, not checked yet: reads audit_entry by (subject_type, subject_id), an index.
+    "myAccessHistory": "one customer's audit entries by the (subject_type, subject_id) index",
 }
 PAGE = "pageInfo { endCursor }"
 EVENTS = f"nodes {{ id subjectId }} {PAGE}"

@@ -35,6 +35,10 @@ NOT_PERSONAL = {
     "ApiTokenInfo.name": "the label an account gives its own API token",
     "NewApiToken.name": "the same label, when the token is created",
     "PurposeInfo.description": "the policy's own text of a purpose (P5)",
+    "PrivacyContact.email": "the operator's privacy window (P3.5), published to anyone",
+    "PrivacyContact.phone": "the same window's telephone number",
+    "NamedUse.description": "the operator's text describing a use outside A-H (P5)",
+    "ConsentStatus.description": "the same text, or the policy's text of G or H",
 }
 
 
@@ -142,7 +146,7 @@ def test_a_new_type_is_enforced_without_being_registered() -> None:
 def test_sdl_prints_applied_directives(schema: PrivacySchema) -> None:
     sdl = str(schema)
     assert "directive @personal(category: Category!, purposes: [Purpose!]!)" in sdl
-    assert "directive @purpose(code: Purpose!) on QUERY | MUTATION" in sdl
+    assert "directive @purpose(code: Purpose!, use: String = null) on QUERY | MUTATION" in sdl
     assert "email: String @personal(category: EMAIL" in sdl
     assert "accountNumber: String @personal(category: BANK_ACCOUNT_NUMBER" in sdl
 

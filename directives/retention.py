@@ -1,0 +1,125 @@
+"""The retention schedule (P7.4): what is kept how long after the clock starts, what happens
+then, and why, in one table. Pure data and date arithmetic; `rights.retention` applies it.
+
+The clock of a customer's data starts when its last contract is cancelled (the day after
+`cancelled_on` of the latest contract, once none is active). A period "kept N years after"
+ends on the anniversary; the data is due for the purge from the following day, never earlier.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    ANONYMISE = "ANONYMISE"  # personal columns emptied, the row kept for what refers to it
+    DELETE = "DELETE"
+    KEEP = "KEEP"  # holds no personal value: kept
+
+
+class Rule(StrEnum):
+    PAYMENT_LINKED = "PAYMENT_LINKED"
+    NO_PAYMENTS = "NO_PAYMENTS"
+    PAST_VALUES = "PAST_VALUES"
+    CONTACTS = "CONTACTS"
+    INQUIRY_TEXT = "INQUIRY_TEXT"
+    REQUEST_REPLY_TO = "REQUEST_REPLY_TO"
+    CONSENT_RECORDS = "CONSENT_RECORDS"
+    AUDIT = "AUDIT"
+
+
+@dataclass(frozen=True, slots=True)
+class Retention:
+    rule: Rule
+    data: str
+    clock: str  # when the period starts
+    years: int  # kept this many years after the clock starts (0 with KEEP: indefinitely)
+    action: Action
+    legal_basis: str
+
+
+SCHEDULE: tuple[Retention, ...] = (
+    Retention(
+        Rule.PAYMENT_LINKED,
+        "Customer record of a customer with invoices or payments (name, address, bank account)",
+        "cancellation of the last contract",
+        7,
+        Action.ANONYMISE,
+        "P7.4; Corporation Tax Act art. 126 and its Enforcement Regulation art. 59: books and "
+        "documents on transactions kept 7 years",
+    ),
+    Retention(
+        Rule.NO_PAYMENTS,
+        "Customer record of a customer never invoiced",
+        "cancellation of the last contract",
+        1,
+        Action.ANONYMISE,
+        "APPI art. 22: erase without delay once no longer needed; one year lets a former "
+        "customer ask what is held (P7.3)",
+    ),
+    Retention(
+        Rule.PAST_VALUES,
+        "Past values of the customer record (P3.4)",
+        "as the customer record",
+        0,
+        Action.DELETE,
+        "Kept for the usage history (P3.4) as long as the record itself, deleted with it",
+    ),
+    Retention(
+        Rule.CONTACTS,
+        "Contacts kept under the customer (P7.2), with their past values",
+        "as the customer record",
+        0,
+        Action.DELETE,
+        "Reached only through the holder (P7.2): not kept beyond its record",
+    ),
+    Retention(
+        Rule.INQUIRY_TEXT,
+        "Inquiry subjects and messages (free text)",
+        "cancellation of the last contract",
+        1,
+        Action.ANONYMISE,
+        "APPI art. 22; the thread (kind, dates, status) stays as usage history without text",
+    ),
+    Retention(
+        Rule.REQUEST_REPLY_TO,
+        "Reply address of a disclosure, stop or deletion request",
+        "the answer",
+        1,
+        Action.ANONYMISE,
+        "APPI art. 22: needed only to deliver the answer and handle follow-ups",
+    ),
+    Retention(
+        Rule.CONSENT_RECORDS,
+        "Consent records (use, decision, time, channel, notice)",
+        "-",
+        0,
+        Action.KEEP,
+        "Proof of consent (P5); they hold no personal value",
+    ),
+    Retention(
+        Rule.AUDIT,
+        "Read audit, security events, purge records",
+        "-",
+        0,
+        Action.KEEP,
+        "Accountability (P3.1, APPI art. 23); they hold no personal value",
+    ),
+)
+
+RULES: dict[Rule, Retention] = {r.rule: r for r in SCHEDULE}
+
+
+def anniversary(start: date, years: int) -> date:
+    """`start` plus whole years; 29 February becomes 28 February in a common year."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
+
+
+def due_on(clock_start: date, rule: Rule) -> date:
+    """The first day the data under `rule` may be purged: the day after the period ends."""
+    return anniversary(clock_start, RULES[rule].years) + timedelta(days=1)

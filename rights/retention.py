@@ -1,0 +1,213 @@
+"""Cancellation starts the retention clocks; the purge applies the schedule (P7.4).
+
+`plan` lists what is due on a (Japan) date without changing anything (the dry run); `purge`
+applies the same plan, item by item in its own transaction, and records each item done in
+`PurgeRecord` (ids, rule, action: never a value). The audit is left as it is: it holds no
+values. Customers under a legal hold, or with a rights request not yet answered (the answer
+needs the data), are listed as held and left untouched.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.functions import Max
+from tortoise.transactions import in_transaction
+
+from directives.classification import personal_columns
+from directives.errors import ErrorCode, PrivacyError
+from directives.policy_versions import japan_date
+from directives.retention import Action, Rule, due_on
+from models import (
+    Contact,
+    Contract,
+    Customer,
+    CustomerVersion,
+    Inquiry,
+    InquiryMessage,
+    Invoice,
+    LegalHold,
+    OptionSubscription,
+    PurgeRecord,
+    RightsRequest,
+)
+from rights.rows import column
+
+
+async def cancel_contract(
+    contract: Contract, on: date, conn: BaseDBAsyncClient | None = None
+) -> Contract:
+    """End a contract and its option subscriptions on `on` (P7.4: the clocks start)."""
+    if contract.cancelled_on is not None:
+        raise PrivacyError(ErrorCode.BAD_INPUT, "This contract is already cancelled.")
+    if on < contract.started_on:
+        raise PrivacyError(ErrorCode.BAD_INPUT, "A contract ends on or after its start.")
+    await Contract.filter(id=contract.id).using_db(conn).update(cancelled_on=on)
+    await (
+        OptionSubscription.filter(contract_id=contract.id, cancelled_on__isnull=True)
+        .using_db(conn)
+        .update(cancelled_on=on)
+    )
+    contract.cancelled_on = on
+    return contract
+
+
+async def place_legal_hold(customer_id: int, *, reason: str, by: str, at: datetime) -> LegalHold:
+    """Stop the purge of one customer's data for a named reason (P7.4)."""
+    reason = reason.strip()[:200]
+    if not reason:
+        raise PrivacyError(ErrorCode.BAD_INPUT, "A legal hold names its reason.")
+    return await LegalHold.create(
+        customer_id=customer_id, reason=reason, placed_by=by, placed_at=at
+    )
+
+
+class Hold(StrEnum):
+    LEGAL_HOLD = "LEGAL_HOLD"
+    OPEN_REQUEST = "OPEN_REQUEST"  # a rights request not yet answered (P7.3)
+
+
+async def holds() -> dict[int, Hold]:
+    """Customers whose data the purge must leave alone today, and why."""
+    found = {
+        c: Hold.OPEN_REQUEST
+        for c in await column(
+            RightsRequest.filter(answered_at__isnull=True, customer_id__isnull=False), "customer_id"
+        )
+    }
+    for customer_id in await column(LegalHold.filter(released_at__isnull=True), "customer_id"):
+        found[customer_id] = Hold.LEGAL_HOLD
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    rule: Rule
+    subject_type: str  # "Customer" or "RightsRequest"
+    subject_id: int
+    due_on: date
+    hold: Hold | None  # why it is listed but not purged
+
+    @property
+    def held(self) -> bool:
+        return self.hold is not None
+
+
+async def former_customers() -> dict[int, date]:
+    """Customers not yet anonymised whose contracts are all cancelled: id -> last end."""
+    active = await column(Contract.filter(cancelled_on__isnull=True), "customer_id")
+    rows = (
+        await Contract.filter(customer__anonymised_at__isnull=True)
+        .exclude(customer_id__in=active)
+        .group_by("customer_id")
+        .annotate(last=Max("cancelled_on"))
+        .values_list("customer_id", "last")
+    )
+    return {int(c): last for c, last in rows}
+
+
+async def plan(today: date) -> list[Due]:
+    """Everything due on `today` under the schedule; nothing is changed."""
+    former = await former_customers()
+    ids = list(former)
+    invoiced = set(await column(Invoice.filter(customer_id__in=ids), "customer_id"))
+    with_text = set(
+        await column(Inquiry.filter(customer_id__in=ids).exclude(subject=""), "customer_id")
+    )
+    held = await holds()
+    items: list[Due] = []
+    for customer_id, ended in sorted(former.items()):
+        record = Rule.PAYMENT_LINKED if customer_id in invoiced else Rule.NO_PAYMENTS
+        rules = [record, *([Rule.INQUIRY_TEXT] if customer_id in with_text else [])]
+        for rule in rules:
+            when = due_on(ended, rule)
+            if when <= today:
+                items.append(Due(rule, "Customer", customer_id, when, held.get(customer_id)))
+    for request_id, answered in (
+        await RightsRequest.filter(answered_at__isnull=False)
+        .exclude(reply_to="")
+        .values_list("id", "answered_at")
+    ):
+        when = due_on(japan_date(answered), Rule.REQUEST_REPLY_TO)
+        if when <= today:
+            items.append(Due(Rule.REQUEST_REPLY_TO, "RightsRequest", request_id, when, None))
+    return items
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeResult:
+    run_id: str
+    done: list[Due]
+    held: list[Due]
+
+
+async def purge(
+    today: date, now: datetime, progress: Callable[[int, int], None] | None = None
+) -> PurgeResult:
+    """Apply the plan for `today`; each item in its own transaction, recorded as done."""
+    items = await plan(today)
+    run_id = str(uuid.uuid4())
+    done, held = [], []
+    for n, item in enumerate(items, start=1):
+        if item.held:
+            held.append(item)
+        else:
+            async with in_transaction() as conn:
+                for subject_type, subject_id, action in await _apply(item, now, conn):
+                    await PurgeRecord.create(
+                        run_id=run_id,
+                        at=now,
+                        rule=item.rule.value,
+                        subject_type=subject_type,
+                        subject_id=subject_id,
+                        action=action,
+                        using_db=conn,
+                    )
+            done.append(item)
+        if progress is not None:
+            progress(n, len(items))
+    return PurgeResult(run_id, done, held)
+
+
+Applied = list[tuple[str, int, str]]
+
+
+async def _apply(item: Due, now: datetime, conn: BaseDBAsyncClient) -> Applied:
+    if item.rule is Rule.REQUEST_REPLY_TO:
+        await RightsRequest.filter(id=item.subject_id).using_db(conn).update(reply_to="")
+        return [("RightsRequest", item.subject_id, Action.ANONYMISE.value)]
+    if item.rule is Rule.INQUIRY_TEXT:
+        return await redact_inquiries(item.subject_id, conn)
+    return await anonymise_customer(item.subject_id, now, conn)
+
+
+async def redact_inquiries(customer_id: int, conn: BaseDBAsyncClient) -> Applied:
+    ids = await column(Inquiry.filter(customer_id=customer_id).using_db(conn), "id")
+    await Inquiry.filter(id__in=list(ids)).using_db(conn).update(subject="")
+    await InquiryMessage.filter(inquiry_id__in=list(ids)).using_db(conn).update(body="")
+    return [("Inquiry", int(i), Action.ANONYMISE.value) for i in ids]
+
+
+async def anonymise_customer(customer_id: int, now: datetime, conn: BaseDBAsyncClient) -> Applied:
+    """Empty every personal column; delete past values and contacts (same clock)."""
+    blank = {column: "" for column in personal_columns("Customer") if column != "birth_date"}
+    await (
+        Customer.filter(id=customer_id)
+        .using_db(conn)
+        .update(**blank, birth_date=None, anonymised_at=now)
+    )
+    versions = CustomerVersion.filter(customer_id=customer_id).using_db(conn)
+    past = await versions.count()
+    await versions.delete()
+    contacts = await column(Contact.filter(customer_id=customer_id).using_db(conn), "id")
+    await Contact.filter(customer_id=customer_id).using_db(conn).delete()
+    applied: Applied = [("Customer", customer_id, Action.ANONYMISE.value)]
+    if past:
+        applied.append(("CustomerVersion", customer_id, Action.DELETE.value))
+    applied += [("Contact", int(c), Action.DELETE.value) for c in contacts]
+    return applied

@@ -1,0 +1,211 @@
+"""P7.4: cancellation starts the retention clocks; the purge (dry run, then run) anonymises
+or deletes what the schedule says on the day it is due, never a day early, keeps what is
+held, leaves the audit intact and records what it did."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from directives.classification import personal_columns
+from directives.privacy_schema import PrivacySchema
+from directives.retention import SCHEDULE, Rule, anniversary, due_on
+from directives.vocabulary import Role
+from models import (
+    AuditEntry,
+    AuditRequest,
+    Contact,
+    Contract,
+    Customer,
+    CustomerVersion,
+    Inquiry,
+    InquiryMessage,
+    Invoice,
+    PurgeRecord,
+)
+from models.contracts import Plan
+from rights.retention import Hold, plan, purge
+from tests.business_world import Business
+from tests.conftest import World, code_of, run
+
+NOW = datetime(2030, 1, 1, tzinfo=UTC)
+CANCEL = """mutation M($id: ID!, $on: Date!) @purpose(code: A) {
+  cancelContract(contractId: $id, cancelledOn: $on) { cancelledOn customer { name } } }"""
+
+
+def _ok(result: Any) -> dict[str, Any]:
+    assert result.errors is None, result.errors
+    return result.data  # type: ignore[no-any-return]
+
+
+def test_every_row_of_the_schedule_names_its_legal_basis() -> None:
+    assert {r.rule for r in SCHEDULE} == set(Rule)
+    assert all(r.legal_basis.strip() and r.data.strip() for r in SCHEDULE)
+    # P7.4: payment-linked customer information is kept 7 years after cancellation.
+    assert due_on(date(2019, 3, 31), Rule.PAYMENT_LINKED) == date(2026, 4, 1)
+    assert anniversary(date(2020, 2, 29), 7) == date(2027, 2, 28)
+
+
+async def _cancel(schema: PrivacySchema, world: World, contract: Contract, on: str) -> None:
+    result, context = await run(
+        schema, CANCEL, world.caller(Role.SUPPORT), variables={"id": contract.id, "on": on}
+    )
+    assert _ok(result)["cancelContract"]["cancelledOn"] == on
+    request = await AuditRequest.get(request_id=context.request_id)
+    assert (request.purpose, request.actor) == ("A", "t-support")
+
+
+async def test_support_cancels_and_the_clock_runs_from_the_last_contract(
+    schema: PrivacySchema, world: World, business: Business
+) -> None:
+    await _cancel(schema, world, business.contracts[4], "2026-11-30")
+    again, _ = await run(
+        schema,
+        CANCEL,
+        world.caller(Role.SUPPORT),
+        variables={"id": business.contracts[4].id, "on": "2026-12-31"},
+    )
+    assert again.errors and code_of(again.errors[0]) == "BAD_INPUT"
+    # An agent cannot cancel another agent's customer's contract: not found.
+    other, _ = await run(
+        schema,
+        CANCEL,
+        world.caller(Role.AGENT),
+        variables={"id": business.contracts[3].id, "on": "2026-11-30"},
+    )
+    assert other.errors and code_of(other.errors[0]) == "NOT_FOUND"
+    assert (
+        await Contract.get(id=business.contracts[3].id).values_list("cancelled_on", flat=True)
+        is None
+    )
+
+
+async def test_nothing_is_purged_a_day_early_and_the_audit_stays(
+    schema: PrivacySchema, world: World, business: Business
+) -> None:
+    who = world.customers[4]  # invoiced: payment-linked, 7 years
+    contract = business.contracts[4]
+    await _cancel(schema, world, contract, "2026-11-30")
+    await Contact.create(customer=who, name="田中 一郎", phone="03-1111-0000")
+    await CustomerVersion.create(customer=who, version=1, values={"name": "x"}, changed_by="x")
+    audit_rows = await AuditEntry.all().count()
+    # The clock moves: 7 years after 2026-11-30 ends on 2033-11-30; due from 2033-12-01.
+    assert not await plan(date(2033, 11, 30))
+    early = await purge(date(2033, 11, 30), NOW)
+    assert not early.done and (await Customer.get(id=who.id)).name == who.name
+    result = await purge(date(2033, 12, 1), NOW)
+    assert [(d.rule, d.subject_id) for d in result.done] == [(Rule.PAYMENT_LINKED, who.id)]
+    gone = await Customer.get(id=who.id)
+    assert gone.anonymised_at is not None
+    assert not any(getattr(gone, c) for c in personal_columns("Customer"))
+    assert not await CustomerVersion.filter(customer_id=who.id).exists()
+    assert not await Contact.filter(customer_id=who.id).exists()
+    # Invoices and payments stay (tax law); the audit is untouched (it holds no values).
+    assert await Invoice.filter(customer_id=who.id).exists()
+    assert await AuditEntry.all().count() == audit_rows
+    records = await PurgeRecord.filter(run_id=result.run_id).values_list(
+        "rule", "subject_type", "action"
+    )
+    assert ("PAYMENT_LINKED", "Customer", "ANONYMISE") in records
+    assert ("PAYMENT_LINKED", "Contact", "DELETE") in records
+    # A second run finds nothing more to do for this customer.
+    assert not [d for d in await plan(date(2033, 12, 1)) if d.subject_id == who.id]
+
+
+async def test_a_customer_never_invoiced_goes_after_a_year_with_its_inquiry_text(
+    world: World,
+) -> None:
+    who = await Customer.create(name="元 顧客", email="former@mail.example")
+    await Contract.create(
+        customer=who,
+        plan=Plan.LIGHT,
+        monthly_fee=3_300,
+        started_on=date(2024, 4, 1),
+        cancelled_on=date(2025, 6, 30),
+    )
+    inquiry = await Inquiry.create(customer=who, kind="APPLICATION", subject="解約", opened_at=NOW)
+    await InquiryMessage.create(inquiry=inquiry, author="CUSTOMER", body="解約したい", at=NOW)
+    assert not [d for d in await plan(date(2026, 6, 30)) if d.subject_id == who.id]
+    due = [d.rule for d in await plan(date(2026, 7, 1)) if d.subject_id == who.id]
+    assert due == [Rule.NO_PAYMENTS, Rule.INQUIRY_TEXT]
+    await purge(date(2026, 7, 1), NOW)
+    assert (await Customer.get(id=who.id)).email == ""
+    assert (await Inquiry.get(id=inquiry.id)).subject == ""
+    assert (await InquiryMessage.get(inquiry_id=inquiry.id)).body == ""
+
+
+async def test_a_legal_hold_stops_the_purge_until_released(
+    schema: PrivacySchema, world: World
+) -> None:
+    who = await Customer.create(name="係争 中", email="held@mail.example")
+    await Contract.create(
+        customer=who,
+        plan=Plan.LIGHT,
+        monthly_fee=3_300,
+        started_on=date(2020, 4, 1),
+        cancelled_on=date(2021, 3, 31),
+    )
+    admin = world.caller(Role.ADMIN)
+    hold = """mutation M($id: ID!) @purpose(code: D) {
+      placeLegalHold(customerId: $id, reason: "訴訟 2026-1")
+      { id reason placedBy } }"""
+    placed = _ok((await run(schema, hold, admin, variables={"id": who.id}))[0])["placeLegalHold"]
+    assert (placed["placedBy"], placed["reason"]) == ("t-admin", "訴訟 2026-1")
+    result = await purge(date(2026, 7, 1), NOW)
+    assert [d.subject_id for d in result.held] == [who.id]
+    assert (await Customer.get(id=who.id)).email == "held@mail.example"
+    assert [d.hold for d in result.held] == [Hold.LEGAL_HOLD]
+    release = "mutation M($id: ID!) { releaseLegalHold(id: $id) { releasedAt } }"
+    _ok((await run(schema, release, admin, variables={"id": placed["id"]}))[0])
+    await purge(date(2026, 7, 1), NOW)
+    assert (await Customer.get(id=who.id)).email == ""
+
+
+def test_the_purge_command_refuses_the_future_and_dry_runs(tmp_path: Path) -> None:
+    command = [sys.executable, "server.py", "purge", "--data-dir", str(tmp_path)]
+    run_ = subprocess.run
+    future = run_([*command, "--on", "2999-01-01"], capture_output=True, text=True)
+    assert future.returncode == 2 and "future" in future.stderr
+    dry = run_([*command, "--dry-run"], capture_output=True, text=True, check=True)
+    assert "dry run: nothing changed" in dry.stdout
+
+
+@pytest.mark.parametrize("start", [date(2019, 3, 31), date(2020, 2, 29)])
+def test_due_dates_follow_the_anniversary(start: date) -> None:
+    for rule in Rule:
+        assert due_on(start, rule) > anniversary(start, 0)
+
+
+async def test_an_open_rights_request_holds_the_purge_until_answered(world: World) -> None:
+    from models import RightsRequest
+
+    who = await Customer.create(name="開示 請求中", email="asking@mail.example")
+    await Contract.create(
+        customer=who,
+        plan=Plan.LIGHT,
+        monthly_fee=3_300,
+        started_on=date(2020, 4, 1),
+        cancelled_on=date(2021, 3, 31),
+    )
+    request = await RightsRequest.create(
+        kind="DISCLOSURE",
+        customer=who,
+        document="PASSPORT",
+        checked_by="t-support",
+        checked_at=NOW,
+        received_at=NOW,
+        due_at=NOW,
+        fee=0,
+        policy_version="2009-09-01/1",
+    )
+    held = await purge(date(2026, 7, 1), NOW)
+    assert [(d.subject_id, d.hold) for d in held.held] == [(who.id, Hold.OPEN_REQUEST)]
+    assert (await Customer.get(id=who.id)).email == "asking@mail.example"
+    await RightsRequest.filter(id=request.id).update(answered_at=NOW)
+    await purge(date(2026, 7, 1), NOW)
+    assert (await Customer.get(id=who.id)).email == ""
