@@ -21,6 +21,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 from tortoise.transactions import in_transaction
 
+from directives import provision
 from directives.analysis import Analysis, AnalysisCache, analyse
 from directives.audit import AuditHeader, utc_now
 from directives.context import PrivacyContext
@@ -213,7 +214,15 @@ class PrivacyGuard(SchemaExtension):
 
     async def _write_audit(self, context: PrivacyContext) -> None:
         try:
-            await context.audit_store.write(self._header(context), context.audit)
+            header = self._header(context)
+            await context.audit_store.write(header, context.audit)
+            if context.caller is not None and context.caller.partner is not None:
+                # What an option provider received is a provision (APPI art. 29), recorded
+                # with the audit: fail closed like it.
+                entries = context.audit.entries
+                await provision.save(
+                    provision.partner_reads(context.caller, header.request_id, header.at, entries)
+                )
             context.audit.written = True
         except Exception as exc:
             # The exception's text is not logged: a driver may quote the rows it failed on.

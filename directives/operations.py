@@ -75,7 +75,10 @@ S = Stage
 EVERY_STAGE = (S.FULL, S.PENDING_TOTP, S.PASSWORD_CHANGE, S.TOTP_ENROLMENT)
 SALES = (R.CUSTOMER, R.AGENT, R.SUPPORT, R.BILLING)
 # Research (P5.F) and audit read no customer record: no search either (re-identification).
-SEARCHERS = ALL_ROLES - {R.ANALYST, R.AUDITOR}
+# Option providers' staff (P8.1) read the subscribers of their own options, listed or by
+# id, and nothing else: no search, no agents, no contracts.
+SEARCHERS = ALL_ROLES - {R.ANALYST, R.AUDITOR, R.PARTNER}
+NOT_PARTNERS = ALL_ROLES - {R.PARTNER}
 # An inquiry is contact about applications (C) or about system administration (D).
 INQUIRY_PURPOSE: dict[InquiryKind, Purpose] = {
     InquiryKind.APPLICATION: P.C,
@@ -90,8 +93,8 @@ QUERIES: dict[str, Operation] = {
     "purposes": op(ALL_ROLES, RowScope.NONE),
     "customer": op(ALL_ROLES, RowScope.PEOPLE),
     "customers": op(ALL_ROLES, RowScope.PEOPLE),
-    "agent": op(ALL_ROLES, RowScope.PEOPLE),
-    "agents": op(ALL_ROLES, RowScope.PEOPLE),
+    "agent": op(NOT_PARTNERS, RowScope.PEOPLE),
+    "agents": op(NOT_PARTNERS, RowScope.PEOPLE),
     "customerSearch": op(SEARCHERS, RowScope.PEOPLE, consent=True),
     "contracts": op(SALES, RowScope.PEOPLE),
     "contract": op(SALES, RowScope.PEOPLE),

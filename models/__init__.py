@@ -20,6 +20,14 @@ from models.security import (
     Session,
     Stage,
 )
+from models.third_parties import (
+    DeliveryManifest,
+    Disclosure,
+    Nda,
+    NdaOption,
+    Provider,
+    ProvisionRecord,
+)
 
 __all__ = [
     "AccessLogEntry",
@@ -39,6 +47,8 @@ __all__ = [
     "Customer",
     "CustomerVersion",
     "DeliveryState",
+    "DeliveryManifest",
+    "Disclosure",
     "Inquiry",
     "InquiryMessage",
     "Invoice",
@@ -46,12 +56,16 @@ __all__ = [
     "LoginThrottle",
     "MarginLine",
     "MarginStatement",
+    "Nda",
+    "NdaOption",
     "Notice",
     "Notification",
     "OptionService",
     "OptionSubscription",
     "Payment",
     "Payout",
+    "Provider",
+    "ProvisionRecord",
     "RecoveryCode",
     "Reminder",
     "ResearchKey",

@@ -139,6 +139,19 @@ EXPECTED: dict[Role, dict[Purpose, str]] = {
         Purpose.G: "DDDDDDDDDD",
         Purpose.H: "DDDDDDDDDD",
     },
+    # An option provider's staff (P8.1): B only, to reach and identify its subscribers; never
+    # birth date, fax, bank account or free text. Its NDA narrows this further.
+    Role.PARTNER: {
+        #          NBPATFE#HX
+        Purpose.A: "DDDDDDDDDD",
+        Purpose.B: "CDCCCDCDDD",
+        Purpose.C: "DDDDDDDDDD",
+        Purpose.D: "DDDDDDDDDD",
+        Purpose.E: "DDDDDDDDDD",
+        Purpose.F: "DDDDDDDDDD",
+        Purpose.G: "DDDDDDDDDD",
+        Purpose.H: "DDDDDDDDDD",
+    },
 }
 
 # Which purposes (P5 letters) each role may declare; every other purpose it may not.
@@ -151,6 +164,7 @@ DECLARES: dict[Role, str] = {
     Role.ANALYST: "F",
     Role.ADMIN: "D",  # not above the policy
     Role.AUDITOR: "D",
+    Role.PARTNER: "B",  # option services only, under its NDA
 }
 
 EXPECTED_MASKS: dict[Category, MaskStrategy] = {
@@ -180,7 +194,8 @@ def declares(role: Role, purpose: Purpose) -> bool:
 
 def reach(role: Role) -> Relation:
     """The widest relation a role can have to someone else's record."""
-    return Relation.OWN_CUSTOMER if role is Role.AGENT else Relation.ANY
+    own = {Role.AGENT: Relation.OWN_CUSTOMER, Role.PARTNER: Relation.PARTNER_CUSTOMER}
+    return own.get(role, Relation.ANY)
 
 
 def _decide(

@@ -1,0 +1,113 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+import functools
+from json import dumps, loads
+from models.account import Role
+from models.third_parties import DisclosureStatus, Ground, NdaStatus, ProviderKind, RefusalReason
+from tortoise.fields.base import OnDelete
+from tortoise import fields
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0005_api_token_expiry')]
+
+    initial = False
+
+    operations = [
+        ops.CreateModel(
+            name='Disclosure',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('ground', fields.CharEnumField(description='NDA: NDA\nDELIVERY: DELIVERY\nLIFE_BODY_PROPERTY: LIFE_BODY_PROPERTY\nAUTHORITY: AUTHORITY\nPUBLIC_WELFARE: PUBLIC_WELFARE\nPAYMENT_INSTITUTION: PAYMENT_INSTITUTION\nBUSINESS_TRANSFER: BUSINESS_TRANSFER\nCONSENT: CONSENT', enum_type=Ground, max_length=24)),
+                ('requesting_party', fields.CharField(max_length=120)),
+                ('party_reference', fields.CharField(max_length=60)),
+                ('customer_ids', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('field_names', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('consent_sought', fields.BooleanField()),
+                ('requested_by', fields.CharField(max_length=64)),
+                ('requested_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('status', fields.CharEnumField(default='REQUESTED', description='REQUESTED: REQUESTED\nAPPROVED: APPROVED\nREFUSED: REFUSED', enum_type=DisclosureStatus, max_length=10)),
+                ('decided_by', fields.CharField(null=True, max_length=64)),
+                ('decided_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('refusal_reason', fields.CharEnumField(null=True, description='GROUND_NOT_MET: GROUND_NOT_MET\nNOT_NECESSARY: NOT_NECESSARY\nIMPROPER_PROCEDURE: IMPROPER_PROCEDURE\nCONSENT_REFUSED: CONSENT_REFUSED', enum_type=RefusalReason, max_length=20)),
+            ],
+            options={'table': 'disclosure', 'app': 'models', 'pk_attr': 'id', 'table_description': 'An exceptional disclosure (P8.3): requested by one member of staff, decided by'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Provider',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('name', fields.CharField(unique=True, max_length=120)),
+                ('kind', fields.CharEnumField(description='OPTION_PROVIDER: OPTION_PROVIDER\nCARRIER: CARRIER', enum_type=ProviderKind, max_length=20)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'provider', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A company outside the operator that may receive personal data.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='DeliveryManifest',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('carrier', fields.ForeignKeyField('models.Provider', source_field='carrier_id', db_constraint=True, to_field='id', related_name='manifests', on_delete=OnDelete.RESTRICT)),
+                ('purpose_of_delivery', fields.CharField(max_length=20)),
+                ('produced_by', fields.CharField(max_length=64)),
+                ('produced_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('person_count', fields.IntField()),
+            ],
+            options={'table': 'delivery_manifest', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A delivery manifest handed to one carrier (P8.2). The file itself is not kept, only'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Nda',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('provider', fields.ForeignKeyField('models.Provider', source_field='provider_id', db_constraint=True, to_field='id', related_name='ndas', on_delete=OnDelete.RESTRICT)),
+                ('reference', fields.CharField(unique=True, max_length=60)),
+                ('categories', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('valid_from', fields.DateField()),
+                ('valid_until', fields.DateField()),
+                ('status', fields.CharEnumField(default=NdaStatus.ACTIVE, description='ACTIVE: ACTIVE\nENDED: ENDED', enum_type=NdaStatus, max_length=8)),
+                ('ended_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'nda', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A non-disclosure agreement (P4.2): which options it covers and which categories of'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='NdaOption',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('nda', fields.ForeignKeyField('models.Nda', source_field='nda_id', db_constraint=True, to_field='id', related_name='options', on_delete=OnDelete.CASCADE)),
+                ('option', fields.ForeignKeyField('models.OptionService', source_field='option_id', db_constraint=True, to_field='id', related_name='ndas', on_delete=OnDelete.RESTRICT)),
+            ],
+            options={'table': 'nda_option', 'app': 'models', 'unique_together': (('nda', 'option'),), 'pk_attr': 'id', 'table_description': 'One option service an NDA covers.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='ProvisionRecord',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('recipient', fields.CharField(max_length=120)),
+                ('provider', fields.ForeignKeyField('models.Provider', source_field='provider_id', null=True, db_constraint=True, to_field='id', related_name='provisions', on_delete=OnDelete.RESTRICT)),
+                ('customer', fields.ForeignKeyField('models.Customer', source_field='customer_id', db_constraint=True, to_field='id', related_name='provisions', on_delete=OnDelete.RESTRICT)),
+                ('items', fields.CharField(max_length=500)),
+                ('ground', fields.CharEnumField(description='NDA: NDA\nDELIVERY: DELIVERY\nLIFE_BODY_PROPERTY: LIFE_BODY_PROPERTY\nAUTHORITY: AUTHORITY\nPUBLIC_WELFARE: PUBLIC_WELFARE\nPAYMENT_INSTITUTION: PAYMENT_INSTITUTION\nBUSINESS_TRANSFER: BUSINESS_TRANSFER\nCONSENT: CONSENT', enum_type=Ground, max_length=24)),
+                ('source', fields.CharField(max_length=64)),
+                ('keep_until', fields.DateField()),
+            ],
+            options={'table': 'provision_record', 'app': 'models', 'indexes': [Index(fields=['customer_id', 'at']), Index(fields=['at'])], 'pk_attr': 'id', 'table_description': "One provision of one person's data to one recipient (APPI art. 29): when, to whom,"},
+            bases=['Model'],
+        ),
+        ops.AlterField(
+            model_name='Account',
+            name='role',
+            field=fields.CharEnumField(description='CUSTOMER: CUSTOMER\nAGENT: AGENT\nSUPPORT: SUPPORT\nBILLING: BILLING\nMARKETING: MARKETING\nANALYST: ANALYST\nADMIN: ADMIN\nAUDITOR: AUDITOR\nPARTNER: PARTNER', enum_type=Role, max_length=16),
+        ),
+        ops.AddField(
+            model_name='Account',
+            name='provider',
+            field=fields.ForeignKeyField('models.Provider', source_field='provider_id', null=True, db_constraint=True, to_field='id', related_name='accounts', on_delete=OnDelete.RESTRICT),
+        ),
+    ]
