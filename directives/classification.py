@@ -372,7 +372,7 @@ CLASSIFICATION: Mapping[str, Mapping[str, Class]] = {
     },
     "DeliveryManifest": {
         "id": ID,
-        "purpose_of_delivery": CHOICE,
+        "delivery": CHOICE,
         "produced_by": STAFF_LOGIN,
         "produced_at": WHEN,
         "person_count": NotPersonal("a counter"),

@@ -119,6 +119,10 @@ QUERIES: dict[str, Operation] = {
     "accountBindings": op((R.ADMIN, R.AUDITOR), RowScope.ACCOUNTS),
     "securityEvents": op((R.AUDITOR,), RowScope.AUDIT),
     "accessLog": op((R.AUDITOR,), RowScope.AUDIT),
+    # Third parties (P8): who they are and their NDAs is business data; what was provided
+    # to them (APPI art. 29) is the auditors' to check (field names, never values).
+    "providers": op(STAFF, RowScope.CATALOGUE),
+    "provisionRecords": op((R.AUDITOR,), RowScope.AUDIT),
 }
 
 MUTATIONS: dict[str, Operation] = {
@@ -151,6 +155,8 @@ MUTATIONS: dict[str, Operation] = {
     "openInquiry": op((R.CUSTOMER,), RowScope.PEOPLE, INQUIRY_PURPOSES),
     "answerInquiry": op((R.SUPPORT,), RowScope.PEOPLE, INQUIRY_PURPOSES),
     "buildSendList": op((R.MARKETING,), RowScope.PEOPLE, (P.H,), consent=True),
+    # P8.2: usage guides (A, support) and invoices or receipts (E, billing) go by carrier.
+    "produceDeliveryManifest": op((R.SUPPORT, R.BILLING), RowScope.PEOPLE, (P.A, P.E)),
 }
 
 OPERATIONS: dict[str, Operation] = {**QUERIES, **MUTATIONS}

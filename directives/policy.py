@@ -97,6 +97,11 @@ GRANTS: Mapping[tuple[Role, Purpose], Mapping[Category, Decision]] = {
 # can refuse questionnaires and announcements).
 CONSENT_BASED: frozenset[Purpose] = CONSENT_PURPOSES
 
+# What a delivery company receives (P8.2: お届け先の「氏名・住所・電話番号」): name, address and
+# telephone number only. A delivery manifest's columns are the personal fields of these
+# categories, so a field of any other category never gets in.
+DELIVERY_ITEMS: frozenset[Category] = frozenset({Category.NAME, Category.ADDRESS, Category.PHONE})
+
 MASKS: Mapping[Category, MaskStrategy] = {
     Category.NAME: MaskStrategy.NAME_INITIALS,
     Category.BIRTH_DATE: MaskStrategy.DATE_YEAR_ONLY,

@@ -112,6 +112,14 @@ class ProvisionRecord(Model):
         indexes = (("customer_id", "at"), ("at",))
 
 
+class DeliveryKind(StrEnum):
+    """What a carrier delivers (P8.2)."""
+
+    USAGE_GUIDE = "USAGE_GUIDE"
+    INVOICE = "INVOICE"
+    RECEIPT = "RECEIPT"  # on the customer's request
+
+
 class DeliveryManifest(Model):
     """A delivery manifest handed to one carrier (P8.2). The file itself is not kept, only
     who produced it, when and for how many people (each has a provision record)."""
@@ -121,7 +129,7 @@ class DeliveryManifest(Model):
         "models.Provider", related_name="manifests", on_delete=fields.RESTRICT
     )
     carrier_id: int
-    purpose_of_delivery = fields.CharField(max_length=20)  # USAGE_GUIDE, INVOICE, RECEIPT
+    delivery = fields.CharEnumField(DeliveryKind, max_length=12)
     produced_by = fields.CharField(max_length=64)
     produced_at = fields.DatetimeField()
     person_count = fields.IntField()

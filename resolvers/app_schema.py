@@ -35,6 +35,8 @@ from resolvers.people.search import SearchQuery
 from resolvers.research.query import ResearchQuery
 from resolvers.sales.mutation import SalesMutation
 from resolvers.sales.query import SalesQuery
+from resolvers.third_parties.delivery import DeliveryMutation
+from resolvers.third_parties.query import ThirdPartyQuery
 
 MAX_DEPTH = 6
 MAX_ALIASES = 15
@@ -63,6 +65,7 @@ QUERIES: tuple[type, ...] = (
     MarketingQuery,
     ResearchQuery,
     AuditQuery,
+    ThirdPartyQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutation,
@@ -73,6 +76,7 @@ MUTATIONS: tuple[type, ...] = (
     BillingMutation,
     InquiryMutation,
     MarketingMutation,
+    DeliveryMutation,
 )
 # Every code an error's `extensions.code` can carry, listed in the SDL for clients.
 ERROR_CODES = strawberry.enum(ErrorCode, description="Values of `extensions.code` in errors.")

@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
 from models.account import Role
-from models.third_parties import DisclosureStatus, Ground, NdaStatus, ProviderKind, RefusalReason
+from models.third_parties import DeliveryKind, DisclosureStatus, Ground, NdaStatus, ProviderKind, RefusalReason
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('carrier', fields.ForeignKeyField('models.Provider', source_field='carrier_id', db_constraint=True, to_field='id', related_name='manifests', on_delete=OnDelete.RESTRICT)),
-                ('purpose_of_delivery', fields.CharField(max_length=20)),
+                ('delivery', fields.CharEnumField(description='USAGE_GUIDE: USAGE_GUIDE\nINVOICE: INVOICE\nRECEIPT: RECEIPT', enum_type=DeliveryKind, max_length=12)),
                 ('produced_by', fields.CharField(max_length=64)),
                 ('produced_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('person_count', fields.IntField()),

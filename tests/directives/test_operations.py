@@ -52,6 +52,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "securityEvents": ("AUDITOR", ""),
     "accessLog": ("AUDITOR", ""),
     "accountBindings": ("ADMIN AUDITOR", ""),
+    "providers": (STAFF, ""),
+    "provisionRecords": ("AUDITOR", ""),
     "login": (EVERYONE, ""),
     "verifyTotp": (EVERYONE, ""),
     "changePassword": (EVERYONE, ""),
@@ -78,6 +80,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "openInquiry": ("CUSTOMER", "CD"),
     "answerInquiry": ("SUPPORT", "CD"),
     "buildSendList": ("MARKETING", "H"),
+    "produceDeliveryManifest": ("SUPPORT BILLING", "AE"),
 }
 # Before a login is complete, each stage may take only its next step (and see `me`, log out).
 BEFORE_FULL: dict[Stage | None, set[str]] = {

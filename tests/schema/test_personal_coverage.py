@@ -35,6 +35,7 @@ NOT_PERSONAL = {
     "ApiTokenInfo.name": "the label an account gives its own API token",
     "NewApiToken.name": "the same label, when the token is created",
     "PurposeInfo.description": "the policy's own text of a purpose (P5)",
+    "Provider.name": "a company's name (an option provider or a carrier), not a person",
 }
 
 
