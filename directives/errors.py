@@ -23,6 +23,8 @@ class ErrorCode(StrEnum):
     PASSWORD_REJECTED = "PASSWORD_REJECTED"
     LOGIN_STEP_REQUIRED = "LOGIN_STEP_REQUIRED"  # finish login (TOTP, enrolment, new password)
     ONE_AUTH_ATTEMPT_PER_REQUEST = "ONE_AUTH_ATTEMPT_PER_REQUEST"
+    SAME_PERSON = "SAME_PERSON"  # a second person must approve what the first requested
+    TOO_EARLY = "TOO_EARLY"  # a date the policy does not allow yet (P8.3: 2 months' notice)
 
 
 class PrivacyError(Exception):

@@ -123,6 +123,7 @@ QUERIES: dict[str, Operation] = {
     # to them (APPI art. 29) is the auditors' to check (field names, never values).
     "providers": op(STAFF, RowScope.CATALOGUE),
     "provisionRecords": op((R.AUDITOR,), RowScope.AUDIT),
+    "disclosures": op((R.ADMIN, R.AUDITOR), RowScope.AUDIT),
 }
 
 MUTATIONS: dict[str, Operation] = {
@@ -157,6 +158,10 @@ MUTATIONS: dict[str, Operation] = {
     "buildSendList": op((R.MARKETING,), RowScope.PEOPLE, (P.H,), consent=True),
     # P8.2: usage guides (A, support) and invoices or receipts (E, billing) go by carrier.
     "produceDeliveryManifest": op((R.SUPPORT, R.BILLING), RowScope.PEOPLE, (P.A, P.E)),
+    # P8.3: support or an administrator records a request; an administrator other than the
+    # requester decides it (the file is a provision on the request's ground, not a purpose).
+    "requestDisclosure": op((R.SUPPORT, R.ADMIN), RowScope.PEOPLE),
+    "decideDisclosure": op((R.ADMIN,), RowScope.PEOPLE),
 }
 
 OPERATIONS: dict[str, Operation] = {**QUERIES, **MUTATIONS}

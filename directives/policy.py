@@ -102,6 +102,22 @@ CONSENT_BASED: frozenset[Purpose] = CONSENT_PURPOSES
 # categories, so a field of any other category never gets in.
 DELIVERY_ITEMS: frozenset[Category] = frozenset({Category.NAME, Category.ADDRESS, Category.PHONE})
 
+# What an exceptional disclosure (P8.3) may carry, by its ground: never more than the approved
+# request names. A payment institution's inquiry concerns payments: who, where, which account.
+# The other grounds (an authority's investigation, life and body, public welfare, a business
+# transfer, the person's own consent) are not limited by category, only by the request.
+PAYMENT_INQUIRY_ITEMS: frozenset[Category] = frozenset(
+    {
+        Category.NAME,
+        Category.BIRTH_DATE,
+        Category.POSTAL_CODE,
+        Category.ADDRESS,
+        Category.PHONE,
+        Category.BANK_ACCOUNT_NUMBER,
+        Category.BANK_ACCOUNT_HOLDER,
+    }
+)
+
 MASKS: Mapping[Category, MaskStrategy] = {
     Category.NAME: MaskStrategy.NAME_INITIALS,
     Category.BIRTH_DATE: MaskStrategy.DATE_YEAR_ONLY,

@@ -5,16 +5,31 @@ on which ground, kept at least 3 years."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 from directives.context import Caller
+from directives.policy import DELIVERY_ITEMS, PAYMENT_INQUIRY_ITEMS
 from directives.scope import SubjectKind
-from directives.vocabulary import Decision
+from directives.vocabulary import Category, Decision
 from models import ProvisionRecord
 from models.third_parties import Ground
 
 KEEP_YEARS = 3  # APPI art. 29 and its rules: three years in principle
+
+EVERY_CATEGORY: frozenset[Category] = frozenset(Category)
+# The grounds of an exceptional disclosure (P8.3) and the categories each may carry; P8.1
+# (NDA) and P8.2 (delivery) have their own paths and are no exceptional disclosure.
+DISCLOSABLE: Mapping[Ground, frozenset[Category]] = {
+    Ground.LIFE_BODY_PROPERTY: EVERY_CATEGORY,
+    Ground.AUTHORITY: EVERY_CATEGORY,
+    Ground.PUBLIC_WELFARE: EVERY_CATEGORY,
+    Ground.PAYMENT_INSTITUTION: PAYMENT_INQUIRY_ITEMS,
+    Ground.BUSINESS_TRANSFER: EVERY_CATEGORY,
+    Ground.CONSENT: EVERY_CATEGORY,
+}
+assert not DISCLOSABLE.keys() & {Ground.NDA, Ground.DELIVERY}
+assert DELIVERY_ITEMS <= EVERY_CATEGORY
 
 
 def keep_until(at: datetime) -> date:

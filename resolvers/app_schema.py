@@ -36,6 +36,7 @@ from resolvers.research.query import ResearchQuery
 from resolvers.sales.mutation import SalesMutation
 from resolvers.sales.query import SalesQuery
 from resolvers.third_parties.delivery import DeliveryMutation
+from resolvers.third_parties.disclosure import DisclosureMutation
 from resolvers.third_parties.query import ThirdPartyQuery
 
 MAX_DEPTH = 6
@@ -77,6 +78,7 @@ MUTATIONS: tuple[type, ...] = (
     InquiryMutation,
     MarketingMutation,
     DeliveryMutation,
+    DisclosureMutation,
 )
 # Every code an error's `extensions.code` can carry, listed in the SDL for clients.
 ERROR_CODES = strawberry.enum(ErrorCode, description="Values of `extensions.code` in errors.")

@@ -47,6 +47,14 @@ def require_query_by(
     return uses(info.context.audit, kind.value, type_name, fields)
 
 
+def provided(info: Info, *, type_name: str, fields: Mapping[str, Use]) -> Uses:
+    """A copy of personal values into a file for a third party on a ground of P8.3, whose
+    fields the ground allows (`directives.provision.DISCLOSABLE`) and a second person
+    approved: not the caller's own use under a purpose, so not `require_query_by`'s check;
+    recorded in the audit the same way, under the caller, failing closed."""
+    return uses(info.context.audit, SubjectKind.CUSTOMER.value, type_name, fields)
+
+
 def consenting(query: QuerySet[M], purpose: Purpose | None, through: str = "") -> QuerySet[M]:
     """Leave out customers who withdrew consent to `purpose` (P5: G and H need it), so that
     nothing under G or H can match on, list or count them. `through` is the lookup from the

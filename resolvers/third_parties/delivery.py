@@ -28,8 +28,8 @@ async def _carrier(carrier_id: strawberry.ID) -> Provider:
     return row
 
 
-def _ids(customer_ids: list[strawberry.ID]) -> list[int]:
-    ids = sorted({parse_row_id(i) for i in customer_ids})
+def parse_customer_ids(ids_given: list[strawberry.ID]) -> list[int]:
+    ids = sorted({parse_row_id(i) for i in ids_given})
     if not 1 <= len(ids) <= MAX_PAGE_SIZE:
         raise PrivacyError(ErrorCode.BAD_INPUT, f"Name 1..{MAX_PAGE_SIZE} customers.")
     return ids
@@ -53,7 +53,7 @@ class DeliveryMutation:
         columns = delivery_columns(info.schema.personal_index)  # type: ignore[attr-defined]
         # Copying values into a file is a use: allowed only where the caller sees them clear.
         use = require_query_by(info, type_name="Customer", fields=copied(columns))
-        carrier, ids = await _carrier(carrier_id), _ids(customer_ids)
+        carrier, ids = await _carrier(carrier_id), parse_customer_ids(customer_ids)
         rows = await visible_customers(caller_of(info)).filter(id__in=ids).order_by("id")
         if len(rows) != len(ids):
             raise not_found("customer")  # the same answer for missing and out of scope

@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from directives.audit import utc_now
+from models import Disclosure as DisclosureRow
 from models import Nda as NdaRow
 from models import NdaOption
 from models import Provider as ProviderRow
@@ -13,6 +14,7 @@ from resolvers.paging import fetch_page
 from schema.context import Info
 from schema.page import PageRequest, parse_row_id
 from schema.third_parties.connections import ProvisionRecordConnection
+from schema.third_parties.disclosure import Disclosure
 from schema.third_parties.provider import Nda, Provider
 from schema.third_parties.provision import ProvisionRecord
 
@@ -32,6 +34,10 @@ class ThirdPartyQuery:
     async def providers(self, info: Info) -> list[Provider]:
         rows = await ProviderRow.all().order_by("id")
         return [Provider.from_model(row, await _ndas(row)) for row in rows]
+
+    @strawberry.field(description="Exceptional disclosures (P8.3) and their decisions.")
+    async def disclosures(self, info: Info) -> list[Disclosure]:
+        return [Disclosure.from_model(r) for r in await DisclosureRow.all().order_by("id")]
 
     @strawberry.field(
         description="Records of provision to third parties (APPI art. 29), in the order "

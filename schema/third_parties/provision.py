@@ -9,6 +9,8 @@ import strawberry
 from models import ProvisionRecord as ProvisionRow
 from models.third_parties import Ground
 
+__all__ = ["Ground", "ProvisionRecord"]
+
 strawberry.enum(Ground, description="Why personal data left the operator (P8.1, P8.2, P8.3).")
 
 

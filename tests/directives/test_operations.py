@@ -54,6 +54,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "accountBindings": ("ADMIN AUDITOR", ""),
     "providers": (STAFF, ""),
     "provisionRecords": ("AUDITOR", ""),
+    "disclosures": ("ADMIN AUDITOR", ""),
     "login": (EVERYONE, ""),
     "verifyTotp": (EVERYONE, ""),
     "changePassword": (EVERYONE, ""),
@@ -81,6 +82,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "answerInquiry": ("SUPPORT", "CD"),
     "buildSendList": ("MARKETING", "H"),
     "produceDeliveryManifest": ("SUPPORT BILLING", "AE"),
+    "requestDisclosure": ("SUPPORT ADMIN", ""),
+    "decideDisclosure": ("ADMIN", ""),
 }
 # Before a login is complete, each stage may take only its next step (and see `me`, log out).
 BEFORE_FULL: dict[Stage | None, set[str]] = {
