@@ -24,6 +24,7 @@ class ErrorCode(StrEnum):
     LOGIN_STEP_REQUIRED = "LOGIN_STEP_REQUIRED"  # finish login (TOTP, enrolment, new password)
     ONE_AUTH_ATTEMPT_PER_REQUEST = "ONE_AUTH_ATTEMPT_PER_REQUEST"
     SAME_PERSON = "SAME_PERSON"  # a second person must approve what the first requested
+    NOTICES_UNAVAILABLE = "NOTICES_UNAVAILABLE"  # no notification outbox is configured
     TOO_EARLY = "TOO_EARLY"  # a date the policy does not allow yet (P8.3: 2 months' notice)
 
 

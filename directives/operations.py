@@ -124,6 +124,8 @@ QUERIES: dict[str, Operation] = {
     "providers": op(STAFF, RowScope.CATALOGUE),
     "provisionRecords": op((R.AUDITOR,), RowScope.AUDIT),
     "disclosures": op((R.ADMIN, R.AUDITOR), RowScope.AUDIT),
+    "businessTransfers": op((R.ADMIN, R.AUDITOR), RowScope.AUDIT),
+    "incidents": op((R.ADMIN, R.AUDITOR), RowScope.AUDIT),
 }
 
 MUTATIONS: dict[str, Operation] = {
@@ -162,6 +164,12 @@ MUTATIONS: dict[str, Operation] = {
     # requester decides it (the file is a provision on the request's ground, not a purpose).
     "requestDisclosure": op((R.SUPPORT, R.ADMIN), RowScope.PEOPLE),
     "decideDisclosure": op((R.ADMIN,), RowScope.PEOPLE),
+    # P8.3: a business transfer notifies every user; APPI art. 26: the incident register.
+    "planBusinessTransfer": op((R.ADMIN,), RowScope.NONE),
+    "sendTransferNotice": op((R.ADMIN,), RowScope.PEOPLE),
+    "makeTransferEffective": op((R.ADMIN,), RowScope.PEOPLE),
+    "recordIncident": op((R.ADMIN,), RowScope.AUDIT),
+    "notifyIncidentPersons": op((R.ADMIN,), RowScope.PEOPLE),
 }
 
 OPERATIONS: dict[str, Operation] = {**QUERIES, **MUTATIONS}

@@ -21,8 +21,10 @@ from models.security import (
     Stage,
 )
 from models.third_parties import (
+    BusinessTransfer,
     DeliveryManifest,
     Disclosure,
+    Incident,
     Nda,
     NdaOption,
     Provider,
@@ -39,6 +41,7 @@ __all__ = [
     "AuditEntry",
     "AuditRequest",
     "BindingMethod",
+    "BusinessTransfer",
     "Campaign",
     "CampaignRecipient",
     "Channel",
@@ -49,6 +52,7 @@ __all__ = [
     "DeliveryState",
     "DeliveryManifest",
     "Disclosure",
+    "Incident",
     "Inquiry",
     "InquiryMessage",
     "Invoice",

@@ -173,3 +173,64 @@ class Disclosure(Model):
 
     class Meta:
         table = "disclosure"
+
+
+class TransferExtent(StrEnum):
+    ALL = "ALL"
+    PART = "PART"
+
+
+class TransferStatus(StrEnum):
+    PLANNED = "PLANNED"
+    EFFECTIVE = "EFFECTIVE"
+
+
+class BusinessTransfer(Model):
+    """A transfer of all or part of the business (P8.3): every user is notified at least
+    2 months before it takes effect."""
+
+    id = fields.IntField(primary_key=True)
+    transferee = fields.CharField(max_length=120)  # a company
+    extent = fields.CharEnumField(TransferExtent, max_length=4)
+    planned_on = fields.DateField()
+    status = fields.CharEnumField(TransferStatus, max_length=10, default=TransferStatus.PLANNED)
+    planned_by = fields.CharField(max_length=64)
+    last_notice_at = fields.DatetimeField(null=True)
+    notices_sent = fields.IntField(default=0)
+    effective_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "business_transfer"
+
+
+class IncidentKind(StrEnum):
+    LEAK = "LEAK"  # 漏えい
+    LOSS = "LOSS"  # 滅失
+    DAMAGE = "DAMAGE"  # 毀損
+
+
+class Incident(Model):
+    """A leak, loss or damage of personal data (APPI art. 26): what, when found, who and
+    what was affected (found from the audit), whether it must be reported and by when.
+    Ids and field names only, never values."""
+
+    id = fields.IntField(primary_key=True)
+    kind = fields.CharEnumField(IncidentKind, max_length=8)
+    found_at = fields.DatetimeField()
+    window_from = fields.DatetimeField()
+    window_until = fields.DatetimeField()
+    actor = fields.CharField(max_length=64)  # the account whose reads went astray
+    affected_fields: fields.Field[list[str]] = fields.JSONField()
+    affected_customer_ids: fields.Field[list[int]] = fields.JSONField()
+    sensitive = fields.BooleanField()
+    financial_harm = fields.BooleanField()
+    wrongful_intent = fields.BooleanField()
+    reportable = fields.BooleanField()
+    preliminary_due = fields.DateField()
+    final_due = fields.DateField()
+    recorded_by = fields.CharField(max_length=64)
+    notices_sent = fields.IntField(default=0)
+    notices_sent_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "incident"

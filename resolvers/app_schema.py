@@ -37,7 +37,9 @@ from resolvers.sales.mutation import SalesMutation
 from resolvers.sales.query import SalesQuery
 from resolvers.third_parties.delivery import DeliveryMutation
 from resolvers.third_parties.disclosure import DisclosureMutation
+from resolvers.third_parties.incidents import IncidentMutation
 from resolvers.third_parties.query import ThirdPartyQuery
+from resolvers.third_parties.transfer import TransferMutation
 
 MAX_DEPTH = 6
 MAX_ALIASES = 15
@@ -79,6 +81,8 @@ MUTATIONS: tuple[type, ...] = (
     MarketingMutation,
     DeliveryMutation,
     DisclosureMutation,
+    TransferMutation,
+    IncidentMutation,
 )
 # Every code an error's `extensions.code` can carry, listed in the SDL for clients.
 ERROR_CODES = strawberry.enum(ErrorCode, description="Values of `extensions.code` in errors.")

@@ -10,6 +10,7 @@ from auth.attempt import AuthConfig
 from auth.events import DatabaseSecurityLog
 from directives.audit import AuditStore, TortoiseAuditStore
 from directives.context import Caller
+from directives.notices import Notices
 from models import Session
 from resolvers.loaders import build_loaders
 from schema.context import Context
@@ -28,6 +29,7 @@ def build_context(
     response: Response | None = None,
     secure_transport: bool = False,
     pseudonym_key: bytes | None = None,
+    notices: Notices | None = None,
 ) -> Context:
     return Context(
         caller=caller,
@@ -41,5 +43,6 @@ def build_context(
         response=response,
         secure_transport=secure_transport,
         pseudonym_key=pseudonym_key,
+        notices=notices,
         loaders=build_loaders(caller) if caller else BusinessLoaders.unavailable(),
     )

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from auth.attempt import AuthConfig
 from directives.context import Caller, PrivacyContext
 from directives.errors import ErrorCode, PrivacyError
+from directives.notices import Notices
 from models import Session
 from schema.loaders import BusinessLoaders
 
@@ -28,6 +29,8 @@ class Context(PrivacyContext):
     loaders: BusinessLoaders = field(default_factory=BusinessLoaders.unavailable)
     # Key of research pseudonyms (P5.F); None: the deployment's key kept in the database.
     pseudonym_key: bytes | None = None
+    # Notices to persons (business transfers, leak incidents); None: no outbox configured.
+    notices: Notices | None = None
 
 
 Info = strawberry.Info[Context, None]

@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 import functools
 from json import dumps, loads
 from models.account import Role
-from models.third_parties import DeliveryKind, DisclosureStatus, Ground, NdaStatus, ProviderKind, RefusalReason
+from models.third_parties import DeliveryKind, DisclosureStatus, Ground, IncidentKind, NdaStatus, ProviderKind, RefusalReason, TransferExtent, TransferStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
@@ -14,6 +14,22 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
+        ops.CreateModel(
+            name='BusinessTransfer',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('transferee', fields.CharField(max_length=120)),
+                ('extent', fields.CharEnumField(description='ALL: ALL\nPART: PART', enum_type=TransferExtent, max_length=4)),
+                ('planned_on', fields.DateField()),
+                ('status', fields.CharEnumField(default=TransferStatus.PLANNED, description='PLANNED: PLANNED\nEFFECTIVE: EFFECTIVE', enum_type=TransferStatus, max_length=10)),
+                ('planned_by', fields.CharField(max_length=64)),
+                ('last_notice_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+                ('notices_sent', fields.IntField(default=0)),
+                ('effective_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'business_transfer', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A transfer of all or part of the business (P8.3): every user is notified at least'},
+            bases=['Model'],
+        ),
         ops.CreateModel(
             name='Disclosure',
             fields=[
@@ -32,6 +48,30 @@ class Migration(migrations.Migration):
                 ('refusal_reason', fields.CharEnumField(null=True, description='GROUND_NOT_MET: GROUND_NOT_MET\nNOT_NECESSARY: NOT_NECESSARY\nIMPROPER_PROCEDURE: IMPROPER_PROCEDURE\nCONSENT_REFUSED: CONSENT_REFUSED', enum_type=RefusalReason, max_length=20)),
             ],
             options={'table': 'disclosure', 'app': 'models', 'pk_attr': 'id', 'table_description': 'An exceptional disclosure (P8.3): requested by one member of staff, decided by'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='Incident',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('kind', fields.CharEnumField(description='LEAK: LEAK\nLOSS: LOSS\nDAMAGE: DAMAGE', enum_type=IncidentKind, max_length=8)),
+                ('found_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('window_from', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('window_until', fields.DatetimeField(auto_now=False, auto_now_add=False)),
+                ('actor', fields.CharField(max_length=64)),
+                ('affected_fields', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('affected_customer_ids', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('sensitive', fields.BooleanField()),
+                ('financial_harm', fields.BooleanField()),
+                ('wrongful_intent', fields.BooleanField()),
+                ('reportable', fields.BooleanField()),
+                ('preliminary_due', fields.DateField()),
+                ('final_due', fields.DateField()),
+                ('recorded_by', fields.CharField(max_length=64)),
+                ('notices_sent', fields.IntField(default=0)),
+                ('notices_sent_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
+            ],
+            options={'table': 'incident', 'app': 'models', 'pk_attr': 'id', 'table_description': 'A leak, loss or damage of personal data (APPI art. 26): what, when found, who and'},
             bases=['Model'],
         ),
         ops.CreateModel(

@@ -55,6 +55,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "providers": (STAFF, ""),
     "provisionRecords": ("AUDITOR", ""),
     "disclosures": ("ADMIN AUDITOR", ""),
+    "businessTransfers": ("ADMIN AUDITOR", ""),
+    "incidents": ("ADMIN AUDITOR", ""),
     "login": (EVERYONE, ""),
     "verifyTotp": (EVERYONE, ""),
     "changePassword": (EVERYONE, ""),
@@ -84,6 +86,11 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "produceDeliveryManifest": ("SUPPORT BILLING", "AE"),
     "requestDisclosure": ("SUPPORT ADMIN", ""),
     "decideDisclosure": ("ADMIN", ""),
+    "planBusinessTransfer": ("ADMIN", ""),
+    "sendTransferNotice": ("ADMIN", ""),
+    "makeTransferEffective": ("ADMIN", ""),
+    "recordIncident": ("ADMIN", ""),
+    "notifyIncidentPersons": ("ADMIN", ""),
 }
 # Before a login is complete, each stage may take only its next step (and see `me`, log out).
 BEFORE_FULL: dict[Stage | None, set[str]] = {
