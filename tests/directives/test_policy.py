@@ -506,3 +506,42 @@ def test_role_never_gets_clear(role: Role) -> None:
     ]
     assert granted == []
     assert decided == []
+
+
+@pytest.mark.parametrize("category", list(Category))
+def test_a_partner_gets_only_what_both_its_row_and_its_nda_allow(category: Category) -> None:
+    """P8.1: the NDA narrows the PARTNER row; it never widens it; no NDA, nothing."""
+    nda = frozenset({Category.NAME, Category.PHONE, Category.BIRTH_DATE})
+    decision, reason = explain(
+        role=Role.PARTNER,
+        purpose=Purpose.B,
+        category=category,
+        relation=Relation.PARTNER_CUSTOMER,
+        field_purposes=ALL_PURPOSES,
+        permitted=nda,
+    )
+    if category in {Category.NAME, Category.PHONE}:
+        assert decision is Decision.CLEAR
+    elif category is Category.BIRTH_DATE:  # named by the NDA, denied by the row
+        assert (decision, reason) == (Decision.DENIED, Reason.POLICY_TABLE)
+    else:
+        assert (decision, reason) == (Decision.DENIED, Reason.NOT_IN_AGREEMENT)
+    nothing = explain(
+        role=Role.PARTNER,
+        purpose=Purpose.B,
+        category=category,
+        relation=Relation.PARTNER_CUSTOMER,
+        field_purposes=ALL_PURPOSES,
+        permitted=frozenset(),
+    )
+    assert nothing[0] is Decision.DENIED
+    # Another relation (a customer it does not serve) is out of scope whatever the NDA says.
+    elsewhere = explain(
+        role=Role.PARTNER,
+        purpose=Purpose.B,
+        category=category,
+        relation=Relation.ANY,
+        field_purposes=ALL_PURPOSES,
+        permitted=nda,
+    )
+    assert elsewhere == (Decision.DENIED, Reason.OUT_OF_SCOPE)
