@@ -524,6 +524,8 @@ async def test_json_in_and_out(server: Server) -> None:
             headers={**server.auth(Role.BILLING), "Content-Type": "application/json"},
         )
         assert refused.status_code == 400, body
+
+
 async def test_the_demo_third_parties(server: Server) -> None:
     """Two providers under NDA (one expired), a carrier, a disclosure of each outcome, a past
     incident; the demo partner reads, through HTTP, only what its NDA in force names."""

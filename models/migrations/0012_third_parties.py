@@ -1,15 +1,15 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-import functools
-from json import dumps, loads
 from models.account import Role
 from models.third_parties import DeliveryKind, DisclosureStatus, Ground, IncidentKind, NdaStatus, ProviderKind, RefusalReason, TransferExtent, TransferStatus
+from orjson import loads
 from tortoise.fields.base import OnDelete
+from tortoise.fields.data import JSON_DUMPS
 from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0005_api_token_expiry')]
+    dependencies = [('models', '0009_indexes')]
 
     initial = False
 
@@ -37,8 +37,8 @@ class Migration(migrations.Migration):
                 ('ground', fields.CharEnumField(description='NDA: NDA\nDELIVERY: DELIVERY\nLIFE_BODY_PROPERTY: LIFE_BODY_PROPERTY\nAUTHORITY: AUTHORITY\nPUBLIC_WELFARE: PUBLIC_WELFARE\nPAYMENT_INSTITUTION: PAYMENT_INSTITUTION\nBUSINESS_TRANSFER: BUSINESS_TRANSFER\nCONSENT: CONSENT', enum_type=Ground, max_length=24)),
                 ('requesting_party', fields.CharField(max_length=120)),
                 ('party_reference', fields.CharField(max_length=60)),
-                ('customer_ids', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
-                ('field_names', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('customer_ids', fields.JSONField(encoder=JSON_DUMPS, decoder=loads)),
+                ('field_names', fields.JSONField(encoder=JSON_DUMPS, decoder=loads)),
                 ('consent_sought', fields.BooleanField()),
                 ('requested_by', fields.CharField(max_length=64)),
                 ('requested_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
@@ -59,8 +59,8 @@ class Migration(migrations.Migration):
                 ('window_from', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('window_until', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('actor', fields.CharField(max_length=64)),
-                ('affected_fields', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
-                ('affected_customer_ids', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('affected_fields', fields.JSONField(encoder=JSON_DUMPS, decoder=loads)),
+                ('affected_customer_ids', fields.JSONField(encoder=JSON_DUMPS, decoder=loads)),
                 ('sensitive', fields.BooleanField()),
                 ('financial_harm', fields.BooleanField()),
                 ('wrongful_intent', fields.BooleanField()),
@@ -104,7 +104,7 @@ class Migration(migrations.Migration):
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
                 ('provider', fields.ForeignKeyField('models.Provider', source_field='provider_id', db_constraint=True, to_field='id', related_name='ndas', on_delete=OnDelete.RESTRICT)),
                 ('reference', fields.CharField(unique=True, max_length=60)),
-                ('categories', fields.JSONField(encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads)),
+                ('categories', fields.JSONField(encoder=JSON_DUMPS, decoder=loads)),
                 ('valid_from', fields.DateField()),
                 ('valid_until', fields.DateField()),
                 ('status', fields.CharEnumField(default=NdaStatus.ACTIVE, description='ACTIVE: ACTIVE\nENDED: ENDED', enum_type=NdaStatus, max_length=8)),
