@@ -1,6 +1,5 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.account import Role
 from models.third_parties import DeliveryKind, DisclosureStatus, Ground, IncidentKind, NdaStatus, ProviderKind, RefusalReason, TransferExtent, TransferStatus
 from orjson import loads
 from tortoise.fields.base import OnDelete
@@ -139,11 +138,6 @@ class Migration(migrations.Migration):
             ],
             options={'table': 'provision_record', 'app': 'models', 'indexes': [Index(fields=['customer_id', 'at']), Index(fields=['at'])], 'pk_attr': 'id', 'table_description': "One provision of one person's data to one recipient (APPI art. 29): when, to whom,"},
             bases=['Model'],
-        ),
-        ops.AlterField(
-            model_name='Account',
-            name='role',
-            field=fields.CharEnumField(description='CUSTOMER: CUSTOMER\nAGENT: AGENT\nSUPPORT: SUPPORT\nBILLING: BILLING\nMARKETING: MARKETING\nANALYST: ANALYST\nADMIN: ADMIN\nAUDITOR: AUDITOR\nPARTNER: PARTNER', enum_type=Role, max_length=16),
         ),
         ops.AddField(
             model_name='Account',
