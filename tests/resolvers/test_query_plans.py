@@ -56,6 +56,10 @@ NOT_LISTS = {
     "operationPolicy": "in memory",
     "researchRecords": "reads every customer by design: k-anonymity counts the whole population",
     "researchAggregate": "reads every customer by design: aggregates over the whole population",
+    "providers": "a small catalogue of companies and their NDAs",
+    "disclosures": "exceptional disclosures: a few a year (not paged yet)",
+    "businessTransfers": "a handful in the business's life",
+    "incidents": "the incident register: rare rows (not paged yet)",
 }
 PAGE = "pageInfo { endCursor }"
 EVENTS = f"nodes {{ id subjectId }} {PAGE}"
@@ -99,6 +103,7 @@ def _ago(days: int) -> str:
 
 _AUDIT = f"query Q($f: AuditFilter, $after: String) @purpose(code: D) {{ auditEvents(filter: $f, after: $after) {{ {EVENTS} }} }}"  # noqa: E501
 LISTS = [
+    Listed("provisionRecords", Role.AUDITOR, f"{{ provisionRecords {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
     Listed("customers", Role.BILLING, f"query @purpose(code: E) {{ customers {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
     Listed("customers", Role.AGENT, f"query @purpose(code: A) {{ customers {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
     Listed("customers", Role.CUSTOMER, f"{{ customers {{ nodes {{ id }} {PAGE} }} }}"),
