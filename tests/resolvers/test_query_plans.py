@@ -103,7 +103,7 @@ def _ago(days: int) -> str:
 
 _AUDIT = f"query Q($f: AuditFilter, $after: String) @purpose(code: D) {{ auditEvents(filter: $f, after: $after) {{ {EVENTS} }} }}"  # noqa: E501
 LISTS = [
-    Listed("provisionRecords", Role.AUDITOR, f"{{ provisionRecords {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
+    Listed("provisionRecords", Role.AUDITOR, f"{{ provisionRecords {{ nodes {{ id }} {PAGE} }} }}"),
     Listed("customers", Role.BILLING, f"query @purpose(code: E) {{ customers {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
     Listed("customers", Role.AGENT, f"query @purpose(code: A) {{ customers {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
     Listed("customers", Role.CUSTOMER, f"{{ customers {{ nodes {{ id }} {PAGE} }} }}"),
