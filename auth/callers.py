@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from auth.lookup import Found, find_credential
+from auth.partners import partner_reach
 from auth.sessions import SessionPolicy, keep_alive
 from directives.context import Caller
-from models import Account, ApiToken, Session, Stage
+from models import Account, ApiToken, Role, Session, Stage
 from models.tokens import hash_token
 
 
@@ -26,7 +27,10 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-def _caller(account: Account, session: Session | None) -> Caller:
+async def _caller(account: Account, session: Session | None, now: datetime) -> Caller:
+    partner = None
+    if account.role is Role.PARTNER:
+        partner = await partner_reach(account.provider_id, now.date())
     return Caller(
         account_id=account.id,
         login=account.login,
@@ -35,6 +39,7 @@ def _caller(account: Account, session: Session | None) -> Caller:
         agent_id=account.agent_id,
         stage=session.stage if session else Stage.FULL,
         session_id=session.id if session else None,
+        partner=partner,
     )
 
 
@@ -47,7 +52,7 @@ async def from_session_token(
         return None
     if not await keep_alive(found.session, policy=policy, now=now):
         return None
-    return Resolved(_caller(found.account, found.session), found.session)
+    return Resolved(await _caller(found.account, found.session, now), found.session)
 
 
 async def from_bearer(
@@ -61,7 +66,7 @@ async def from_bearer(
     if found.session is not None:
         if found.session.browser or not await keep_alive(found.session, policy=policy, now=now):
             return None
-        return Resolved(_caller(found.account, found.session), found.session)
+        return Resolved(await _caller(found.account, found.session, now), found.session)
     api = found.api_token
     if api is None or (api.expires_at is not None and api.expires_at <= now):
         return None
@@ -69,7 +74,7 @@ async def from_bearer(
         return None
     if api.last_used_at is None or (now - api.last_used_at).total_seconds() > 60:
         await ApiToken.filter(id=api.id).update(last_used_at=now)
-    return Resolved(_caller(found.account, None), None)
+    return Resolved(await _caller(found.account, None, now), None)
 
 
 async def _credential(token: str | None) -> Found | None:

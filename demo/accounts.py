@@ -29,6 +29,7 @@ from models import (
     ApiToken,
     BindingMethod,
     Customer,
+    Provider,
     RecoveryCode,
     Session,
 )
@@ -41,6 +42,8 @@ async def issue_demo_accounts(box: SecretBox) -> dict[str, dict[str, str]]:
     """Returns {role: {login, password, token[, totp_secret]}}; old demo tokens are replaced."""
     first_customer = await Customer.all().order_by("id").first()
     first_agent = await Agent.all().order_by("id").first()
+    # The demo partner works for the option provider whose NDA is in force (demo.third_parties).
+    partner = await Provider.filter(ndas__reference="NDA-2026-001").first()
     credentials: dict[str, dict[str, str]] = {}
     for role in Role:
         login, password, token = (
@@ -57,6 +60,7 @@ async def issue_demo_accounts(box: SecretBox) -> dict[str, dict[str, str]]:
                 if role is Role.CUSTOMER and first_customer
                 else None,
                 "agent_id": first_agent.id if role is Role.AGENT and first_agent else None,
+                "provider_id": partner.id if role is Role.PARTNER and partner else None,
                 "password_hash": hash_password(password),
                 "password_changed_at": datetime.now(UTC),
                 "must_change_password": False,

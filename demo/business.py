@@ -15,6 +15,7 @@ from demo.inquiries import seed_contact
 from demo.margins import seed_margins
 from demo.marketing import seed_campaigns, seed_surveys
 from demo.sales import option_catalogue, seed_contracts, seed_subscriptions
+from demo.third_parties import seed_third_parties
 from models import Customer
 
 
@@ -30,3 +31,4 @@ async def seed_business(fake: Faker, rng: random.Random) -> None:
     await seed_contact(customers, rng)
     await seed_surveys(customers, rng)
     await seed_campaigns(customers)
+    await seed_third_parties()

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from directives.audit import AuditBuffer, AuditStore
-from directives.vocabulary import Purpose, Role
+from directives.vocabulary import Category, Purpose, Role
 from models.security import Stage
 
 STAFF_ROLES: frozenset[Role] = frozenset(
     {Role.SUPPORT, Role.BILLING, Role.MARKETING, Role.ANALYST, Role.ADMIN, Role.AUDITOR}
 )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PartnerReach:
+    """What an option provider's staff reach today (P8.1): each customer subscribed to an
+    option covered by one of the provider's valid NDAs, with the categories those NDAs name.
+    Read on every request, so an NDA that expires or ends stops access at once."""
+
+    provider_id: int
+    provider_name: str
+    customers: Mapping[int, frozenset[Category]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +35,7 @@ class Caller:
     agent_id: int | None = None
     stage: Stage = Stage.FULL  # only FULL may use the API beyond the login steps
     session_id: int | None = None  # None for API tokens
+    partner: PartnerReach | None = None  # for PARTNER accounts only
 
     @property
     def is_staff(self) -> bool:

@@ -27,9 +27,9 @@ from directives.context import PrivacyContext
 from directives.index import PersonalField, PersonalIndex
 from directives.masks import deny, masker
 from directives.policy import explain, mask_for
-from directives.scope import Subject, relation, withdrawn_of
+from directives.scope import Subject, permitted, relation, withdrawn_of
 from directives.selection import selected_fields
-from directives.vocabulary import Decision, Purpose, Relation
+from directives.vocabulary import Category, Decision, Purpose, Relation
 
 if TYPE_CHECKING:
     Info: TypeAlias = GraphQLResolveInfo[Any]
@@ -96,6 +96,9 @@ def _enforce(result: Any, info: Info, index: PersonalIndex) -> Any:
     return enforced
 
 
+_LocalKey: TypeAlias = tuple[type, str, Relation, frozenset[Purpose], frozenset[Category] | None]
+
+
 class _Applier:
     """Applies the request's plans to what one field returned (one object or a list)."""
 
@@ -108,7 +111,7 @@ class _Applier:
         self.node = id(info.field_nodes[0])  # the same AST node for every item of a list
         self.hits: dict[_Plan, int] = {}
         self.caller = context.caller
-        self.local: dict[tuple[type, str, Relation, frozenset[Purpose]], _Plan] = {}
+        self.local: dict[_LocalKey, _Plan] = {}
         self.types: dict[type, Mapping[str, PersonalField]] = {}
 
     def one(self, obj: Any, path: str) -> Any:
@@ -125,25 +128,31 @@ class _Applier:
         subject: Subject = obj.privacy_subject()  # required of every personal-bearing type
         rel = relation(self.caller, subject)
         consent = withdrawn_of(subject)
-        local_key = (cls, path, rel, consent)
+        allowed = permitted(self.caller, subject)
+        local_key = (cls, path, rel, consent, allowed)
         plan = self.local.get(local_key)
         if plan is None:
-            plan = self.local[local_key] = self._cached_plan(obj, path, rel, consent)
+            plan = self.local[local_key] = self._cached_plan(obj, path, rel, consent, allowed)
         if plan.selected_count:
             self.entries.append((subject.kind.value, subject.id, plan.type_name, plan.audit_code))
             self.hits[plan] = self.hits.get(plan, 0) + 1
         return _masked_copy(obj, plan.changes) if plan.changes else obj
 
     def _cached_plan(
-        self, obj: Any, path: str, rel: Relation, consent: frozenset[Purpose]
+        self,
+        obj: Any,
+        path: str,
+        rel: Relation,
+        consent: frozenset[Purpose],
+        allowed: frozenset[Category] | None,
     ) -> _Plan:
-        """The request-wide plan for this selection, type, relation and consent."""
+        """The request-wide plan for this selection, type, relation, consent and agreement."""
         type_name = obj.__strawberry_definition__.name
-        key = (self.node, path, type_name, rel, consent)
+        key = (self.node, path, type_name, rel, consent, allowed)
         plan = self.plans.get(key)
         if plan is None:
             fields = self.index.fields_of(type_name)
-            plan = self.plans[key] = self._plan(type_name, fields, rel, consent, path)
+            plan = self.plans[key] = self._plan(type_name, fields, rel, consent, allowed, path)
         return plan
 
     def count(self) -> None:
@@ -160,6 +169,7 @@ class _Applier:
         fields: Mapping[str, PersonalField],
         rel: Relation,
         consent: frozenset[Purpose],
+        allowed: frozenset[Category] | None,
         path: str,
     ) -> _Plan:
         context = self.context
@@ -183,6 +193,7 @@ class _Applier:
                     relation=rel,
                     field_purposes=personal.purposes,
                     consent_withdrawn=consent,
+                    permitted=allowed,
                 )
                 reason = why.value
             strategy = mask_for(role, personal.category) if role else personal.mask

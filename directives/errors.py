@@ -26,6 +26,9 @@ class ErrorCode(StrEnum):
     PRIVACY_BUDGET_EXHAUSTED = "PRIVACY_BUDGET_EXHAUSTED"  # research (P5.F): no epsilon left
     PROOF_UNAVAILABLE = "PROOF_UNAVAILABLE"  # no such checkpoint, or not sequenced into it yet
     DELIVERY_UNAVAILABLE = "DELIVERY_UNAVAILABLE"  # no way to send an answer to the person
+    SAME_PERSON = "SAME_PERSON"  # a second person must approve what the first requested
+    NOTICES_UNAVAILABLE = "NOTICES_UNAVAILABLE"  # no notification outbox is configured
+    TOO_EARLY = "TOO_EARLY"  # a date the policy does not allow yet (P8.3: 2 months' notice)
 
 
 class PrivacyError(Exception):

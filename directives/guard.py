@@ -22,6 +22,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 from tortoise.transactions import in_transaction
 
+from directives import provision
 from directives.analysis import Analysis, AnalysisCache, analyse
 from directives.audit import AuditHeader, utc_now
 from directives.context import PrivacyContext
@@ -238,6 +239,13 @@ class PrivacyGuard(SchemaExtension):
         try:
             header = self._header(context)
             await context.audit_store.write(header, context.audit)
+            if context.caller is not None and context.caller.partner is not None:
+                # What an option provider received is a provision (APPI art. 29), recorded
+                # with the audit: fail closed like it.
+                entries = context.audit.entries
+                await provision.save(
+                    provision.partner_reads(context.caller, header.request_id, header.at, entries)
+                )
             context.audit.written = True
             context.audit.policy_version = header.policy_version
         except Exception as exc:

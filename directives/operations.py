@@ -81,7 +81,10 @@ EVERY_STAGE = (S.FULL, S.PENDING_TOTP, S.PASSWORD_CHANGE, S.TOTP_ENROLMENT)
 PUBLIC = (None, *EVERY_STAGE)
 SALES = (R.CUSTOMER, R.AGENT, R.SUPPORT, R.BILLING)
 # Research (P5.F) and audit read no customer record: no search either (re-identification).
-SEARCHERS = ALL_ROLES - {R.ANALYST, R.AUDITOR}
+# Option providers' staff (P8.1) read the subscribers of their own options, listed or by
+# id, and nothing else: no search, no agents, no contracts.
+SEARCHERS = ALL_ROLES - {R.ANALYST, R.AUDITOR, R.PARTNER}
+NOT_PARTNERS = ALL_ROLES - {R.PARTNER}
 # An inquiry is contact about applications (C) or about system administration (D).
 INQUIRY_PURPOSE: dict[InquiryKind, Purpose] = {
     InquiryKind.APPLICATION: P.C,
@@ -96,8 +99,8 @@ QUERIES: dict[str, Operation] = {
     "purposes": op(ALL_ROLES, RowScope.NONE),
     "customer": op(ALL_ROLES, RowScope.PEOPLE),
     "customers": op(ALL_ROLES, RowScope.PEOPLE),
-    "agent": op(ALL_ROLES, RowScope.PEOPLE),
-    "agents": op(ALL_ROLES, RowScope.PEOPLE),
+    "agent": op(NOT_PARTNERS, RowScope.PEOPLE),
+    "agents": op(NOT_PARTNERS, RowScope.PEOPLE),
     "customerSearch": op(SEARCHERS, RowScope.PEOPLE, consent=True),
     "contracts": op(SALES, RowScope.PEOPLE),
     "contract": op(SALES, RowScope.PEOPLE),
@@ -142,6 +145,13 @@ QUERIES: dict[str, Operation] = {
     "policyVersions": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
     "policyVersionInForce": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
     "privacyContact": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
+    # Third parties (P8): who they are and their NDAs is business data; what was provided
+    # to them (APPI art. 29) is the auditors' to check (field names, never values).
+    "providers": op(STAFF, RowScope.CATALOGUE),
+    "provisionRecords": op((R.AUDITOR,), RowScope.AUDIT),
+    "disclosures": op((R.ADMIN, R.AUDITOR), RowScope.AUDIT),
+    "businessTransfers": op((R.ADMIN, R.AUDITOR), RowScope.AUDIT),
+    "incidents": op((R.ADMIN, R.AUDITOR), RowScope.AUDIT),
 }
 
 MUTATIONS: dict[str, Operation] = {
@@ -183,6 +193,18 @@ MUTATIONS: dict[str, Operation] = {
     "payRightsRequestFee": op((R.BILLING,), RowScope.PEOPLE, (P.E,)),
     "answerRightsRequest": op((R.SUPPORT,), RowScope.PEOPLE, (P.D,)),
     "buildSendList": op((R.MARKETING,), RowScope.PEOPLE, (P.H,), consent=True),
+    # P8.2: usage guides (A, support) and invoices or receipts (E, billing) go by carrier.
+    "produceDeliveryManifest": op((R.SUPPORT, R.BILLING), RowScope.PEOPLE, (P.A, P.E)),
+    # P8.3: support or an administrator records a request; an administrator other than the
+    # requester decides it (the file is a provision on the request's ground, not a purpose).
+    "requestDisclosure": op((R.SUPPORT, R.ADMIN), RowScope.PEOPLE),
+    "decideDisclosure": op((R.ADMIN,), RowScope.PEOPLE),
+    # P8.3: a business transfer notifies every user; APPI art. 26: the incident register.
+    "planBusinessTransfer": op((R.ADMIN,), RowScope.NONE),
+    "sendTransferNotice": op((R.ADMIN,), RowScope.PEOPLE),
+    "makeTransferEffective": op((R.ADMIN,), RowScope.PEOPLE),
+    "recordIncident": op((R.ADMIN,), RowScope.AUDIT),
+    "notifyIncidentPersons": op((R.ADMIN,), RowScope.PEOPLE),
 }
 
 OPERATIONS: dict[str, Operation] = {**QUERIES, **MUTATIONS}

@@ -24,6 +24,8 @@ DECLARABLE: Mapping[Role, frozenset[Purpose]] = {
     Role.ANALYST: frozenset({Purpose.F}),
     Role.ADMIN: frozenset({Purpose.D}),
     Role.AUDITOR: frozenset({Purpose.D}),
+    # An option provider's staff (P8.1) apply for and run its option services (B) only.
+    Role.PARTNER: frozenset({Purpose.B}),
 }
 
 # Column order of the rows below.
@@ -74,6 +76,10 @@ _ROWS: Mapping[tuple[Role, Purpose], str] = {
     (Role.ADMIN, Purpose.D): "CDMMMMCDDC",
     # Auditors never see a value in clear: they see that a value exists, redacted.
     (Role.AUDITOR, Purpose.D): "MMMMMMMMMM",
+    # An option provider (P8.1) reaches and identifies the subscribers of its own options:
+    # name, address, phone, e-mail at most; never birth date, fax, bank account or free text.
+    # Its NDA narrows this further to the categories it names (`permitted` in `explain`).
+    (Role.PARTNER, Purpose.B): "CDCCCDCDDD",
 }
 
 
@@ -88,6 +94,27 @@ GRANTS: Mapping[tuple[Role, Purpose], Mapping[Category, Decision]] = {
 # Purposes that rest on the person not having withdrawn consent (P5: outside A–F the person
 # can refuse questionnaires and announcements).
 CONSENT_BASED: frozenset[Purpose] = CONSENT_PURPOSES
+
+# What a delivery company receives (P8.2: お届け先の「氏名・住所・電話番号」): name, address and
+# telephone number only. A delivery manifest's columns are the personal fields of these
+# categories, so a field of any other category never gets in.
+DELIVERY_ITEMS: frozenset[Category] = frozenset({Category.NAME, Category.ADDRESS, Category.PHONE})
+
+# What an exceptional disclosure (P8.3) may carry, by its ground: never more than the approved
+# request names. A payment institution's inquiry concerns payments: who, where, which account.
+# The other grounds (an authority's investigation, life and body, public welfare, a business
+# transfer, the person's own consent) are not limited by category, only by the request.
+PAYMENT_INQUIRY_ITEMS: frozenset[Category] = frozenset(
+    {
+        Category.NAME,
+        Category.BIRTH_DATE,
+        Category.POSTAL_CODE,
+        Category.ADDRESS,
+        Category.PHONE,
+        Category.BANK_ACCOUNT_NUMBER,
+        Category.BANK_ACCOUNT_HOLDER,
+    }
+)
 
 MASKS: Mapping[Category, MaskStrategy] = {
     Category.NAME: MaskStrategy.NAME_INITIALS,
@@ -128,6 +155,14 @@ class Reason(StrEnum):
     NO_PURPOSE = "NO_PURPOSE"
     CONSENT_WITHDRAWN = "CONSENT_WITHDRAWN"
     OUT_OF_SCOPE = "OUT_OF_SCOPE"
+    NOT_IN_AGREEMENT = "NOT_IN_AGREEMENT"  # a third party's NDA does not name the category
+
+
+# Whose records a role reaches only through a relation of its own (everyone else: staff).
+_OWN_RELATION: Mapping[Role, Relation] = {
+    Role.AGENT: Relation.OWN_CUSTOMER,
+    Role.PARTNER: Relation.PARTNER_CUSTOMER,
+}
 
 
 def explain(
@@ -138,12 +173,17 @@ def explain(
     relation: Relation,
     field_purposes: frozenset[Purpose],
     consent_withdrawn: frozenset[Purpose] = frozenset(),
+    permitted: frozenset[Category] | None = None,
 ) -> tuple[Decision, Reason]:
-    """CLEAR, MASKED or DENIED for one personal field of one row, and why."""
+    """CLEAR, MASKED or DENIED for one personal field of one row, and why. `permitted`: the
+    categories a third party's agreement names for this row (None: no agreement limits it)."""
     if relation is Relation.SELF:
         return Decision.CLEAR, Reason.SELF  # P7.1: one's own record is always in clear
-    if relation is Relation.NONE or (role is Role.AGENT and relation is not Relation.OWN_CUSTOMER):
+    own = _OWN_RELATION.get(role)
+    if relation is Relation.NONE or (own is not None and relation is not own):
         return Decision.DENIED, Reason.OUT_OF_SCOPE
+    if permitted is not None and category not in permitted:
+        return Decision.DENIED, Reason.NOT_IN_AGREEMENT
     if purpose is None:
         return Decision.DENIED, Reason.NO_PURPOSE
     if purpose not in field_purposes:
@@ -163,6 +203,7 @@ def decide(
     relation: Relation,
     field_purposes: frozenset[Purpose],
     consent_withdrawn: frozenset[Purpose] = frozenset(),
+    permitted: frozenset[Category] | None = None,
 ) -> Decision:
     """The decision alone; see `explain`."""
     return explain(
@@ -172,6 +213,7 @@ def decide(
         relation=relation,
         field_purposes=field_purposes,
         consent_withdrawn=consent_withdrawn,
+        permitted=permitted,
     )[0]
 
 

@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from directives.consent import CONSENT_PURPOSES
 from directives.context import Caller
-from directives.vocabulary import Purpose, Relation, Role
+from directives.vocabulary import Category, Purpose, Relation, Role
 
 
 class SubjectKind(StrEnum):
@@ -47,6 +47,18 @@ def relation(caller: Caller | None, subject: Subject) -> Relation:
         if caller.role is Role.AGENT:
             own = caller.agent_id is not None and subject.agent_id == caller.agent_id
             return Relation.OWN_CUSTOMER if own else Relation.NONE
+        if caller.role is Role.PARTNER:
+            return Relation.PARTNER_CUSTOMER if permitted(caller, subject) else Relation.NONE
     elif caller.agent_id == subject.id:
         return Relation.SELF
     return Relation.ANY if caller.is_staff else Relation.NONE
+
+
+def permitted(caller: Caller | None, subject: Subject) -> frozenset[Category] | None:
+    """The categories a partner's NDAs let it receive about this person (P8.1; empty: none,
+    including a contact, whom no NDA covers); None for every other caller."""
+    if caller is None or caller.role is not Role.PARTNER:
+        return None
+    if caller.partner is None or subject.kind is not SubjectKind.CUSTOMER:
+        return frozenset()
+    return caller.partner.customers.get(subject.id, frozenset())

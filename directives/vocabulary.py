@@ -68,6 +68,7 @@ class Relation(StrEnum):
 
     SELF = "SELF"  # the caller's own customer or agent record
     OWN_CUSTOMER = "OWN_CUSTOMER"  # an agent's customer (brought in by that agent)
+    PARTNER_CUSTOMER = "PARTNER_CUSTOMER"  # subscribes to a partner's option under a valid NDA
     ANY = "ANY"  # staff reaching any record
     NONE = "NONE"  # no relation: out of scope, never shown
 

@@ -28,6 +28,16 @@ from models.security import (
     Session,
     Stage,
 )
+from models.third_parties import (
+    BusinessTransfer,
+    DeliveryManifest,
+    Disclosure,
+    Incident,
+    Nda,
+    NdaOption,
+    Provider,
+    ProvisionRecord,
+)
 
 __all__ = [
     "AccessLogEntry",
@@ -41,6 +51,7 @@ __all__ = [
     "AuditLeaf",
     "AuditRequest",
     "BindingMethod",
+    "BusinessTransfer",
     "Campaign",
     "CampaignRecipient",
     "Channel",
@@ -50,7 +61,10 @@ __all__ = [
     "Contract",
     "Customer",
     "CustomerVersion",
+    "DeliveryManifest",
     "DeliveryState",
+    "Disclosure",
+    "Incident",
     "Inquiry",
     "InquiryMessage",
     "Invoice",
@@ -60,6 +74,8 @@ __all__ = [
     "MarginLine",
     "MarginStatement",
     "NamedUse",
+    "Nda",
+    "NdaOption",
     "Notice",
     "Notification",
     "OptionService",
@@ -67,6 +83,8 @@ __all__ = [
     "Payment",
     "Payout",
     "PrivacyBudget",
+    "Provider",
+    "ProvisionRecord",
     "PurgeRecord",
     "RecoveryCode",
     "Reminder",

@@ -8,6 +8,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from models.people import Agent, Customer
+from models.third_parties import Provider
 
 
 class Role(StrEnum):
@@ -19,6 +20,7 @@ class Role(StrEnum):
     ANALYST = "ANALYST"
     ADMIN = "ADMIN"
     AUDITOR = "AUDITOR"
+    PARTNER = "PARTNER"  # an option provider's staff, under its NDA (P4.2, P8.1)
 
 
 class Reminder(StrEnum):
@@ -53,6 +55,11 @@ class Account(Model):
         "models.Agent", related_name="accounts", null=True, on_delete=fields.RESTRICT
     )
     agent_id: int | None
+    # A PARTNER account belongs to one option provider (P8.1).
+    provider: fields.ForeignKeyNullableRelation[Provider] = fields.ForeignKeyField(
+        "models.Provider", related_name="accounts", null=True, on_delete=fields.RESTRICT
+    )
+    provider_id: int | None
     disabled = fields.BooleanField(default=False)
     activation = fields.CharEnumField(Activation, max_length=20, default=Activation.ACTIVE)
     # The administrator who created it; None: the operator's own data (seeding, migrations).

@@ -41,6 +41,11 @@ from resolvers.rights.requests import RequestMutation, RequestQuery
 from resolvers.rights.retention import RetentionMutation, RetentionQuery
 from resolvers.sales.mutation import SalesMutation
 from resolvers.sales.query import SalesQuery
+from resolvers.third_parties.delivery import DeliveryMutation
+from resolvers.third_parties.disclosure import DisclosureMutation
+from resolvers.third_parties.incidents import IncidentMutation
+from resolvers.third_parties.query import ThirdPartyQuery
+from resolvers.third_parties.transfer import TransferMutation
 
 MAX_DEPTH = 6
 MAX_ALIASES = 15
@@ -75,6 +80,7 @@ QUERIES: tuple[type, ...] = (
     AccessQuery,
     RetentionQuery,
     RequestQuery,
+    ThirdPartyQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AccountMutation,
@@ -88,6 +94,10 @@ MUTATIONS: tuple[type, ...] = (
     ConsentMutation,
     RetentionMutation,
     RequestMutation,
+    DeliveryMutation,
+    DisclosureMutation,
+    TransferMutation,
+    IncidentMutation,
 )
 # Every code an error's `extensions.code` can carry, listed in the SDL for clients.
 ERROR_CODES = strawberry.enum(ErrorCode, description="Values of `extensions.code` in errors.")

@@ -10,6 +10,7 @@ from auth.attempt import AuthConfig
 from auth.events import DatabaseSecurityLog
 from directives.audit import AuditStore, TortoiseAuditStore
 from directives.context import Caller
+from directives.notices import Notices
 from directives.policy_versions import PrivacyContact
 from models import Session
 from resolvers.loaders import build_loaders
@@ -33,6 +34,7 @@ def build_context(
     epsilon_budget: float | None = None,
     privacy_contact: PrivacyContact | None = None,
     delivery: Delivery | None = None,
+    notices: Notices | None = None,
 ) -> Context:
     return Context(
         caller=caller,
@@ -49,5 +51,6 @@ def build_context(
         epsilon_budget=epsilon_budget,
         privacy_contact=privacy_contact or PrivacyContact(),
         delivery=delivery,
+        notices=notices,
         loaders=build_loaders(caller) if caller else BusinessLoaders.unavailable(),
     )

@@ -48,6 +48,14 @@ def require_query_by(
     return uses(info.context.audit, kind.value, type_name, fields)
 
 
+def provided(info: Info, *, type_name: str, fields: Mapping[str, Use]) -> Uses:
+    """A copy of personal values into a file for a third party on a ground of P8.3, whose
+    fields the ground allows (`directives.provision.DISCLOSABLE`) and a second person
+    approved: not the caller's own use under a purpose, so not `require_query_by`'s check;
+    recorded in the audit the same way, under the caller, failing closed."""
+    return uses(info.context.audit, SubjectKind.CUSTOMER.value, type_name, fields)
+
+
 def consenting(
     query: QuerySet[M], declared: PrivacyContext | Purpose | None, through: str = ""
 ) -> QuerySet[M]:
@@ -61,6 +69,7 @@ def consenting(
         purpose, named_use = declared.purpose, declared.named_use
     else:
         purpose, named_use = declared, None
+
     column = CONSENT_COLUMN.get(purpose) if purpose is not None else None
     if column:
         query = query.filter(**{through + column: False})

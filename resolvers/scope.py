@@ -30,8 +30,12 @@ def scoped(
     model: type[M], caller: Caller, *, customer: str | None, agent: str | None
 ) -> QuerySet[M]:
     """Rows of `model` the caller reaches: through `customer` (the lookup naming the
-    caller's customer record) for customers, through `agent` for agents, none for roles
-    without records, all for other staff. A missing lookup means none."""
+    caller's customer record) for customers, through `agent` for agents, through `customer`
+    to the customers its NDAs reach today for partners (P8.1), none for roles without
+    records, all for other staff. A missing lookup means none."""
+    if caller.role is Role.PARTNER:
+        reached = list(caller.partner.customers) if caller.partner else []
+        return model.filter(**{f"{customer}__in": reached}) if customer else model.filter(id=0)
     if caller.role is Role.CUSTOMER:
         lookup, own = customer, caller.customer_id
     elif caller.role is Role.AGENT:

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from auth.attempt import AuthConfig
 from directives.context import Caller, PrivacyContext
 from directives.errors import ErrorCode, PrivacyError
+from directives.notices import Notices
 from directives.policy_versions import PrivacyContact
 from models import Session
 from rights.delivery import Delivery
@@ -36,6 +37,8 @@ class Context(PrivacyContext):
     privacy_contact: PrivacyContact = field(default_factory=PrivacyContact)
     # Where answers to rights requests go (P7.3); None: nowhere yet, answering is refused.
     delivery: Delivery | None = None
+    # Notices to persons (business transfers, leak incidents); None: no outbox configured.
+    notices: Notices | None = None
 
 
 Info = strawberry.Info[Context, None]

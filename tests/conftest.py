@@ -14,6 +14,7 @@ import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -24,12 +25,25 @@ from graphql import GraphQLError
 from strawberry.types import ExecutionResult
 from tortoise.context import TortoiseContext
 
+from auth.partners import partner_reach
 from directives.audit import AuditStore
 from directives.context import Caller
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
-from models import Account, Agent, Customer
+from models import (
+    Account,
+    Agent,
+    Contract,
+    Customer,
+    Nda,
+    NdaOption,
+    OptionService,
+    OptionSubscription,
+    Provider,
+)
+from models.contracts import Plan
 from models.db import apply_migrations, tortoise_config
+from models.third_parties import ProviderKind
 from resolvers.app_schema import build_schema
 from resolvers.context import build_context
 from rights.delivery import Delivery
@@ -114,6 +128,34 @@ class World:
         return self.callers[role]
 
 
+TODAY = date.today()
+PARTNER_CATEGORIES = ["NAME", "ADDRESS", "PHONE"]  # what the world's partner's NDA names
+
+
+async def partner_provider(subscribers: list[Customer]) -> Provider:
+    """An option provider whose NDA in force covers one option, which `subscribers` have."""
+    provider = await Provider.create(
+        name="株式会社バックアップ工房", kind=ProviderKind.OPTION_PROVIDER
+    )
+    option = await OptionService.create(
+        code="P-BACKUP", name="外部バックアップ", monthly_fee=500, provider=provider.name
+    )
+    nda = await Nda.create(
+        provider=provider,
+        reference="NDA-TEST-1",
+        categories=PARTNER_CATEGORIES,
+        valid_from=TODAY - timedelta(days=30),
+        valid_until=TODAY + timedelta(days=365),
+    )
+    await NdaOption.create(nda=nda, option=option)
+    for customer in subscribers:
+        contract = await Contract.create(
+            customer=customer, plan=Plan.STANDARD, monthly_fee=5_500, started_on=TODAY
+        )
+        await OptionSubscription.create(contract=contract, option=option, started_on=TODAY)
+    return provider
+
+
 async def make_world() -> World:
     agent1 = await Agent.create(
         code="AG1",
@@ -154,6 +196,7 @@ async def make_world() -> World:
                 survey_opt_out=(n == 1),
             )
         )
+    provider = await partner_provider(subscribers=[rows[1], rows[3]])
     callers: dict[Role, Caller] = {}
     for role in Role:
         account = await Account.create(
@@ -161,13 +204,16 @@ async def make_world() -> World:
             role=role,
             customer_id=rows[0].id if role is Role.CUSTOMER else None,
             agent_id=agent1.id if role is Role.AGENT else None,
+            provider_id=provider.id if role is Role.PARTNER else None,
         )
+        reach = await partner_reach(provider.id, TODAY) if role is Role.PARTNER else None
         callers[role] = Caller(
             account_id=account.id,
             login=account.login,
             role=role,
             customer_id=account.customer_id,
             agent_id=account.agent_id,
+            partner=reach,
         )
     return World(agent1, agent2, rows, callers)
 

@@ -38,6 +38,7 @@ from models import (
     AuditRequest,
     Customer,
     CustomerVersion,
+    OptionSubscription,
 )
 from models.tokens import hash_token
 from server import Settings, create_app
@@ -555,3 +556,27 @@ async def test_the_audit_log_is_sequenced_in_the_background_and_its_checkpoint_s
         kept = open_checkpoint((settings.data_dir / "audit-checkpoint.txt").read_text(), key)
         assert kept.size <= checkpoint.size
     assert stat.S_IMODE((settings.data_dir / "audit-signing.key").stat().st_mode) == 0o600
+
+
+async def test_the_demo_third_parties(server: Server) -> None:
+    """Two providers under NDA (one expired), a carrier, a disclosure of each outcome, a past
+    incident; the demo partner reads, through HTTP, only what its NDA in force names."""
+    audit = """{ providers { name kind ndas { reference inForce categories } }
+      disclosures { status refusalReason } incidents { kind reportable affectedCount } }"""
+    seen = (await server.post(audit, Role.AUDITOR)).json()["data"]
+    ndas = {n["reference"]: n for p in seen["providers"] for n in p["ndas"]}
+    assert ndas["NDA-2026-001"]["inForce"] and not ndas["NDA-2025-014"]["inForce"]
+    assert [p["kind"] for p in seen["providers"]].count("CARRIER") == 1
+    assert sorted(d["status"] for d in seen["disclosures"]) == ["APPROVED", "REFUSED"]
+    assert seen["incidents"] == [{"kind": "LOSS", "reportable": False, "affectedCount": 3}]
+    query = (
+        "query @purpose(code: B) { customers(first: 100) { nodes { name phone email address } } }"
+    )
+    nodes = (await server.post(query, Role.PARTNER)).json()["data"]["customers"]["nodes"]
+    subscribers = await OptionSubscription.filter(option__code="SMS").values_list(
+        "contract__customer_id", flat=True
+    )
+    assert 0 < len(nodes) <= len(set(subscribers))
+    assert all(
+        n["name"] and n["phone"] and n["email"] is None and n["address"] is None for n in nodes
+    )

@@ -10,7 +10,7 @@ import pytest
 from directives.masks import apply_mask
 from directives.policy import DECLARABLE, decide, mask_for
 from directives.privacy_schema import PrivacySchema
-from directives.scope import relation, withdrawn_of
+from directives.scope import permitted, relation, withdrawn_of
 from directives.vocabulary import Decision, Purpose, Role
 from schema.people.customer import Customer
 from tests.conftest import World, run
@@ -58,6 +58,7 @@ def _expected(
             relation=relation(caller, subject),
             field_purposes=personal.purposes,
             consent_withdrawn=withdrawn_of(subject),
+            permitted=permitted(caller, subject),
         )
         expected[name] = {
             Decision.CLEAR: value,

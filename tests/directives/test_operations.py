@@ -17,7 +17,8 @@ from models.security import Stage
 from resolvers.app_schema import MUTATIONS, QUERIES
 from tests.conftest import World, code_of, run
 
-EVERYONE = "CUSTOMER AGENT SUPPORT BILLING MARKETING ANALYST ADMIN AUDITOR"
+EVERYONE = "CUSTOMER AGENT SUPPORT BILLING MARKETING ANALYST ADMIN AUDITOR PARTNER"
+NOT_PARTNERS = "CUSTOMER AGENT SUPPORT BILLING MARKETING ANALYST ADMIN AUDITOR"
 STAFF = "SUPPORT BILLING MARKETING ANALYST ADMIN AUDITOR"
 
 # operation -> (roles that may call it, purposes one of which must be declared or "" for any)
@@ -28,8 +29,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "purposes": (EVERYONE, ""),
     "customer": (EVERYONE, ""),
     "customers": (EVERYONE, ""),
-    "agent": (EVERYONE, ""),
-    "agents": (EVERYONE, ""),
+    "agent": (NOT_PARTNERS, ""),
+    "agents": (NOT_PARTNERS, ""),
     "customerSearch": ("CUSTOMER AGENT SUPPORT BILLING MARKETING ADMIN", ""),
     "contracts": ("CUSTOMER AGENT SUPPORT BILLING", ""),
     "contract": ("CUSTOMER AGENT SUPPORT BILLING", ""),
@@ -55,6 +56,11 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "auditCheckpoint": ("CUSTOMER AUDITOR", ""),
     "auditInclusionProof": ("CUSTOMER AUDITOR", ""),
     "auditConsistencyProof": ("CUSTOMER AUDITOR", ""),
+    "providers": (STAFF, ""),
+    "provisionRecords": ("AUDITOR", ""),
+    "disclosures": ("ADMIN AUDITOR", ""),
+    "businessTransfers": ("ADMIN AUDITOR", ""),
+    "incidents": ("ADMIN AUDITOR", ""),
     "login": (EVERYONE, ""),
     "verifyTotp": (EVERYONE, ""),
     "changePassword": (EVERYONE, ""),
@@ -106,6 +112,14 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "takeRightsRequest": ("SUPPORT", "D"),
     "payRightsRequestFee": ("BILLING", "E"),
     "answerRightsRequest": ("SUPPORT", "D"),
+    "produceDeliveryManifest": ("SUPPORT BILLING", "AE"),
+    "requestDisclosure": ("SUPPORT ADMIN", ""),
+    "decideDisclosure": ("ADMIN", ""),
+    "planBusinessTransfer": ("ADMIN", ""),
+    "sendTransferNotice": ("ADMIN", ""),
+    "makeTransferEffective": ("ADMIN", ""),
+    "recordIncident": ("ADMIN", ""),
+    "notifyIncidentPersons": ("ADMIN", ""),
 }
 # Answered to anyone in any stage, logged in or not: nothing else is open to anonymous callers.
 PUBLIC = {"policyVersions", "policyVersionInForce", "privacyContact"}

@@ -139,6 +139,19 @@ EXPECTED: dict[Role, dict[Purpose, str]] = {
         Purpose.G: "DDDDDDDDDD",
         Purpose.H: "DDDDDDDDDD",
     },
+    # An option provider's staff (P8.1): B only, to reach and identify its subscribers; never
+    # birth date, fax, bank account or free text. Its NDA narrows this further.
+    Role.PARTNER: {
+        #          NBPATFE#HX
+        Purpose.A: "DDDDDDDDDD",
+        Purpose.B: "CDCCCDCDDD",
+        Purpose.C: "DDDDDDDDDD",
+        Purpose.D: "DDDDDDDDDD",
+        Purpose.E: "DDDDDDDDDD",
+        Purpose.F: "DDDDDDDDDD",
+        Purpose.G: "DDDDDDDDDD",
+        Purpose.H: "DDDDDDDDDD",
+    },
 }
 
 # Which purposes (P5 letters) each role may declare; every other purpose it may not.
@@ -151,6 +164,7 @@ DECLARES: dict[Role, str] = {
     Role.ANALYST: "F",
     Role.ADMIN: "D",  # not above the policy
     Role.AUDITOR: "D",
+    Role.PARTNER: "B",  # option services only, under its NDA
 }
 
 EXPECTED_MASKS: dict[Category, MaskStrategy] = {
@@ -180,7 +194,8 @@ def declares(role: Role, purpose: Purpose) -> bool:
 
 def reach(role: Role) -> Relation:
     """The widest relation a role can have to someone else's record."""
-    return Relation.OWN_CUSTOMER if role is Role.AGENT else Relation.ANY
+    own = {Role.AGENT: Relation.OWN_CUSTOMER, Role.PARTNER: Relation.PARTNER_CUSTOMER}
+    return own.get(role, Relation.ANY)
 
 
 def _decide(
@@ -491,3 +506,42 @@ def test_role_never_gets_clear(role: Role) -> None:
     ]
     assert granted == []
     assert decided == []
+
+
+@pytest.mark.parametrize("category", list(Category))
+def test_a_partner_gets_only_what_both_its_row_and_its_nda_allow(category: Category) -> None:
+    """P8.1: the NDA narrows the PARTNER row; it never widens it; no NDA, nothing."""
+    nda = frozenset({Category.NAME, Category.PHONE, Category.BIRTH_DATE})
+    decision, reason = explain(
+        role=Role.PARTNER,
+        purpose=Purpose.B,
+        category=category,
+        relation=Relation.PARTNER_CUSTOMER,
+        field_purposes=ALL_PURPOSES,
+        permitted=nda,
+    )
+    if category in {Category.NAME, Category.PHONE}:
+        assert decision is Decision.CLEAR
+    elif category is Category.BIRTH_DATE:  # named by the NDA, denied by the row
+        assert (decision, reason) == (Decision.DENIED, Reason.POLICY_TABLE)
+    else:
+        assert (decision, reason) == (Decision.DENIED, Reason.NOT_IN_AGREEMENT)
+    nothing = explain(
+        role=Role.PARTNER,
+        purpose=Purpose.B,
+        category=category,
+        relation=Relation.PARTNER_CUSTOMER,
+        field_purposes=ALL_PURPOSES,
+        permitted=frozenset(),
+    )
+    assert nothing[0] is Decision.DENIED
+    # Another relation (a customer it does not serve) is out of scope whatever the NDA says.
+    elsewhere = explain(
+        role=Role.PARTNER,
+        purpose=Purpose.B,
+        category=category,
+        relation=Relation.ANY,
+        field_purposes=ALL_PURPOSES,
+        permitted=nda,
+    )
+    assert elsewhere == (Decision.DENIED, Reason.OUT_OF_SCOPE)

@@ -39,6 +39,7 @@ NOT_PERSONAL = {
     "PrivacyContact.phone": "the same window's telephone number",
     "NamedUse.description": "the operator's text describing a use outside A-H (P5)",
     "ConsentStatus.description": "the same text, or the policy's text of G or H",
+    "Provider.name": "a company's name (an option provider or a carrier), not a person",
 }
 
 

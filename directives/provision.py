@@ -1,0 +1,98 @@
+"""Records of provision to third parties (APPI art. 29): each time personal data leaves the
+operator — a partner's read, a delivery manifest, an exceptional disclosure, a business
+transfer — one record per person: when, to whom, which items (field names, never values),
+on which ground, kept at least 3 years."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+
+from directives.context import Caller
+from directives.policy import PAYMENT_INQUIRY_ITEMS
+from directives.scope import SubjectKind
+from directives.vocabulary import Category, Decision
+from models import ProvisionRecord
+from models.third_parties import Ground
+
+KEEP_YEARS = 3  # APPI art. 29 and its rules: three years in principle
+
+EVERY_CATEGORY: frozenset[Category] = frozenset(Category)
+# The grounds of an exceptional disclosure (P8.3) and the categories each may carry; P8.1
+# (NDA) and P8.2 (delivery) have their own paths and are no exceptional disclosure.
+DISCLOSABLE: Mapping[Ground, frozenset[Category]] = {
+    Ground.LIFE_BODY_PROPERTY: EVERY_CATEGORY,
+    Ground.AUTHORITY: EVERY_CATEGORY,
+    Ground.PUBLIC_WELFARE: EVERY_CATEGORY,
+    Ground.PAYMENT_INSTITUTION: PAYMENT_INQUIRY_ITEMS,
+    Ground.BUSINESS_TRANSFER: EVERY_CATEGORY,
+    Ground.CONSENT: EVERY_CATEGORY,
+}
+
+
+def keep_until(at: datetime) -> date:
+    day = at.date()
+    try:
+        return day.replace(year=day.year + KEEP_YEARS)
+    except ValueError:  # 29 February
+        return date(day.year + KEEP_YEARS, 3, 1)
+
+
+def record(
+    *,
+    at: datetime,
+    recipient: str,
+    provider_id: int | None,
+    customer_id: int,
+    items: Iterable[str],
+    ground: Ground,
+    source: str,
+) -> ProvisionRecord:
+    return ProvisionRecord(
+        at=at,
+        recipient=recipient,
+        provider_id=provider_id,
+        customer_id=customer_id,
+        items=",".join(sorted(set(items))),
+        ground=ground,
+        source=source,
+        keep_until=keep_until(at),
+    )
+
+
+def partner_reads(
+    caller: Caller, request_id: str, at: datetime, entries: Iterable[tuple[str, int, str, str]]
+) -> list[ProvisionRecord]:
+    """One record per customer whose values a partner received in clear in one request
+    (from the audit entries of that request: `field:DECISION,...`)."""
+    reach = caller.partner
+    if reach is None:
+        return []
+    received: dict[int, set[str]] = {}
+    for subject_type, subject_id, _, code in entries:
+        if subject_type != SubjectKind.CUSTOMER.value or subject_id not in reach.customers:
+            continue
+        clear = {
+            name
+            for name, _, decision in (pair.partition(":") for pair in code.split(","))
+            if decision == Decision.CLEAR.value
+        }
+        if clear:
+            received.setdefault(subject_id, set()).update(clear)
+    return [
+        record(
+            at=at,
+            recipient=reach.provider_name,
+            provider_id=reach.provider_id,
+            customer_id=customer_id,
+            items=items,
+            ground=Ground.NDA,
+            source=f"request:{request_id}",
+        )
+        for customer_id, items in received.items()
+    ]
+
+
+async def save(records: list[ProvisionRecord]) -> None:
+    if records:
+        await ProvisionRecord.bulk_create(records)
