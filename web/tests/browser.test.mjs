@@ -534,13 +534,16 @@ describe("auditor", () => {
 });
 
 describe("analyst", () => {
-  test("aggregates under F, small groups suppressed", async () => {
+  test("aggregates under F: noisy counts, each answer charged to the budget", async () => {
     const analyst = await person();
     const { page } = analyst;
     await logIn(page, server.url, cred("ANALYST"));
     await choosePurpose(page, "F");
     await page.getByRole("heading", { level: 1, name: "集計（調査目的 F）" }).waitFor();
-    await page.locator("tbody tr").first().waitFor();
+    await page.getByTestId("budget").getByText(/これまでの集計 0回/).waitFor();
+    await page.getByRole("button", { name: "集計する" }).click();
+    await page.locator("[data-testid=research] tbody tr").first().waitFor();
+    await page.getByTestId("budget").getByText(/これまでの集計 1回/).waitFor();
     await checkScreen(analyst, "research");
   });
 });

@@ -717,39 +717,63 @@ function PendingBindings() {
   );
 }
 
-const ResearchQuery = graphql(`
-  query Research($dimension: ResearchDimension!) {
-    researchAggregate(dimension: $dimension) { key count suppressed }
+const ResearchBudgetQuery = graphql(`
+  query ResearchBudget { researchBudget { total spent remaining answers } }
+`);
+const ResearchAggregateQuery = graphql(`
+  query ResearchAggregate($dimension: ResearchDimension!) {
+    researchAggregate(dimension: $dimension) {
+      dimension epsilon noiseScale
+      groups { key count }
+      budget { total spent remaining answers }
+    }
   }
 `);
-type Dimension = VariablesOf<typeof ResearchQuery>["dimension"];
+type Dimension = VariablesOf<typeof ResearchAggregateQuery>["dimension"];
 const DIMENSIONS: Dimension[] = ["PREFECTURE", "BIRTH_DECADE", "PLAN", "OPTION_COUNT"];
 
+/** Aggregates with differential-privacy noise: each answer spends some of the analyst's
+ * budget, so the screen asks only when told to (the budget itself is free to read). */
 export function Research({ purpose }: ScreenProps) {
   const { t } = useI18n();
+  const context = usePurposeContext(purpose);
   const [dimension, setDimension] = useState<Dimension>("PREFECTURE");
-  const [result] = useQuery({ query: ResearchQuery, variables: { dimension }, context: usePurposeContext(purpose) });
-  const groups = result.data?.researchAggregate;
+  const [asked, setAsked] = useState<Dimension>();
+  const [budget] = useQuery({ query: ResearchBudgetQuery, context });
+  const [result] = useQuery({
+    query: ResearchAggregateQuery, variables: { dimension: asked ?? "PREFECTURE" }, context, pause: !asked,
+  });
+  const answer = asked ? result.data?.researchAggregate : undefined;
+  const remaining = answer?.budget ?? budget.data?.researchBudget;
   return (
     <Screen title={t("researchTitle")} purpose={purpose} privacy={readPrivacy(result.extensions)}>
-      <Select label={t("researchDimension")} value={dimension} onChange={(v) => setDimension(v as Dimension)}
-        options={DIMENSIONS.map((d) => ({ value: d, label: t(`dim${d}`) }))} />
-      <ErrorBox error={result.error} />
-      {result.fetching && <Loading />}
-      {groups && (
-        <table>
-          <thead>
-            <tr><th scope="col">{t("researchGroup")}</th><th scope="col">{t("researchCount")}</th></tr>
-          </thead>
-          <tbody>
-            {groups.map((g) => (
-              <tr key={g.key}>
-                <td>{g.key}</td>
-                <td>{g.suppressed ? t("researchSuppressed") : g.count}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      <p>{t("researchHelp")}</p>
+      {remaining && (
+        <p data-testid="budget">
+          {t("researchBudget", { remaining: remaining.remaining.toFixed(2), total: remaining.total.toFixed(2), answers: remaining.answers })}
+        </p>
+      )}
+      <form className="inline-form" onSubmit={(e) => { e.preventDefault(); setAsked(dimension); }}>
+        <Select label={t("researchDimension")} value={dimension} onChange={(v) => setDimension(v as Dimension)}
+          options={DIMENSIONS.map((d) => ({ value: d, label: t(`dim${d}`) }))} />
+        <button type="submit" disabled={result.fetching}>{t("researchAsk")}</button>
+      </form>
+      <ErrorBox error={budget.error ?? (asked ? result.error : undefined)} />
+      {asked && result.fetching && <Loading />}
+      {answer && (
+        <>
+          <p>{t("researchNoise", { epsilon: answer.epsilon, scale: answer.noiseScale.toFixed(2) })}</p>
+          <table data-testid="research">
+            <thead>
+              <tr><th scope="col">{t("researchGroup")}</th><th scope="col">{t("researchCount")}</th></tr>
+            </thead>
+            <tbody>
+              {answer.groups.map((g) => (
+                <tr key={g.key}><td>{g.key}</td><td>{g.count}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </>
       )}
     </Screen>
   );
