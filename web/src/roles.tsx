@@ -7,7 +7,7 @@ import type { MessageKey } from "./i18n";
 import { Contacts, Invoices, MyRecord, NewInquiry } from "./screens/customer";
 import { AgentContracts, AgentCustomers, Margins } from "./screens/agent";
 import {
-  Accounts, CampaignRecipients, Campaigns, CustomerSearch, CustomerView, Inquiries, Overdue, Research, Surveys,
+  Accounts, CampaignRecipients, Campaigns, CustomerSearch, PartnerCustomers, CustomerView, Inquiries, Overdue, Research, Surveys,
 } from "./screens/staff";
 import { Audit, Catalog, Security } from "./screens/auditor";
 
@@ -21,6 +21,7 @@ export const CHOOSES_PURPOSE: Partial<Record<Role, readonly Purpose[]>> = {
   MARKETING: ["G", "H"],
   ADMIN: ["D"],
   ANALYST: ["F"],
+  PARTNER: ["B"],
 };
 
 /** Roles the server lets open GraphiQL (directives/guard.py INTROSPECTION_ROLES). */
@@ -77,6 +78,9 @@ export const PAGES: Record<Role, Page[]> = {
     { path: "/accounts", label: "navAccounts", render: () => <Accounts /> },
     search,
     customer,
+  ],
+  PARTNER: [
+    { path: "/partner", label: "navPartner", needs: ["B"], render: (p) => <PartnerCustomers {...p} /> },
   ],
   ANALYST: [{ path: "/research", label: "navResearch", needs: ["F"], render: (p) => <Research {...p} /> }],
   AUDITOR: [

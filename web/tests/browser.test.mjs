@@ -547,3 +547,16 @@ describe("analyst", () => {
     await checkScreen(analyst, "research");
   });
 });
+
+describe("partner", () => {
+  test("an option provider sees its NDA's customers under B, in the NDA's items only", async (t) => {
+    if (!server.credentials["PARTNER"]) return t.skip("the demo has no PARTNER account");
+    const partner = await person();
+    const { page } = partner;
+    await logIn(page, server.url, cred("PARTNER"));
+    await choosePurpose(page, "B");
+    await page.getByRole("heading", { level: 1, name: "対象のお客さま（オプションサービス）" }).waitFor();
+    await page.locator("[data-testid=partner-customers] tbody tr").first().waitFor();
+    await checkScreen(partner, "partner customers");
+  });
+});

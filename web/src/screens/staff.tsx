@@ -717,6 +717,58 @@ function PendingBindings() {
   );
 }
 
+const PartnerCustomersQuery = graphql(`
+  query PartnerCustomers($after: String) {
+    customers(first: 50, after: $after) {
+      nodes { id name postalCode address phone email }
+      pageInfo { endCursor hasNextPage }
+    }
+  }
+`);
+const PARTNER_FIELDS = ["name", "postalCode", "address", "phone", "email"] as const;
+
+/** An option provider's staff (P4.2, P8.1): the customers subscribed to its options under an
+ * NDA in force, only the categories that NDA names; the server decides who and what. */
+export function PartnerCustomers({ purpose }: ScreenProps) {
+  const { t } = useI18n();
+  const pager = usePager();
+  const [result] = useQuery({
+    query: PartnerCustomersQuery, variables: { after: pager.after }, context: usePurposeContext(purpose),
+  });
+  const privacy = readPrivacy(result.extensions);
+  const found = result.data?.customers;
+  return (
+    <Screen title={t("partnerTitle")} purpose={purpose} privacy={privacy}>
+      <p>{t("partnerHelp")}</p>
+      <ErrorBox error={result.error} />
+      {result.fetching && !found && <Loading />}
+      {found && (
+        <>
+          <table data-testid="partner-customers">
+            <thead>
+              <tr>
+                <th scope="col">{t("customerId")}</th>
+                {PARTNER_FIELDS.map((f) => <th key={f} scope="col">{t(`field${f}`)}</th>)}
+              </tr>
+            </thead>
+            <tbody>
+              {found.nodes.map((c) => (
+                <tr key={c.id}>
+                  <td>{c.id}</td>
+                  {PARTNER_FIELDS.map((f) => (
+                    <td key={f}><Value value={c[f]} shown={shownAs(privacy, `customers.nodes.*.${f}`)} /></td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager pageInfo={found.pageInfo} pager={pager} />
+        </>
+      )}
+    </Screen>
+  );
+}
+
 const ResearchBudgetQuery = graphql(`
   query ResearchBudget { researchBudget { total spent remaining answers } }
 `);
