@@ -9,14 +9,16 @@ server is an error, never a skip.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
@@ -245,6 +247,23 @@ async def run(
         query, variable_values=variables, context_value=context, operation_name=operation_name
     )
     return result, context
+
+
+H = TypeVar("H", bound=logging.Handler)
+
+
+@contextmanager
+def sql_log(handler: H) -> Iterator[H]:
+    """Attach `handler` to Tortoise's SQL log (DEBUG) for the block: tests count statements."""
+    logger = logging.getLogger("tortoise.db_client")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
 
 
 def code_of(error: GraphQLError) -> object:

@@ -4,8 +4,7 @@ the refusals lost on the way (revoked, expired, disabled, wrong role, wrong tran
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from datetime import timedelta
 
 from tortoise.context import TortoiseContext
@@ -15,6 +14,7 @@ from auth.callers import from_bearer, from_session_token
 from auth.sessions import open_session
 from models import Account, ApiToken, Role, Stage
 from tests.auth.test_service import PASSWORD, POLICY, T0, _account, at
+from tests.conftest import sql_log
 
 
 class _Statements(logging.Handler):
@@ -28,17 +28,8 @@ class _Statements(logging.Handler):
             self.statements.append(text)
 
 
-@contextmanager
-def counting() -> Iterator[_Statements]:
-    logger = logging.getLogger("tortoise.db_client")
-    handler, level = _Statements(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
+def counting() -> AbstractContextManager[_Statements]:
+    return sql_log(_Statements())
 
 
 async def _token(account: Account) -> str:

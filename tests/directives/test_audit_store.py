@@ -7,8 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import pytest
 from tortoise.connection import get_connection
@@ -17,6 +16,7 @@ from tortoise.transactions import in_transaction
 
 from directives.audit import AuditBuffer, AuditHeader, TortoiseAuditStore, utc_now
 from models import AuditEntry, AuditRequest
+from tests.conftest import sql_log
 
 
 def _header(request_id: str | None = None) -> AuditHeader:
@@ -47,17 +47,8 @@ class _Transactions(logging.Handler):
         self.commits += "COMMIT" in record.getMessage().upper()
 
 
-@contextmanager
-def counting_commits() -> Iterator[_Transactions]:
-    logger = logging.getLogger("tortoise.db_client")
-    handler, level = _Transactions(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
+def counting_commits() -> AbstractContextManager[_Transactions]:
+    return sql_log(_Transactions())
 
 
 async def test_concurrent_writes_commit_together_and_each_waits_for_its_own(

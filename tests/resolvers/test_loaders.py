@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import pytest
 
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
 from tests.business_world import Business
-from tests.conftest import World, run
+from tests.conftest import World, run, sql_log
 
 
 class _Statements(logging.Handler):
@@ -25,17 +24,8 @@ class _Statements(logging.Handler):
             self.selects.append(text)
 
 
-@contextmanager
-def counting_selects() -> Iterator[_Statements]:
-    logger = logging.getLogger("tortoise.db_client")
-    handler, level = _Statements(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
+def counting_selects() -> AbstractContextManager[_Statements]:
+    return sql_log(_Statements())
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -33,7 +33,7 @@ from directives.vocabulary import Role
 from models import Customer
 from resolvers.sorted_paging import encode_position
 from tests.business_world import Business
-from tests.conftest import PG_URL, World, run
+from tests.conftest import PG_URL, World, run, sql_log
 
 postgres_only = pytest.mark.skipif(
     PG_URL is None, reason="plans are PostgreSQL's: the PostgreSQL pass runs this test"
@@ -175,17 +175,8 @@ class _Selects(logging.Handler):
             self.sql.append(str(args[0]))
 
 
-@contextmanager
-def capturing() -> Iterator[_Selects]:
-    logger = logging.getLogger("tortoise.db_client")
-    handler, level = _Selects(), logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield handler
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
+def capturing() -> AbstractContextManager[_Selects]:
+    return sql_log(_Selects())
 
 
 async def generic_plan(sql: str) -> dict[str, Any]:
