@@ -10,12 +10,15 @@ from datetime import date, datetime
 
 from directives.context import Caller
 from directives.policy import PAYMENT_INQUIRY_ITEMS
+from directives.retention import RULES, Rule
 from directives.scope import SubjectKind
 from directives.vocabulary import Category, Decision
 from models import ProvisionRecord
 from models.third_parties import Ground
 
-KEEP_YEARS = 3  # APPI art. 29 and its rules: three years in principle
+# APPI art. 29 and its rules: three years in principle; the retention schedule's row, so the
+# purge (`rights.retention`) and the records agree.
+KEEP_YEARS = RULES[Rule.PROVISION_RECORDS].years
 
 EVERY_CATEGORY: frozenset[Category] = frozenset(Category)
 # The grounds of an exceptional disclosure (P8.3) and the categories each may carry; P8.1
@@ -31,6 +34,8 @@ DISCLOSABLE: Mapping[Ground, frozenset[Category]] = {
 
 
 def keep_until(at: datetime) -> date:
+    """The last day the record must be kept: the third anniversary (1 March for a record of
+    29 February: at least three full years). The purge removes it from the next day."""
     day = at.date()
     try:
         return day.replace(year=day.year + KEEP_YEARS)

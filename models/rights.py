@@ -179,3 +179,5 @@ class PurgeRecord(Model):
 
     class Meta:
         table = "purge_record"
+        # The invoice trigger (migration 0015) looks up the purge record of one invoice.
+        indexes = (("subject_type", "subject_id"),)
