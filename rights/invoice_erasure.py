@@ -26,8 +26,11 @@ from rights.rows import column
 ERASED = ("billing_address", "billing_postal_code")
 
 
-def _placeholder(conn: BaseDBAsyncClient) -> str:
-    return "$1" if conn.capabilities.dialect == "postgres" else "?"
+# Immutable models refuse update() in Python; this statement is the path the trigger admits.
+ERASE = (
+    "UPDATE invoice SET billing_address = '', billing_postal_code = '' "
+    "WHERE customer_id = ? AND (billing_address <> '' OR billing_postal_code <> '')"
+)
 
 
 async def erase_invoice_addresses(
@@ -38,9 +41,7 @@ async def erase_invoice_addresses(
     holding = Invoice.filter(customer_id=customer_id).using_db(conn)
     ids = [
         int(i)
-        for i in await column(
-            holding.exclude(billing_address="", billing_postal_code=""), "id"
-        )
+        for i in await column(holding.exclude(billing_address="", billing_postal_code=""), "id")
     ]
     if not ids:
         return []
@@ -58,12 +59,6 @@ async def erase_invoice_addresses(
         ],
         using_db=conn,
     )
-    # Immutable models refuse update() in Python; this statement is the path the trigger
-    # admits, and only for these rows.
-    blank = ", ".join(f"{name} = ''" for name in ERASED)
-    held = " OR ".join(f"{name} <> ''" for name in ERASED)
-    await conn.execute_query(
-        f"UPDATE invoice SET {blank} WHERE customer_id = {_placeholder(conn)} AND ({held})",
-        [customer_id],
-    )
+    postgres = conn.capabilities.dialect == "postgres"
+    await conn.execute_query(ERASE.replace("?", "$1") if postgres else ERASE, [customer_id])
     return ids

@@ -5,8 +5,9 @@ applies the same plan, item by item in its own transaction, and records each ite
 `PurgeRecord` (ids, rule, action: never a value). The audit is left as it is: it holds no
 values. Provision records (APPI art. 29) are deleted the day after their `keep_until`, by the
 same run. A former customer's invoices lose their billing address with the customer record
-(`rights.invoice_erasure`: the only change the invoice trigger allows). Customers under a legal hold, or with a rights request not yet answered (the answer
-needs the data), are listed as held and left untouched.
+(`rights.invoice_erasure`: the only change the invoice trigger allows). Customers under a
+legal hold, or with a rights request not yet answered (the answer needs the data), are listed
+as held and left untouched.
 """
 
 from __future__ import annotations

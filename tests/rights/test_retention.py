@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 
+from directives import provision
+from directives.audit import AuditBuffer
 from directives.classification import personal_columns
 from directives.privacy_schema import PrivacySchema
-from directives import provision
 from directives.retention import RULES, SCHEDULE, Rule, anniversary, due_on
 from directives.vocabulary import Role
 from models import (
@@ -223,24 +224,25 @@ async def test_provision_records_are_kept_three_years_then_purged_by_the_same_ru
 ) -> None:
     who, other = world.customers[0], world.customers[1]
     made = datetime(2027, 3, 10, 9, tzinfo=UTC)
-    await provision.save(
-        [
-            provision.record(
-                at=at, recipient="配送 株式会社", provider_id=None, customer_id=c.id,
-                items=["name", "address"], ground=Ground.DELIVERY, source="manifest:1",
-            )
-            for c, at in ((who, made), (other, made), (who, datetime(2028, 1, 5, tzinfo=UTC)))
-        ]
+    buffer = AuditBuffer()
+    given = provision.open_provision(
+        buffer, recipient="配送 株式会社", provider_id=None, ground=Ground.DELIVERY,
+        items=["name", "address"],
     )  # fmt: skip
+    await given.give([who.id, other.id], made, "manifest:1")
+    later = provision.open_provision(
+        buffer, recipient="配送 株式会社", provider_id=None, ground=Ground.DELIVERY,
+        items=["name"],
+    )  # fmt: skip
+    await later.give([who.id], datetime(2028, 1, 5, tzinfo=UTC), "manifest:2")
+    assert buffer.pending_uses == 0 and len(buffer.entries) == 3
     first = await ProvisionRecord.filter(customer_id=who.id).order_by("id").first()
     assert first is not None and first.keep_until == date(2030, 3, 10)
     assert RULES[Rule.PROVISION_RECORDS].years == 3
     await place_legal_hold(other.id, reason="係争中", by="t-admin", at=NOW)
 
     def provisions(items: list[Any]) -> list[tuple[int, date, bool]]:
-        return [
-            (d.subject_id, d.due_on, d.held) for d in items if d.rule is Rule.PROVISION_RECORDS
-        ]
+        return [(d.subject_id, d.due_on, d.held) for d in items if d.rule is Rule.PROVISION_RECORDS]
 
     assert provisions(await plan(date(2030, 3, 10))) == []  # the last day it must be kept
     early = await purge(date(2030, 3, 10), NOW)

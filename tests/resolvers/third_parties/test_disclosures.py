@@ -74,8 +74,10 @@ async def test_an_approved_disclosure_gives_only_the_approved_fields_and_records
         "address,name,phone",
     )
     assert record.recipient == "渋谷警察署" and record.source == f"disclosure:{disclosure}"
-    [copy] = await AuditEntry.filter(fields_decisions__contains="COPY")
-    assert copy.subject_id == person.id
+    # The audit records the provision under its ground (P8.3), fields named, no value.
+    [given] = await AuditEntry.filter(fields_decisions__contains="PROVIDE")
+    assert given.subject_id == person.id
+    assert given.fields_decisions == "name:PROVIDE,address:PROVIDE,phone:PROVIDE,#ground:AUTHORITY"
     # Decided once: a second decision is refused and provides nothing more.
     again, _ = await run(
         schema, DECIDE, await _second_admin(), variables={"id": disclosure, "approve": True}
@@ -98,7 +100,7 @@ async def test_a_refused_disclosure_records_its_reason_and_provides_nothing(
         "file": None,
     }
     assert await ProvisionRecord.all().count() == 0
-    assert not await AuditEntry.filter(fields_decisions__contains="COPY").exists()
+    assert not await AuditEntry.filter(fields_decisions__contains="PROVIDE").exists()
 
 
 async def test_the_requester_may_not_approve_their_own_request(
