@@ -147,6 +147,8 @@ class RightsRequest(Model):
 
     class Meta:
         table = "rights_request"
+        # A customer's requests (the access history's subjects, the purge's holds).
+        indexes = (("customer_id", "id"),)
 
 
 class LegalHold(Model):

@@ -107,5 +107,13 @@ class Migration(migrations.Migration):
             model_name='PurgeRecord',
             index=Index(fields=['subject_type', 'subject_id']),
         ),
+        ops.AddIndex(
+            model_name='Contact',
+            index=Index(fields=['customer_id', 'id']),
+        ),
+        ops.AddIndex(
+            model_name='RightsRequest',
+            index=Index(fields=['customer_id', 'id']),
+        ),
         ops.RunPython(narrow_invoice_update, whole_invoice_immutable),
     ]

@@ -149,11 +149,11 @@ async def test_auditors_see_disclosures_and_provision_records_without_values(
     await run(
         schema, DECIDE, world.caller(Role.ADMIN), variables={"id": disclosure, "approve": True}
     )
-    query = """{ disclosures { status requestingParty fields file }
+    query = """{ disclosures { nodes { status requestingParty fields file } }
       provisionRecords { nodes { customerId recipient items ground source keepUntil } } }"""
     result, _ = await run(schema, query, world.caller(Role.AUDITOR))
     assert result.errors is None, result.errors
-    assert result.data["disclosures"] == [  # type: ignore[index]
+    assert result.data["disclosures"]["nodes"] == [  # type: ignore[index]
         {
             "status": "APPROVED",
             "requestingParty": "渋谷警察署",
