@@ -13,6 +13,7 @@ from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
 from models import AuditEntry, BusinessTransfer, Customer, Provider, ProvisionRecord
 from models.third_parties import ProviderKind
+from rights.package import build
 from tests.conftest import World, code_of, run
 from tests.resolvers.third_parties.test_delivery import PRODUCE
 from tests.resolvers.third_parties.test_disclosures import DECIDE, REQUEST, _request, _second_admin
@@ -138,6 +139,12 @@ async def test_each_provision_is_in_the_persons_history_and_nobody_elses(
     assert grounds[me.id] == ["AUTHORITY", "BUSINESS_TRANSFER", "DELIVERY", "NDA"]
     assert grounds[subscriber.id] == ["BUSINESS_TRANSFER", "NDA"]  # read by the partner too
     assert grounds[bystander.id] == ["BUSINESS_TRANSFER"]
+    # The disclosure package (P7.3) lists the same records, and only the person's.
+    for person in (me, subscriber, bystander):
+        package = await build(person, at=datetime.now(UTC), purposes={})
+        records = package["provision_records"]["records"]
+        assert sorted(r["ground"] for r in records) == grounds[person.id]
+        assert package["provision_records"]["statement"] is None
     nodes = await _history(schema, _as_customer(world, me))
     delivery = next(n for n in nodes if n["ground"] == "DELIVERY" and n["kind"] == "PROVISION")
     assert delivery["recipient"] == "ヤマト配送株式会社"
