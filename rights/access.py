@@ -93,7 +93,7 @@ class Position:
 
 
 def _id(text: str) -> int:
-    if not text.isascii() or not text.isdigit() or len(text) > 19:
+    if not text.isascii() or not text.isdigit() or len(text) > 18:  # within a BIGINT
         raise ValueError(text)
     return int(text)
 

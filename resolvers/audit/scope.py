@@ -17,7 +17,9 @@ async def provable(caller: Caller, audit_ref: str) -> AuditRequest | None:
     request = await AuditRequest.get_or_none(request_id=audit_ref)
     if request is None or caller.role is not Role.CUSTOMER or request.actor == caller.login:
         return request
-    subjects = await subjects_of(caller.customer_id or 0)
+    if caller.customer_id is None:
+        return None
+    subjects = await subjects_of(caller.customer_id)
     ours = AuditEntry.filter(about(subjects), request_id=request.id)
     return request if await ours.exists() else None
 

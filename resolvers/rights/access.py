@@ -28,7 +28,12 @@ class AccessQuery:
     ) -> AccessEventConnection:
         size = PageRequest.parse(first, None).size
         position = decode_position(after)
-        events, end, more = await history_page(caller_of(info).customer_id or 0, position, size)
+        customer_id = caller_of(info).customer_id
+        if customer_id is None:  # a customer account not bound to a record: nothing is its own
+            return AccessEventConnection(
+                nodes=[], page_info=PageInfo(end_cursor=None, has_next_page=False)
+            )
+        events, end, more = await history_page(customer_id, position, size)
         return AccessEventConnection(
             nodes=[AccessEvent.of(e) for e in events],
             page_info=PageInfo(

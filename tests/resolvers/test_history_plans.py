@@ -39,7 +39,9 @@ class _Selects(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         args = record.args
         if isinstance(args, tuple) and len(args) == 2 and str(args[0]).startswith("SELECT"):
-            self.statements.append((str(args[0]), list(args[1] or [])))
+            values = args[1]
+            bound = list(values) if isinstance(values, list | tuple) else []
+            self.statements.append((str(args[0]), bound))
 
 
 async def _with_contact_and_request(world: World) -> None:
