@@ -16,7 +16,7 @@ long the audit (tests/resolvers/test_history_plans.py).
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+import itertools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -143,7 +143,7 @@ async def history_page(
     # provision records: each stream's shown events are a prefix of what it read.
     entries = heapq.merge(*audit, key=_audit_order, reverse=True)
     merged = heapq.merge(entries, provisions, key=lambda e: e.at, reverse=True)
-    shown = list(_take(merged, size))
+    shown = list(itertools.islice(merged, size))
     more = sum(map(len, audit)) + len(provisions) > len(shown)
     return shown, _advanced(position, shown), more
 
@@ -151,13 +151,6 @@ async def history_page(
 def _audit_order(event: Event) -> tuple[int, int]:
     assert event.entry is not None
     return (event.entry.request_id, event.entry.id)
-
-
-def _take(events: Iterator[Event], size: int) -> Iterator[Event]:
-    for n, event in enumerate(events):
-        if n == size:
-            return
-        yield event
 
 
 def _advanced(position: Position, shown: list[Event]) -> Position:
