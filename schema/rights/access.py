@@ -12,10 +12,10 @@ import strawberry
 
 from directives.errors import ErrorCode, PrivacyError
 from directives.policy_versions import in_force
-from directives.usage import GROUND, Use
+from directives.usage import Use
 from models import AuditEntry, ProvisionRecord
 from rights.access import Event, Position, shown_login
-from schema.audit.audit_event import FieldDecision, FieldUse, decisions, uses
+from schema.audit.audit_event import FieldDecision, FieldUse, decisions, ground_of, uses
 from schema.page import PageInfo
 from schema.third_parties.provision import Ground  # the enum as Strawberry registered it
 
@@ -64,15 +64,13 @@ class AccessEvent:
     @classmethod
     def from_entry(cls, entry: AuditEntry) -> AccessEvent:
         request = entry.request
-        grounds = [v for n, _, v in (p.partition(":") for p in entry.fields_decisions.split(","))
-                   if n == GROUND]  # fmt: skip
         return cls(
             at=request.at,
             kind=AccessKind.READ_OR_USE,
             role=request.role,
             login=shown_login(request.role, request.actor),
             purpose=request.purpose,
-            ground=Ground(grounds[0]) if grounds else None,
+            ground=ground_of(entry.fields_decisions),
             recipient=None,
             policy_version=request.policy_version,
             about=entry.subject_type,

@@ -78,6 +78,17 @@ async def test_an_approved_disclosure_gives_only_the_approved_fields_and_records
     [given] = await AuditEntry.filter(fields_decisions__contains="PROVIDE")
     assert given.subject_id == person.id
     assert given.fields_decisions == "name:PROVIDE,address:PROVIDE,phone:PROVIDE,#ground:AUTHORITY"
+    audit = """query A($id: ID!) @purpose(code: D) { auditEvents(filter: {subjectType: "Customer",
+      subjectId: $id}) { nodes { actor ground uses { field use } } } }"""
+    seen, _ = await run(schema, audit, world.caller(Role.AUDITOR), variables={"id": person.id})
+    provided = [n for n in seen.data["auditEvents"]["nodes"] if n["ground"]]  # type: ignore[index]
+    assert provided == [
+        {
+            "actor": "t-admin",
+            "ground": "AUTHORITY",
+            "uses": [{"field": f, "use": "PROVIDE"} for f in ("name", "address", "phone")],
+        }
+    ]
     # Decided once: a second decision is refused and provides nothing more.
     again, _ = await run(
         schema, DECIDE, await _second_admin(), variables={"id": disclosure, "approve": True}
