@@ -6,7 +6,7 @@ from __future__ import annotations
 import strawberry
 
 from directives.audit import utc_now
-from directives.errors import ErrorCode, PrivacyError
+from directives.reasons import ReasonCode, refused
 from models import DeliveryManifest as ManifestRow
 from models import Provider
 from models.third_parties import DeliveryKind, Ground, ProviderKind
@@ -30,7 +30,11 @@ async def _carrier(carrier_id: strawberry.ID) -> Provider:
 def parse_customer_ids(ids_given: list[strawberry.ID]) -> list[int]:
     ids = sorted({parse_row_id(i) for i in ids_given})
     if not 1 <= len(ids) <= MAX_PAGE_SIZE:
-        raise PrivacyError(ErrorCode.BAD_INPUT, f"Name 1..{MAX_PAGE_SIZE} customers.")
+        raise refused(
+            ReasonCode.INVALID_VALUE,
+            f"Name 1..{MAX_PAGE_SIZE} customers.",
+            fields=["customerIds"],
+        )
     return ids
 
 

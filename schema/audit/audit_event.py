@@ -9,7 +9,7 @@ import strawberry
 from directives.usage import AGGREGATE_SUBJECTS, GROUND, Use
 from directives.vocabulary import Decision
 from models import AuditEntry, AuditRequest
-from schema.page import PageInfo
+from schema.page import Counted, PageInfo
 from schema.third_parties.provision import Ground
 
 USES = frozenset(Use.__members__)
@@ -117,6 +117,6 @@ class AuditFilter:
 
 
 @strawberry.type
-class AuditEventConnection:
+class AuditEventConnection(Counted):
     nodes: list[AuditEvent]
     page_info: PageInfo
