@@ -55,6 +55,7 @@ def mailbox() -> Iterator[Mailbox]:
         try:
             controller.start()
         except Exception:  # noqa: S112 - that port is busy: try the next of ours
+            controller.loop.close()  # its own loop, else left to the garbage collector
             continue
         try:
             yield box
