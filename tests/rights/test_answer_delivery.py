@@ -17,7 +17,8 @@ import pytest
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
 from models import Customer, Notification, RightsRequest
-from notify.transports import SmtpTransport
+from models.binding import Channel
+from notify.transports import SmtpTransport, Transport
 from notify.worker import MAX_ATTEMPTS, deliver_once
 from tests.conftest import World, run
 from tests.mailbox import Mailbox
@@ -114,13 +115,12 @@ async def test_a_failed_delivery_is_retried_visible_and_answered_again_once_give
             )
         )[0]
     )
-    down = {
-        **posted.mailbox.transports(posted.spool),
-        **{"EMAIL": SmtpTransport(host="127.0.0.1", port=CLOSED_PORT, sender="crm@op.example")},
+    down: dict[Channel, Transport] = {
+        Channel.EMAIL: SmtpTransport(host="127.0.0.1", port=CLOSED_PORT, sender="crm@op.example")
     }
     now = datetime.now(UTC)
     with caplog.at_level(logging.DEBUG, logger="crm"):
-        first = await deliver_once(BOX, down, now=now)  # type: ignore[arg-type]
+        first = await deliver_once(BOX, down, now=now)
     assert (first.sent, first.retried) == (0, 1)
     seen, _ = await run(schema, OPEN, support)
     [row] = _data(seen)["rightsRequests"]
@@ -145,7 +145,7 @@ async def test_a_failed_delivery_is_retried_visible_and_answered_again_once_give
     moment = now
     for _ in range(MAX_ATTEMPTS):
         moment += timedelta(hours=1)
-        await deliver_once(BOX, down, now=moment)  # type: ignore[arg-type]
+        await deliver_once(BOX, down, now=moment)
     gave_up = await RightsRequest.get(id=int(again_id))
     message = await Notification.get(id=gave_up.answer_notification_id)
     assert (message.state, message.sealed, gave_up.answer_sent_at) == ("FAILED", "", None)

@@ -18,11 +18,12 @@ from directives.context import Caller
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
 from models import BusinessTransfer, Customer, Notification, ProvisionRecord
+from models.binding import Channel
 from models.outbox import DeliveryState
 from models.third_parties import Ground
 from notify import notices as outbox_notices
 from notify.notices import OutboxNotices
-from notify.transports import SmtpTransport
+from notify.transports import SmtpTransport, Transport
 from notify.worker import MAX_ATTEMPTS, Pass, deliver_once
 from resolvers.context import build_context
 from resolvers.third_parties.transfer import months_after
@@ -51,7 +52,7 @@ EFFECTIVE = "mutation E($id: ID!) { makeTransferEffective(id: $id) { status effe
 AUDIT = f"{{ businessTransfers {{ status {STATE} }} }}"
 
 
-def _errors(result: ExecutionResult) -> list[str]:
+def _errors(result: ExecutionResult) -> list[object]:
     return [code_of(e) for e in result.errors or []]
 
 
@@ -91,7 +92,7 @@ async def test_a_transfer_takes_effect_only_two_months_after_the_last_notice_sen
     assert queued["earliestEffectiveOn"] is None
     assert _errors(await _run(schema, EFFECTIVE, admin, id=tid)) == ["TOO_EARLY"]
     # Nothing personal stored with the notices: they are rendered when sent.
-    assert set(await Notification.all().values_list("sealed", flat=True)) == {""}
+    assert {n.sealed for n in await Notification.all()} == {""}
     with caplog.at_level(logging.DEBUG, logger="crm"):
         assert (await _deliver(mailbox, tmp_path)).sent == 5
     for customer in world.customers:
@@ -137,10 +138,8 @@ async def test_an_interrupted_notice_run_resumes_and_nobody_is_noticed_twice(
     resumed = (await _run(schema, NOTICE, admin, id=tid)).data["sendTransferNotice"]  # type: ignore[index]
     assert resumed["notices"]["queued"] == 5 and resumed["noticesSent"] == 3
     # Each chunk after the interruption starts after the highest id queued.
-    recipients = (
-        await Notification.all().order_by("recipient_id").values_list("recipient_id", flat=True)
-    )
-    assert list(recipients) == sorted(c.id for c in world.customers)
+    recipients = [n.recipient_id for n in await Notification.all().order_by("recipient_id")]
+    assert recipients == sorted(c.id for c in world.customers)
     # Run again: nothing new to queue.
     same = (await _run(schema, NOTICE, admin, id=tid)).data["sendTransferNotice"]  # type: ignore[index]
     assert same["notices"]["queued"] == 5 and await Notification.all().count() == 5
@@ -163,11 +162,12 @@ async def test_a_newcomer_or_a_failed_notice_holds_the_transfer_until_noticed(
     again = (await _run(schema, NOTICE, admin, id=tid)).data["sendTransferNotice"]  # type: ignore[index]
     assert again["noticesSent"] == 6 and again["notices"]["queued"] == 1
     # The server is down: the newcomer's notice fails until given up; auditors see it.
-    down = {"EMAIL": SmtpTransport(host="127.0.0.1", port=8349, sender="crm@op.example")}
+    smtp = SmtpTransport(host="127.0.0.1", port=8349, sender="crm@op.example")
+    down: dict[Channel, Transport] = {Channel.EMAIL: smtp}
     moment = datetime.now(UTC)
     for _ in range(MAX_ATTEMPTS):
         moment += timedelta(hours=1)
-        await deliver_once(BOX, down, now=moment)  # type: ignore[arg-type]
+        await deliver_once(BOX, down, now=moment)
     audit = (await run(schema, AUDIT, world.caller(Role.AUDITOR)))[0].data["businessTransfers"]  # type: ignore[index]
     assert audit[0]["notices"]["failed"] == 1 and audit[0]["earliestEffectiveOn"] is None
     # Sending again retries the failed one only; once sent, 2 months run from it.
