@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.functions import Count, Max
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -85,15 +87,57 @@ async def ids_after(query: QuerySet[Customer]) -> list[int]:
     return [int(r["id"]) for r in await query.order_by("id").limit(CHUNK).values("id")]
 
 
+# One chunk of every user's notices, made by the database from the customer table (no id
+# passes through Python): the customers after the cursor up to the chunk's last id, skipping
+# whoever already has the topic's notice (the unique (topic, recipient_type, recipient_id)).
+_EVERY_USER_CHUNK = """INSERT INTO notification (kind, channel, recipient_type, recipient_id,
+    topic, sealed, state, attempts, created_at, next_attempt_at)
+SELECT {0}, 'EMAIL', 'customer', id, {1}, '', 'QUEUED', 0, {2}, {3} FROM customer
+WHERE id > {4} AND id <= {5} AND anonymised_at IS NULL
+ON CONFLICT DO NOTHING"""
+_CHUNK_END = """SELECT id FROM customer WHERE id > {0} AND anonymised_at IS NULL
+ORDER BY id LIMIT 1 OFFSET {1}"""
+_LAST_ID = "SELECT max(id) AS id FROM customer"
+
+
+def _marks(conn: BaseDBAsyncClient, count: int) -> list[str]:
+    """The dialect's placeholders: $1, $2 … (asyncpg) or ? … (SQLite)."""
+    if conn.capabilities.dialect == "postgres":
+        return [f"${n}" for n in range(1, count + 1)]
+    return ["?"] * count
+
+
+async def _queue_range(topic: str, kind: str, after: int, now: datetime) -> tuple[int, int]:
+    """Queue the chunk of users after customer id `after`: (how many were new, the chunk's
+    last id; 0 when no user is left)."""
+    conn = connections.get("default")
+    ends = await conn.execute_query_dict(_CHUNK_END.format(*_marks(conn, 2)), [after, CHUNK - 1])
+    if ends:
+        upto = int(ends[0]["id"])
+    else:  # the last, shorter chunk: up to the last customer
+        last = await conn.execute_query_dict(_LAST_ID)
+        upto = int(last[0]["id"] or 0)
+    if upto <= after:
+        return 0, 0
+    marks = _marks(conn, 6)
+    if conn.capabilities.dialect == "postgres":  # typed parameters in a SELECT list
+        types = ("::varchar", "::varchar", "::timestamptz", "::timestamptz", "", "")
+        marks = [mark + cast for mark, cast in zip(marks, types, strict=True)]
+    sql = _EVERY_USER_CHUNK.format(*marks)
+    queued, _ = await conn.execute_query(sql, [kind, topic, now, now, after, upto])
+    return queued, upto
+
+
 class OutboxNotices:
     """The deployment's notices: queued in the outbox the server's worker sends from."""
 
     async def to_every_user(self, topic: str, kind: str, *, now: datetime) -> int:
         cursor, queued = await _last_queued(topic), 0
-        while ids := await ids_after(_users(cursor)):
-            queued += await _queue(topic, kind, ids, now)
-            cursor = ids[-1]
-        return queued + await _requeue_failed(topic, now)
+        while True:
+            new, cursor = await _queue_range(topic, kind, cursor, now)
+            queued += new
+            if not cursor:
+                return queued + await _requeue_failed(topic, now)
 
     async def to_customers(
         self, topic: str, ids: Sequence[int], kind: str, *, now: datetime

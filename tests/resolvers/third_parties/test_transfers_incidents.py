@@ -123,18 +123,18 @@ async def test_an_interrupted_notice_run_resumes_and_nobody_is_noticed_twice(
     admin = world.caller(Role.ADMIN)
     tid = await _plan(schema, admin)
     monkeypatch.setattr(outbox_notices, "CHUNK", 2)
-    real_queue, calls = outbox_notices._queue, []
+    real_queue, calls = outbox_notices._queue_range, []
 
-    async def dies_on_the_second_chunk(*args: Any) -> int:
+    async def dies_on_the_second_chunk(*args: Any) -> tuple[int, int]:
         calls.append(args)
         if len(calls) == 2:
             raise ConnectionError("the server stopped")
         return await real_queue(*args)
 
-    monkeypatch.setattr(outbox_notices, "_queue", dies_on_the_second_chunk)
+    monkeypatch.setattr(outbox_notices, "_queue_range", dies_on_the_second_chunk)
     broken = await _run(schema, NOTICE, admin, id=tid)
     assert broken.errors and await Notification.all().count() == 2
-    monkeypatch.setattr(outbox_notices, "_queue", real_queue)
+    monkeypatch.setattr(outbox_notices, "_queue_range", real_queue)
     resumed = (await _run(schema, NOTICE, admin, id=tid)).data["sendTransferNotice"]  # type: ignore[index]
     assert resumed["notices"]["queued"] == 5 and resumed["noticesSent"] == 3
     # Each chunk after the interruption starts after the highest id queued.
