@@ -1,10 +1,11 @@
 """Notices to many persons through the outbox (P8.3 business transfers, APPI art. 26 leak
 incidents), implementing `directives.notices.Notices`.
 
-Queued in keyset chunks of customer ids (never every id in memory), each chunk one
-transaction of one INSERT that skips who already has the topic's notice: an interrupted run
-resumes where it stopped (from the highest id queued), and running it again adds only the
-missing. Nothing personal is stored: the worker renders each notice from its topic
+Queued in keyset chunks of customer ids (never every id in memory; every user's chunks are
+made by the database itself, `INSERT … SELECT`), each chunk one INSERT that skips who already
+has the topic's notice (`ON CONFLICT DO NOTHING` on the unique topic and recipient): a run
+interrupted resumes where it stopped (from the highest id queued), and running it again adds
+only the missing. Nothing personal is stored: the worker renders each notice from its topic
 (notify.references)."""
 
 from __future__ import annotations
