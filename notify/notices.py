@@ -125,8 +125,15 @@ async def _queue_range(topic: str, kind: str, after: int, now: datetime) -> tupl
         types = ("::varchar", "::varchar", "::timestamptz", "::timestamptz", "", "")
         marks = [mark + cast for mark, cast in zip(marks, types, strict=True)]
     sql = _EVERY_USER_CHUNK.format(*marks)
-    queued, _ = await conn.execute_query(sql, [kind, topic, now, now, after, upto])
-    return queued, upto
+    async with in_transaction() as tx:
+        # Counted on the unique index in the chunk's range (asyncpg's INSERT status gives
+        # Tortoise the OID, not the row count).
+        chunk = Notification.filter(
+            topic=topic, recipient_type="customer", recipient_id__gt=after, recipient_id__lte=upto
+        ).using_db(tx)
+        before = await chunk.count()
+        await tx.execute_query(sql, [kind, topic, now, now, after, upto])
+        return await chunk.count() - before, upto
 
 
 class OutboxNotices:
