@@ -23,7 +23,6 @@ from schema.third_parties.connections import (
     ProvisionRecordConnection,
 )
 from schema.third_parties.disclosure import Disclosure
-from schema.third_parties.incident import Incident
 from schema.third_parties.provider import Nda, Provider
 from schema.third_parties.provision import ProvisionRecord
 from schema.third_parties.transfer import BusinessTransfer
