@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
@@ -61,6 +61,17 @@ class AuditHeader:
         ]
 
 
+# Every audit request row is inserted (its id drawn) no later than this after its `at`, and
+# never before it: the store refuses a later write (the request then fails closed). With ids
+# drawn in time order this bounds how far id order and time order can disagree, which lets
+# time windows over id-ordered lists become id ranges (resolvers/audit/window.py).
+MAX_WRITE_DELAY = timedelta(seconds=60)
+
+
+class AuditWriteTooLate(RuntimeError):
+    """The write came more than MAX_WRITE_DELAY after the record's `at`: rolled back."""
+
+
 class AuditStore(Protocol):
     async def write(self, header: AuditHeader, buffer: AuditBuffer) -> None:
         """Persist durably or raise; the caller fails closed on any exception."""
@@ -81,16 +92,27 @@ class TortoiseAuditStore:
     async def write(self, header: AuditHeader, buffer: AuditBuffer) -> None:
         current = get_connection("default")
         if isinstance(current, TransactionalDBClient):
-            await _insert(current, header, buffer)
+            await _insert_on_time(current, header, buffer)
         else:
             await self._group.submit((header, buffer))
 
 
 async def _insert_pair(conn: BaseDBAsyncClient, pair: tuple[AuditHeader, AuditBuffer]) -> None:
-    await _insert(conn, *pair)
+    await _insert_on_time(conn, *pair)
 
 
-async def _insert(conn: BaseDBAsyncClient, header: AuditHeader, buffer: AuditBuffer) -> None:
+async def _insert_on_time(
+    conn: BaseDBAsyncClient, header: AuditHeader, buffer: AuditBuffer
+) -> None:
+    """Insert, then check (inside the transaction, before its commit) that the ids were
+    drawn within MAX_WRITE_DELAY of `at`; raising rolls the rows back."""
+    await insert_rows(conn, header, buffer)
+    late = utc_now() - header.at
+    if late > MAX_WRITE_DELAY or late < -MAX_WRITE_DELAY:
+        raise AuditWriteTooLate(f"audit written {late.total_seconds():.0f} s after its time")
+
+
+async def insert_rows(conn: BaseDBAsyncClient, header: AuditHeader, buffer: AuditBuffer) -> None:
     """The request row and its entry rows in one statement on PostgreSQL (one round trip
     however many entries: a data-modifying CTE feeding `unnest` of one array per column);
     on SQLite, where the client is in-process, the request row and one multi-row insert per
