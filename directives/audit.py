@@ -79,8 +79,9 @@ class AuditStore(Protocol):
 
 class TortoiseAuditStore:
     """One request row and one batched insert of entry rows per request, durably committed
-    before `write` returns — concurrent requests' rows committed together (group commit,
-    models.group_commit: one fsync for many answers, no timer, a bad write fails alone).
+    before `write` returns — concurrent requests' rows committed together, with the access
+    log's (group commit, models.group_commit: one fsync for many answers, an audit write never
+    waits for a timer, a bad write fails alone).
 
     Inside a transaction already open (a mutation: its change, audit and answer commit
     together) the rows are written in that transaction, not grouped.

@@ -84,7 +84,8 @@ class AuditQuery:
                 request_id__lt=window.before,
                 request__id__lt=window.before,
             )
-        rows, page = await fetch_newest(query, first, after)
+        by_subject = where.subject_type is not None or where.subject_id is not None
+        rows, page = await fetch_newest(query, first, after, from_requests=not by_subject)
         return AuditEventConnection(
             nodes=[AuditEvent.from_model(r, r.request) for r in rows], page_info=page
         )
