@@ -195,6 +195,7 @@ class Config:
     times: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
     tree_times: list[float] = field(default_factory=list)
+    tree_cpu: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -214,14 +215,15 @@ class Bench:
         before = await AuditEntry.all().count()
         leaves = await AuditLeaf.all().count()
         gc.collect()
-        tree_ms = 0.0
+        tree_ms = tree_cpu = 0.0
         with prof or nullcontext():
             start, cpu = time.perf_counter(), time.process_time()  # CPU: all threads
             result = await config.schema.execute(self.query, context_value=context)
             if config.tree:
-                tree_start = time.perf_counter()
+                tree_start, tree_cpu = time.perf_counter(), time.process_time()
                 await config.db.sequencer.run()
                 tree_ms = (time.perf_counter() - tree_start) * 1000
+                tree_cpu = (time.process_time() - tree_cpu) * 1000
             elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
         assert not result.errors, result.errors
         written = await AuditEntry.all().count() - before
@@ -232,6 +234,7 @@ class Bench:
             config.times.append(elapsed * 1000)
             config.cpu.append(cpu * 1000)
             config.tree_times.append(tree_ms)
+            config.tree_cpu.append(tree_cpu)
         if not keep:
             await config.db.reset()
         return result, context
@@ -301,15 +304,24 @@ def report(
             f"(target <= 1.15: {'met' if ratio <= 1.15 else 'MISSED'}; CPU time "
             f"{cpu[a] / cpu[b]:.3f})"
         )
-    flat = wall["a1M"] / wall["a0"]
-    cost0, cost1m = wall["a0"] - wall["b0"], wall["a1M"] - wall["b1M"]
-    tree0 = statistics.median(by["a0"].tree_times)
-    tree1m = statistics.median(by["a1M"].tree_times)
+    flat, flat_cpu = wall["a1M"] / wall["a0"], cpu["a1M"] / cpu["a0"]
+    med = statistics.median
+    tree_of = {k: (med(by[k].tree_times), med(by[k].tree_cpu)) for k in ("a0", "a1M")}
     print(
         f"per request: a {wall['a0']:.1f} ms at 0, {wall['a1M']:.1f} ms at {audit_rows:,} "
-        f"records (a1M/a0 = {flat:.3f}, flat if ~1); enforcement + audit + tree over off "
-        f"{cost0:.1f} ms at 0, {cost1m:.1f} ms at 1M; tree alone {tree0:.1f} / {tree1m:.1f} ms"
+        f"records: a1M/a0 = {flat:.3f} wall, {flat_cpu:.3f} CPU (flat if ~1); of which the "
+        f"tree {tree_of['a0'][0]:.1f} / {tree_of['a1M'][0]:.1f} ms wall, "
+        f"{tree_of['a0'][1]:.1f} / {tree_of['a1M'][1]:.1f} ms CPU"
     )
+    for size, a, b in (("0", "a0", "b0"), ("1M", "a1M", "b1M")):
+        # A server runs the sequencer in the background, batching many requests per run:
+        # the request itself waits for everything but the tree.
+        ratio = (wall[a] - tree_of[a][0]) / wall[b]
+        ratio_cpu = (cpu[a] - tree_of[a][1]) / cpu[b]
+        print(
+            f"{a}/{b} without the tree (sequenced off the request path) = {ratio:.3f} wall, "
+            f"{ratio_cpu:.3f} CPU, {size} audit records"
+        )
     ca = wall["c"] / wall["a0"]
     print(
         f"c/a0 = {ca:.3f}  (target >= 1.5: {'met' if ca >= 1.5 else 'MISSED'}; "
