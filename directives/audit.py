@@ -153,6 +153,9 @@ _REQUEST_COLUMNS = (
     "entry_count",
 )
 _ENTRY_COLUMNS = ("request_id", "subject_type", "subject_id", "type_name", "fields_decisions")
+# A column added to either table must be written here too: refuse to start otherwise.
+assert set(_REQUEST_COLUMNS) == set(AuditRequest._meta.db_fields) - {"id"}, "audit_request"
+assert set(_ENTRY_COLUMNS) == set(AuditEntry._meta.db_fields) - {"id"} | {"request_id"}
 _REQUEST_TABLE, _ENTRY_TABLE = AuditRequest._meta.db_table, AuditEntry._meta.db_table
 
 
