@@ -51,11 +51,19 @@ def browser_and_os(user_agent: str) -> tuple[str, str]:
 
 
 class AccessLogMiddleware:
-    def __init__(self, app: ASGIApp, *, paths: frozenset[str], reverse_dns: bool = False) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        paths: frozenset[str],
+        reverse_dns: bool = False,
+        unlogged: frozenset[str] = frozenset({"/healthz", "/readyz", "/metrics"}),
+    ) -> None:
         self.app, self.paths, self.reverse_dns = app, paths, reverse_dns
+        self.unlogged = unlogged  # probes: a row every few seconds would drown the log
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get("path") in self.unlogged:
             await self.app(scope, receive, send)
             return
         started, status = time.perf_counter(), 500

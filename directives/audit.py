@@ -6,6 +6,7 @@ Entries never hold a value: subject, type, field names and decisions only.
 from __future__ import annotations
 
 from collections import Counter
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -85,6 +86,29 @@ class TortoiseAuditStore:
                 _insert_entries(conn.capabilities.dialect),
                 [[request.id, *entry] for entry in buffer.entries],
             )
+
+
+    async def probe(self) -> None:
+        """Raises unless a request row can be written now (inserted, then rolled back)."""
+        try:
+            async with in_transaction() as conn:
+                await AuditRequest.create(
+                    using_db=conn,
+                    request_id=f"probe-{uuid.uuid4()}"[:36],
+                    at=utc_now(),
+                    actor="-",
+                    role="-",
+                    purpose="-",
+                    policy_version="-",
+                    entry_count=0,
+                )
+                raise _ProbeDone
+        except _ProbeDone:
+            pass
+
+
+class _ProbeDone(Exception):
+    """Leaves the probe's transaction by rolling it back."""
 
 
 _ENTRY_COLUMNS = ("request_id", "subject_type", "subject_id", "type_name", "fields_decisions")
