@@ -26,6 +26,7 @@ from tortoise.transactions import in_transaction
 
 from directives.audit import AuditHeader, utc_now
 from directives.context import PrivacyContext
+from directives.cost import estimate
 from directives.errors import ErrorCode, PrivacyError
 from directives.index import PersonalIndex
 from directives.operation import Usage
@@ -71,15 +72,38 @@ class PrivacyGuard(SchemaExtension):
         if document is not None and execution.pre_execution_errors is None:
             # Validate here, without "Did you mean ...?": suggestions would map the schema
             # for callers who may not introspect it. Strawberry then skips its own pass.
-            execution.pre_execution_errors = validate(
+            errors = validate(
                 execution.schema._schema,
                 document,
                 (*execution.validation_rules, MaybeNullValidationRule, OneOfInputValidationRule),
                 hide_suggestions=True,
             )
+            for error in errors:
+                error.extensions = {"code": ErrorCode.GRAPHQL_VALIDATION_FAILED.value}
+            execution.pre_execution_errors = errors or self._over_budget(document, operation)
         if document is not None:
             self._close_schema_before_login(document, operation)
         yield
+
+    def _over_budget(
+        self, document: DocumentNode, operation: OperationDefinitionNode | None
+    ) -> list[GraphQLError]:
+        """Refused before anything runs when the estimated cost exceeds the budget."""
+        budget: int | None = getattr(self.execution_context.schema, "max_cost", None)
+        if operation is None or budget is None:
+            return []
+        variables = self.execution_context.variables
+        cost = estimate(self.execution_context.schema._schema, document, operation, variables)
+        if cost <= budget:
+            return []
+        refusal = PrivacyError(
+            ErrorCode.QUERY_TOO_COSTLY,
+            f"This operation's estimated cost {cost} exceeds the budget of {budget}: "
+            "ask for smaller pages or fewer fields.",
+            cost=cost,
+            budget=budget,
+        )
+        return [GraphQLError(refusal.message, extensions=refusal.extensions)]
 
     def _close_schema_before_login(
         self, document: DocumentNode, operation: OperationDefinitionNode | None

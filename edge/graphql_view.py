@@ -20,7 +20,7 @@ from auth.attempt import AuthConfig
 from auth.callers import Resolved
 from auth.events import Kind
 from directives.errors import ErrorCode
-from edge import negotiation
+from edge import metrics, negotiation
 from edge.callers import csrf_ok, refuse_unless_staff, resolve_caller
 from edge.errors import error_response
 from edge.request_body import BadRequest, parse_request
@@ -30,6 +30,7 @@ from resolvers.context import build_context
 from schema.context import Context
 
 MEDIA_TYPE = "crm.media_type"  # where the negotiated type waits in the request's scope
+CONTEXT = "crm.context"  # the operation's Context, for the metrics after it ran
 
 
 class PrivacyGraphQL(GraphQL[Context, None]):
@@ -70,7 +71,8 @@ class PrivacyGraphQL(GraphQL[Context, None]):
         try:
             return await self.run(request)
         except BadRequest as refused:
-            return error_response(refused.status, refused.code, refused.message)
+            allow = {"allow": "POST"} if refused.status == 405 else None
+            return error_response(refused.status, refused.code, refused.message, allow)
         except HTTPException as refused:  # Strawberry's own (method, operation type)
             return error_response(refused.status_code, ErrorCode.BAD_REQUEST, refused.reason)
 
@@ -97,10 +99,15 @@ class PrivacyGraphQL(GraphQL[Context, None]):
         )
         if response is not None:
             response.headers["X-Request-ID"] = context.request_id
+        request.scope[CONTEXT] = context
         return context
 
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
         data: dict[str, Any] = dict(await super().process_result(request, result))
+        context: Context | None = request.scope.get(CONTEXT)
+        codes = [(e.extensions or {}).get("code") for e in result.errors or ()]
+        if context is not None:
+            metrics.record_audit(context.audit, failed=ErrorCode.AUDIT_UNAVAILABLE in codes)
         never_ran = result.data is None and all(e.path is None for e in result.errors or ())
         if request.scope.get(MEDIA_TYPE) == negotiation.GRAPHQL_RESPONSE and never_ran:
             data.pop("data", None)  # a request error: the status will say so

@@ -38,6 +38,7 @@ from resolvers.sales.query import SalesQuery
 MAX_DEPTH = 6
 MAX_ALIASES = 15
 MAX_TOKENS = 1000
+MAX_COST = 20_000  # CRM_MAX_QUERY_COST; a page of 1,000 customers with a dozen fields fits
 
 log = logging.getLogger("crm.errors")
 
@@ -77,17 +78,27 @@ MUTATIONS: tuple[type, ...] = (
 ERROR_CODES = strawberry.enum(ErrorCode, description="Values of `extensions.code` in errors.")
 
 
-def build_schema(*, enforce: bool = True) -> PrivacySchema:
+class CodedMaskErrors(MaskErrors):
+    """Strawberry's masking, keeping the one thing the client may know: INTERNAL_ERROR."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        masked.extensions = {"code": ErrorCode.INTERNAL_ERROR.value}
+        return masked
+
+
+def build_schema(*, enforce: bool = True, max_cost: int | None = MAX_COST) -> PrivacySchema:
     return PrivacySchema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
         enforce=enforce,
+        max_cost=max_cost,
         types=[ERROR_CODES],
         config=StrawberryConfig(disable_field_suggestions=True),
         extensions=[
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
+            lambda: CodedMaskErrors(should_mask_error=should_mask, error_message="Internal error."),
         ],
     )
