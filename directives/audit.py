@@ -5,8 +5,8 @@ Entries never hold a value: subject, type, field names and decisions only.
 
 from __future__ import annotations
 
-from collections import Counter
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
@@ -86,7 +86,6 @@ class TortoiseAuditStore:
                 _insert_entries(conn.capabilities.dialect),
                 [[request.id, *entry] for entry in buffer.entries],
             )
-
 
     async def probe(self) -> None:
         """Raises unless a request row can be written now (inserted, then rolled back)."""

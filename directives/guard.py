@@ -39,6 +39,7 @@ from directives.operations import (
 from directives.policy import POLICY_VERSION, may_declare
 from directives.prelogin import pre_login_errors
 from directives.purpose import declared_purpose
+from directives.text_input import first_refused
 from directives.vocabulary import Purpose
 from models.security import Stage
 
@@ -190,6 +191,10 @@ class PrivacyGuard(SchemaExtension):
             refusal = admit(self.operations, name, role, stage, purpose)
             if refusal is not None:
                 raise PrivacyError(refusal.code, refusal.message)
+        refused = first_refused(document, operation, self.execution_context.variables or {})
+        if refused is not None:
+            field, reason = refused
+            raise PrivacyError(ErrorCode.BAD_INPUT, f"Invalid value for {field}: {reason}.")
         if role is None:
             return
         if purpose is None and usage.personal and role not in PURPOSE_OPTIONAL_ROLES:

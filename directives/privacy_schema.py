@@ -13,6 +13,7 @@ from strawberry.extensions.directives import DirectivesExtension, DirectivesExte
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from directives.conflicts import is_write_conflict
 from directives.enforcement import attach_enforcement
 from directives.errors import ErrorCode, PrivacyError
 from directives.guard import PrivacyGuard
@@ -53,6 +54,8 @@ def _code_for(error: GraphQLError) -> ErrorCode:
     original = error.original_error
     if isinstance(error, GraphQLSyntaxError):
         return ErrorCode.GRAPHQL_PARSE_FAILED  # the token limit is a parser limit too
+    if is_write_conflict(original):
+        return ErrorCode.CONFLICT
     if _unexpected(original):
         return ErrorCode.INTERNAL_ERROR
     # No path and no exception of ours: graphql-core refused a value (a variable or argument
@@ -110,7 +113,7 @@ class PrivacySchema(strawberry.Schema):
         for error in errors:
             original = error.original_error
             code = assign_code(error)
-            unexpected = _unexpected(original)
+            unexpected = _unexpected(original) and not is_write_conflict(original)
             log.log(
                 logging.ERROR if unexpected else logging.INFO,
                 "graphql error request_id=%s code=%s path=%s exception=%s%s",

@@ -10,7 +10,9 @@ from directives.errors import ErrorCode
 
 
 def error_body(code: ErrorCode, message: str) -> bytes:
-    return json.dumps({"errors": [{"message": message, "extensions": {"code": code.value}}]}).encode()
+    return json.dumps(
+        {"errors": [{"message": message, "extensions": {"code": code.value}}]}
+    ).encode()
 
 
 def error_response(

@@ -29,9 +29,7 @@ from edge.scope_state import peer_address
 
 KNOWN_PATHS = frozenset({"/graphql", "/schema.graphql", "/healthz", "/readyz", "/metrics"})
 
-REQUESTS = Counter(
-    "crm_http_requests", "HTTP requests answered", ["method", "path", "status"]
-)
+REQUESTS = Counter("crm_http_requests", "HTTP requests answered", ["method", "path", "status"])
 LATENCY = Histogram(
     "crm_http_request_duration_seconds",
     "Time to answer an HTTP request",

@@ -15,6 +15,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from directives.conflicts import CONFLICT_MESSAGE, is_write_conflict
 from directives.errors import ErrorCode, PrivacyError
 from directives.privacy_schema import PrivacySchema
 from resolvers.accounts.binding import BindingMutation, BindingQuery
@@ -83,7 +84,11 @@ class CodedMaskErrors(MaskErrors):
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
         masked = super().anonymise_error(error)
-        masked.extensions = {"code": ErrorCode.INTERNAL_ERROR.value}
+        if is_write_conflict(error.original_error):
+            masked.message = CONFLICT_MESSAGE
+            masked.extensions = {"code": ErrorCode.CONFLICT.value}
+        else:
+            masked.extensions = {"code": ErrorCode.INTERNAL_ERROR.value}
         return masked
 
 

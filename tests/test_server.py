@@ -471,7 +471,9 @@ async def test_unexpected_exception_is_masked_without_its_message(
     body = response.json()
     assert body["data"] is None
     assert [e["message"] for e in body["errors"]] == ["Internal error."]
-    assert set(body["errors"][0]) <= {"message", "locations", "path"}  # no exception details
+    # No exception details: the code says only that it was unexpected.
+    assert set(body["errors"][0]) <= {"message", "locations", "path", "extensions"}
+    assert body["errors"][0]["extensions"] == {"code": "INTERNAL_ERROR"}
     assert "090-1234" not in response.text and "secret" not in response.text
     await assert_nothing_personal(response)
     assert "090-1234" not in caplog.text

@@ -99,6 +99,6 @@ class PeopleMutation:
                 .update(**changes, version=row.version + 1)
             )
             if updated != 1:
-                raise PrivacyError(ErrorCode.BAD_INPUT, "Record changed meanwhile; retry.")
+                raise PrivacyError(ErrorCode.CONFLICT, "Record changed meanwhile; retry.")
             fresh = await CustomerRow.get(id=row.id, using_db=conn)
         return Customer.from_model(fresh)

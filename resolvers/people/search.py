@@ -11,9 +11,11 @@ from enum import StrEnum
 import strawberry
 
 from directives.usage import Use
+from models import Customer as CustomerRow
 from resolvers.offset_paging import fetch_sorted
 from resolvers.people.scope import visible_customers
 from resolvers.query_by import consenting, counted_use, require_query_by
+from resolvers.validation import fitting
 from schema.context import Info, caller_of
 from schema.people.connections import CustomerSearchConnection
 from schema.people.customer import Customer
@@ -62,6 +64,7 @@ class SearchQuery:
         after: str | None = None,
     ) -> CustomerSearchConnection:
         matches = {k: v for k, v in vars(where or CustomerSearch()).items() if v is not None}
+        fitting(CustomerRow, matches)
         checked, column = _ORDERS[order_by]
         used = {_FILTERS[k]: Use.FILTER for k in matches} | ({checked: Use.SORT} if checked else {})
         use = require_query_by(info, type_name="Customer", fields=used)
