@@ -62,6 +62,8 @@ class SearchQuery:
         order_by: CustomerOrder = CustomerOrder.ID,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> CustomerSearchConnection:
         matches = {k: v for k, v in vars(where or CustomerSearch()).items() if v is not None}
         fitting(CustomerRow, matches)
@@ -71,7 +73,7 @@ class SearchQuery:
         query = visible_customers(caller_of(info)).filter(**matches)
         if used:
             query = consenting(query, info.context.purpose)
-        rows, page = await fetch_sorted(query, (column,), first, after)
+        rows, page = await fetch_sorted(query, (column,), first, after, last, before)
         use.subjects(r.id for r in rows)
         return CustomerSearchConnection(
             nodes=[Customer.from_model(r) for r in rows],

@@ -7,7 +7,7 @@ import strawberry
 from directives.usage import Use
 from directives.vocabulary import Decision
 from models import Customer as CustomerRow
-from resolvers.offset_paging import decode_position, encode_position
+from resolvers.offset_paging import page_list
 from resolvers.query_by import require_query_by
 from resolvers.research.anonymise import (
     CUSTOMER_KEYS,
@@ -17,7 +17,6 @@ from resolvers.research.anonymise import (
     records,
 )
 from schema.context import Info
-from schema.page import PageInfo, PageRequest
 from schema.research.connections import ResearchRecordConnection
 from schema.research.view import ResearchDimension, ResearchGroup
 
@@ -40,19 +39,19 @@ class ResearchQuery:
         "fee and option count are shared by at least 5 customers. Declare purpose F.",
     )
     async def research_records(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> ResearchRecordConnection:
-        size, offset = PageRequest.parse(first, None).size, decode_position(after)
         key = await _key(info)
         all_ids = await CustomerRow.all().values_list("id", flat=True)
         rows = k_anonymous(await records(key, list(all_ids)))  # type: ignore[arg-type]
         rows.sort(key=lambda r: r.pseudonym)
-        chosen = rows[offset : offset + size]
-        end = encode_position(offset + len(chosen)) if chosen else None
-        return ResearchRecordConnection(
-            nodes=chosen,
-            page_info=PageInfo(end_cursor=end, has_next_page=offset + size < len(rows)),
-        )
+        chosen, page = page_list(rows, first, after, last, before)
+        return ResearchRecordConnection(nodes=chosen, page_info=page)
 
     @strawberry.field(
         description="Customers counted by one dimension; groups under 5 are suppressed. "

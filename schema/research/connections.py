@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.page import PageInfo
+from schema.page import Connection
 from schema.research.view import ResearchRecord
 
 
 @strawberry.type
-class ResearchRecordConnection:
-    nodes: list[ResearchRecord]
-    page_info: PageInfo
+class ResearchRecordConnection(Connection[ResearchRecord]):
+    """A page of ResearchRecord rows."""
