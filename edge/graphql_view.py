@@ -121,7 +121,8 @@ class PrivacyGraphQL(GraphQL[Context, None]):
         del response.headers["x-crm-media"]
         response.headers["content-type"] = f"{media}; charset=utf-8"
         if isinstance(response_data, dict) and "data" not in response_data:
-            codes = [(e.get("extensions") or {}).get("code") for e in response_data["errors"]]
+            errors: list[dict[str, Any]] = response_data.get("errors") or []  # type: ignore[assignment]
+            codes = [(e.get("extensions") or {}).get("code") for e in errors]
             response.status_code = negotiation.request_error_status(codes)
         return response
 

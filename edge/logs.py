@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+import traceback
 from datetime import UTC, datetime
 
 from edge.request_id import current_request_id
@@ -26,7 +27,7 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info and record.exc_info[0] is not None:
             # The type and where, not the exception's text (it may quote a value).
             line["exception"] = record.exc_info[0].__name__
-            line["frames"] = self.formatException((record.exc_info[0], None, record.exc_info[2]))
+            line["frames"] = "".join(traceback.format_tb(record.exc_info[2]))
         return json.dumps(line, ensure_ascii=False)
 
 
