@@ -23,7 +23,7 @@ from edge.body_limit import BodyLimitMiddleware
 from edge.callers import refuse_unless_staff, resolve_caller
 from edge.graphql_view import PrivacyGraphQL
 from edge.headers import SecurityHeadersMiddleware
-from edge.logs import configure_logging
+from edge.logs import configure_logging, install_request_ids
 from edge.metrics import MetricsMiddleware, metrics_endpoint
 from edge.proxies import ClientAddressMiddleware
 from edge.rate_limit import RateLimitMiddleware
@@ -37,6 +37,7 @@ LOGGED_PATHS = frozenset({"/graphql", "/schema.graphql"})  # probes and metrics 
 
 
 def create_app(settings: Settings) -> Starlette:
+    install_request_ids()
     auth = settings.auth_config()
     graphql = PrivacyGraphQL(
         production=settings.production,

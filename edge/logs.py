@@ -11,8 +11,25 @@ import logging
 import sys
 import traceback
 from datetime import UTC, datetime
+from typing import Any
 
 from edge.request_id import current_request_id
+
+
+def install_request_ids() -> None:
+    """Every log record remembers the request id current where it was made (formatting may
+    happen later, elsewhere). Idempotent."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "crm_request_ids", False):
+        return
+
+    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        record.request_id = current_request_id.get()
+        return record
+
+    factory.crm_request_ids = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(factory)
 
 
 class JsonFormatter(logging.Formatter):
@@ -22,7 +39,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
-            "request_id": current_request_id.get(),
+            "request_id": getattr(record, "request_id", None),
         }
         if record.exc_info and record.exc_info[0] is not None:
             # The type and where, not the exception's text (it may quote a value).
@@ -33,12 +50,13 @@ class JsonFormatter(logging.Formatter):
 
 class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        record.request_id = current_request_id.get() or "-"
+        record.request_id = getattr(record, "request_id", None) or "-"
         return super().format(record)
 
 
 def configure_logging(*, fmt: str, level: str) -> None:
     """One handler on the root logger (uvicorn's own loggers propagate to it)."""
+    install_request_ids()
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(
         JsonFormatter()

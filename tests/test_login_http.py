@@ -371,7 +371,7 @@ async def test_browser_cookies_are_secure_over_tls(server: Server) -> None:
     # ASVS 5.0 3.3.1: over TLS the names carry __Host- (Secure, path /, no Domain).
     assert SESSION_COOKIE not in cookies and CSRF_COOKIE not in cookies
     for name in (HOST_PREFIX + SESSION_COOKIE, HOST_PREFIX + CSRF_COOKIE):
-        value, *attributes = cookies[name]
+        _value, *attributes = cookies[name]
         assert "secure" in attributes and "path=/" in attributes
         assert not any(a.startswith("domain") for a in attributes)
     session = cookies[HOST_PREFIX + SESSION_COOKIE][0]

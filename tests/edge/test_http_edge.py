@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from ipaddress import ip_network
+from pathlib import Path
 
 import httpx
 import pytest
@@ -100,21 +101,34 @@ async def test_readyz_is_503_when_the_audit_cannot_be_written(settings: Settings
         assert (await running.client.get("/healthz")).status_code == 200
 
 
-async def test_readyz_is_503_when_a_migration_is_missing_or_the_database_is_gone(
-    server: Server,
-) -> None:
-    connection = get_connection("default")
-    await connection.execute_query(
+async def test_readyz_is_503_when_a_migration_is_missing(server: Server) -> None:
+    await get_connection("default").execute_query(
         "DELETE FROM tortoise_migrations WHERE name = (SELECT MAX(name) FROM tortoise_migrations)"
     )
     ready = await server.client.get("/readyz")
     assert ready.status_code == 503 and ready.json()["migrations"] is False
-    await connection.close()
+
+
+def _replace_with_a_directory(path: Path) -> None:
+    for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        leftover.unlink(missing_ok=True)
+    path.mkdir()
+
+
+async def test_readyz_is_503_and_healthz_200_when_the_database_is_gone(
+    server: Server, settings: Settings
+) -> None:
+    url = settings.database_url
     if test_server.PG_URL is None:
-        # SQLite reopens on demand; a database that fails every statement stands for "gone".
-        return
+        # The file vanishes and its path cannot be opened again (a directory stands there).
+        await get_connection("default").close()
+        _replace_with_a_directory(Path(url.removeprefix("sqlite://")))
+    else:
+        name = url.rsplit("/", 1)[1]
+        await test_server._admin(test_server.PG_URL, f'DROP DATABASE "{name}" WITH (FORCE)')
     ready = await server.client.get("/readyz")
     assert ready.status_code == 503 and ready.json()["database"] is False
+    assert (await server.client.get("/healthz")).status_code == 200  # alive, not ready
 
 
 # --- client address and proxies ----------------------------------------------------------------
