@@ -11,6 +11,9 @@ import argparse
 import os
 
 UVICORN_EDGE = {"proxy_headers": False, "server_header": False, "access_log": False}
+# A worker answers the supervisor's health pings only once its imports are done; on a busy
+# two-core machine that takes longer than uvicorn's default 5 s, and it would be killed.
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
             host=args.host,
             port=args.port,
             workers=args.workers,
+            timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
             log_config=None,
             **UVICORN_EDGE,  # type: ignore[arg-type]
         )
