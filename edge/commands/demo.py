@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from dataclasses import replace
 
 from demo import CREDENTIALS_FILE
 from edge.commands.common import database
@@ -23,8 +22,7 @@ async def _seed(settings: Settings) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    settings = replace(Settings.from_env(data_dir=args.data_dir, customers=args.demo_customers))
-    settings = replace(settings, demo=True)
+    settings = Settings.from_env(data_dir=args.data_dir, demo=True, customers=args.demo_customers)
     asyncio.run(_seed(settings))
     print(f"demo data ready; credentials in {settings.data_dir / CREDENTIALS_FILE}")
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 
 UVICORN_EDGE = {"proxy_headers": False, "server_header": False, "access_log": False}
 # A worker answers the supervisor's health pings only once its imports are done; on a busy
@@ -22,6 +23,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--demo", action="store_true", default=None, help="seed demo data")
     parser.add_argument("--demo-customers", type=int, default=None, help="demo customers")
     parser.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+
+
+def _share_metrics(default: Path) -> None:
+    """Workers are separate processes: prometheus-client adds their counts up through files
+    in PROMETHEUS_MULTIPROC_DIR, emptied at start (stale files would count twice)."""
+    directory = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(default)))
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.glob("*.db"):
+        stale.unlink()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,6 +53,7 @@ def run(args: argparse.Namespace) -> int:
     configure_logging(fmt=settings.log_format, level=settings.log_level)
     settings.auth_config()
     if args.workers > 1:
+        _share_metrics(settings.data_dir / "metrics")
         uvicorn.run(
             "edge.app:create_app_from_env",
             factory=True,

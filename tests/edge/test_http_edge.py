@@ -15,9 +15,11 @@ from tortoise.connection import get_connection
 
 from directives.vocabulary import Role
 from edge.retention import prune_access_log
+from edge.settings import Settings
 from models import AccessLogEntry, AuditRequest
 from tests import test_server
-from tests.test_server import Server, Settings, serving
+from tests.conftest import PG_URL, _admin
+from tests.test_server import Server, serving
 
 database_url = test_server.database_url
 settings = test_server.settings
@@ -119,13 +121,13 @@ async def test_readyz_is_503_and_healthz_200_when_the_database_is_gone(
     server: Server, settings: Settings
 ) -> None:
     url = settings.database_url
-    if test_server.PG_URL is None:
+    if PG_URL is None:
         # The file vanishes and its path cannot be opened again (a directory stands there).
         await get_connection("default").close()
         _replace_with_a_directory(Path(url.removeprefix("sqlite://")))
     else:
         name = url.rsplit("/", 1)[1]
-        await test_server._admin(test_server.PG_URL, f'DROP DATABASE "{name}" WITH (FORCE)')
+        await _admin(PG_URL, f'DROP DATABASE "{name}" WITH (FORCE)')
     ready = await server.client.get("/readyz")
     assert ready.status_code == 503 and ready.json()["database"] is False
     assert (await server.client.get("/healthz")).status_code == 200  # alive, not ready

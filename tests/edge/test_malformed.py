@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 
 from directives.vocabulary import Role
+from edge.settings import Settings
 from models import AuditRequest
 from tests import test_server
 from tests.test_server import Server
@@ -119,7 +120,7 @@ def test_the_table_covers_the_issue() -> None:
             "a JSON string", "null", "a number", "10,000-digit integer"} <= names  # fmt: skip
 
 
-async def test_the_body_limit_is_a_setting(settings: test_server.Settings) -> None:
+async def test_the_body_limit_is_a_setting(settings: Settings) -> None:
     small = replace(settings, max_body_bytes=2048)
     async with test_server.serving(small) as running:
         fits = await running.client.post("/graphql", content=TYPENAME, headers=JSON)

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -18,8 +19,7 @@ import httpx
 import pytest
 
 from edge.environment import Environment, env_name
-from tests.conftest import PG_URL, _with_database
-from tests.test_server import _admin
+from tests.conftest import PG_URL, _admin, _with_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTS = range(8401, 8420)
@@ -157,6 +157,14 @@ def test_two_workers_start_together_on_an_empty_database(
                     "/graphql", json=query, headers={"Authorization": f"Bearer {token}"}
                 )
                 assert response.json() == {"data": {"customers": {"totalCount": 20}}}
+            # Both workers' counts add up (prometheus-client's multi-process mode).
+            metrics = client.get("/metrics").text
+            [line] = [
+                line
+                for line in metrics.splitlines()
+                if line.startswith('crm_http_requests_total{method="POST",path="/graphql"')
+            ]
+            assert float(line.rsplit(" ", 1)[1]) == 6
     finally:
         server.stop()
 
@@ -174,7 +182,8 @@ def test_todays_command_line_and_the_real_http_server(tmp_path: Path) -> None:
     try:
         server.wait_ready()
         with httpx.Client(base_url=server.url) as client:
-            ok = client.post("/graphql", json={"query": "{ __typename }"})
+            spoof = {"X-Forwarded-For": "203.0.113.66", "X-Real-IP": "203.0.113.66"}
+            ok = client.post("/graphql", json={"query": "{ __typename }"}, headers=spoof)
             assert "server" not in ok.headers
             for body in (
                 b"null",
@@ -211,6 +220,10 @@ def test_todays_command_line_and_the_real_http_server(tmp_path: Path) -> None:
     finally:
         server.stop()
     assert "Traceback" not in (tmp_path / "server.log").read_text()
+    # uvicorn did not believe the local client's X-Forwarded-For either (no trusted proxy).
+    with sqlite3.connect(tmp_path / "crm.sqlite3") as database:
+        addresses = {row[0] for row in database.execute("SELECT client_address FROM access_log")}
+    assert addresses == {"127.0.0.1"}
 
 
 def test_help_lists_every_command_option_and_variable() -> None:
