@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="command")
+    usages: list[str] = []
     for command in COMMANDS:
         sub = commands.add_parser(
             command.name,
@@ -58,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
         )
         common.add_data_dir(sub)
         command.module.add_arguments(sub)
+        usages.append(sub.format_usage().removeprefix("usage: ").strip())
+    # The overview lists every command's options too, not only the commands.
+    parser.epilog = "commands and their options:\n  " + "\n  ".join(usages) + "\n\n" + epilog
     return parser
 
 

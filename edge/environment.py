@@ -108,4 +108,8 @@ def describe() -> str:
     for name, info in Environment.model_fields.items():
         default = "unset" if info.default is None else repr(info.default)
         lines.append(f"  {env_name(name):32} {info.description} [default: {default}]")
+    lines.append(
+        f"  {'PROMETHEUS_MULTIPROC_DIR':32} where workers add up their metrics "
+        "[default with serve --workers: <data dir>/metrics]"
+    )
     return "\n".join(lines)

@@ -233,6 +233,8 @@ def test_help_lists_every_command_option_and_variable() -> None:
         assert command in overview.stdout
     for field in Environment.model_fields:
         assert env_name(field) in overview.stdout
+    for option in ("--host", "--port", "--data-dir", "--demo-customers", "--workers", "--login"):
+        assert option in overview.stdout  # every command's options, in the overview too
     serve = run("serve", "--help", env=environment()).stdout
     for option in ("--host", "--port", "--data-dir", "--demo", "--demo-customers", "--workers"):
         assert option in serve
