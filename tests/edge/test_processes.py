@@ -294,3 +294,17 @@ def test_migrate_applies_then_reports_nothing_pending(tmp_path: Path) -> None:
     assert run("migrate", "--data-dir", str(tmp_path), env=env).returncode == 0
     again = run("migrate", "--check", "--data-dir", str(tmp_path), env=env)
     assert again.returncode == 0 and again.stdout == ""
+
+
+def test_demo_seeds_an_empty_database_and_exits(tmp_path: Path) -> None:
+    env = environment()
+    result = run("demo", "--demo-customers", "10", "--data-dir", str(tmp_path), env=env)
+    assert result.returncode == 0, result.stderr
+    credentials = json.loads((tmp_path / "demo-credentials.json").read_text())
+    assert "ADMIN" in credentials
+    assert run("migrate", "--check", "--data-dir", str(tmp_path), env=env).returncode == 0
+    refused = run(
+        "demo", "--data-dir", str(tmp_path), env={**env, "CRM_ENV": "production",
+        "CRM_SECRET_KEY": "x" * 40}
+    )  # fmt: skip
+    assert refused.returncode == 2 and "demo" in refused.stderr
