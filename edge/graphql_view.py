@@ -127,6 +127,8 @@ class PrivacyGraphQL(GraphQL[Context, None]):
         return response
 
     async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        # Strawberry's create_response sees only the sub-response, not the request: the
+        # negotiated type travels in a header of it, removed again in create_response.
         sub_response = await super().get_sub_response(request)
         sub_response.headers["x-crm-media"] = request.scope.get(MEDIA_TYPE, negotiation.JSON)
         return sub_response
