@@ -25,6 +25,7 @@ from edge.graphql_view import PrivacyGraphQL
 from edge.headers import SecurityHeadersMiddleware
 from edge.logs import configure_logging, install_request_ids
 from edge.metrics import MetricsMiddleware, metrics_endpoint
+from edge.outbox import outbox_worker
 from edge.proxies import ClientAddressMiddleware
 from edge.rate_limit import RateLimitMiddleware
 from edge.request_id import RequestIdMiddleware
@@ -32,6 +33,7 @@ from edge.retention import prune_forever
 from edge.settings import Settings
 from edge.startup import prepare
 from models.db import tortoise_config
+from models.files import create_private_database, private_directory, protect_database
 
 LOGGED_PATHS = frozenset({"/graphql", "/schema.graphql"})  # probes and metrics are not logged
 
@@ -56,6 +58,8 @@ def create_app(settings: Settings) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        private_directory(settings.data_dir)
+        create_private_database(settings.database_url)
         await Tortoise.init(
             config=tortoise_config(settings.database_url),
             _enable_global_fallback=True,  # requests run in other tasks than the lifespan
@@ -63,8 +67,10 @@ def create_app(settings: Settings) -> Starlette:
         pruning: asyncio.Task[None] | None = None
         try:
             graphql.pseudonym_key = await prepare(settings, auth.box)
+            protect_database(settings.database_url)
             pruning = asyncio.create_task(prune_forever(settings.access_log_retention))
-            yield
+            async with outbox_worker(settings.outbox_settings(), auth.box):
+                yield
         finally:
             if pruning is not None:
                 pruning.cancel()

@@ -8,6 +8,7 @@ a new one (`verify-audit`, `purge`) is one more row in COMMANDS.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(with_default_command(sys.argv[1:] if argv is None else argv))
     command = next(c for c in COMMANDS if c.name == args.command)
+    os.umask(0o077)  # whatever the server or SQLite creates is readable by this user only
     try:
         return command.run(args)
     except SettingsError as error:

@@ -61,6 +61,12 @@ class Environment(BaseSettings):
         "127.0.0.1/32,::1/128",
         description="comma-separated addresses/CIDRs that may read /metrics ('' : nobody)",
     )
+    smtp_host: str | None = Field(None, description="SMTP server for e-mail notifications")
+    smtp_port: int = Field(25, ge=1, le=65535, description="SMTP port")
+    smtp_from: str = Field("crm@localhost", description="sender address of notifications")
+    smtp_starttls: bool = Field(False, description="STARTTLS to the SMTP server")
+    smtp_user: str | None = Field(None, description="SMTP user name")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password")
     log_format: Literal["json", "text"] = Field("json", description="json or text (stdout)")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="level")
 

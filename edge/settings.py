@@ -19,6 +19,8 @@ from auth.sessions import SessionPolicy
 from directives.audit import AuditStore
 from edge import environment
 from edge.environment import MIB, Network, SettingsError
+from models.files import private_directory
+from notify.transports import OutboxSettings
 
 __all__ = ["Settings", "SettingsError"]
 
@@ -44,6 +46,7 @@ class Settings:
     metrics_allow: tuple[Network, ...] = LOOPBACK
     log_format: str = "json"
     log_level: str = "INFO"
+    outbox: OutboxSettings | None = None  # None: letters in data_dir/post-outbox, no e-mail
 
     @classmethod
     def from_env(
@@ -72,7 +75,12 @@ class Settings:
             metrics_allow=environment.networks(env.metrics_allow),
             log_format=env.log_format,
             log_level=env.log_level,
+            # Checked above (CRM_SMTP_*); notify/ builds its transports from the same variables.
+            outbox=OutboxSettings.from_env(os.environ, data_dir=directory),
         )
+
+    def outbox_settings(self) -> OutboxSettings:
+        return self.outbox or OutboxSettings(post_spool=self.data_dir / "post-outbox")
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -96,7 +104,7 @@ class Settings:
 
 def _development_secret(data_dir: Path) -> str:
     path = data_dir / "secret.key"
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_directory(data_dir)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

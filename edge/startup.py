@@ -7,13 +7,14 @@ from auth.secrets_box import SecretBox
 from demo import ensure_demo
 from edge.settings import Settings
 from models.db import apply_migrations
+from models.files import private_directory
 from models.startup_lock import startup_lock
 from resolvers.research.anonymise import deployment_key
 
 
 async def prepare(settings: Settings, box: SecretBox) -> bytes:
     """Migrations, then demo data if asked; returns the research pseudonym key (P5.F)."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_directory(settings.data_dir)
     sqlite = settings.sqlite_path
     lock_dir = sqlite.parent if sqlite else settings.data_dir  # beside the SQLite file
     async with startup_lock(settings.database_url, lock_dir):

@@ -10,6 +10,7 @@ from tortoise import Tortoise
 
 from edge.settings import Settings
 from models.db import tortoise_config
+from models.files import create_private_database, private_directory, protect_database
 
 
 def add_data_dir(parser: argparse.ArgumentParser) -> None:
@@ -20,8 +21,12 @@ def add_data_dir(parser: argparse.ArgumentParser) -> None:
 
 @asynccontextmanager
 async def database(settings: Settings) -> AsyncIterator[None]:
+    """The database open for one command; a SQLite file is created private (0600)."""
+    private_directory(settings.data_dir)
+    create_private_database(settings.database_url)
     await Tortoise.init(config=tortoise_config(settings.database_url))
     try:
         yield
+        protect_database(settings.database_url)
     finally:
         await Tortoise.close_connections()

@@ -31,9 +31,12 @@ async def _create(settings: Settings, login: str) -> str:
     async with database(settings):
         await prepare(settings, auth.box)  # an empty database is migrated first
         attempt = Attempt(config=auth, client_address=None)
-        return await create_account(
+        code = await create_account(
             attempt, admin=ACTOR, login_id=login, role=Role.ADMIN, customer_id=None, agent_id=None
         )
+    if code is None:  # only people bound to a customer or agent get no first password
+        raise RuntimeError("an administrator account was created without a first password")
+    return code
 
 
 def run(args: argparse.Namespace) -> int:

@@ -30,5 +30,4 @@ async def _migrate(settings: Settings, check: bool) -> int:
 
 def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env(data_dir=args.data_dir)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     return asyncio.run(_migrate(settings, args.check))
