@@ -72,8 +72,10 @@ class Running:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.log.read_text()[-3000:]
+            # Ours, not another test run's server that took the port first.
+            bound = f"127.0.0.1:{self.port}" in self.log.read_text()
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
+                if bound and httpx.get(f"{self.url}/readyz", timeout=2).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
