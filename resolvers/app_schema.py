@@ -16,6 +16,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from directives.conflicts import CONFLICT_MESSAGE, is_write_conflict
 from directives.errors import ErrorCode, PrivacyError
 from directives.privacy_schema import PrivacySchema
 from resolvers.accounts.binding import BindingMutation, BindingQuery
@@ -50,6 +51,7 @@ from resolvers.third_parties.transfer import TransferMutation
 MAX_DEPTH = 6
 MAX_ALIASES = 15
 MAX_TOKENS = 1000
+MAX_COST = 20_000  # CRM_MAX_QUERY_COST; a page of 1,000 customers with a dozen fields fits
 
 log = logging.getLogger("crm.errors")
 
@@ -103,11 +105,25 @@ MUTATIONS: tuple[type, ...] = (
 ERROR_CODES = strawberry.enum(ErrorCode, description="Values of `extensions.code` in errors.")
 
 
-def build_schema(*, enforce: bool = True) -> PrivacySchema:
+class CodedMaskErrors(MaskErrors):
+    """Strawberry's masking, keeping the one thing the client may know: INTERNAL_ERROR."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        if is_write_conflict(error.original_error):
+            masked.message = CONFLICT_MESSAGE
+            masked.extensions = {"code": ErrorCode.CONFLICT.value}
+        else:
+            masked.extensions = {"code": ErrorCode.INTERNAL_ERROR.value}
+        return masked
+
+
+def build_schema(*, enforce: bool = True, max_cost: int | None = MAX_COST) -> PrivacySchema:
     return PrivacySchema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
         enforce=enforce,
+        max_cost=max_cost,
         types=[ERROR_CODES],
         config=StrawberryConfig(disable_field_suggestions=True),
         extensions=[
@@ -117,6 +133,6 @@ def build_schema(*, enforce: bool = True) -> PrivacySchema:
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
+            lambda: CodedMaskErrors(should_mask_error=should_mask, error_message="Internal error."),
         ],
     )

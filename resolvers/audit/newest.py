@@ -16,7 +16,7 @@ from tortoise.queryset import QuerySet
 
 from directives.errors import ErrorCode, PrivacyError
 from models import AuditEntry
-from schema.page import PageInfo, PageRequest
+from schema.page import PageInfo, PageRequest, page_of
 
 _MAX_ID = 2**63 - 1
 
@@ -40,15 +40,35 @@ def _is_id(value: str) -> bool:
 
 
 async def fetch_newest(
-    query: QuerySet[AuditEntry], first: int | None, after: str | None
+    query: QuerySet[AuditEntry],
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> tuple[list[AuditEntry], PageInfo]:
-    size = PageRequest.parse(first, None).size
-    if after is not None:
-        request_id, entry_id = decode_newest(after)
-        query = query.filter(request_id__lte=request_id).filter(
-            Q(request_id__lt=request_id) | Q(id__lt=entry_id)
-        )
-    rows = await query.order_by("-request_id", "-id").limit(size + 1)
-    shown = rows[:size]
-    end = encode_newest(shown[-1].request_id, shown[-1].id) if shown else None
-    return shown, PageInfo(end_cursor=end, has_next_page=len(rows) > size)
+    """Forward: older entries after the cursor. Backward: the `last` entries before the
+    `before` cursor (newer ones), or the oldest `last` without a cursor; shown newest first."""
+    page = PageRequest.parse(first, None, last, None)
+    cursor = before if page.backward else after
+    if cursor is not None:
+        request_id, entry_id = decode_newest(cursor)
+        if page.backward:
+            query = query.filter(request_id__gte=request_id).filter(
+                Q(request_id__gt=request_id) | Q(id__gt=entry_id)
+            )
+        else:
+            query = query.filter(request_id__lte=request_id).filter(
+                Q(request_id__lt=request_id) | Q(id__lt=entry_id)
+            )
+    order = ("request_id", "id") if page.backward else ("-request_id", "-id")
+    rows = await query.order_by(*order).limit(page.size + 1)
+    shown = rows[: page.size]
+    if page.backward:
+        shown.reverse()
+    info = page_of(
+        [encode_newest(row.request_id, row.id) for row in shown],
+        more=len(rows) > page.size,
+        backward=page.backward,
+        moved=cursor is not None,
+    )
+    return shown, info

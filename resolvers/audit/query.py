@@ -57,6 +57,8 @@ class AuditQuery:
         filter: AuditFilter | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> AuditEventConnection:
         where = filter or AuditFilter()
         query = AuditEntry.all().select_related("request")
@@ -72,7 +74,7 @@ class AuditQuery:
             query = query.filter(request__at__gte=where.since)
         if where.until is not None:
             query = query.filter(request__at__lt=where.until)
-        rows, page = await fetch_newest(query, first, after)
+        rows, page = await fetch_newest(query, first, after, last, before)
         return AuditEventConnection(
             nodes=[AuditEvent.from_model(r, r.request) for r in rows], page_info=page
         )
@@ -86,6 +88,8 @@ class AuditQuery:
         until: datetime | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> SecurityEventConnection:
         query = SecurityEvent.all()
         if kind is not None:
@@ -96,7 +100,7 @@ class AuditQuery:
             query = query.filter(at__gte=since)
         if until is not None:
             query = query.filter(at__lt=until)
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        rows, page = await fetch_page(query, PageRequest.parse(first, after, last, before))
         return SecurityEventConnection(
             nodes=[SecurityEventInfo.from_model(r) for r in rows], page_info=page
         )
@@ -108,13 +112,15 @@ class AuditQuery:
         until: datetime | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> AccessLogConnection:
         query = AccessLogEntry.all()
         if since is not None:
             query = query.filter(at__gte=since)
         if until is not None:
             query = query.filter(at__lt=until)
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        rows, page = await fetch_page(query, PageRequest.parse(first, after, last, before))
         return AccessLogConnection(
             nodes=[AccessLogInfo.from_model(r) for r in rows], page_info=page
         )

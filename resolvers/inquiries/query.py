@@ -52,10 +52,12 @@ class InquiryQuery:
         kind: InquiryKind | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> InquiryConnection:
         served = require_kind_purpose(info.context.purpose, kind)
         query = visible_inquiries(caller_of(info)).filter(status=InquiryStatus.OPEN, kind=served)
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        rows, page = await fetch_page(query, PageRequest.parse(first, after, last, before))
         return InquiryConnection(
             nodes=[Inquiry.from_model(r) for r in rows], page_info=page, count=query.count
         )

@@ -110,7 +110,7 @@ class PeopleMutation:
                 .update(**changes, version=row.version + 1)
             )
             if updated != 1:
-                raise PrivacyError(ErrorCode.BAD_INPUT, "Record changed meanwhile; retry.")
+                raise PrivacyError(ErrorCode.CONFLICT, "Record changed meanwhile; retry.")
             by = Recorder(login=caller.login, role=caller.role.value)
             for use, opt_out in decisions.items():
                 await record_consent(

@@ -6,16 +6,14 @@ import strawberry
 
 from schema.billing.invoice import Invoice
 from schema.billing.margin_statement import MarginStatement
-from schema.page import Counted, PageInfo
+from schema.page import Connection, Counted
 
 
 @strawberry.type
-class InvoiceConnection(Counted):
-    nodes: list[Invoice]
-    page_info: PageInfo
+class InvoiceConnection(Counted, Connection[Invoice]):
+    """A page of Invoice rows."""
 
 
 @strawberry.type
-class MarginStatementConnection:
-    nodes: list[MarginStatement]
-    page_info: PageInfo
+class MarginStatementConnection(Connection[MarginStatement]):
+    """A page of MarginStatement rows."""

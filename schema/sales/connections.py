@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.page import PageInfo
+from schema.page import Connection
 from schema.sales.contract import Contract
 
 
 @strawberry.type
-class ContractConnection:
-    nodes: list[Contract]
-    page_info: PageInfo
+class ContractConnection(Connection[Contract]):
+    """A page of Contract rows."""

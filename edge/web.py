@@ -1,0 +1,42 @@
+"""The browser front end, built from web/ (README "Using it in a browser"): where its files
+are, and its pages under a Content-Security-Policy.
+
+An installed package (`pip install .`) carries the built files as `edge/web_dist` (setup.py
+copies web/dist there when building); a source checkout (or `pip install -e .`) serves
+web/dist itself. CRM_WEB_DIST names another directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+PACKAGED = Path(__file__).resolve().parent / "web_dist"
+CHECKOUT = Path(__file__).resolve().parent.parent / "web" / "dist"
+CSP = (
+    "default-src 'self'; base-uri 'none'; object-src 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+IDE_CSP = CSP + "; font-src 'self' data:"  # GraphiQL's stylesheet carries its fonts inline
+
+
+def web_dist(configured: str | None = None) -> Path:
+    """The first of CRM_WEB_DIST, the packaged copy and the checkout's web/dist that holds
+    an index.html (the checkout's path when none does: the 503 names what to build)."""
+    chosen = configured if configured is not None else os.environ.get("CRM_WEB_DIST")
+    candidates = [Path(chosen)] if chosen else [PACKAGED, CHECKOUT]
+    return next((c for c in candidates if (c / "index.html").is_file()), candidates[-1])
+
+
+WEB_DIST = web_dist()
+
+
+def web_page(name: str, csp: str = CSP, directory: Path | None = None) -> Response:
+    """A page of the built front end, under a Content-Security-Policy (the edge middleware
+    adds the other security headers and keeps this policy)."""
+    path = (directory or WEB_DIST) / name
+    if not path.is_file():
+        return PlainTextResponse("Front end not built: cd web && npm ci && npm run build", 503)
+    return HTMLResponse(path.read_text(encoding="utf-8"), headers={"Content-Security-Policy": csp})
