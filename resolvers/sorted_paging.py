@@ -4,7 +4,8 @@ The cursor names the last row shown (its id), never its sort value, so it carrie
 value. The next page starts after that row's (value, id) (paging back, the previous page ends
 before it) as read again from the same query — the caller's scope, filters and consent — so a
 cursor naming a row outside them is refused rather than used as a probe. Each page reads from
-the (column, id) index: as fast at the millionth row as at the first. NULLs come last on every backend.
+the (column, id) index: as fast at the millionth row as at the first. NULLs come last on every
+backend.
 """
 
 from __future__ import annotations
