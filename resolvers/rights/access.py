@@ -18,10 +18,15 @@ class AccessQuery:
         "for staff, purpose, fields, decision, when. Never anyone else's."
     )
     async def my_access_history(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> AccessEventConnection:
         query = await about_customer(caller_of(info).customer_id or 0)
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        rows, page = await fetch_page(query, PageRequest.parse(first, after, last, before))
         return AccessEventConnection(
             nodes=[AccessEvent.from_model(r) for r in rows], page_info=page
         )

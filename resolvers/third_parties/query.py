@@ -63,11 +63,13 @@ class ThirdPartyQuery:
         customer_id: strawberry.ID | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> ProvisionRecordConnection:
         query = ProvisionRow.all()
         if customer_id is not None:
             query = query.filter(customer_id=parse_row_id(customer_id))
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        rows, page = await fetch_page(query, PageRequest.parse(first, after, last, before))
         return ProvisionRecordConnection(
             nodes=[ProvisionRecord.from_model(r) for r in rows], page_info=page
         )

@@ -9,7 +9,7 @@ import strawberry
 from directives.usage import AGGREGATE_SUBJECTS, Use
 from directives.vocabulary import Decision
 from models import AuditEntry, AuditRequest
-from schema.page import PageInfo
+from schema.page import Connection
 
 USES = frozenset(Use.__members__)
 
@@ -106,6 +106,5 @@ class AuditFilter:
 
 
 @strawberry.type
-class AuditEventConnection:
-    nodes: list[AuditEvent]
-    page_info: PageInfo
+class AuditEventConnection(Connection[AuditEvent]):
+    """A page of the read audit, newest first."""

@@ -9,7 +9,7 @@ import strawberry
 from models import AuditEntry
 from rights.access import shown_login
 from schema.audit.audit_event import FieldDecision, FieldUse, decisions, uses
-from schema.page import PageInfo
+from schema.page import Connection
 
 
 @strawberry.type(description="Who read or used your data: role, login (staff), purpose, when.")
@@ -43,6 +43,5 @@ class AccessEvent:
 
 
 @strawberry.type
-class AccessEventConnection:
-    nodes: list[AccessEvent]
-    page_info: PageInfo
+class AccessEventConnection(Connection[AccessEvent]):
+    """A page of your access history."""

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.page import PageInfo
+from schema.page import Connection
 from schema.third_parties.provision import ProvisionRecord
 
 
 @strawberry.type
-class ProvisionRecordConnection:
-    nodes: list[ProvisionRecord]
-    page_info: PageInfo
+class ProvisionRecordConnection(Connection[ProvisionRecord]):
+    """A page of provision records."""
