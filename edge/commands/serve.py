@@ -51,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
             os.environ[name] = str(value)
     settings = Settings.from_env()  # checked here, once, before any worker starts
     configure_logging(fmt=settings.log_format, level=settings.log_level)
-    settings.auth_config()
+    settings.auth_config()  # secrets refused here, with a message, not in a worker
+    settings.audit_key()
     if args.workers > 1:
         _share_metrics(settings.data_dir / "metrics")
         uvicorn.run(

@@ -22,7 +22,7 @@ from edge.environment import Environment, env_name
 from tests.conftest import PG_URL, _admin, _with_database
 
 ROOT = Path(__file__).resolve().parents[2]
-PORTS = range(8401, 8420)
+PORTS = range(8120, 8150)
 AUDIT_DIR = ROOT / "scripts" / "http_audit"
 
 
@@ -34,7 +34,7 @@ def free_port() -> int:
             except OSError:
                 continue
             return port
-    raise RuntimeError("no free port in 8401-8419")
+    raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 def environment(**extra: str) -> dict[str, str]:
@@ -231,11 +231,12 @@ def test_todays_command_line_and_the_real_http_server(tmp_path: Path) -> None:
 def test_help_lists_every_command_option_and_variable() -> None:
     overview = run("--help", env=environment())
     assert overview.returncode == 0
-    for command in ("serve", "migrate", "demo", "create-admin"):
+    for command in ("serve", "migrate", "demo", "create-admin", "verify-audit", "purge"):
         assert command in overview.stdout
     for field in Environment.model_fields:
         assert env_name(field) in overview.stdout
-    for option in ("--host", "--port", "--data-dir", "--demo-customers", "--workers", "--login"):
+    options = ("--host", "--port", "--data-dir", "--demo-customers", "--workers", "--login")
+    for option in (*options, "--verifier-key", "--dry-run", "--on"):
         assert option in overview.stdout  # every command's options, in the overview too
     serve = run("serve", "--help", env=environment()).stdout
     for option in ("--host", "--port", "--data-dir", "--demo", "--demo-customers", "--workers"):
@@ -253,6 +254,35 @@ def test_wrong_settings_are_refused_with_a_clear_message(value: str, tmp_path: P
     )
     assert result.returncode == 2
     assert "CRM_SESSION_IDLE_MINUTES" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CRM_RESEARCH_EPSILON_BUDGET", "nan"),
+        ("CRM_RESEARCH_EPSILON_BUDGET", "0"),
+        ("CRM_AUDIT_SEQUENCE_SECONDS", "-1"),
+        ("CRM_PRIVACY_EMAIL", "not an address"),
+        ("CRM_PRIVACY_PHONE", "call me"),
+        ("CRM_SMTP_PORT", "abc"),
+        ("CRM_ENV", "prod"),
+    ],
+)
+def test_every_setting_of_main_is_checked_the_same_way(
+    name: str, value: str, tmp_path: Path
+) -> None:
+    result = run("migrate", "--data-dir", str(tmp_path), env=environment(**{name: value}))
+    assert result.returncode == 2, result.stderr
+    assert name in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_production_refuses_to_serve_without_an_audit_signing_key(tmp_path: Path) -> None:
+    env = environment(CRM_ENV="production", CRM_SECRET_KEY="a real deployment secret " * 2)
+    result = run("serve", "--data-dir", str(tmp_path), "--port", "1", env=env)
+    assert result.returncode == 2
+    assert "CRM_AUDIT_SIGNING_KEY" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 
 
