@@ -18,8 +18,11 @@ export function csrfToken(cookies: string = document.cookie): string | undefined
   return undefined;
 }
 
+// application/json, not urql's default graphql-response+json: the screens read every error
+// from the body, and a request that never ran (before login: UNAUTHENTICATED) then answers 200
+// rather than a 4xx the browser reports as a failed resource. (Lower-case: it replaces urql's.)
 export function apiHeaders(purpose?: string): Record<string, string> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { accept: "application/json" };
   const token = csrfToken();
   if (token) headers["X-CSRF-Token"] = token;
   if (purpose) headers["X-Purpose"] = purpose;
