@@ -55,7 +55,7 @@ class Environment(BaseSettings):
         600, ge=0, le=1_000_000, description="requests per client address per minute (0: off)"
     )
     max_query_cost: int = Field(
-        20_000, ge=100, le=10_000_000, description="largest estimated cost of one operation"
+        50_000, ge=100, le=10_000_000, description="largest estimated cost of one operation"
     )
     metrics_allow: str = Field(
         "127.0.0.1/32,::1/128",

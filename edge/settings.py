@@ -45,7 +45,7 @@ class Settings:
     trusted_proxies: tuple[Network, ...] = ()  # none by default: X-Forwarded-For is ignored
     max_body_bytes: int = MIB
     rate_limit_per_minute: int = 600  # per client address; 0 turns it off
-    max_query_cost: int = 20_000
+    max_query_cost: int = 50_000
     metrics_allow: tuple[Network, ...] = LOOPBACK
     log_format: str = "json"
     log_level: str = "INFO"

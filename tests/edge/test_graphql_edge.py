@@ -7,15 +7,22 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from graphql import OperationDefinitionNode, parse
 
+from directives.cost import estimate
 from directives.vocabulary import Role
 from edge.logs import JsonFormatter
 from models import AuditRequest, Customer, CustomerVersion, Inquiry
+from resolvers.app_schema import build_schema
 from tests import test_server
 from tests.test_server import Server, assert_nothing_personal, error_codes
+
+ROOT = Path(__file__).resolve().parents[2]
 
 database_url = test_server.database_url
 settings = test_server.settings
@@ -187,13 +194,43 @@ async def test_the_heaviest_screen_fits_the_budget(server: Server) -> None:
     assert len(customers["edges"]) == customers["totalCount"] == await Customer.all().count()
 
 
+def _front_end_documents() -> list[tuple[str, str]]:
+    """Every GraphQL document in web/src (gql.tada's graphql(`...`) calls)."""
+    found = []
+    for path in sorted((ROOT / "web" / "src").rglob("*.ts*")):
+        for match in re.finditer(r"graphql\(\s*`(.*?)`", path.read_text(encoding="utf-8"), re.S):
+            found.append((path.name, match.group(1)))
+    return found
+
+
+def test_every_screen_of_the_front_end_fits_the_budget() -> None:
+    """Each operation the browser sends, estimated as the guard will: none is refused."""
+    schema = build_schema()
+    documents = _front_end_documents()
+    fragments = "\n".join(text for _, text in documents if text.lstrip().startswith("fragment"))
+    costs = {}
+    for name, text in documents:
+        if text.lstrip().startswith("fragment"):
+            continue
+        document = parse(f"{text}\n{fragments}")
+        for operation in document.definitions:
+            if isinstance(operation, OperationDefinitionNode):
+                key = f"{name}:{operation.name.value if operation.name else '?'}"
+                costs[key] = estimate(schema._schema, document, operation, {})
+    assert len(costs) >= 20, costs  # the screens were found
+    assert schema.max_cost is not None
+    over = {key: cost for key, cost in costs.items() if cost > schema.max_cost}
+    assert not over, over
+    assert max(costs.values()) > 10_000  # the heaviest screen is a real load, not a toy
+
+
 async def test_an_operation_over_budget_is_refused_before_it_runs(server: Server) -> None:
     response = await post(server, TOO_COSTLY, Role.BILLING)
     body = response.json()
     assert body["data"] is None
     assert error_codes(response) == ["QUERY_TOO_COSTLY"]
     extensions = body["errors"][0]["extensions"]
-    assert extensions["cost"] > extensions["budget"] == 20_000
+    assert extensions["cost"] > extensions["budget"] == 50_000
     assert await AuditRequest.all().count() == 0  # nothing resolved, nothing audited
 
 
