@@ -35,7 +35,7 @@ from edge.retention import prune_forever
 from edge.sequencer import audit_sequencer
 from edge.settings import Settings
 from edge.startup import prepare
-from edge.web import WEB_DIST, web_page
+from edge.web import web_dist, web_page
 from models.db import tortoise_config
 from models.files import create_private_database, private_directory, protect_database
 from rights import policy_page
@@ -54,7 +54,8 @@ def create_app(settings: Settings) -> Starlette:
     audit_key = settings.audit_key()
     # One store for every request, so concurrent requests' audits commit together.
     audit_store = settings.audit_store or TortoiseAuditStore()
-    graphql = PrivacyGraphQL(settings, auth=auth, audit_store=audit_store)
+    front_end = web_dist(settings.web_dist)
+    graphql = PrivacyGraphQL(settings, auth=auth, audit_store=audit_store, front_end=front_end)
     audit_probe = getattr(audit_store, "probe", None)
 
     async def sdl(request: Request) -> Response:
@@ -62,7 +63,7 @@ def create_app(settings: Settings) -> Starlette:
         return denied or PlainTextResponse(str(graphql.schema), media_type="application/graphql")
 
     async def spa(_: Request) -> Response:
-        return web_page("index.html")
+        return web_page(front_end, "index.html")
 
     async def checkpoint(_: Request) -> Response:
         latest = await latest_checkpoint(get_connection("default"))
@@ -112,7 +113,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/readyz", health.readiness(audit_probe or no_probe)),
             Route("/metrics", metrics_endpoint(settings.metrics_allow)),
             Route("/", spa),
-            Mount("/assets", StaticFiles(directory=WEB_DIST / "assets", check_dir=False)),
+            Mount("/assets", StaticFiles(directory=front_end / "assets", check_dir=False)),
             Route("/audit/checkpoint", checkpoint),
             Route("/audit/key", verifier_key),
             Route("/policy", policy),

@@ -93,6 +93,9 @@ class Environment(BaseSettings):
     privacy_phone: str | None = Field(
         None, max_length=40, pattern=r"^[0-9+() -]+$", description="privacy contact phone (P3.5)"
     )
+    web_dist: str | None = Field(
+        None, description="the built front end's directory (default: packaged, else web/dist)"
+    )
     log_format: Literal["json", "text"] = Field("json", description="json or text (stdout)")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="level")
 

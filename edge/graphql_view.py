@@ -4,6 +4,7 @@ GraphQL over HTTP (`application/graphql-response+json` gets 4xx for requests tha
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -38,14 +39,16 @@ CONTEXT = "crm.context"  # the operation's Context, for the metrics after it ran
 
 
 class PrivacyGraphQL(GraphQL[Context, None]):
-    def __init__(self, settings: Settings, *, auth: AuthConfig, audit_store: AuditStore):
+    def __init__(
+        self, settings: Settings, *, auth: AuthConfig, audit_store: AuditStore, front_end: Path
+    ):
         super().__init__(
             build_schema(max_cost=settings.max_query_cost),
             allow_queries_via_get=False,
             graphql_ide="graphiql",
         )
         self.settings, self.auth, self.audit_store = settings, auth, audit_store
-        self.production = settings.production
+        self.production, self.front_end = settings.production, front_end
         self.pseudonym_key: bytes | None = None  # read once in the lifespan (P5.F research)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -148,4 +151,4 @@ class PrivacyGraphQL(GraphQL[Context, None]):
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL from our own built files (no CDN), sending our CSRF header."""
         denied = refuse_unless_staff(request.scope.get("state", {}).get("resolved"))
-        return denied or web_page("graphiql.html", IDE_CSP)
+        return denied or web_page(self.front_end, "graphiql.html", IDE_CSP)

@@ -54,6 +54,7 @@ class Settings:
     audit_signing_key: str | None = field(default=None, repr=False)  # CRM_AUDIT_SIGNING_KEY
     audit_interval: float = 2.0  # CRM_AUDIT_SEQUENCE_SECONDS; 0: no background sequencer
     privacy_contact: PrivacyContact = field(default_factory=PrivacyContact)  # P3.5
+    web_dist: Path | None = None  # CRM_WEB_DIST; None: the packaged front end, else web/dist
 
     @classmethod
     def from_env(
@@ -82,14 +83,14 @@ class Settings:
             metrics_allow=environment.networks(env.metrics_allow),
             log_format=env.log_format,
             log_level=env.log_level,
-            # Checked above (CRM_SMTP_*); notify/ builds its transports from the same variables.
-            outbox=OutboxSettings.from_env(os.environ, data_dir=directory),
+            outbox=_outbox(env, directory),
             epsilon_budget=env.research_epsilon_budget,
             audit_signing_key=(
                 env.audit_signing_key.get_secret_value() if env.audit_signing_key else None
             ),
             audit_interval=env.audit_sequence_seconds,
             privacy_contact=_privacy_contact(env.privacy_email, env.privacy_phone),
+            web_dist=Path(env.web_dist) if env.web_dist else None,
         )
 
     def outbox_settings(self) -> OutboxSettings:
@@ -125,6 +126,20 @@ class Settings:
                 raise SettingsError("CRM_SECRET_KEY must be set in production.")
             secret = _development_secret(self.data_dir)
         return AuthConfig(box=SecretBox(secret), sessions=self.sessions)
+
+
+def _outbox(env: environment.Environment, directory: Path) -> OutboxSettings:
+    """notify/'s transports from the checked CRM_SMTP_* values (in notify's own spelling)."""
+    password = env.smtp_password.get_secret_value() if env.smtp_password else ""
+    checked = {
+        "CRM_SMTP_HOST": env.smtp_host or "",
+        "CRM_SMTP_PORT": str(env.smtp_port),
+        "CRM_SMTP_FROM": env.smtp_from,
+        "CRM_SMTP_STARTTLS": "1" if env.smtp_starttls else "0",
+        "CRM_SMTP_USER": env.smtp_user or "",
+        "CRM_SMTP_PASSWORD": password,
+    }
+    return OutboxSettings.from_env(checked, data_dir=directory)
 
 
 def _privacy_contact(email: str | None, phone: str | None) -> PrivacyContact:

@@ -3,12 +3,11 @@ are, and its pages under a Content-Security-Policy.
 
 An installed package (`pip install .`) carries the built files as `edge/web_dist` (setup.py
 copies web/dist there when building); a source checkout (or `pip install -e .`) serves
-web/dist itself. CRM_WEB_DIST names another directory.
+web/dist itself. CRM_WEB_DIST (Settings.web_dist) names another directory.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
@@ -22,21 +21,21 @@ CSP = (
 IDE_CSP = CSP + "; font-src 'self' data:"  # GraphiQL's stylesheet carries its fonts inline
 
 
-def web_dist(configured: str | None = None) -> Path:
-    """The first of CRM_WEB_DIST, the packaged copy and the checkout's web/dist that holds
-    an index.html (the checkout's path when none does: the 503 names what to build)."""
-    chosen = configured if configured is not None else os.environ.get("CRM_WEB_DIST")
-    candidates = [Path(chosen)] if chosen else [PACKAGED, CHECKOUT]
+def web_dist(configured: Path | None = None) -> Path:
+    """The configured directory, else the first of the packaged copy and the checkout's
+    web/dist that holds an index.html (the checkout's when none does: `GET /` then answers
+    503 naming what to build)."""
+    candidates = [configured] if configured else [PACKAGED, CHECKOUT]
     return next((c for c in candidates if (c / "index.html").is_file()), candidates[-1])
 
 
-WEB_DIST = web_dist()
+WEB_DIST = web_dist()  # where an unconfigured server finds the front end
 
 
-def web_page(name: str, csp: str = CSP, directory: Path | None = None) -> Response:
+def web_page(directory: Path, name: str, csp: str = CSP) -> Response:
     """A page of the built front end, under a Content-Security-Policy (the edge middleware
     adds the other security headers and keeps this policy)."""
-    path = (directory or WEB_DIST) / name
+    path = directory / name
     if not path.is_file():
         return PlainTextResponse("Front end not built: cd web && npm ci && npm run build", 503)
     return HTMLResponse(path.read_text(encoding="utf-8"), headers={"Content-Security-Policy": csp})
