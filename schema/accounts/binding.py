@@ -66,4 +66,3 @@ class AccountBindingInfo:
 @strawberry.type
 class AccountBindingConnection(Connection[AccountBindingInfo]):
     """A page of account bindings."""
-

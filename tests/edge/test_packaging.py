@@ -4,6 +4,7 @@ in the package (setup.py copies web/dist to edge/web_dist), not only in the chec
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,7 @@ def test_an_installed_package_serves_the_front_end(tmp_path: Path) -> None:
         [*pip, "wheel", "--no-deps", "-w", str(wheels), str(ROOT)],
         capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
+    shutil.rmtree(ROOT / "build", ignore_errors=True)  # pip builds in the tree: leave none
     assert built.returncode == 0, built.stderr[-3000:]
     wheel = next(wheels.glob("*.whl"))
     subprocess.run(  # noqa: S603
