@@ -62,12 +62,20 @@ class AccessLogMiddleware:
     write to share a commit): one fsync for many rows, none before any answer, and each row
     durable before this request's handling ends."""
 
-    def __init__(self, app: ASGIApp, *, paths: frozenset[str], reverse_dns: bool = False) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        paths: frozenset[str],
+        reverse_dns: bool = False,
+        unlogged: frozenset[str] = frozenset({"/healthz", "/readyz", "/metrics"}),
+    ) -> None:
         self.app, self.paths, self.reverse_dns = app, paths, reverse_dns
+        self.unlogged = unlogged  # probes: a row every few seconds would drown the log
         self.rows: GroupCommit[AccessLogEntry] = GroupCommit(_insert)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or scope.get("path") in self.unlogged:
             await self.app(scope, receive, send)
             return
         started, status = time.perf_counter(), 500

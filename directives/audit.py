@@ -5,6 +5,7 @@ Entries never hold a value: subject, type, field names and decisions only.
 
 from __future__ import annotations
 
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,7 @@ from typing import Protocol
 
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
 from tortoise.connection import get_connection
+from tortoise.transactions import in_transaction
 
 from models.audit import AuditEntry, AuditRequest
 from models.group_commit import GroupCommit
@@ -97,6 +99,24 @@ class TortoiseAuditStore:
         else:
             await self._group.submit((header, buffer))
 
+    async def probe(self) -> None:
+        """Raises unless a request row can be written now (inserted, then rolled back)."""
+        try:
+            async with in_transaction() as conn:
+                await AuditRequest.create(
+                    using_db=conn,
+                    request_id=f"probe-{uuid.uuid4()}"[:36],
+                    at=utc_now(),
+                    actor="-",
+                    role="-",
+                    purpose="-",
+                    policy_version="-",
+                    entry_count=0,
+                )
+                raise _ProbeDone
+        except _ProbeDone:
+            pass
+
 
 async def _insert_pair(conn: BaseDBAsyncClient, pair: tuple[AuditHeader, AuditBuffer]) -> None:
     await _insert_on_time(conn, *pair)
@@ -152,6 +172,12 @@ _REQUEST_COLUMNS = (
     "policy_version",
     "entry_count",
 )
+
+
+class _ProbeDone(Exception):
+    """Leaves the probe's transaction by rolling it back."""
+
+
 _ENTRY_COLUMNS = ("request_id", "subject_type", "subject_id", "type_name", "fields_decisions")
 # A column added to either table must be written here too: refuse to start otherwise.
 assert set(_REQUEST_COLUMNS) == set(AuditRequest._meta.db_fields) - {"id"}, "audit_request"

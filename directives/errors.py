@@ -29,6 +29,16 @@ class ErrorCode(StrEnum):
     SAME_PERSON = "SAME_PERSON"  # a second person must approve what the first requested
     NOTICES_UNAVAILABLE = "NOTICES_UNAVAILABLE"  # no notification outbox is configured
     TOO_EARLY = "TOO_EARLY"  # a date the policy does not allow yet (P8.3: 2 months' notice)
+    CONFLICT = "CONFLICT"  # the record changed meanwhile (a concurrent write won): retry
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"  # the document is not GraphQL (or too long)
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"  # against the schema or its limits
+    QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"  # estimated cost over the budget, refused unrun
+    INTERNAL_ERROR = "INTERNAL_ERROR"  # unexpected; logged with the request id, never detailed
+    # HTTP-level refusals, before any GraphQL runs (status 4xx, same error shape):
+    BAD_REQUEST = "BAD_REQUEST"  # the body is not a GraphQL-over-HTTP request
+    BODY_TOO_LARGE = "BODY_TOO_LARGE"
+    RATE_LIMITED = "RATE_LIMITED"
+    NOT_ACCEPTABLE = "NOT_ACCEPTABLE"  # no media type the client accepts
 
 
 class PrivacyError(Exception):

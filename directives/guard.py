@@ -26,6 +26,7 @@ from directives import provision
 from directives.analysis import Analysis, AnalysisCache, analyse
 from directives.audit import AuditHeader, utc_now
 from directives.context import PrivacyContext
+from directives.cost import estimate
 from directives.errors import ErrorCode, PrivacyError
 from directives.index import PersonalIndex
 from directives.operation import Usage
@@ -40,6 +41,7 @@ from directives.policy_versions import in_force
 from directives.prelogin import pre_login_errors
 from directives.purpose import declared_purpose, declared_use
 from directives.reasons import ReasonCode, refused
+from directives.text_input import first_refused
 from directives.vocabulary import Purpose
 from models.rights import NamedUse
 from models.security import Stage
@@ -97,11 +99,34 @@ class PrivacyGuard(SchemaExtension):
             context: PrivacyContext = execution.context
             self.declared = declared_purpose(operation, context.header_purpose)
             self.use = declared_use(operation)
-        if self.analysis is not None:
-            execution.pre_execution_errors = list(self.analysis.errors)
+        if self.analysis is not None and document is not None:
+            errors = list(self.analysis.errors)
+            for error in errors:  # the cached errors get their code once; idempotent
+                error.extensions = {"code": ErrorCode.GRAPHQL_VALIDATION_FAILED.value}
+            execution.pre_execution_errors = errors or self._over_budget(document, operation)
         if document is not None:
             self._close_schema_before_login(document, operation)
         yield
+
+    def _over_budget(
+        self, document: DocumentNode, operation: OperationDefinitionNode | None
+    ) -> list[GraphQLError]:
+        """Refused before anything runs when the estimated cost exceeds the budget."""
+        budget: int | None = getattr(self.execution_context.schema, "max_cost", None)
+        if operation is None or budget is None:
+            return []
+        variables = self.execution_context.variables
+        cost = estimate(self.execution_context.schema._schema, document, operation, variables)
+        if cost <= budget:
+            return []
+        refusal = PrivacyError(
+            ErrorCode.QUERY_TOO_COSTLY,
+            f"This operation's estimated cost {cost} exceeds the budget of {budget}: "
+            "ask for smaller pages or fewer fields.",
+            cost=cost,
+            budget=budget,
+        )
+        return [GraphQLError(refusal.message, extensions=refusal.extensions)]
 
     def _close_schema_before_login(
         self, document: DocumentNode, operation: OperationDefinitionNode | None
@@ -188,6 +213,14 @@ class PrivacyGuard(SchemaExtension):
             refusal = admit(self.operations, name, role, stage, purpose)
             if refusal is not None:
                 raise PrivacyError(refusal.code, refusal.message)
+        document = self.execution_context.graphql_document
+        variables = self.execution_context.variables or {}
+        bad_text = first_refused(document, operation, variables) if document else None
+        if bad_text is not None:
+            field, why = bad_text
+            raise refused(
+                ReasonCode.INVALID_VALUE, f"Invalid value for {field}: {why}.", fields=[field]
+            )
         if role is None:
             return
         if stage is not Stage.FULL and usage.personal:

@@ -7,15 +7,16 @@ import traceback
 from collections.abc import Callable, Mapping, Sequence
 
 import strawberry
-from graphql import DirectiveLocation, GraphQLError
+from graphql import DirectiveLocation, GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.directives import DirectivesExtension, DirectivesExtensionSync
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from directives.analysis import AnalysisCache
+from directives.conflicts import is_write_conflict
 from directives.enforcement import attach_enforcement
-from directives.errors import PrivacyError
+from directives.errors import ErrorCode, PrivacyError
 from directives.guard import PrivacyGuard
 from directives.index import PersonalIndex
 from directives.operations import OPERATIONS, Operation, uncovered
@@ -45,6 +46,28 @@ def purpose(
     """Operation-level: never called on a field value."""
 
 
+def assign_code(error: GraphQLError) -> str:
+    """Every error leaves with `extensions.code`: its own, or one named for where it arose."""
+    code = (error.extensions or {}).get("code")
+    if code is None:
+        code = _code_for(error).value
+        error.extensions = {**(error.extensions or {}), "code": code}
+    return str(code)
+
+
+def _code_for(error: GraphQLError) -> ErrorCode:
+    original = error.original_error
+    if isinstance(error, GraphQLSyntaxError):
+        return ErrorCode.GRAPHQL_PARSE_FAILED  # the token limit is a parser limit too
+    if is_write_conflict(original):
+        return ErrorCode.CONFLICT
+    if _unexpected(original):
+        return ErrorCode.INTERNAL_ERROR
+    # No path and no exception of ours: graphql-core refused a value (a variable or argument
+    # of the wrong type, out of range, not in an enum) before or while coercing it.
+    return ErrorCode.BAD_INPUT
+
+
 class OperationPolicyError(RuntimeError):
     """A root field without a row in the operation policy, or a row for no root field."""
 
@@ -62,6 +85,7 @@ class PrivacySchema(strawberry.Schema):
         enforce: bool = True,
         operations: Mapping[str, Operation] = OPERATIONS,
         types: Sequence[type] = (),
+        max_cost: int | None = None,
     ) -> None:
         guard = [PrivacyGuard] if enforce else []
         super().__init__(
@@ -74,6 +98,7 @@ class PrivacySchema(strawberry.Schema):
         )
         self.operations = operations
         self.analysis_cache = AnalysisCache()  # the guard's per-document analyses
+        self.max_cost = max_cost  # estimated cost budget per operation (directives/cost.py)
         roots = [t for t in (self._schema.query_type, self._schema.mutation_type) if t]
         missing = uncovered(operations, (name for root in roots for name in root.fields))
         if missing:
@@ -93,8 +118,8 @@ class PrivacySchema(strawberry.Schema):
         request_id = getattr(getattr(execution_context, "context", None), "request_id", "-")
         for error in errors:
             original = error.original_error
-            code = (error.extensions or {}).get("code", "-")
-            unexpected = _unexpected(original)
+            code = assign_code(error)
+            unexpected = _unexpected(original) and not is_write_conflict(original)
             log.log(
                 logging.ERROR if unexpected else logging.INFO,
                 "graphql error request_id=%s code=%s path=%s exception=%s%s",

@@ -16,6 +16,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from directives.conflicts import CONFLICT_MESSAGE, is_write_conflict
 from directives.errors import ErrorCode, PrivacyError
 from directives.privacy_schema import PrivacySchema
 from directives.reasons import ReasonCode
@@ -51,6 +52,7 @@ from resolvers.third_parties.transfer import TransferMutation
 MAX_DEPTH = 6
 MAX_ALIASES = 15
 MAX_TOKENS = 1000
+MAX_COST = 50_000  # CRM_MAX_QUERY_COST; every screen of web/ fits (tests/edge)
 
 log = logging.getLogger("crm.errors")
 
@@ -110,11 +112,25 @@ REASON_CODES = strawberry.enum(
 )
 
 
-def build_schema(*, enforce: bool = True) -> PrivacySchema:
+class CodedMaskErrors(MaskErrors):
+    """Strawberry's masking, keeping the one thing the client may know: INTERNAL_ERROR."""
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        masked = super().anonymise_error(error)
+        if is_write_conflict(error.original_error):
+            masked.message = CONFLICT_MESSAGE
+            masked.extensions = {"code": ErrorCode.CONFLICT.value}
+        else:
+            masked.extensions = {"code": ErrorCode.INTERNAL_ERROR.value}
+        return masked
+
+
+def build_schema(*, enforce: bool = True, max_cost: int | None = MAX_COST) -> PrivacySchema:
     return PrivacySchema(
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
         enforce=enforce,
+        max_cost=max_cost,
         types=[ERROR_CODES, REASON_CODES],
         config=StrawberryConfig(disable_field_suggestions=True),
         extensions=[
@@ -124,6 +140,6 @@ def build_schema(*, enforce: bool = True) -> PrivacySchema:
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            lambda: MaskErrors(should_mask_error=should_mask, error_message="Internal error."),
+            lambda: CodedMaskErrors(should_mask_error=should_mask, error_message="Internal error."),
         ],
     )

@@ -1,4 +1,5 @@
-"""Keyset pages over any queryset ordered by id, oldest or newest first."""
+"""Keyset pages over any queryset ordered by id, oldest or newest first, forward
+(`first`/`after`) or backward (`last`/`before`)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,18 @@ M = TypeVar("M", bound=Model)
 async def fetch_page(
     query: QuerySet[M], page: PageRequest, *, newest_first: bool = False
 ) -> tuple[list[M], PageInfo]:
-    """Rows after the cursor (id > it; newest first: id < it), at most `page.size`, and
-    whether more follow. The same (column, id) indexes serve both directions."""
-    if newest_first:
-        after = query.filter(id__lt=page.after_id) if page.after_id else query
-        rows = await after.order_by("-id").limit(page.size + 1)
+    """Forward: the rows after the cursor in the list's order (oldest first: id > it; newest
+    first: id < it); backward: the last rows before the cursor. At most `page.size`, in the
+    list's order, and whether more follow. The same (column, id) indexes serve every way."""
+    onward, back = ("-id", "id") if newest_first else ("id", "-id")
+    if page.backward:
+        if page.before_id is not None:
+            query = query.filter(**{"id__gt" if newest_first else "id__lt": page.before_id})
+        rows = await query.order_by(back).limit(page.size + 1)
     else:
-        rows = await query.filter(id__gt=page.after_id).order_by("id").limit(page.size + 1)
-    ids, info = page_info([row.pk for row in rows], page.size)
-    return rows[: len(ids)], info
+        if page.after_id:
+            query = query.filter(**{"id__lt" if newest_first else "id__gt": page.after_id})
+        rows = await query.order_by(onward).limit(page.size + 1)
+    ids, info = page_info([row.pk for row in rows], page)
+    by_id = {row.pk: row for row in rows}
+    return [by_id[i] for i in ids], info

@@ -1,10 +1,11 @@
 """Pages of lists sorted by a column other than the id: keyset pages, opaque cursors.
 
 The cursor names the last row shown (its id), never its sort value, so it carries no personal
-value. The next page starts after that row's (value, id) as read again from the same query —
-the caller's scope, filters and consent — so a cursor naming a row outside them is refused
-rather than used as a probe. Each page reads from the (column, id) index: as fast at the
-millionth row as at the first. NULLs come last on every backend.
+value. The next page starts after that row's (value, id) (paging back, the previous page ends
+before it) as read again from the same query — the caller's scope, filters and consent — so a
+cursor naming a row outside them is refused rather than used as a probe. Each page reads from
+the (column, id) index: as fast at the millionth row as at the first. NULLs come last on every
+backend.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from directives.reasons import ReasonCode, refused
-from schema.page import PageInfo, PageRequest, parse_row_id
+from schema.page import PageInfo, PageRequest, page_of, parse_row_id
 
 M = TypeVar("M", bound=Model)
 
@@ -38,15 +39,32 @@ def decode_position(cursor: str) -> int:
 
 
 async def fetch_sorted(
-    query: QuerySet[M], column: str, first: int | None, after: str | None
+    query: QuerySet[M],
+    column: str,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> tuple[list[M], PageInfo]:
-    """Rows in (`column`, id) order, NULLs last, after the cursor's row, at most `first`."""
-    size = PageRequest.parse(first, None).size
-    start = await _anchor(query, column, after)
-    rows = await _after(query, column, start, size + 1)
-    shown = rows[:size]
-    end = encode_position(shown[-1].pk) if shown else None
-    return shown, PageInfo(end_cursor=end, has_next_page=len(rows) > size)
+    """Rows in (`column`, id) order, NULLs last: forward, at most `first` after the `after`
+    row; or backward, the last `last` rows before the `before` row (or the end)."""
+    page = PageRequest.parse(first, None, last, None)  # sizes and direction checked once
+    cursor = before if page.backward else after
+    start = await _anchor(query, column, cursor)
+    if page.backward:
+        rows = await _before(query, column, start, page.size + 1)
+    else:
+        rows = await _after(query, column, start, page.size + 1)
+    shown = rows[: page.size]
+    if page.backward:
+        shown.reverse()
+    info = page_of(
+        [encode_position(row.pk) for row in shown],
+        more=len(rows) > page.size,
+        backward=page.backward,
+        moved=cursor is not None,
+    )
+    return shown, info
 
 
 async def _anchor(query: QuerySet[M], column: str, after: str | None) -> tuple[Any, int] | None:
@@ -73,6 +91,33 @@ async def _after(
         after_id = start[1] if start is not None and start[0] is None else 0
         nulls = query.filter(**{f"{column}__isnull": True, "id__gt": after_id})
         rows += await nulls.order_by("id").limit(limit - len(rows))
+    return rows
+
+
+async def _before(
+    query: QuerySet[M], column: str, end: tuple[Any, int] | None, limit: int
+) -> list[M]:
+    """The mirror of `_after`: rows before (value, id), nearest first — the NULLs (which
+    come last) first, then the values, each in descending order."""
+    if column == "id":
+        if end is not None:
+            query = query.filter(id__lt=end[1])
+        return await query.order_by("-id").limit(limit)
+    nullable = query.model._meta.fields_map[column].null
+    rows: list[M] = []
+    if nullable and (end is None or end[0] is None):
+        nulls = query.filter(**{f"{column}__isnull": True})
+        if end is not None:
+            nulls = nulls.filter(id__lt=end[1])
+        rows = await nulls.order_by("-id").limit(limit)
+    if len(rows) < limit:
+        values = query.filter(**{f"{column}__isnull": False})
+        if end is not None and end[0] is not None:
+            value, row_id = end
+            values = values.filter(**{f"{column}__lte": value}).filter(
+                Q(**{f"{column}__lt": value}) | Q(id__lt=row_id)
+            )
+        rows += await values.order_by(f"-{column}", "-id").limit(limit - len(rows))
     return rows
 
 

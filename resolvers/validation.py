@@ -10,6 +10,7 @@ from typing import Any
 
 from strawberry.types.base import has_object_definition
 from strawberry.utils.str_converters import to_camel_case
+from tortoise.models import Model
 
 from directives.reasons import ReasonCode, refused
 
@@ -18,10 +19,14 @@ from directives.reasons import ReasonCode, refused
 class Rule:
     pattern: re.Pattern[str]
     limit: int
+    multiline: bool = False
 
 
-def rule(pattern: str, limit: int) -> Rule:
-    return Rule(re.compile(pattern, re.S), limit)
+def rule(pattern: str, limit: int, *, multiline: bool = False) -> Rule:
+    """A column's pattern and length. Single-line columns (names, addresses, phones) refuse
+    CR and LF; control characters and bidi overrides are refused for every input before any
+    resolver runs (directives/text_input.py)."""
+    return Rule(re.compile(pattern, re.S), limit, multiline)
 
 
 ANY_TEXT = r".*"
@@ -44,7 +49,8 @@ def validated(values: object, rules: Mapping[str, Rule]) -> dict[str, Any]:
             changes[column] = raw
             continue
         check, value = rules[column], raw.strip()
-        if len(value) > check.limit or not check.pattern.fullmatch(value):
+        broken = not check.multiline and ("\n" in value or "\r" in value)
+        if broken or len(value) > check.limit or not check.pattern.fullmatch(value):
             invalid.append(column)
         changes[column] = value
     if invalid:
@@ -66,3 +72,16 @@ def schema_name(values: object, column: str) -> str:
             if field.python_name == column:
                 return field.graphql_name or to_camel_case(column)
     return to_camel_case(column)
+
+
+def fitting(model: type[Model], filters: Mapping[str, Any]) -> None:
+    """Filter values no longer than their column: a longer one can match nothing, and
+    PostgreSQL would refuse it as a parameter of the column's type (an internal error)."""
+    for column, value in filters.items():
+        limit = getattr(model._meta.fields_map.get(column), "max_length", None)
+        if isinstance(value, str) and limit is not None and len(value) > limit:
+            raise refused(
+                ReasonCode.INVALID_VALUE,
+                f"Invalid value for {column}: too long.",
+                fields=[to_camel_case(column)],
+            )

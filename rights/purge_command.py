@@ -62,9 +62,7 @@ async def run(database_url: str, *, on: date, dry_run: bool, out: TextIO, err: T
         await Tortoise.close_connections()
 
 
-def parse(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="server.py purge", description=__doc__)
-    parser.add_argument("--data-dir", default="./data")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="list what is due, change nothing")
     parser.add_argument(
         "--on",
@@ -72,10 +70,28 @@ def parse(argv: list[str]) -> argparse.Namespace:
         default=None,
         help="the date to purge as of (default: today in Japan); never later than today",
     )
-    args = parser.parse_args(argv)
-    today = japan_date(datetime.now(UTC))
-    if args.on is None:
-        args.on = today
-    elif args.on > today:
-        parser.exit(2, "--on may not be in the future: nothing is purged early.\n")
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="server.py purge", description=__doc__)
+    parser.add_argument("--data-dir", default="./data")
+    add_arguments(parser)
+    return checked(parser, parser.parse_args(argv))
+
+
+def checked(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.Namespace:
+    try:
+        args.on = as_of(args.on)
+    except ValueError as error:
+        parser.exit(2, f"{error}\n")
     return args
+
+
+def as_of(on: date | None) -> date:
+    """`--on` defaults to today in Japan and may not be later."""
+    today = japan_date(datetime.now(UTC))
+    if on is None:
+        return today
+    if on > today:
+        raise ValueError("--on may not be in the future: nothing is purged early.")
+    return on

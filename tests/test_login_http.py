@@ -35,7 +35,7 @@ from models import (
     SecurityEvent,
     Session,
 )
-from resolvers.accounts.cookies import CSRF_COOKIE, SESSION_COOKIE
+from resolvers.accounts.cookies import CSRF_COOKIE, HOST_PREFIX, SESSION_COOKIE
 from server import Settings
 from tests import test_server
 from tests.binding_flow import Flow
@@ -335,7 +335,7 @@ async def test_browser_session_lives_in_a_cookie_guarded_by_the_csrf_header(
         over_get = await server.client.get(
             "/graphql", params={"query": UPDATE_MY_PHONE}, headers=headers
         )
-        assert over_get.status_code == 400
+        assert over_get.status_code == 405  # POST only
     form = await server.client.post(
         "/graphql", data={"query": UPDATE_MY_PHONE}, headers=with_cookie
     )
@@ -368,7 +368,21 @@ async def test_browser_cookies_are_secure_over_tls(server: Server) -> None:
     )
     assert data_of(response)["login"]["stage"] == "FULL"
     cookies = cookie_headers(response)
-    assert "secure" in cookies[SESSION_COOKIE] and "secure" in cookies[CSRF_COOKIE]
+    # ASVS 5.0 3.3.1: over TLS the names carry __Host- (Secure, path /, no Domain).
+    assert SESSION_COOKIE not in cookies and CSRF_COOKIE not in cookies
+    for name in (HOST_PREFIX + SESSION_COOKIE, HOST_PREFIX + CSRF_COOKIE):
+        _value, *attributes = cookies[name]
+        assert "secure" in attributes and "path=/" in attributes
+        assert not any(a.startswith("domain") for a in attributes)
+    session = cookies[HOST_PREFIX + SESSION_COOKIE][0]
+    csrf = cookies[HOST_PREFIX + CSRF_COOKIE][0]
+    server.client.cookies.clear()
+    me = await server.client.post(
+        "https://crm.test/graphql",
+        json={"query": ME},
+        headers={"Cookie": f"{HOST_PREFIX}{SESSION_COOKIE}={session}", "X-CSRF-Token": csrf},
+    )
+    assert data_of(me) == {"me": {"login": customer["login"], "stage": "FULL"}}
 
 
 # --- 5. enrolment of a new account -------------------------------------------------------------
@@ -721,13 +735,12 @@ async def test_access_log_records_requests_without_personal_information(server: 
     assert {(n["method"], n["path"], n["status"]) for n in chrome} == {
         ("POST", "/graphql", 200),
         ("GET", "(other)", 404),
-        ("GET", "/healthz", 200),
-    }
+    }  # probes (/healthz) are answered but not logged
     assert all(n["os"] == "Windows" for n in chrome)
     assert all(n["hostName"] is None for n in nodes)  # no reverse lookup unless configured
     assert all(n["clientAddress"] == "127.0.0.1" for n in nodes)
     assert all(isinstance(n["durationMs"], float | int) and n["durationMs"] >= 0 for n in nodes)
-    assert len(nodes) == 6  # the six requests above, and nothing else
+    assert len(nodes) == 5  # the requests above but the probe, and nothing else
 
     rows = await text_columns(AccessLogEntry)
     assert len(rows) == len(nodes) + 1  # plus the auditor's own read, logged after it
@@ -753,8 +766,8 @@ async def test_access_log_never_echoes_free_text_from_the_user_agent(
     assert person is not None and person.email and person.phone
     digits = "".join(c for c in person.phone if c.isdigit())
     header = user_agent.format(email=person.email, phone=digits)
-    response = await server.client.get("/healthz", headers={"User-Agent": header})
-    assert response.status_code == 200
+    response = await server.client.get("/nowhere", headers={"User-Agent": header})
+    assert response.status_code == 404  # probes are not logged: any other path is
 
     [row] = await text_columns(AccessLogEntry)
     injected = header.split("/")[0]

@@ -147,8 +147,9 @@ async def assert_refused_whole(response: httpx.Response, code: str) -> None:
 
 
 async def assert_transport_refused(response: httpx.Response) -> None:
-    """Refused by the HTTP layer (400) before anything ran."""
-    assert response.status_code == 400
+    """Refused by the HTTP layer (400, or 405 for GET: POST only) before anything ran."""
+    assert response.status_code in (400, 405)
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
     await assert_nothing_personal(response)
     assert await AuditRequest.all().count() == 0
 
@@ -483,7 +484,9 @@ async def test_unexpected_exception_is_masked_without_its_message(
     body = response.json()
     assert body["data"] is None
     assert [e["message"] for e in body["errors"]] == ["Internal error."]
-    assert set(body["errors"][0]) <= {"message", "locations", "path"}  # no exception details
+    # No exception details: the code says only that it was unexpected.
+    assert set(body["errors"][0]) <= {"message", "locations", "path", "extensions"}
+    assert body["errors"][0]["extensions"] == {"code": "INTERNAL_ERROR"}
     assert "090-1234" not in response.text and "secret" not in response.text
     await assert_nothing_personal(response)
     assert "090-1234" not in caplog.text

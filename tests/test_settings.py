@@ -114,3 +114,26 @@ def test_development_keeps_a_private_audit_signing_key(
     path = tmp_path / "audit-signing.key"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert Settings.from_env(data_dir=str(tmp_path)).audit_key() == first
+
+
+def test_smtp_settings_reach_the_outbox_as_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CRM_SMTP_HOST", "mail.example")
+    monkeypatch.setenv("CRM_SMTP_PORT", "2525")
+    monkeypatch.setenv("CRM_SMTP_STARTTLS", "true")  # any spelling pydantic accepts
+    smtp = Settings.from_env(data_dir=str(tmp_path)).outbox_settings().smtp
+    assert smtp is not None
+    assert (smtp.host, smtp.port, smtp.start_tls) == ("mail.example", 2525, True)
+    monkeypatch.setenv("CRM_SMTP_PORT", "70000")
+    with pytest.raises(SettingsError, match="CRM_SMTP_PORT"):
+        Settings.from_env(data_dir=str(tmp_path))
+
+
+def test_the_front_end_directory_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CRM_WEB_DIST", raising=False)
+    assert Settings.from_env(data_dir=str(tmp_path)).web_dist is None
+    monkeypatch.setenv("CRM_WEB_DIST", str(tmp_path / "built"))
+    assert Settings.from_env(data_dir=str(tmp_path)).web_dist == tmp_path / "built"

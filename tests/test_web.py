@@ -5,13 +5,21 @@ asset they name from this server. The screens themselves are tested in a browser
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from pathlib import Path
 
 import httpx
 import pytest
 
 from directives.vocabulary import Role
-from server import WEB_DIST
-from tests.test_server import Server, database_url, server, settings  # noqa: F401 (fixtures)
+from server import WEB_DIST, Settings
+from tests.test_server import (  # noqa: F401 (fixtures)
+    Server,
+    database_url,
+    server,
+    serving,
+    settings,
+)
 
 ASSET = re.compile(r'(?:src|href)="([^"]+)"')
 
@@ -59,3 +67,26 @@ async def test_nothing_but_the_built_assets(server: Server, path: str) -> None: 
 def test_the_built_front_end_is_in_the_repository() -> None:
     assert (WEB_DIST / "index.html").is_file()
     assert (WEB_DIST / "graphiql.html").is_file()
+
+
+async def test_a_configured_front_end_directory_is_served(
+    settings: Settings,  # noqa: F811 (the fixture)
+    tmp_path: Path,
+) -> None:
+    built = tmp_path / "elsewhere"
+    (built / "assets").mkdir(parents=True)
+    (built / "index.html").write_text('<div id="root">elsewhere</div>', encoding="utf-8")
+    (built / "assets" / "app.js").write_text("// built elsewhere", encoding="utf-8")
+    async with serving(replace(settings, web_dist=built)) as running:
+        page = await running.client.get("/")
+        assert page.status_code == 200 and "elsewhere" in page.text
+        assert (await running.client.get("/assets/app.js")).text == "// built elsewhere"
+
+
+async def test_without_a_built_front_end_the_page_says_what_to_build(
+    settings: Settings,  # noqa: F811 (the fixture)
+    tmp_path: Path,
+) -> None:
+    async with serving(replace(settings, web_dist=tmp_path / "nothing")) as running:
+        page = await running.client.get("/")
+        assert page.status_code == 503 and "npm run build" in page.text

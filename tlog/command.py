@@ -32,15 +32,22 @@ class Target:
     signing_key: Callable[[], SigningKey]  # the server's key; only its public half is used
 
 
-def main(argv: list[str], target: Callable[[str], Target]) -> int:
-    parser = argparse.ArgumentParser(prog="server.py verify-audit", description=__doc__)
-    parser.add_argument("--data-dir", default="./data")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--verifier-key",
         type=Path,
         help="the log's public key (name+id+key); default: derived from the server's key",
     )
-    args = parser.parse_args(argv)
+
+
+def main(argv: list[str], target: Callable[[str], Target]) -> int:
+    parser = argparse.ArgumentParser(prog="server.py verify-audit", description=__doc__)
+    parser.add_argument("--data-dir", default="./data")
+    add_arguments(parser)
+    return execute(parser.parse_args(argv), target)
+
+
+def execute(args: argparse.Namespace, target: Callable[[str], Target]) -> int:
     try:
         where = target(args.data_dir)
         key = (

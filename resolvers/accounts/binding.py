@@ -50,13 +50,15 @@ class BindingQuery:
         pending: bool = False,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> AccountBindingConnection:
         query = AccountBinding.all()
         if login is not None:
             query = query.filter(account__login=login)
         if pending:
             query = query.filter(account__activation__not=Activation.ACTIVE)
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        rows, page = await fetch_page(query, PageRequest.parse(first, after, last, before))
         return AccountBindingConnection(nodes=[await _info(r) for r in rows], page_info=page)
 
 

@@ -64,13 +64,15 @@ class AccountQuery:
         disabled: bool | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> AccountConnection:
         query = Account.all()
         if role is not None:
             query = query.filter(role=role)
         if disabled is not None:
             query = query.filter(disabled=disabled)
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        rows, page = await fetch_page(query, PageRequest.parse(first, after, last, before))
         return AccountConnection(
             nodes=[AccountInfo.from_model(r) for r in rows], page_info=page, count=query.count
         )

@@ -17,7 +17,7 @@ from tortoise.queryset import QuerySet
 
 from directives.reasons import ReasonCode, refused
 from models import AuditEntry
-from schema.page import PageInfo, PageRequest
+from schema.page import PageInfo, PageRequest, page_of
 
 _MAX_ID = 2**63 - 1
 
@@ -41,22 +41,44 @@ def _is_id(value: str) -> bool:
 
 
 async def fetch_newest(
-    query: QuerySet[AuditEntry], first: int | None, after: str | None, *, from_requests: bool
+    query: QuerySet[AuditEntry],
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+    *,
+    from_requests: bool,
 ) -> tuple[list[AuditEntry], PageInfo]:
-    """`from_requests`: the filter is on audit_request alone (actor, purpose, time), so the
+    """Forward: older entries after the cursor. Backward: the `last` entries before the
+    `before` cursor (newer ones), or the oldest `last` without a cursor; shown newest first.
+
+    `from_requests`: the filter is on audit_request alone (actor, purpose, time), so the
     rows come from its (actor, id) / (purpose, id) index, request by request. SQLite then
     needs the order named on that table's id to read it without sorting (it does not carry
     the order across the join's equality); PostgreSQL plans from the entry's column."""
-    size = PageRequest.parse(first, None).size
-    if after is not None:
-        request_id, entry_id = decode_newest(after)
-        query = query.filter(request_id__lte=request_id).filter(
-            Q(request_id__lt=request_id) | Q(id__lt=entry_id)
-        )
+    page = PageRequest.parse(first, None, last, None)
+    cursor = before if page.backward else after
+    if cursor is not None:
+        request_id, entry_id = decode_newest(cursor)
+        if page.backward:
+            query = query.filter(request_id__gte=request_id).filter(
+                Q(request_id__gt=request_id) | Q(id__gt=entry_id)
+            )
+        else:
+            query = query.filter(request_id__lte=request_id).filter(
+                Q(request_id__lt=request_id) | Q(id__lt=entry_id)
+            )
     by_request = from_requests and get_connection("default").capabilities.dialect == "sqlite"
-    rows = await query.order_by("-request__id" if by_request else "-request_id", "-id").limit(
-        size + 1
+    request = "request__id" if by_request else "request_id"
+    order = (request, "id") if page.backward else (f"-{request}", "-id")
+    rows = await query.order_by(*order).limit(page.size + 1)
+    shown = rows[: page.size]
+    if page.backward:
+        shown.reverse()
+    info = page_of(
+        [encode_newest(row.request_id, row.id) for row in shown],
+        more=len(rows) > page.size,
+        backward=page.backward,
+        moved=cursor is not None,
     )
-    shown = rows[:size]
-    end = encode_newest(shown[-1].request_id, shown[-1].id) if shown else None
-    return shown, PageInfo(end_cursor=end, has_next_page=len(rows) > size)
+    return shown, info

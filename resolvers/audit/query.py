@@ -58,6 +58,8 @@ class AuditQuery:
         filter: AuditFilter | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> AuditEventConnection:
         where = filter or AuditFilter()
         query = AuditEntry.all().select_related("request")
@@ -85,7 +87,9 @@ class AuditQuery:
                 request__id__lt=window.before,
             )
         by_subject = where.subject_type is not None or where.subject_id is not None
-        rows, page = await fetch_newest(query, first, after, from_requests=not by_subject)
+        rows, page = await fetch_newest(
+            query, first, after, last, before, from_requests=not by_subject
+        )
         return AuditEventConnection(
             nodes=[AuditEvent.from_model(r, r.request) for r in rows],
             page_info=page,
@@ -103,6 +107,8 @@ class AuditQuery:
         until: datetime | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         newest_first: bool = False,
     ) -> SecurityEventConnection:
         query = SecurityEvent.all()
@@ -115,7 +121,7 @@ class AuditQuery:
         if until is not None:
             query = query.filter(at__lt=until)
         rows, page = await fetch_page(
-            query, PageRequest.parse(first, after), newest_first=newest_first
+            query, PageRequest.parse(first, after, last, before), newest_first=newest_first
         )
         return SecurityEventConnection(
             nodes=[SecurityEventInfo.from_model(r) for r in rows], page_info=page, count=query.count
@@ -130,6 +136,8 @@ class AuditQuery:
         until: datetime | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         newest_first: bool = False,
     ) -> AccessLogConnection:
         query = AccessLogEntry.all()
@@ -138,7 +146,7 @@ class AuditQuery:
         if until is not None:
             query = query.filter(at__lt=until)
         rows, page = await fetch_page(
-            query, PageRequest.parse(first, after), newest_first=newest_first
+            query, PageRequest.parse(first, after, last, before), newest_first=newest_first
         )
         return AccessLogConnection(
             nodes=[AccessLogInfo.from_model(r) for r in rows], page_info=page, count=query.count

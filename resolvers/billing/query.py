@@ -37,9 +37,13 @@ def overdue(query: QuerySet[InvoiceRow], as_of: date) -> QuerySet[InvoiceRow]:
 
 
 async def invoice_page(
-    query: QuerySet[InvoiceRow], first: int | None, after: str | None
+    query: QuerySet[InvoiceRow],
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
 ) -> InvoiceConnection:
-    rows, page = await fetch_page(query, PageRequest.parse(first, after))
+    rows, page = await fetch_page(query, PageRequest.parse(first, after, last, before))
     return InvoiceConnection(
         nodes=[Invoice.from_model(r) for r in rows], page_info=page, count=query.count
     )
@@ -51,9 +55,14 @@ class BillingQuery:
         description="Invoices in your scope: a customer's own, or all for billing.",
     )
     async def invoices(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> InvoiceConnection:
-        return await invoice_page(visible_invoices(caller_of(info)), first, after)
+        return await invoice_page(visible_invoices(caller_of(info)), first, after, last, before)
 
     @strawberry.field(
         description="One invoice in your scope, or null.",
@@ -72,10 +81,12 @@ class BillingQuery:
         as_of: date | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> OverdueInvoiceConnection:
         day = as_of or datetime.now(UTC).date()
         query = overdue(visible_invoices(caller_of(info)), day)
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        rows, page = await fetch_page(query, PageRequest.parse(first, after, last, before))
         return OverdueInvoiceConnection(
             nodes=[Invoice.from_model(r) for r in rows],
             page_info=page,
@@ -88,10 +99,15 @@ class BillingQuery:
         "`monthlyTotals` sums each month's latest versions.",
     )
     async def margin_statements(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> MarginStatementConnection:
         query = visible_statements(caller_of(info))
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        rows, page = await fetch_page(query, PageRequest.parse(first, after, last, before))
         return MarginStatementConnection(
             nodes=[MarginStatement.from_model(r) for r in rows],
             page_info=page,

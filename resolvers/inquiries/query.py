@@ -53,10 +53,12 @@ class InquiryQuery:
         kind: InquiryKind | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> InquiryConnection:
         served = require_kind_purpose(info.context.purpose, kind)
         query = visible_inquiries(caller_of(info)).filter(status=InquiryStatus.OPEN, kind=served)
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        rows, page = await fetch_page(query, PageRequest.parse(first, after, last, before))
         return InquiryConnection(
             nodes=[Inquiry.from_model(r) for r in rows], page_info=page, count=query.count
         )
@@ -73,6 +75,8 @@ class InquiryQuery:
         status: InquiryStatus | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> InquiryConnection:
         caller = caller_of(info)
         kinds = inquiry_kinds_or_refuse(info.context.purpose, own=own_records_only(caller))
@@ -81,7 +85,7 @@ class InquiryQuery:
             query = query.filter(kind=kind)
         if status is not None:
             query = query.filter(status=status)
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        rows, page = await fetch_page(query, PageRequest.parse(first, after, last, before))
         return InquiryConnection(
             nodes=[Inquiry.from_model(r) for r in rows], page_info=page, count=query.count
         )

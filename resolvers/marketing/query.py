@@ -30,9 +30,14 @@ class MarketingQuery:
         description="Marketing dashboard: campaigns and their reach (recipients).",
     )
     async def campaigns(
-        self, first: int | None = None, after: str | None = None
+        self,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> CampaignConnection:
-        rows, page = await fetch_page(CampaignRow.all(), PageRequest.parse(first, after))
+        page_request = PageRequest.parse(first, after, last, before)
+        rows, page = await fetch_page(CampaignRow.all(), page_request)
         # The reach counts the people `campaignRecipients` lists: not those who opted out.
         listed = consenting(
             RecipientRow.filter(campaign_id__in=[r.id for r in rows]),
@@ -53,12 +58,14 @@ class MarketingQuery:
         campaign_id: strawberry.ID,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> CampaignRecipientConnection:
         campaign = await CampaignRow.get_or_none(id=parse_row_id(campaign_id))
         if campaign is None:
             return CampaignRecipientConnection(nodes=[], page_info=_EMPTY, count=no_rows)
         query = consenting(RecipientRow.filter(campaign_id=campaign.id), info.context, "customer__")
-        page_request = PageRequest.parse(first, after)
+        page_request = PageRequest.parse(first, after, last, before)
         rows, page = await fetch_page(query.select_related("customer"), page_request)
         return CampaignRecipientConnection(
             nodes=[CampaignRecipient.from_model(campaign.channel, r.customer) for r in rows],
@@ -83,13 +90,15 @@ class MarketingQuery:
         survey_id: strawberry.ID,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> SurveyResponseConnection:
         query = consenting(
             ResponseRow.filter(survey_id=parse_row_id(survey_id)),
             info.context,
             "customer__",
         )
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        rows, page = await fetch_page(query, PageRequest.parse(first, after, last, before))
         return SurveyResponseConnection(
             nodes=[SurveyResponse.from_model(r) for r in rows], page_info=page
         )

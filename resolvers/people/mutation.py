@@ -113,7 +113,11 @@ class PeopleMutation:
                 .update(**changes, version=row.version + 1)
             )
             if updated != 1:
-                raise refused(ReasonCode.CHANGED_MEANWHILE, "Record changed meanwhile; retry.")
+                raise PrivacyError(
+                    ErrorCode.CONFLICT,
+                    "Record changed meanwhile; retry.",
+                    reason=ReasonCode.CHANGED_MEANWHILE.value,
+                )
             by = Recorder(login=caller.login, role=caller.role.value)
             for use, opt_out in decisions.items():
                 await record_consent(

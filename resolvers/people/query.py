@@ -21,12 +21,17 @@ class PeopleQuery:
         row = await visible_customers(caller_of(info)).get_or_none(id=parse_row_id(id))
         return Customer.from_model(row) if row is not None else None
 
-    @strawberry.field(description="Customers in your scope, by id.")
+    @strawberry.field(description="Customers in your scope, by id; `totalCount` counts them all.")
     async def customers(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> CustomerConnection:
         query = visible_customers(caller_of(info))
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        rows, page = await fetch_page(query, PageRequest.parse(first, after, last, before))
         return CustomerConnection(
             nodes=[Customer.from_model(r) for r in rows], page_info=page, count=query.count
         )
@@ -38,10 +43,15 @@ class PeopleQuery:
 
     @strawberry.field(description="Agents in your scope, by id.")
     async def agents(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> AgentConnection:
         query = visible_agents(caller_of(info))
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        rows, page = await fetch_page(query, PageRequest.parse(first, after, last, before))
         return AgentConnection(
             nodes=[Agent.from_model(r) for r in rows], page_info=page, count=query.count
         )

@@ -11,9 +11,11 @@ from enum import StrEnum
 import strawberry
 
 from directives.usage import Use
+from models import Customer as CustomerRow
 from resolvers.people.scope import visible_customers
 from resolvers.query_by import consenting, counted_use, require_query_by
 from resolvers.sorted_paging import fetch_sorted
+from resolvers.validation import fitting
 from schema.context import Info, caller_of
 from schema.people.connections import CustomerSearchConnection
 from schema.people.customer import Customer
@@ -60,15 +62,18 @@ class SearchQuery:
         order_by: CustomerOrder = CustomerOrder.ID,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> CustomerSearchConnection:
         matches = {k: v for k, v in vars(where or CustomerSearch()).items() if v is not None}
+        fitting(CustomerRow, matches)
         checked, column = _ORDERS[order_by]
         used = {_FILTERS[k]: Use.FILTER for k in matches} | ({checked: Use.SORT} if checked else {})
         use = require_query_by(info, type_name="Customer", fields=used)
         # The operation respects consent (P5): people who withdrew it, or never gave it to a
         # named use, are neither matched, listed nor counted.
         query = consenting(visible_customers(caller_of(info)).filter(**matches), info.context)
-        rows, page = await fetch_sorted(query, column, first, after)
+        rows, page = await fetch_sorted(query, column, first, after, last, before)
         use.subjects(r.id for r in rows)
         return CustomerSearchConnection(
             nodes=[Customer.from_model(r) for r in rows],

@@ -11,11 +11,10 @@ from resolvers.query_by import require_query_by
 from resolvers.research import budget, noise
 from resolvers.research.aggregate import KEY_OF, KEYS
 from resolvers.research.population import population
-from resolvers.research.positions import decode_position, encode_position
+from resolvers.research.positions import page_list
 from resolvers.research.pseudonyms import deployment_key
 from resolvers.research.rows import describe, research_rows
 from schema.context import Info, caller_of
-from schema.page import PageInfo, PageRequest
 from schema.research.connections import ResearchRecordConnection
 from schema.research.view import (
     MIN_GROUP,
@@ -58,16 +57,17 @@ class ResearchQuery:
         "Declare purpose F.",
     )
     async def research_records(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> ResearchRecordConnection:
-        size, offset = PageRequest.parse(first, None).size, decode_position(after)
         choice, rows = research_rows(await _key(info), await population())
-        chosen = rows[offset : offset + size]
-        end = encode_position(offset + len(chosen)) if chosen else None
+        chosen, page = page_list(rows, first, after, last, before)
         return ResearchRecordConnection(
-            nodes=chosen,
-            page_info=PageInfo(end_cursor=end, has_next_page=offset + size < len(rows)),
-            generalisation=describe(choice),
+            nodes=chosen, page_info=page, generalisation=describe(choice)
         )
 
     @strawberry.field(

@@ -20,10 +20,15 @@ class SalesQuery:
         description="Contracts in your scope (P5.A): an agent's own customers' only.",
     )
     async def contracts(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> ContractConnection:
         query = visible_contracts(caller_of(info))
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        rows, page = await fetch_page(query, PageRequest.parse(first, after, last, before))
         return ContractConnection(
             nodes=[Contract.from_model(r) for r in rows], page_info=page, count=query.count
         )

@@ -50,18 +50,30 @@ class ThirdPartyQuery:
 
     @strawberry.field(description="The incident register (APPI art. 26), in the order recorded.")
     async def incidents(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> IncidentConnection:
-        rows, page = await fetch_page(IncidentRow.all(), PageRequest.parse(first, after))
+        page_request = PageRequest.parse(first, after, last, before)
+        rows, page = await fetch_page(IncidentRow.all(), page_request)
         return IncidentConnection(nodes=[await shown_incident(r) for r in rows], page_info=page)
 
     @strawberry.field(
         description="Exceptional disclosures (P8.3) and their decisions, in the order requested."
     )
     async def disclosures(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> DisclosureConnection:
-        rows, page = await fetch_page(DisclosureRow.all(), PageRequest.parse(first, after))
+        page_request = PageRequest.parse(first, after, last, before)
+        rows, page = await fetch_page(DisclosureRow.all(), page_request)
         return DisclosureConnection(nodes=[Disclosure.from_model(r) for r in rows], page_info=page)
 
     @strawberry.field(
@@ -74,11 +86,13 @@ class ThirdPartyQuery:
         customer_id: strawberry.ID | None = None,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> ProvisionRecordConnection:
         query = ProvisionRow.all()
         if customer_id is not None:
             query = query.filter(customer_id=parse_row_id(customer_id))
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        rows, page = await fetch_page(query, PageRequest.parse(first, after, last, before))
         return ProvisionRecordConnection(
             nodes=[ProvisionRecord.from_model(r) for r in rows], page_info=page
         )

@@ -10,7 +10,7 @@ import strawberry
 import schema.accounts.account  # registers Stage and Reminder as GraphQL enums first
 import schema.accounts.binding  # noqa: F401 - registers Activation and the binding enums
 from models import AccessLogEntry, Activation, ApiToken, SecurityEvent, Session, Stage
-from schema.page import Counted, PageInfo
+from schema.page import Connection, Counted
 
 
 @strawberry.enum(description="How the client keeps its session.")
@@ -148,15 +148,13 @@ class AccessLogInfo:
 
 
 @strawberry.type
-class SecurityEventConnection(Counted):
-    nodes: list[SecurityEventInfo]
-    page_info: PageInfo
+class SecurityEventConnection(Counted, Connection[SecurityEventInfo]):
+    """A page of security events."""
 
 
 @strawberry.type
-class AccessLogConnection(Counted):
-    nodes: list[AccessLogInfo]
-    page_info: PageInfo
+class AccessLogConnection(Counted, Connection[AccessLogInfo]):
+    """A page of the access log."""
 
 
 @strawberry.type(

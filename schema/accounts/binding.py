@@ -10,7 +10,7 @@ import strawberry
 
 from models import AccountBinding as BindingRow
 from models import Activation, BindingMethod, Channel, DeliveryState
-from schema.page import PageInfo
+from schema.page import Connection
 
 strawberry.enum(Activation, description="Whether a login may be used yet.")
 strawberry.enum(
@@ -64,6 +64,5 @@ class AccountBindingInfo:
 
 
 @strawberry.type
-class AccountBindingConnection:
-    nodes: list[AccountBindingInfo]
-    page_info: PageInfo
+class AccountBindingConnection(Connection[AccountBindingInfo]):
+    """A page of account bindings."""

@@ -11,7 +11,7 @@ from directives.vocabulary import Role
 from models import Account as AccountRow
 from models import Activation
 from schema.context import Context
-from schema.page import Counted, PageInfo
+from schema.page import Connection, Counted
 
 
 @strawberry.type(description="One account, for administration and audit.")
@@ -49,6 +49,5 @@ class AccountInfo:
 
 
 @strawberry.type
-class AccountConnection(Counted):
-    nodes: list[AccountInfo]
-    page_info: PageInfo
+class AccountConnection(Counted, Connection[AccountInfo]):
+    """A page of accounts."""

@@ -9,7 +9,7 @@ import strawberry
 from directives.usage import AGGREGATE_SUBJECTS, GROUND, Use
 from directives.vocabulary import Decision
 from models import AuditEntry, AuditRequest
-from schema.page import Counted, PageInfo
+from schema.page import Connection, Counted
 from schema.third_parties.provision import Ground
 
 USES = frozenset(Use.__members__)
@@ -117,6 +117,5 @@ class AuditFilter:
 
 
 @strawberry.type
-class AuditEventConnection(Counted):
-    nodes: list[AuditEvent]
-    page_info: PageInfo
+class AuditEventConnection(Counted, Connection[AuditEvent]):
+    """A page of the read audit, newest first."""

@@ -9,13 +9,12 @@ import strawberry
 
 from schema.billing.invoice import Invoice
 from schema.billing.margin_statement import MarginStatement
-from schema.page import Count, Counted, PageInfo
+from schema.page import Connection, Count, Counted
 
 
 @strawberry.type
-class InvoiceConnection(Counted):
-    nodes: list[Invoice]
-    page_info: PageInfo
+class InvoiceConnection(Counted, Connection[Invoice]):
+    """A page of Invoice rows."""
 
 
 @strawberry.type(description="Overdue invoices, with the sum of what they still owe.")
@@ -44,9 +43,9 @@ Monthly = Callable[[], Awaitable[list[MonthlyMargin]]]
 
 
 @strawberry.type
-class MarginStatementConnection(Counted):
-    nodes: list[MarginStatement]
-    page_info: PageInfo
+class MarginStatementConnection(Counted, Connection[MarginStatement]):
+    """A page of MarginStatement rows."""
+
     by_month: strawberry.Private[Monthly]
 
     @strawberry.field(

@@ -5,10 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from schema.inquiries.inquiry import Inquiry
-from schema.page import Counted, PageInfo
+from schema.page import Connection, Counted
 
 
 @strawberry.type
-class InquiryConnection(Counted):
-    nodes: list[Inquiry]
-    page_info: PageInfo
+class InquiryConnection(Counted, Connection[Inquiry]):
+    """A page of Inquiry rows."""

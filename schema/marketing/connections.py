@@ -7,22 +7,19 @@ import strawberry
 from schema.marketing.campaign import Campaign
 from schema.marketing.campaign_recipient import CampaignRecipient
 from schema.marketing.survey import SurveyResponse
-from schema.page import Counted, PageInfo
+from schema.page import Connection, Counted
 
 
 @strawberry.type
-class CampaignConnection:
-    nodes: list[Campaign]
-    page_info: PageInfo
+class CampaignConnection(Connection[Campaign]):
+    """A page of Campaign rows."""
 
 
 @strawberry.type
-class CampaignRecipientConnection(Counted):
-    nodes: list[CampaignRecipient]
-    page_info: PageInfo
+class CampaignRecipientConnection(Counted, Connection[CampaignRecipient]):
+    """A page of CampaignRecipient rows."""
 
 
 @strawberry.type
-class SurveyResponseConnection:
-    nodes: list[SurveyResponse]
-    page_info: PageInfo
+class SurveyResponseConnection(Connection[SurveyResponse]):
+    """A page of SurveyResponse rows."""

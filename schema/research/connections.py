@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.page import PageInfo
+from schema.page import Connection
 from schema.research.view import ResearchGeneralisation, ResearchRecord
 
 
 @strawberry.type
-class ResearchRecordConnection:
-    nodes: list[ResearchRecord]
-    page_info: PageInfo
+class ResearchRecordConnection(Connection[ResearchRecord]):
+    """A page of ResearchRecord rows, and how they were generalised."""
+
     generalisation: ResearchGeneralisation

@@ -16,7 +16,7 @@ from directives.usage import Use
 from models import AuditEntry, ProvisionRecord
 from rights.access import Event, Position, shown_login
 from schema.audit.audit_event import FieldDecision, FieldUse, decisions, ground_of, uses
-from schema.page import PageInfo
+from schema.page import Connection
 from schema.third_parties.provision import Ground  # the enum as Strawberry registered it
 
 THIRD_PARTY = "THIRD_PARTY"
@@ -115,6 +115,5 @@ def decode_position(cursor: str | None) -> Position:
 
 
 @strawberry.type
-class AccessEventConnection:
-    nodes: list[AccessEvent]
-    page_info: PageInfo
+class AccessEventConnection(Connection[AccessEvent]):
+    """A page of your access history."""

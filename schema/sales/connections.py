@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.page import Counted, PageInfo
+from schema.page import Connection, Counted
 from schema.sales.contract import Contract
 
 
 @strawberry.type
-class ContractConnection(Counted):
-    nodes: list[Contract]
-    page_info: PageInfo
+class ContractConnection(Counted, Connection[Contract]):
+    """A page of Contract rows."""

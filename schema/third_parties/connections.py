@@ -4,25 +4,22 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.page import PageInfo
+from schema.page import Connection
 from schema.third_parties.disclosure import Disclosure
 from schema.third_parties.incident import Incident
 from schema.third_parties.provision import ProvisionRecord
 
 
 @strawberry.type
-class ProvisionRecordConnection:
-    nodes: list[ProvisionRecord]
-    page_info: PageInfo
+class ProvisionRecordConnection(Connection[ProvisionRecord]):
+    """A page of provision records."""
 
 
 @strawberry.type
-class DisclosureConnection:
-    nodes: list[Disclosure]
-    page_info: PageInfo
+class DisclosureConnection(Connection[Disclosure]):
+    """A page of exceptional disclosures."""
 
 
 @strawberry.type
-class IncidentConnection:
-    nodes: list[Incident]
-    page_info: PageInfo
+class IncidentConnection(Connection[Incident]):
+    """A page of the incident register."""

@@ -19,7 +19,17 @@ from tests.business_world import Business
 from tests.conftest import World, code_of, run
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("auth", "directives", "models", "notify", "resolvers", "rights", "schema", "tlog")
+PACKAGES = (
+    "auth",
+    "directives",
+    "edge",
+    "models",
+    "notify",
+    "resolvers",
+    "rights",
+    "schema",
+    "tlog",
+)
 
 
 def _sources() -> list[tuple[Path, ast.Module]]:
@@ -85,6 +95,17 @@ def test_every_refusal_names_a_reason_code() -> None:
         assert isinstance(first.value, ast.Name) and first.value.id == "ReasonCode", where
         assert first.attr in ReasonCode.__members__, where
         seen.add(first.attr)
+    # Another code's error may carry a reason too (CONFLICT: CHANGED_MEANWHILE).
+    for _, call in _calls():
+        for keyword in call.keywords if _name(call) == "PrivacyError" else ():
+            value = keyword.value
+            if keyword.arg == "reason" and isinstance(value, ast.Attribute):
+                inner = value.value  # ReasonCode.X.value
+                if (
+                    isinstance(inner, ast.Attribute)
+                    and getattr(inner.value, "id", "") == "ReasonCode"
+                ):
+                    seen.add(inner.attr)
     password = {c.name for c in ReasonCode if c.name.startswith("PASSWORD_")}
     assert set(ReasonCode.__members__) - password == seen  # no code that nothing gives
 
