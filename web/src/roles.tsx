@@ -10,6 +10,10 @@ import {
   Accounts, CampaignRecipients, Campaigns, CustomerSearch, PartnerCustomers, CustomerView, Inquiries, Overdue, Research, Surveys,
 } from "./screens/staff";
 import { Audit, Catalog, Security } from "./screens/auditor";
+import { Sessions } from "./screens/account";
+import { Corrections } from "./screens/billing";
+import { AccessHistory, Consents, History, RightsRequests } from "./screens/rights";
+import { Provisions, ThirdParties } from "./screens/thirdparties";
 
 export type Role = introspection_types["Role"]["enumValues"];
 export type Purpose = introspection_types["Purpose"]["enumValues"];
@@ -38,6 +42,7 @@ export type Page = {
 };
 
 const search: Page = { path: "/search", label: "navSearch", render: (p) => <CustomerSearch {...p} /> };
+const sessions: Page = { path: "/sessions", label: "navSessions", render: () => <Sessions /> };
 const customer: Page = {
   path: "/customer/:id", label: "navSearch", inNav: false, render: (p) => <CustomerView {...p} />,
 };
@@ -48,21 +53,31 @@ export const PAGES: Record<Role, Page[]> = {
     { path: "/contacts", label: "navContacts", render: () => <Contacts /> },
     { path: "/invoices", label: "navInvoices", render: () => <Invoices /> },
     { path: "/inquiry", label: "navInquiry", render: () => <NewInquiry /> },
+    { path: "/consents", label: "navConsents", render: () => <Consents /> },
+    { path: "/history", label: "navHistory", render: () => <History /> },
+    { path: "/access", label: "navAccess", render: () => <AccessHistory /> },
+    sessions,
   ],
   AGENT: [
     { path: "/customers", label: "navCustomers", render: () => <AgentCustomers /> },
     { path: "/contracts", label: "navContracts", render: () => <AgentContracts /> },
     { path: "/margins", label: "navMargins", render: () => <Margins /> },
+    sessions,
   ],
   SUPPORT: [
     { path: "/inquiries", label: "navInquiries", needs: ["C", "D"], render: (p) => <Inquiries {...p} /> },
+    { path: "/rights", label: "navRights", needs: ["D"], render: (p) => <RightsRequests {...p} /> },
     search,
     customer,
+    sessions,
   ],
   BILLING: [
     { path: "/overdue", label: "navOverdue", needs: ["E"], render: (p) => <Overdue {...p} /> },
+    { path: "/corrections", label: "navCorrections", needs: ["E"], render: (p) => <Corrections {...p} /> },
+    { path: "/fees", label: "navFees", needs: ["E"], render: (p) => <RightsRequests {...p} /> },
     search,
     customer,
+    sessions,
   ],
   MARKETING: [
     { path: "/campaigns", label: "navCampaigns", needs: ["H"], render: (p) => <Campaigns {...p} /> },
@@ -73,20 +88,27 @@ export const PAGES: Record<Role, Page[]> = {
     { path: "/surveys", label: "navSurveys", needs: ["G"], render: (p) => <Surveys {...p} /> },
     search,
     customer,
+    sessions,
   ],
   ADMIN: [
     { path: "/accounts", label: "navAccounts", render: () => <Accounts /> },
+    { path: "/third", label: "navThird", render: () => <ThirdParties auditor={false} /> },
     search,
     customer,
+    sessions,
   ],
   PARTNER: [
     { path: "/partner", label: "navPartner", needs: ["B"], render: (p) => <PartnerCustomers {...p} /> },
+    sessions,
   ],
-  ANALYST: [{ path: "/research", label: "navResearch", needs: ["F"], render: (p) => <Research {...p} /> }],
+  ANALYST: [{ path: "/research", label: "navResearch", needs: ["F"], render: (p) => <Research {...p} /> }, sessions],
   AUDITOR: [
     { path: "/catalog", label: "navCatalog", render: () => <Catalog /> },
     { path: "/audit", label: "navAudit", render: () => <Audit /> },
     { path: "/security", label: "navSecurity", render: () => <Security /> },
+    { path: "/provisions", label: "navProvisions", render: () => <Provisions /> },
+    { path: "/third", label: "navThird", render: () => <ThirdParties auditor /> },
+    sessions,
   ],
 };
 
