@@ -123,7 +123,7 @@ function Work({ me }: { me: Me }) {
     );
   }
   // A new purpose or a new record is a new screen: remount so it asks the server again.
-  return <div key={`${purpose ?? ""}${path}`}>{page.render({ purpose, params })}</div>;
+  return <div key={`${purpose ?? ""}${path}`}>{page.render({ purpose, params, totp: me.totpEnabled })}</div>;
 }
 
 function PurposeChooser({ allowed, onChoose }: { allowed: readonly Purpose[]; onChoose: (p: Purpose) => void }) {

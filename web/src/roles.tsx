@@ -12,7 +12,7 @@ import {
 import { Audit, Catalog, Security } from "./screens/auditor";
 import { Sessions } from "./screens/account";
 import { Corrections } from "./screens/billing";
-import { AccessHistory, Consents, History, RightsRequests } from "./screens/rights";
+import { AccessHistory, Consents, History, MyRequests, RightsRequests } from "./screens/rights";
 import { Provisions, ThirdParties } from "./screens/thirdparties";
 
 export type Role = introspection_types["Role"]["enumValues"];
@@ -31,7 +31,7 @@ export const CHOOSES_PURPOSE: Partial<Record<Role, readonly Purpose[]>> = {
 /** Roles the server lets open GraphiQL (directives/guard.py INTROSPECTION_ROLES). */
 export const IDE_ROLES: readonly Role[] = ["SUPPORT", "BILLING", "MARKETING", "ANALYST", "ADMIN", "AUDITOR"];
 
-export type ScreenProps = { purpose: Purpose | undefined; params: Record<string, string> };
+export type ScreenProps = { purpose: Purpose | undefined; params: Record<string, string>; totp: boolean };
 
 export type Page = {
   path: string; // "/customer/:id"
@@ -42,7 +42,7 @@ export type Page = {
 };
 
 const search: Page = { path: "/search", label: "navSearch", render: (p) => <CustomerSearch {...p} /> };
-const sessions: Page = { path: "/sessions", label: "navSessions", render: () => <Sessions /> };
+const sessions: Page = { path: "/sessions", label: "navSessions", render: (p) => <Sessions totp={p.totp} /> };
 const customer: Page = {
   path: "/customer/:id", label: "navSearch", inNav: false, render: (p) => <CustomerView {...p} />,
 };
@@ -56,6 +56,7 @@ export const PAGES: Record<Role, Page[]> = {
     { path: "/consents", label: "navConsents", render: () => <Consents /> },
     { path: "/history", label: "navHistory", render: () => <History /> },
     { path: "/access", label: "navAccess", render: () => <AccessHistory /> },
+    { path: "/requests", label: "navMyRequests", render: () => <MyRequests /> },
     sessions,
   ],
   AGENT: [

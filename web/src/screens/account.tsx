@@ -2,10 +2,10 @@
 // Every role has this screen; nobody sees anyone else's.
 import { useState } from "react";
 import { useMutation, useQuery } from "urql";
-import { Table, When } from "../blocks";
+import { PanelForm, Table, When } from "../blocks";
 import { graphql } from "../graphql";
 import { useI18n } from "../i18n";
-import { Done, ErrorBox, Loading, Screen } from "../ui";
+import { Done, ErrorBox, Input, Loading, Screen } from "../ui";
 
 const SessionsQuery = graphql(`
   query MySessions {
@@ -16,11 +16,16 @@ const SessionsQuery = graphql(`
 const RevokeMutation = graphql(`
   mutation RevokeApiToken($name: String!) { revokeApiToken(name: $name) }
 `);
+const CreateTokenMutation = graphql(`
+  mutation CreateApiToken($name: String!, $password: String!, $code: String, $days: Int!) {
+    createApiToken(name: $name, password: $password, code: $code, days: $days) { name token }
+  }
+`);
 const OthersOutMutation = graphql(`
   mutation LogoutOtherSessions { logoutOtherSessions }
 `);
 
-export function Sessions() {
+export function Sessions({ totp }: { totp: boolean }) {
   const { t } = useI18n();
   const [result, reexecute] = useQuery({ query: SessionsQuery });
   const [revoking, revoke] = useMutation(RevokeMutation);
@@ -58,6 +63,7 @@ export function Sessions() {
             {t("sessionsEndOthers")}
           </button>
           <h2>{t("tokensList")}</h2>
+          <NewToken totp={totp} onDone={reload} />
           {data.myApiTokens.length === 0 ? <p>{t("tokensNone")}</p> : (
             <Table testId="tokens" rows={data.myApiTokens} rowKey={(k) => k.name} columns={[
               { key: "name", label: t("tokenName"), rowHeader: true, cell: (k) => k.name },
@@ -79,5 +85,50 @@ export function Sessions() {
         </>
       )}
     </Screen>
+  );
+}
+
+/** A token for an integration: the password again (and a code when TOTP is on); the token is
+ * shown once, here, and never stored by the page. */
+function NewToken({ totp, onDone }: { totp: boolean; onDone: () => void }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const [name, setName] = useState("");
+  const [password, setPassword] = useState("");
+  const [code, setCode] = useState("");
+  const [days, setDays] = useState("90");
+  const [state, create] = useMutation(CreateTokenMutation);
+  const made = state.data?.createApiToken;
+  if (!open) {
+    return (
+      <>
+        {made && (
+          <div className="done" role="status">
+            <p>{t("tokenCreated", { name: made.name })}</p>
+            <p><code data-testid="new-token">{made.token}</code></p>
+          </div>
+        )}
+        <button type="button" onClick={() => setOpen(true)}>{t("tokenCreate")}</button>
+      </>
+    );
+  }
+  async function submit() {
+    const answer = await create({ name: name.trim(), password, code: totp ? code.trim() : null, days: Number(days) });
+    if (answer.data) { setOpen(false); setPassword(""); setCode(""); onDone(); }
+  }
+  return (
+    <PanelForm title={t("tokenCreate")} submitLabel={t("tokenCreate")} onSubmit={submit}
+      busy={state.fetching} disabled={!name.trim() || !password} error={state.error} onCancel={() => setOpen(false)}>
+      <Input label={t("tokenName")} name="tokenName" required autoComplete="off" value={name}
+        onChange={(e) => setName(e.target.value)} />
+      <Input label={t("password")} name="password" type="password" required autoComplete="current-password"
+        value={password} onChange={(e) => setPassword(e.target.value)} />
+      {totp && (
+        <Input label={t("totpCode")} name="code" inputMode="numeric" autoComplete="one-time-code" value={code}
+          onChange={(e) => setCode(e.target.value)} />
+      )}
+      <Input label={t("tokenDays")} name="days" type="number" min={1} max={365} required value={days}
+        onChange={(e) => setDays(e.target.value)} />
+    </PanelForm>
   );
 }

@@ -210,6 +210,49 @@ export function AccessHistory() {
   );
 }
 
+const MyRequestsQuery = graphql(`
+  query MyRightsRequests {
+    myRightsRequests { id kind document checkedAt receivedAt dueAt fee feeState answeredAt overdue }
+    privacyContact { email phone }
+  }
+`);
+
+/** A customer's own requests (P7.3): taken in person after an identity check, each with its
+ * deadline, fee and whether it was answered. */
+export function MyRequests() {
+  const { t } = useI18n();
+  const [result] = useQuery({ query: MyRequestsQuery });
+  const data = result.data;
+  return (
+    <Screen title={t("myRequestsTitle")} privacy={readPrivacy(result.extensions)}>
+      <ErrorBox error={result.error} />
+      {result.fetching && !data && <Loading />}
+      {data && (
+        <>
+          <p>{t("myRequestsHelp", { email: data.privacyContact.email, phone: data.privacyContact.phone })}</p>
+          {data.myRightsRequests.length === 0 ? <p>{t("requestsNone")}</p> : (
+            <Table testId="my-requests" rows={[...data.myRightsRequests].reverse()} rowKey={(r) => r.id} columns={[
+              { key: "id", label: "#", cell: (r) => r.id },
+              { key: "kind", label: t("requestKind"), cell: (r) => word(t, "request", r.kind) },
+              { key: "received", label: t("requestReceived"), cell: (r) => <When at={r.receivedAt} /> },
+              { key: "check", label: t("requestDocument"), cell: (r) => word(t, "document", r.document) },
+              { key: "due", label: t("requestDue"), cell: (r) => <When at={r.dueAt} /> },
+              {
+                key: "state", label: t("requestState"), testId: (r) => `my-request-${r.id}`,
+                cell: (r) => (r.answeredAt ? <>{t("requestAnswered")} · <When at={r.answeredAt} /></> : requestState(t, r)),
+              },
+              {
+                key: "fee", label: t("requestFee"),
+                cell: (r) => (r.fee === 0 ? t("feeFree") : <><Yen amount={r.fee} /> {word(t, "fee", r.feeState)}</>),
+              },
+            ]} />
+          )}
+        </>
+      )}
+    </Screen>
+  );
+}
+
 const RequestsQuery = graphql(`
   query RightsRequests {
     rightsRequests(open: false) {
@@ -233,14 +276,13 @@ const PayFeeMutation = graphql(`
     payRightsRequestFee(id: $id, receivedOn: $receivedOn) { id feeState invoiceId }
   }
 `);
-type RequestRow = ResultOf<typeof RequestsQuery>["rightsRequests"][number];
 type RequestInput = VariablesOf<typeof TakeRequestMutation>["input"];
 type Kind = RequestInput["kind"];
 type Document = RequestInput["document"];
 const KINDS: Kind[] = ["DISCLOSURE", "STOP", "DELETE"];
 const DOCUMENTS: Document[] = ["DRIVERS_LICENCE", "PASSPORT", "PHOTO_MEMBERSHIP_CARD"];
 
-function requestState(t: Translate, r: RequestRow): string {
+function requestState(t: Translate, r: { answeredAt: string | null; overdue: boolean }): string {
   if (r.answeredAt) return t("requestAnswered");
   return r.overdue ? t("requestOverdue") : t("requestOpen");
 }
@@ -269,7 +311,7 @@ export function RightsRequests({ purpose }: ScreenProps) {
   }
   const actionError = answerState.error ?? payState.error;
   return (
-    <Screen title={t("requestsTitle")} purpose={purpose} privacy={readPrivacy(result.extensions)}>
+    <Screen title={support ? t("requestsTitle") : t("navFees")} purpose={purpose} privacy={readPrivacy(result.extensions)}>
       <p>{support ? t("requestsHelp") : t("requestsFeeHelp")}</p>
       <ErrorBox error={result.error} />
       {actionError && errorCode(actionError) === "DELIVERY_UNAVAILABLE"

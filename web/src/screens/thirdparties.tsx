@@ -72,6 +72,7 @@ export function ThirdParties({ auditor }: { auditor: boolean }) {
           </section>
           <section aria-labelledby="disclosures-title">
             <h2 id="disclosures-title">{t("disclosuresTitle")}</h2>
+            {!auditor && <p>{t("secondAdminNote")}</p>}
             {decided && <Done>{t("disclosureDecided", { id: decided.id, status: word(t, "disclosure", decided.status) })}</Done>}
             <ErrorBox error={decision.error} />
             {!auditor && data.disclosures.some((d) => d.status === "REQUESTED") && (
