@@ -247,4 +247,4 @@ async def test_a_customer_reads_its_own_requests_and_nobody_elses(
     assert nodes[0]["document"] == "DRIVERS_LICENCE" and nodes[0]["answeredAt"] is None
     for role in (Role.SUPPORT, Role.AGENT, Role.AUDITOR):
         refused, _ = await run(schema, MINE, world.caller(role))
-        assert refused.errors and refused.errors[0].extensions["code"] == "FORBIDDEN"
+        assert refused.errors and _code(refused) == "FORBIDDEN"

@@ -272,6 +272,9 @@ describe("customer", () => {
     await page.getByRole("status").getByText("トークン「web-test」を失効させました。").waitFor();
     await page.getByTestId("token-web-test").getByText("失効済み").waitFor();
     await page.getByTestId("token-demo").getByText("有効").waitFor();
+    await go(page, "登録情報");
+    await go(page, "ログイン状況");
+    await page.getByTestId("token-web-test").getByText("失効済み").waitFor();
     assert.equal(await page.getByText(token).count(), 0, "the token is shown once");
     assert.equal((await ask()).errors?.[0]?.extensions?.code, "UNAUTHENTICATED");
     await checkScreen(me, "sign-ins");

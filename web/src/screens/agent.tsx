@@ -118,42 +118,30 @@ export function AgentContracts() {
       {result.fetching && !data && <Loading />}
       {data && (
         <>
-          <table data-testid="contracts">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t("contractCustomer")}</th>
-                <th scope="col">{t("plan")}</th>
-                <th scope="col">{t("contractFee")}</th>
-                <th scope="col">{t("contractStarted")}</th>
-                <th scope="col">{t("contractOptions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.contracts.nodes.map((c) => (
-                <tr key={c.id}>
-                  <td>{c.id}</td>
-                  <td>
-                    <Value value={c.customer?.name} shown={shownAs(privacy, "contracts.nodes.*.customer.name")} />
-                  </td>
-                  <td>{c.plan}</td>
-                  <td><Yen amount={c.monthlyFee} /></td>
-                  <td>{c.startedOn}{c.cancelledOn && ` – ${c.cancelledOn}`}</td>
-                  <td>
-                    <ul className="plain">
-                      {c.options.filter((o) => !o.cancelledOn).map((o) => (
-                        <li key={o.id}>{o.option?.title}</li>
-                      ))}
-                    </ul>
-                    {!c.cancelledOn && (
-                      <OptionForm contract={c} catalogue={data.optionServices}
-                        onDone={() => reexecute({ requestPolicy: "network-only" })} />
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table testId="contracts" rows={data.contracts.nodes} rowKey={(c) => c.id} columns={[
+            { key: "id", label: "#", cell: (c) => c.id },
+            {
+              key: "customer", label: t("contractCustomer"),
+              cell: (c) => <Value value={c.customer?.name} shown={shownAs(privacy, "contracts.nodes.*.customer.name")} />,
+            },
+            { key: "plan", label: t("plan"), cell: (c) => c.plan },
+            { key: "fee", label: t("contractFee"), cell: (c) => <Yen amount={c.monthlyFee} /> },
+            { key: "started", label: t("contractStarted"), cell: (c) => `${c.startedOn}${c.cancelledOn ? ` – ${c.cancelledOn}` : ""}` },
+            {
+              key: "options", label: t("contractOptions"),
+              cell: (c) => (
+                <>
+                  <ul className="plain">
+                    {c.options.filter((o) => !o.cancelledOn).map((o) => <li key={o.id}>{o.option?.title}</li>)}
+                  </ul>
+                  {!c.cancelledOn && (
+                    <OptionForm contract={c} catalogue={data.optionServices}
+                      onDone={() => reexecute({ requestPolicy: "network-only" })} />
+                  )}
+                </>
+              ),
+            },
+          ]} />
           <Pager pageInfo={data.contracts.pageInfo} pager={pager} />
         </>
       )}
@@ -236,57 +224,44 @@ export function Margins() {
       <ErrorBox error={result.error} />
       {result.fetching && !statements && <Loading />}
       {statements && (
-        <table data-testid="margins">
-          <thead>
-            <tr>
-              <th scope="col">{t("marginMonth")}</th>
-              <th scope="col">{t("marginTotal")}</th>
-              <th scope="col">{t("marginPaid")}</th>
-              <th scope="col">{t("marginLines")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {monthTotals(statements).map(([month, entry]) => (
-              <tr key={month}>
-                <th scope="row">{month}</th>
-                <td data-testid={`margin-total-${month}`}><Yen amount={entry.total} /></td>
-                <td><Yen amount={entry.paid} /></td>
-                <td>
-                  {entry.statements.map((s) => (
-                    <details key={s.id}>
-                      <summary>
-                        #{s.id} {t("invoiceIssued")} {s.issuedOn} — <Yen amount={s.total} />
-                        {superseded.has(s.id) && ` (${t("marginSuperseded")})`}
-                      </summary>
-                      <ul className="plain">
-                        {s.lines.map((line, i) => (
-                          <li key={i}>
-                            #{line.contractId}{" "}
-                            <Value value={line.customer?.name}
-                              shown={shownAs(privacy, "marginStatements.nodes.*.lines.*.customer.name")} />{" "}
-                            <Yen amount={line.amount} />
-                          </li>
-                        ))}
-                      </ul>
-                      {s.payouts.map((p, i) => (
-                        <p key={i}>
-                          {t("payoutTo")}: {p.paidOn}{" "}
-                          <Value value={p.bankName}
-                            shown={shownAs(privacy, "marginStatements.nodes.*.payouts.*.bankName")} />{" "}
-                          <Value value={p.bankBranch}
-                            shown={shownAs(privacy, "marginStatements.nodes.*.payouts.*.bankBranch")} />{" "}
-                          <Value value={p.accountNumber}
-                            shown={shownAs(privacy, "marginStatements.nodes.*.payouts.*.accountNumber")} />{" "}
-                          <Yen amount={p.amount} />
-                        </p>
-                      ))}
-                    </details>
+        <Table testId="margins" rows={monthTotals(statements)} rowKey={([month]) => month} columns={[
+          { key: "month", label: t("marginMonth"), rowHeader: true, cell: ([month]) => month },
+          {
+            key: "total", label: t("marginTotal"), testId: ([month]) => `margin-total-${month}`,
+            cell: ([, entry]) => <Yen amount={entry.total} />,
+          },
+          { key: "paid", label: t("marginPaid"), cell: ([, entry]) => <Yen amount={entry.paid} /> },
+          {
+            key: "lines", label: t("marginLines"),
+            cell: ([, entry]) => entry.statements.map((s) => (
+              <details key={s.id}>
+                <summary>
+                  #{s.id} {t("invoiceIssued")} {s.issuedOn} — <Yen amount={s.total} />
+                  {superseded.has(s.id) && ` (${t("marginSuperseded")})`}
+                </summary>
+                <ul className="plain">
+                  {s.lines.map((line, i) => (
+                    <li key={i}>
+                      #{line.contractId}{" "}
+                      <Value value={line.customer?.name}
+                        shown={shownAs(privacy, "marginStatements.nodes.*.lines.*.customer.name")} />{" "}
+                      <Yen amount={line.amount} />
+                    </li>
                   ))}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </ul>
+                {s.payouts.map((p, i) => (
+                  <p key={i}>
+                    {t("payoutTo")}: {p.paidOn}{" "}
+                    <Value value={p.bankName} shown={shownAs(privacy, "marginStatements.nodes.*.payouts.*.bankName")} />{" "}
+                    <Value value={p.bankBranch} shown={shownAs(privacy, "marginStatements.nodes.*.payouts.*.bankBranch")} />{" "}
+                    <Value value={p.accountNumber} shown={shownAs(privacy, "marginStatements.nodes.*.payouts.*.accountNumber")} />{" "}
+                    <Yen amount={p.amount} />
+                  </p>
+                ))}
+              </details>
+            )),
+          },
+        ]} />
       )}
     </Screen>
   );

@@ -386,37 +386,25 @@ export function Campaigns({ purpose }: ScreenProps) {
       {built && <Done>{t("listBuilt", { title: built.title, reach: built.reach })}</Done>}
       {result.fetching && !campaigns && <Loading />}
       {campaigns && (
-        <table data-testid="campaigns">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">{t("campaignsTitle")}</th>
-              <th scope="col">{t("campaignChannel")}</th>
-              <th scope="col">{t("campaignBuilt")}</th>
-              <th scope="col">{t("campaignReach")}</th>
-              <th scope="col"><span className="visually-hidden">{t("buildList")}</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {campaigns.map((c) => (
-              <tr key={c.id}>
-                <td>{c.id}</td>
-                <td>{c.builtAt ? <a href={`#/campaign/${c.id}`}>{c.title}</a> : c.title}</td>
-                <td>{t(`channel${c.channel}`)}</td>
-                <td>{c.builtAt ? new Date(c.builtAt).toLocaleDateString(lang) : t("campaignNotBuilt")}</td>
-                <td data-testid={`reach-${c.id}`}>{c.reach}</td>
-                <td>
-                  {!c.builtAt && (
-                    <button type="button" className="small" disabled={state.fetching}
-                      aria-label={`${t("buildList")}: ${c.title}`} onClick={() => void buildList(c.id)}>
-                      {t("buildList")}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table testId="campaigns" rows={campaigns} rowKey={(c) => c.id} columns={[
+          { key: "id", label: "#", cell: (c) => c.id },
+          { key: "title", label: t("campaignsTitle"), cell: (c) => (c.builtAt ? <a href={`#/campaign/${c.id}`}>{c.title}</a> : c.title) },
+          { key: "channel", label: t("campaignChannel"), cell: (c) => t(`channel${c.channel}`) },
+          {
+            key: "built", label: t("campaignBuilt"),
+            cell: (c) => (c.builtAt ? new Date(c.builtAt).toLocaleDateString(lang) : t("campaignNotBuilt")),
+          },
+          { key: "reach", label: t("campaignReach"), testId: (c) => `reach-${c.id}`, cell: (c) => c.reach },
+          {
+            key: "build", label: t("buildList"), quiet: true,
+            cell: (c) => !c.builtAt && (
+              <button type="button" className="small" disabled={state.fetching}
+                aria-label={`${t("buildList")}: ${c.title}`} onClick={() => void buildList(c.id)}>
+                {t("buildList")}
+              </button>
+            ),
+          },
+        ]} />
       )}
     </Screen>
   );
@@ -473,26 +461,12 @@ export function Surveys({ purpose }: ScreenProps) {
       <ErrorBox error={result.error} />
       {result.fetching && !surveys && <Loading />}
       {surveys && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t("surveysTitle")}</th>
-              <th scope="col">{t("surveyQuestions")}</th>
-              <th scope="col">{t("surveyPeriod")}</th>
-              <th scope="col">{t("surveyResponses")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {surveys.map((s) => (
-              <tr key={s.id}>
-                <td>{s.title}</td>
-                <td>{s.questions.join(" / ")}</td>
-                <td>{s.opensOn} – {s.closesOn}</td>
-                <td>{s.responseCount}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table rows={surveys} rowKey={(v) => v.id} columns={[
+          { key: "title", label: t("surveysTitle"), cell: (v) => v.title },
+          { key: "questions", label: t("surveyQuestions"), cell: (v) => v.questions.join(" / ") },
+          { key: "period", label: t("surveyPeriod"), cell: (v) => `${v.opensOn} – ${v.closesOn}` },
+          { key: "responses", label: t("surveyResponses"), cell: (v) => v.responseCount },
+        ]} />
       )}
     </Screen>
   );
@@ -628,37 +602,25 @@ function PendingBindings() {
       {approved && <Done>{t("bindingApproved", { login: approved.login })}</Done>}
       {pending && pending.length === 0 && <p>{t("bindingsNone")}</p>}
       {pending && pending.length > 0 && (
-        <table data-testid="bindings">
-          <thead>
-            <tr>
-              <th scope="col">{t("loginId")}</th>
-              <th scope="col">{t("accountRole")}</th>
-              <th scope="col">{t("auditSubject")}</th>
-              <th scope="col">{t("bindingState")}</th>
-              <th scope="col">{t("bindingRequested")}</th>
-              <th scope="col"><span className="visually-hidden">{t("bindingApprove")}</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {pending.map((b) => (
-              <tr key={b.login}>
-                <td>{b.login}</td>
-                <td>{roleLabel(b.role)}</td>
-                <td>{b.subjectType} #{b.subjectId}</td>
-                <td>{t(`activation${b.activation}`)}</td>
-                <td>{b.requestedBy} · {new Date(b.requestedAt).toLocaleString(lang)}</td>
-                <td>
-                  {b.activation === "AWAITING_APPROVAL" && (
-                    <button type="button" className="small" disabled={state.fetching}
-                      aria-label={`${t("bindingApprove")}: ${b.login}`} onClick={() => void approveOne(b.login)}>
-                      {t("bindingApprove")}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table testId="bindings" rows={pending} rowKey={(b) => b.login} columns={[
+          { key: "login", label: t("loginId"), cell: (b) => b.login },
+          { key: "role", label: t("accountRole"), cell: (b) => roleLabel(b.role) },
+          { key: "subject", label: t("auditSubject"), cell: (b) => `${b.subjectType} #${b.subjectId}` },
+          { key: "state", label: t("bindingState"), cell: (b) => t(`activation${b.activation}`) },
+          {
+            key: "requested", label: t("bindingRequested"),
+            cell: (b) => `${b.requestedBy} · ${new Date(b.requestedAt).toLocaleString(lang)}`,
+          },
+          {
+            key: "approve", label: t("bindingApprove"), quiet: true,
+            cell: (b) => b.activation === "AWAITING_APPROVAL" && (
+              <button type="button" className="small" disabled={state.fetching}
+                aria-label={`${t("bindingApprove")}: ${b.login}`} onClick={() => void approveOne(b.login)}>
+                {t("bindingApprove")}
+              </button>
+            ),
+          },
+        ]} />
       )}
     </>
   );
@@ -749,16 +711,10 @@ export function Research({ purpose }: ScreenProps) {
       {answer && (
         <>
           <p>{t("researchNoise", { epsilon: answer.epsilon, scale: answer.noiseScale.toFixed(2) })}</p>
-          <table data-testid="research">
-            <thead>
-              <tr><th scope="col">{t("researchGroup")}</th><th scope="col">{t("researchCount")}</th></tr>
-            </thead>
-            <tbody>
-              {answer.groups.map((g) => (
-                <tr key={g.key}><td>{g.key}</td><td>{g.count}</td></tr>
-              ))}
-            </tbody>
-          </table>
+          <Table testId="research" rows={answer.groups} rowKey={(g) => g.key} columns={[
+            { key: "key", label: t("researchGroup"), cell: (g) => g.key },
+            { key: "count", label: t("researchCount"), cell: (g) => g.count },
+          ]} />
         </>
       )}
     </Screen>
