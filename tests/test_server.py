@@ -209,7 +209,7 @@ async def test_second_start_does_not_reseed_and_keeps_the_file(settings: Setting
             await Agent.all().count(),
             await Account.all().count(),
         )
-    assert counts == (DEMO_CUSTOMERS + FORMER_CUSTOMERS, AGENT_COUNT, len(Role))
+    assert counts == (DEMO_CUSTOMERS + FORMER_CUSTOMERS, AGENT_COUNT, len(Role) + 1)
     async with serving(replace(settings, demo_customers=7)) as again:
         assert (
             await Customer.all().count(),

@@ -54,9 +54,9 @@ export function Consents() {
           <ol className="cards" data-testid="consents">
             {data.myConsents.map((c) => (
               <li key={c.use} className="card" data-use={c.use}>
-                <h2>{word(t, "use", c.use)} <span className="badge">{c.use}</span></h2>
-                <p>{c.description}</p>
-                <p className="notice-text">{c.noticeText}</p>
+                <h2>{known(`use${c.use}`) ? word(t, "use", c.use) : c.description} <span className="badge">{c.use}</span></h2>
+                {known(`use${c.use}`) && <p>{c.description}</p>}
+                {c.noticeText !== c.description && <p className="notice-text">{c.noticeText}</p>}
                 <p data-testid={`consent-state-${c.use}`}>
                   {t("consentState")}: <strong>{word(t, "consent", c.state)}</strong>
                   {c.last && <> ({word(t, "via", c.last.channel)}, <When at={c.last.at} />)</>}
