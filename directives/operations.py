@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from directives.context import STAFF_ROLES
-from directives.errors import ErrorCode
+from directives.errors import ErrorCode, PrivacyError
 from directives.vocabulary import Purpose, Role
 from models.contact import InquiryKind
 from models.security import Stage
@@ -92,6 +92,26 @@ INQUIRY_PURPOSE: dict[InquiryKind, Purpose] = {
 }
 INQUIRY_PURPOSES = tuple(INQUIRY_PURPOSE.values())
 
+
+def inquiry_kinds(purpose: Purpose | None, *, own: bool) -> frozenset[InquiryKind]:
+    """The kinds of inquiry a list shows: every kind of one's own (P7.1), otherwise only the
+    kind the declared purpose serves (C: applications, D: administration); none otherwise."""
+    if own:
+        return frozenset(InquiryKind)
+    return frozenset(k for k, p in INQUIRY_PURPOSE.items() if p is purpose)
+
+
+def inquiry_kinds_or_refuse(purpose: Purpose | None, *, own: bool) -> frozenset[InquiryKind]:
+    """`inquiry_kinds`, or PURPOSE_REQUIRED when that leaves none."""
+    kinds = inquiry_kinds(purpose, own=own)
+    if not kinds:
+        raise PrivacyError(
+            ErrorCode.PURPOSE_REQUIRED,
+            "Inquiries are read under purpose C (applications) or D (administration).",
+        )
+    return kinds
+
+
 QUERIES: dict[str, Operation] = {
     "me": op(ALL_ROLES, RowScope.CALLER, stages=EVERY_STAGE),
     "mySessions": op(ALL_ROLES, RowScope.CALLER),
@@ -111,6 +131,9 @@ QUERIES: dict[str, Operation] = {
     "overdueInvoices": op((R.BILLING,), RowScope.PEOPLE),
     "marginStatements": op((R.AGENT, R.BILLING), RowScope.PEOPLE),
     "openInquiries": op((R.SUPPORT,), RowScope.PEOPLE, INQUIRY_PURPOSES),
+    # Inquiries with their answers: a customer its own, of every kind (P7.1); support those
+    # of the kind its declared purpose serves (`inquiry_kinds`), like `openInquiries`.
+    "inquiries": op((R.CUSTOMER, R.SUPPORT), RowScope.PEOPLE),
     "campaigns": op((R.MARKETING,), RowScope.CATALOGUE),
     "campaignRecipients": op((R.MARKETING,), RowScope.PEOPLE, (P.H,), consent=True),
     "surveys": op((R.MARKETING,), RowScope.CATALOGUE),

@@ -15,6 +15,6 @@ def build_loaders(caller: Caller) -> BusinessLoaders:
     return BusinessLoaders(
         **people_loaders(caller),
         **sales_loaders(caller),
-        **billing_loaders(),
-        **inquiry_loaders(),
+        **billing_loaders(caller),
+        **inquiry_loaders(caller),
     )

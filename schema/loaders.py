@@ -17,6 +17,7 @@ from models import (
     Contract,
     Customer,
     CustomerVersion,
+    Inquiry,
     InquiryMessage,
     Invoice,
     InvoiceLine,
@@ -52,6 +53,9 @@ class BusinessLoaders:
     payouts_of_statement: DataLoader[int, list[Payout]]
     messages_of_inquiry: DataLoader[int, list[InquiryMessage]]
     versions_of_customer: DataLoader[int, list[CustomerVersion]]
+    contracts_of_customer: DataLoader[int, list[Contract]]
+    invoices_of_customer: DataLoader[int, list[Invoice]]
+    inquiries_of_customer: DataLoader[int, list[Inquiry]]
 
     @classmethod
     def unavailable(cls) -> BusinessLoaders:
@@ -70,4 +74,7 @@ class BusinessLoaders:
             payouts_of_statement=_nothing([]),
             messages_of_inquiry=_nothing([]),
             versions_of_customer=_nothing([]),
+            contracts_of_customer=_nothing([]),
+            invoices_of_customer=_nothing([]),
+            inquiries_of_customer=_nothing([]),
         )

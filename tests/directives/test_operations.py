@@ -40,6 +40,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "overdueInvoices": ("BILLING", ""),
     "marginStatements": ("AGENT BILLING", ""),
     "openInquiries": ("SUPPORT", "CD"),
+    "inquiries": ("CUSTOMER SUPPORT", ""),  # kinds by purpose, all of one's own (P7.1)
     "campaigns": ("MARKETING", ""),
     "campaignRecipients": ("MARKETING", "H"),
     "surveys": ("MARKETING", ""),

@@ -138,6 +138,13 @@ LISTS = [
     Listed("marginStatements", Role.AGENT, f"query @purpose(code: E) {{ marginStatements {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
     Listed("openInquiries", Role.SUPPORT, f"query @purpose(code: C) {{ openInquiries {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
     Listed("openInquiries", Role.SUPPORT, f"query @purpose(code: D) {{ openInquiries {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
+    Listed("inquiries", Role.CUSTOMER, f"{{ inquiries {{ nodes {{ id }} {PAGE} }} }}"),
+    Listed("inquiries", Role.SUPPORT, f"query @purpose(code: C) {{ inquiries {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
+    Listed("inquiries", Role.SUPPORT, f"query @purpose(code: D) {{ inquiries(status: OPEN) {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
+    # A customer's linked lists, read for a page of customers at once (one query per link).
+    Listed("customers", Role.BILLING, f"query @purpose(code: E) {{ customers {{ nodes {{ contracts {{ id }} invoices {{ id }} }} {PAGE} }} }}"),  # noqa: E501
+    Listed("customers", Role.SUPPORT, f"query @purpose(code: C) {{ customers {{ nodes {{ contracts {{ id }} inquiries {{ id }} }} {PAGE} }} }}"),  # noqa: E501
+    Listed("customers", Role.CUSTOMER, f"{{ customers {{ nodes {{ contracts {{ id }} invoices {{ id }} inquiries {{ id }} }} {PAGE} }} }}"),  # noqa: E501
     Listed("campaigns", Role.MARKETING, f"query @purpose(code: H) {{ campaigns {{ nodes {{ id }} {PAGE} }} }}", known_gap=REACH),  # noqa: E501
     Listed("campaignRecipients", Role.MARKETING, f"query Q($c: ID!) @purpose(code: H) {{ campaignRecipients(campaignId: $c) {{ nodes {{ name }} {PAGE} }} }}",  # noqa: E501
            lambda w, b: {"c": str(next(iter(b.campaigns.values())).id)}),

@@ -1,0 +1,19 @@
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+from tortoise.indexes import Index
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0013_third_parties')]
+
+    initial = False
+
+    operations = [
+        ops.AddIndex(
+            model_name='Inquiry',
+            index=Index(fields=['customer_id', 'id']),
+        ),
+        ops.AddIndex(
+            model_name='Inquiry',
+            index=Index(fields=['kind', 'id']),
+        ),
+    ]
