@@ -189,6 +189,12 @@ class PrivacyGuard(SchemaExtension):
                 raise PrivacyError(refusal.code, refusal.message)
         if role is None:
             return
+        if stage is not Stage.FULL and usage.personal:
+            # `me` answers every login stage; a personal value only a finished login (a
+            # password alone must not open one's own record before the TOTP step).
+            raise PrivacyError(
+                ErrorCode.LOGIN_STEP_REQUIRED, "Authentication required: finish logging in first."
+            )
         if purpose is None and usage.personal and role not in PURPOSE_OPTIONAL_ROLES:
             raise PrivacyError(
                 ErrorCode.PURPOSE_REQUIRED,

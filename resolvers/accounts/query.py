@@ -7,9 +7,12 @@ from datetime import UTC, datetime
 import strawberry
 
 from auth.admin import password_change_due
+from auth.sessions import SessionPolicy, ends_at
+from directives.policy import DECLARABLE
 from models import Account, ApiToken, Session
 from schema.accounts.account import Me
 from schema.accounts.auth_types import ApiTokenInfo, SessionInfo
+from schema.audit.catalog import PurposeInfo
 from schema.context import Info, caller_of
 
 
@@ -22,7 +25,19 @@ class AccountQuery:
         due = password_change_due(
             account.password_changed_at, account.password_reminder, datetime.now(UTC)
         )
-        return Me.from_model(account, stage=caller.stage, due=due)
+        session = info.context.session
+        auth = info.context.auth
+        policy = auth.sessions if auth is not None else SessionPolicy()
+        return Me.from_model(
+            account,
+            stage=caller.stage,
+            due=due,
+            purposes=[
+                PurposeInfo(code=p, description=p.description)
+                for p in sorted(DECLARABLE[caller.role])
+            ],
+            session_expires_at=ends_at(session, policy) if session is not None else None,
+        )
 
     @strawberry.field(description="Your live sessions.")
     async def my_sessions(self, info: Info) -> list[SessionInfo]:
