@@ -39,6 +39,7 @@ from directives.policy import may_declare
 from directives.policy_versions import in_force
 from directives.prelogin import pre_login_errors
 from directives.purpose import declared_purpose, declared_use
+from directives.reasons import ReasonCode, refused
 from directives.vocabulary import Purpose
 from models.rights import NamedUse
 from models.security import Stage
@@ -209,8 +210,8 @@ class PrivacyGuard(SchemaExtension):
         # What the audit row will hold must fit it: refuse now, not fail the write later.
         too_long = self._header(context).too_long()
         if too_long:
-            raise PrivacyError(
-                ErrorCode.BAD_INPUT, f"Too long for the audit: {', '.join(too_long)}."
+            raise refused(
+                ReasonCode.TOO_LONG_FOR_AUDIT, f"Too long for the audit: {', '.join(too_long)}."
             )
 
     def _admit_use_for(self, root_fields: AbstractSet[str], purpose: Purpose | None) -> None:

@@ -22,6 +22,7 @@ from models import (
     Invoice,
     InvoiceLine,
     MarginLine,
+    MarginStatement,
     OptionService,
     OptionSubscription,
     Payment,
@@ -51,6 +52,7 @@ class BusinessLoaders:
     corrections_of_invoice: DataLoader[int, list[Invoice]]
     lines_of_statement: DataLoader[int, list[MarginLine]]
     payouts_of_statement: DataLoader[int, list[Payout]]
+    corrections_of_statement: DataLoader[int, list[MarginStatement]]
     messages_of_inquiry: DataLoader[int, list[InquiryMessage]]
     versions_of_customer: DataLoader[int, list[CustomerVersion]]
     contracts_of_customer: DataLoader[int, list[Contract]]
@@ -72,6 +74,7 @@ class BusinessLoaders:
             corrections_of_invoice=_nothing([]),
             lines_of_statement=_nothing([]),
             payouts_of_statement=_nothing([]),
+            corrections_of_statement=_nothing([]),
             messages_of_inquiry=_nothing([]),
             versions_of_customer=_nothing([]),
             contracts_of_customer=_nothing([]),

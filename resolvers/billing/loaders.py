@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from directives.context import Caller
-from models import Invoice, InvoiceLine, MarginLine, Payment, Payout
+from models import Invoice, InvoiceLine, MarginLine, MarginStatement, Payment, Payout
 from resolvers.batching import by_parent, by_parent_in
 from resolvers.billing.scope import visible_invoices
 
@@ -20,4 +20,5 @@ def billing_loaders(caller: Caller) -> dict[str, Any]:
         "corrections_of_invoice": by_parent(Invoice, "corrects_id"),
         "lines_of_statement": by_parent(MarginLine, "statement_id"),
         "payouts_of_statement": by_parent(Payout, "statement_id"),
+        "corrections_of_statement": by_parent(MarginStatement, "corrects_id"),
     }

@@ -8,6 +8,7 @@ import strawberry
 from tortoise.transactions import in_transaction
 
 from directives.errors import ErrorCode, PrivacyError
+from directives.reasons import ReasonCode, refused
 from models import Contact as ContactRow
 from models import Customer as CustomerRow
 from models.people import Actor
@@ -69,7 +70,7 @@ class ContactMutation:
         customer = await _holder(info)
         values = validated(input, _RULES)
         if "name" not in values:
-            raise PrivacyError(ErrorCode.BAD_INPUT, "A contact needs a name.")
+            raise refused(ReasonCode.INVALID_VALUE, "A contact needs a name.", fields=["name"])
         row = await ContactRow.create(customer_id=customer.id, **values)
         return Contact.from_model(row, holder=Customer.from_model(customer).privacy_subject())
 

@@ -135,6 +135,9 @@ LISTS = [
     Listed("invoices", Role.CUSTOMER, f"query @purpose(code: E) {{ invoices {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
     Listed("overdueInvoices", Role.BILLING, f'query @purpose(code: E) {{ overdueInvoices(asOf: "{date(2026, 12, 1)}") {{ nodes {{ id }} {PAGE} }} }}', known_gap=UNPAID),  # noqa: E501
     Listed("marginStatements", Role.BILLING, f"query @purpose(code: E) {{ marginStatements {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
+    Listed("marginStatements", Role.AGENT, f"query @purpose(code: E) {{ marginStatements {{ totalCount monthlyTotals {{ total }} nodes {{ supersededBy }} {PAGE} }} }}"),  # noqa: E501
+    Listed("overdueInvoices", Role.BILLING, f'query @purpose(code: E) {{ overdueInvoices(asOf: "{date(2026, 12, 1)}") {{ totalCount totalBalance nodes {{ id }} {PAGE} }} }}', known_gap=UNPAID),  # noqa: E501
+    Listed("customers", Role.AGENT, f"query @purpose(code: A) {{ customers {{ totalCount nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
     Listed("marginStatements", Role.AGENT, f"query @purpose(code: E) {{ marginStatements {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
     Listed("openInquiries", Role.SUPPORT, f"query @purpose(code: C) {{ openInquiries {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
     Listed("openInquiries", Role.SUPPORT, f"query @purpose(code: D) {{ openInquiries {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
@@ -162,6 +165,8 @@ LISTS = [
     Listed("accountBindings", Role.AUDITOR, f"query @purpose(code: D) {{ accountBindings {{ nodes {{ login }} {PAGE} }} }}"),  # noqa: E501
     Listed("accountBindings", Role.AUDITOR, f'query @purpose(code: D) {{ accountBindings(login: "t-agent") {{ nodes {{ login }} {PAGE} }} }}'),  # noqa: E501
     Listed("securityEvents", Role.AUDITOR, f"query @purpose(code: D) {{ securityEvents {{ nodes {{ kind }} {PAGE} }} }}"),  # noqa: E501
+    Listed("securityEvents", Role.AUDITOR, f"query @purpose(code: D) {{ securityEvents(newestFirst: true) {{ totalCount nodes {{ kind }} {PAGE} }} }}"),  # noqa: E501
+    Listed("securityEvents", Role.AUDITOR, f'query @purpose(code: D) {{ securityEvents(newestFirst: true, actor: "t-billing", after: "Yzo5OTk=") {{ nodes {{ kind }} {PAGE} }} }}'),  # noqa: E501
     Listed("securityEvents", Role.AUDITOR, f'query @purpose(code: D) {{ securityEvents(kind: "LOGIN_FAILURE") {{ nodes {{ kind }} {PAGE} }} }}'),  # noqa: E501
     Listed("securityEvents", Role.AUDITOR, f'query @purpose(code: D) {{ securityEvents(actor: "t-billing") {{ nodes {{ kind }} {PAGE} }} }}'),  # noqa: E501
     Listed("securityEvents", Role.AUDITOR, f'query @purpose(code: D) {{ securityEvents(since: "{_ago(1)}") {{ nodes {{ kind }} {PAGE} }} }}', known_gap=TIME_ORDER),  # noqa: E501
