@@ -200,6 +200,7 @@ MUTATIONS: dict[str, Operation] = {
     "updateMyRecord": op((R.CUSTOMER,), RowScope.PEOPLE),
     "addContact": op((R.CUSTOMER,), RowScope.PEOPLE),
     "updateContact": op((R.CUSTOMER,), RowScope.PEOPLE),
+    "deleteContact": op((R.CUSTOMER,), RowScope.PEOPLE),
     "applyForService": op((R.AGENT, R.SUPPORT), RowScope.PEOPLE, (P.A,)),
     "subscribeOption": op((R.AGENT, R.SUPPORT), RowScope.PEOPLE, (P.B,)),
     "recordPayment": op((R.BILLING,), RowScope.PEOPLE, (P.E,)),

@@ -114,3 +114,14 @@ class ContactMutation:
             )
             fresh = await ContactRow.get(id=row.id, using_db=conn)
         return Contact.from_model(fresh, holder=Customer.from_model(customer).privacy_subject())
+
+    @strawberry.mutation(
+        description="Remove one of your contacts (P7.2): the contact and its past values are "
+        "deleted. Returns the removed contact's id.",
+    )
+    async def delete_contact(self, info: Info, id: strawberry.ID) -> strawberry.ID:
+        customer = await _holder(info)
+        removed = await ContactRow.filter(id=parse_row_id(id), customer_id=customer.id).delete()
+        if not removed:
+            raise PrivacyError(ErrorCode.NOT_FOUND, "No such contact.")
+        return id

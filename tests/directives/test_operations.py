@@ -81,6 +81,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "updateMyRecord": ("CUSTOMER", ""),
     "addContact": ("CUSTOMER", ""),
     "updateContact": ("CUSTOMER", ""),
+    "deleteContact": ("CUSTOMER", ""),
     "applyForService": ("AGENT SUPPORT", "A"),
     "subscribeOption": ("AGENT SUPPORT", "B"),
     "recordPayment": ("BILLING", "E"),
