@@ -147,6 +147,9 @@ QUERIES: dict[str, Operation] = {
     # Identity binding (auth.binding): administrators approve, auditors tell how each login
     # bound to a person came to be (ids and logins only).
     "accountBindings": op((R.ADMIN, R.AUDITOR), RowScope.ACCOUNTS),
+    # Administrators manage accounts; auditors check who has which access (logins and
+    # states only, no person's value).
+    "accounts": op((R.ADMIN, R.AUDITOR), RowScope.ACCOUNTS),
     "securityEvents": op((R.AUDITOR,), RowScope.AUDIT),
     "accessLog": op((R.AUDITOR,), RowScope.AUDIT),
     # The tamper-evident audit (P3.1 tampering, P3.4 usage history): a receipt can be proven.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from directives.context import Caller
+from resolvers.accounts.loaders import account_loaders
 from resolvers.billing.loaders import billing_loaders
 from resolvers.inquiries.loaders import inquiry_loaders
 from resolvers.people.loaders import people_loaders
@@ -17,4 +18,5 @@ def build_loaders(caller: Caller) -> BusinessLoaders:
         **sales_loaders(caller),
         **billing_loaders(caller),
         **inquiry_loaders(caller),
+        **account_loaders(),
     )

@@ -9,6 +9,14 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.AddIndex(
+            model_name='Account',
+            index=Index(fields=['role', 'id']),
+        ),
+        ops.AddIndex(
+            model_name='Account',
+            index=Index(fields=['disabled', 'id']),
+        ),
+        ops.AddIndex(
             model_name='Inquiry',
             index=Index(fields=['customer_id', 'id']),
         ),

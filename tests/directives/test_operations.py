@@ -54,6 +54,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "securityEvents": ("AUDITOR", ""),
     "accessLog": ("AUDITOR", ""),
     "accountBindings": ("ADMIN AUDITOR", ""),
+    "accounts": ("ADMIN AUDITOR", ""),
     "auditCheckpoint": ("CUSTOMER AUDITOR", ""),
     "auditInclusionProof": ("CUSTOMER AUDITOR", ""),
     "auditConsistencyProof": ("CUSTOMER AUDITOR", ""),

@@ -162,6 +162,9 @@ LISTS = [
     Listed("auditEvents", Role.AUDITOR, _AUDIT, lambda w, b: {"f": {"since": _ago(1)}}, TIME_ORDER),
     Listed("auditEvents", Role.AUDITOR, _AUDIT, lambda w, b: {"f": {"until": _ago(-1)}}, TIME_ORDER),  # noqa: E501
     Listed("auditEvents", Role.AUDITOR, _AUDIT, lambda w, b: {"f": {"actor": "t-billing"}, "after": "bjoxMDoxMDA="}),  # noqa: E501
+    Listed("accounts", Role.ADMIN, f"query @purpose(code: D) {{ accounts {{ totalCount nodes {{ login lastLoginAt }} {PAGE} }} }}"),  # noqa: E501
+    Listed("accounts", Role.ADMIN, f"query @purpose(code: D) {{ accounts(role: SUPPORT) {{ nodes {{ login }} {PAGE} }} }}"),  # noqa: E501
+    Listed("accounts", Role.AUDITOR, f"query @purpose(code: D) {{ accounts(disabled: true) {{ nodes {{ login }} {PAGE} }} }}"),  # noqa: E501
     Listed("accountBindings", Role.AUDITOR, f"query @purpose(code: D) {{ accountBindings {{ nodes {{ login }} {PAGE} }} }}"),  # noqa: E501
     Listed("accountBindings", Role.AUDITOR, f'query @purpose(code: D) {{ accountBindings(login: "t-agent") {{ nodes {{ login }} {PAGE} }} }}'),  # noqa: E501
     Listed("securityEvents", Role.AUDITOR, f"query @purpose(code: D) {{ securityEvents {{ nodes {{ kind }} {PAGE} }} }}"),  # noqa: E501
