@@ -15,6 +15,7 @@ from auth.passwords import hash_password
 from auth.service import initial_password
 from auth.sessions import revoke_credentials
 from directives.errors import ErrorCode, PrivacyError
+from directives.reasons import ReasonCode, refused
 from models import Account, ApiToken, Reminder, Role
 from models.tokens import hash_token
 
@@ -40,11 +41,15 @@ def _check_new_account(
     role: Role, login_id: str, customer_id: int | None, agent_id: int | None
 ) -> None:
     if not login_id or len(login_id) > 64 or not login_id.replace("-", "").isalnum():
-        raise PrivacyError(ErrorCode.BAD_INPUT, "Login IDs are 1-64 letters, digits or '-'.")
+        raise refused(
+            ReasonCode.INVALID_VALUE,
+            "Login IDs are 1-64 letters, digits or '-'.",
+            fields=["login"],
+        )
     if (role is Role.CUSTOMER) != (customer_id is not None) or (
         (role is Role.AGENT) != (agent_id is not None)
     ):
-        raise PrivacyError(ErrorCode.BAD_INPUT, "Customers and agents need their record.")
+        raise refused(ReasonCode.RECORD_REQUIRED, "Customers and agents need their record.")
 
 
 async def create_account(
@@ -62,7 +67,7 @@ async def create_account(
     password exists until the person chooses one, so None is returned."""
     _check_new_account(role, login_id, customer_id, agent_id)
     if await Account.exists(login=login_id):
-        raise PrivacyError(ErrorCode.BAD_INPUT, "That login ID is taken.")
+        raise refused(ReasonCode.LOGIN_TAKEN, "That login ID is taken.", fields=["login"])
     person = binding.person_of(role, customer_id, agent_id)
     if person is not None:
         await binding.request(attempt, admin=admin, login_id=login_id, role=role, person=person)
@@ -111,14 +116,18 @@ async def create_api_token(
     """Re-authenticated (password, and a TOTP code where enrolled): a stolen session alone
     cannot mint a lasting credential. Every token expires (1-365 days)."""
     if not name or len(name) > 64:
-        raise PrivacyError(ErrorCode.BAD_INPUT, "Token names are 1-64 characters.")
+        raise refused(ReasonCode.INVALID_VALUE, "Token names are 1-64 characters.", fields=["name"])
     if not 1 <= days <= MAX_TOKEN_DAYS:
-        raise PrivacyError(ErrorCode.BAD_INPUT, f"A token lives 1..{MAX_TOKEN_DAYS} days.")
+        raise refused(
+            ReasonCode.INVALID_VALUE, f"A token lives 1..{MAX_TOKEN_DAYS} days.", fields=["days"]
+        )
     await check_password(attempt, account, password)
     if account.totp_confirmed:
         await check_second_factor(attempt, account, code, None)
     if await ApiToken.exists(account_id=account.id, name=name):
-        raise PrivacyError(ErrorCode.BAD_INPUT, "A token with that name exists.")
+        raise refused(
+            ReasonCode.TOKEN_NAME_TAKEN, "A token with that name exists.", fields=["name"]
+        )
     token = secrets.token_urlsafe(32)
     await ApiToken.create(
         name=name,

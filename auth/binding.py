@@ -21,6 +21,7 @@ from auth.activation import CODE_LIFETIME, code_hash, new_code
 from auth.attempt import Attempt
 from auth.events import Binding, Kind
 from directives.errors import ErrorCode, PrivacyError
+from directives.reasons import ReasonCode, refused
 from models import Account, AccountBinding, Activation, Agent, BindingMethod, Channel, Customer
 from models import Role as AccountRole
 from notify.outbox import Recipient, enqueue
@@ -56,7 +57,7 @@ async def request(
     if not await model.exists(id=person.id):
         raise PrivacyError(ErrorCode.NOT_FOUND, f"No such {person.kind}.")
     if await Account.filter(**{person.column: person.id}).exists():
-        raise PrivacyError(ErrorCode.BAD_INPUT, TAKEN)
+        raise refused(ReasonCode.LOGIN_TAKEN, TAKEN, fields=["login"])
     try:
         async with in_transaction():
             account = await Account.create(
@@ -77,7 +78,7 @@ async def request(
                 requested_at=attempt.now,
             )
     except IntegrityError:  # a concurrent request for the same login ID or person
-        raise PrivacyError(ErrorCode.BAD_INPUT, TAKEN) from None
+        raise refused(ReasonCode.LOGIN_TAKEN, TAKEN, fields=["login"]) from None
     await attempt.event(
         Kind.BINDING_REQUESTED, account, detail=login_id, actor=admin, binding=Binding.of(binding)
     )
@@ -145,9 +146,9 @@ async def approve(attempt: Attempt, *, admin: str, login_id: str) -> AccountBind
 
 def _check_approvable(attempt: Attempt, account: Account, binding: AccountBinding) -> None:
     if account.activation is Activation.ACTIVE:
-        raise PrivacyError(ErrorCode.BAD_INPUT, "This login is already active.")
+        raise refused(ReasonCode.ALREADY_ACTIVE, "This login is already active.")
     if binding.code_expires_at is not None and binding.code_expires_at > attempt.now:
-        raise PrivacyError(ErrorCode.BAD_INPUT, "A code was sent and is still valid.")
+        raise refused(ReasonCode.CODE_STILL_VALID, "A code was sent and is still valid.")
 
 
 async def _contact_on_record(binding: AccountBinding) -> Recipient:
@@ -166,4 +167,4 @@ async def _contact_on_record(binding: AccountBinding) -> Recipient:
     if isinstance(person, Customer) and person.address:
         letter = f"{person.name}\n〒{person.postal_code}\n{person.address}"
         return Recipient(kind, subject_id, Channel.POST, letter)
-    raise PrivacyError(ErrorCode.BAD_INPUT, "No e-mail or postal address is on record.")
+    raise refused(ReasonCode.NO_ADDRESS, "No e-mail or postal address is on record.")

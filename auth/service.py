@@ -14,9 +14,10 @@ from auth import throttle
 from auth.attempt import Attempt, AuthConfig
 from auth.checks import check_password, check_second_factor, failed, reserve, verify_in_thread
 from auth.events import Kind
-from auth.passwords import hash_password, problems
+from auth.passwords import Problem, hash_password, problems
 from auth.sessions import Opened, claim, open_session, revoke_credentials
 from directives.errors import ErrorCode, PrivacyError
+from directives.reasons import ReasonCode
 from models import Account, Activation, Role, Session, Stage
 
 __all__ = ["Attempt", "AuthConfig", "change_password", "login", "next_stage", "verify_totp"]
@@ -93,6 +94,17 @@ async def verify_totp(
     return await advance(attempt, account, session, totp_done=True, browser=session.browser)
 
 
+# The reason a client can put in its own words: the most telling problem found, in this
+# order ("a common password" says more than "too short" about "password").
+PASSWORD_REASON: dict[Problem, ReasonCode] = {
+    Problem.COMMON: ReasonCode.PASSWORD_TOO_COMMON,
+    Problem.CONTAINS_LOGIN: ReasonCode.PASSWORD_CONTAINS_LOGIN,
+    Problem.TOO_LONG: ReasonCode.PASSWORD_TOO_LONG,
+    Problem.TOO_SHORT: ReasonCode.PASSWORD_TOO_SHORT,
+    Problem.TOO_SIMPLE: ReasonCode.PASSWORD_TOO_SIMPLE,
+}
+
+
 def check_new_password(password: str, login_id: str) -> None:
     found = problems(password, login=login_id)
     if found:
@@ -101,6 +113,7 @@ def check_new_password(password: str, login_id: str) -> None:
             "Choose a passphrase of 15 or more characters, or 10 or more mixing letters, "
             "digits and symbols; not a common password, not containing your login ID.",
             problems=[p.value for p in found],
+            reason=next(r for p, r in PASSWORD_REASON.items() if p in found).value,
         )
 
 

@@ -61,7 +61,14 @@ async def keep_alive(session: Session, *, policy: SessionPolicy, now: datetime) 
         return False
     if now - session.last_seen_at >= TOUCH_EVERY:
         await Session.filter(id=session.id).update(last_seen_at=now)
+        session.last_seen_at = now
     return True
+
+
+def ends_at(session: Session, policy: SessionPolicy) -> datetime:
+    """When this session ends unless used again: the idle timeout from its last use, or the
+    absolute timeout if sooner (a page warns before it strikes, ASVS 7.3)."""
+    return min(session.expires_at, session.last_seen_at + policy.idle)
 
 
 async def revoke(session_id: int, now: datetime) -> None:

@@ -39,6 +39,7 @@ from directives.policy import may_declare
 from directives.policy_versions import in_force
 from directives.prelogin import pre_login_errors
 from directives.purpose import declared_purpose, declared_use
+from directives.reasons import ReasonCode, refused
 from directives.vocabulary import Purpose
 from models.rights import NamedUse
 from models.security import Stage
@@ -189,6 +190,12 @@ class PrivacyGuard(SchemaExtension):
                 raise PrivacyError(refusal.code, refusal.message)
         if role is None:
             return
+        if stage is not Stage.FULL and usage.personal:
+            # `me` answers every login stage; a personal value only a finished login (a
+            # password alone must not open one's own record before the TOTP step).
+            raise PrivacyError(
+                ErrorCode.LOGIN_STEP_REQUIRED, "Authentication required: finish logging in first."
+            )
         if purpose is None and usage.personal and role not in PURPOSE_OPTIONAL_ROLES:
             raise PrivacyError(
                 ErrorCode.PURPOSE_REQUIRED,
@@ -203,8 +210,8 @@ class PrivacyGuard(SchemaExtension):
         # What the audit row will hold must fit it: refuse now, not fail the write later.
         too_long = self._header(context).too_long()
         if too_long:
-            raise PrivacyError(
-                ErrorCode.BAD_INPUT, f"Too long for the audit: {', '.join(too_long)}."
+            raise refused(
+                ReasonCode.TOO_LONG_FOR_AUDIT, f"Too long for the audit: {', '.join(too_long)}."
             )
 
     def _admit_use_for(self, root_fields: AbstractSet[str], purpose: Purpose | None) -> None:

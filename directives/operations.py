@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from directives.context import STAFF_ROLES
-from directives.errors import ErrorCode
+from directives.errors import ErrorCode, PrivacyError
 from directives.vocabulary import Purpose, Role
 from models.contact import InquiryKind
 from models.security import Stage
@@ -92,6 +92,26 @@ INQUIRY_PURPOSE: dict[InquiryKind, Purpose] = {
 }
 INQUIRY_PURPOSES = tuple(INQUIRY_PURPOSE.values())
 
+
+def inquiry_kinds(purpose: Purpose | None, *, own: bool) -> frozenset[InquiryKind]:
+    """The kinds of inquiry a list shows: every kind of one's own (P7.1), otherwise only the
+    kind the declared purpose serves (C: applications, D: administration); none otherwise."""
+    if own:
+        return frozenset(InquiryKind)
+    return frozenset(k for k, p in INQUIRY_PURPOSE.items() if p is purpose)
+
+
+def inquiry_kinds_or_refuse(purpose: Purpose | None, *, own: bool) -> frozenset[InquiryKind]:
+    """`inquiry_kinds`, or PURPOSE_REQUIRED when that leaves none."""
+    kinds = inquiry_kinds(purpose, own=own)
+    if not kinds:
+        raise PrivacyError(
+            ErrorCode.PURPOSE_REQUIRED,
+            "Inquiries are read under purpose C (applications) or D (administration).",
+        )
+    return kinds
+
+
 QUERIES: dict[str, Operation] = {
     "me": op(ALL_ROLES, RowScope.CALLER, stages=EVERY_STAGE),
     "mySessions": op(ALL_ROLES, RowScope.CALLER),
@@ -111,6 +131,9 @@ QUERIES: dict[str, Operation] = {
     "overdueInvoices": op((R.BILLING,), RowScope.PEOPLE),
     "marginStatements": op((R.AGENT, R.BILLING), RowScope.PEOPLE),
     "openInquiries": op((R.SUPPORT,), RowScope.PEOPLE, INQUIRY_PURPOSES),
+    # Inquiries with their answers: a customer its own, of every kind (P7.1); support those
+    # of the kind its declared purpose serves (`inquiry_kinds`), like `openInquiries`.
+    "inquiries": op((R.CUSTOMER, R.SUPPORT), RowScope.PEOPLE),
     "campaigns": op((R.MARKETING,), RowScope.CATALOGUE),
     "campaignRecipients": op((R.MARKETING,), RowScope.PEOPLE, (P.H,), consent=True),
     "surveys": op((R.MARKETING,), RowScope.CATALOGUE),
@@ -124,6 +147,9 @@ QUERIES: dict[str, Operation] = {
     # Identity binding (auth.binding): administrators approve, auditors tell how each login
     # bound to a person came to be (ids and logins only).
     "accountBindings": op((R.ADMIN, R.AUDITOR), RowScope.ACCOUNTS),
+    # Administrators manage accounts; auditors check who has which access (logins and
+    # states only, no person's value).
+    "accounts": op((R.ADMIN, R.AUDITOR), RowScope.ACCOUNTS),
     "securityEvents": op((R.AUDITOR,), RowScope.AUDIT),
     "accessLog": op((R.AUDITOR,), RowScope.AUDIT),
     # The tamper-evident audit (P3.1 tampering, P3.4 usage history): a receipt can be proven.
@@ -178,6 +204,7 @@ MUTATIONS: dict[str, Operation] = {
     "updateMyRecord": op((R.CUSTOMER,), RowScope.PEOPLE),
     "addContact": op((R.CUSTOMER,), RowScope.PEOPLE),
     "updateContact": op((R.CUSTOMER,), RowScope.PEOPLE),
+    "deleteContact": op((R.CUSTOMER,), RowScope.PEOPLE),
     "applyForService": op((R.AGENT, R.SUPPORT), RowScope.PEOPLE, (P.A,)),
     "subscribeOption": op((R.AGENT, R.SUPPORT), RowScope.PEOPLE, (P.B,)),
     "recordPayment": op((R.BILLING,), RowScope.PEOPLE, (P.E,)),

@@ -78,4 +78,6 @@ class Account(Model):
 
     class Meta:
         table = "account"
+        # The administrators' list, filtered by role or by state, in id order.
+        indexes = (("role", "id"), ("disabled", "id"))
         unique_together = (("customer",), ("agent",))

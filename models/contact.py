@@ -42,7 +42,8 @@ class Inquiry(Model):
     # Free text a customer wrote may hold any P1 item: personal (Category FREE_TEXT).
     class Meta:
         table = "inquiry"
-        indexes = (("status", "kind"),)
+        # Support's dashboard; a customer's own (P7.1); one kind in id order (purpose C or D).
+        indexes = (("status", "kind"), ("customer_id", "id"), ("kind", "id"))
 
 
 class InquiryMessage(Model):

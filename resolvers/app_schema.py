@@ -18,6 +18,7 @@ from strawberry.tools import merge_types
 
 from directives.errors import ErrorCode, PrivacyError
 from directives.privacy_schema import PrivacySchema
+from directives.reasons import ReasonCode
 from resolvers.accounts.binding import BindingMutation, BindingQuery
 from resolvers.accounts.mutation import AccountMutation
 from resolvers.accounts.query import AccountQuery
@@ -101,6 +102,12 @@ MUTATIONS: tuple[type, ...] = (
 )
 # Every code an error's `extensions.code` can carry, listed in the SDL for clients.
 ERROR_CODES = strawberry.enum(ErrorCode, description="Values of `extensions.code` in errors.")
+# Why a BAD_INPUT (or PASSWORD_REJECTED) refusal was given: `extensions.reason`.
+REASON_CODES = strawberry.enum(
+    ReasonCode,
+    description="Values of `extensions.reason` in BAD_INPUT and PASSWORD_REJECTED errors; "
+    "`extensions.fields` names the inputs at fault.",
+)
 
 
 def build_schema(*, enforce: bool = True) -> PrivacySchema:
@@ -108,7 +115,7 @@ def build_schema(*, enforce: bool = True) -> PrivacySchema:
         query=merge_types("Query", QUERIES),
         mutation=merge_types("Mutation", MUTATIONS),
         enforce=enforce,
-        types=[ERROR_CODES],
+        types=[ERROR_CODES, REASON_CODES],
         config=StrawberryConfig(disable_field_suggestions=True),
         extensions=[
             # Parsing once per document text (bounded LRU); the guard caches its own analysis

@@ -26,10 +26,16 @@ def by_id(query: Callable[[], QuerySet[M]]) -> DataLoader[int, M | None]:
 
 def by_parent(model: type[M], column: str) -> DataLoader[int, list[M]]:
     """Child rows grouped by their parent's id, in one query per batch, ordered by id."""
+    return by_parent_in(model.all, column)
+
+
+def by_parent_in(query: Callable[[], QuerySet[M]], column: str) -> DataLoader[int, list[M]]:
+    """Child rows within a scope (`query`), grouped by their parent's id, in one query per
+    batch, ordered by id: what a root list would give the caller, per parent."""
 
     async def load(parents: list[int]) -> list[list[M]]:
         found: defaultdict[int, list[M]] = defaultdict(list)
-        for row in await model.filter(**{f"{column}__in": parents}).order_by("id"):
+        for row in await query().filter(**{f"{column}__in": parents}).order_by("id"):
             found[getattr(row, column)].append(row)
         return [found.get(p, []) for p in parents]
 

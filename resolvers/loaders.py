@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from directives.context import Caller
+from resolvers.accounts.loaders import account_loaders
 from resolvers.billing.loaders import billing_loaders
 from resolvers.inquiries.loaders import inquiry_loaders
 from resolvers.people.loaders import people_loaders
@@ -15,6 +16,7 @@ def build_loaders(caller: Caller) -> BusinessLoaders:
     return BusinessLoaders(
         **people_loaders(caller),
         **sales_loaders(caller),
-        **billing_loaders(),
-        **inquiry_loaders(),
+        **billing_loaders(caller),
+        **inquiry_loaders(caller),
+        **account_loaders(),
     )

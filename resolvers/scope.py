@@ -47,6 +47,11 @@ def scoped(
     return model.filter(**{lookup: own or 0}) if lookup else model.filter(id=0)
 
 
+def own_records_only(caller: Caller) -> bool:
+    """Whether `scoped` gives this caller its own records only (P7.1: a customer)."""
+    return caller.role is Role.CUSTOMER
+
+
 def not_found(what: str = "record") -> PrivacyError:
     """The same answer for a row that does not exist and one outside the caller's scope."""
     return PrivacyError(ErrorCode.NOT_FOUND, f"No such {what} in your scope.")

@@ -17,7 +17,7 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from directives.errors import ErrorCode, PrivacyError
+from directives.reasons import ReasonCode, refused
 from schema.page import PageInfo, PageRequest, parse_row_id
 
 M = TypeVar("M", bound=Model)
@@ -34,7 +34,7 @@ def decode_position(cursor: str) -> int:
             return parse_row_id(value)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
-    raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid cursor.")
+    raise refused(ReasonCode.INVALID_CURSOR, "Invalid cursor.", fields=["after"])
 
 
 async def fetch_sorted(
@@ -55,7 +55,7 @@ async def _anchor(query: QuerySet[M], column: str, after: str | None) -> tuple[A
     row_id = decode_position(after)
     found = await query.filter(id=row_id).values_list(column, flat=True)
     if not found:
-        raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid cursor.")
+        raise refused(ReasonCode.INVALID_CURSOR, "Invalid cursor.", fields=["after"])
     return found[0], row_id
 
 

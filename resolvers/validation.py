@@ -8,7 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from directives.errors import ErrorCode, PrivacyError
+from strawberry.types.base import has_object_definition
+from strawberry.utils.str_converters import to_camel_case
+
+from directives.reasons import ReasonCode, refused
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +33,10 @@ OPTIONAL_EMAIL = rule(r"([^@\s]+@[^@\s]+\.[^@\s]+)?", 254)
 
 
 def validated(values: object, rules: Mapping[str, Rule]) -> dict[str, Any]:
-    """The given (non-None) fields of an input object, stripped and checked; booleans pass."""
+    """The given (non-None) fields of an input object, stripped and checked; booleans pass.
+    Every invalid one is named at once, by its name in the schema (`extensions.fields`)."""
     changes: dict[str, Any] = {}
+    invalid: list[str] = []
     for column, raw in vars(values).items():
         if raw is None:
             continue
@@ -40,8 +45,24 @@ def validated(values: object, rules: Mapping[str, Rule]) -> dict[str, Any]:
             continue
         check, value = rules[column], raw.strip()
         if len(value) > check.limit or not check.pattern.fullmatch(value):
-            raise PrivacyError(ErrorCode.BAD_INPUT, f"Invalid value for {column}.")
+            invalid.append(column)
         changes[column] = value
+    if invalid:
+        names = ", ".join(invalid)
+        raise refused(
+            ReasonCode.INVALID_VALUE,
+            f"Invalid value for {names}." if len(invalid) == 1 else f"Invalid values for {names}.",
+            fields=[schema_name(values, column) for column in invalid],
+        )
     if not changes:
-        raise PrivacyError(ErrorCode.BAD_INPUT, "Nothing to change.")
+        raise refused(ReasonCode.NOTHING_TO_CHANGE, "Nothing to change.")
     return changes
+
+
+def schema_name(values: object, column: str) -> str:
+    """The name a client sends for the input field held in attribute `column`."""
+    if has_object_definition(values):
+        for field in values.__strawberry_definition__.fields:
+            if field.python_name == column:
+                return field.graphql_name or to_camel_case(column)
+    return to_camel_case(column)

@@ -10,8 +10,9 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from directives.errors import ErrorCode, PrivacyError
+from directives.errors import PrivacyError
 from directives.policy_versions import japan_date
+from directives.reasons import ReasonCode, refused
 from directives.retention import RULES, Rule, due_on
 from directives.vocabulary import Purpose
 from models import ConsentInForce, Contract, Customer, Invoice, PurgeRecord, RightsRequest
@@ -26,8 +27,8 @@ from rights.rows import column
 Json = dict[str, Any]
 
 
-def _refuse(message: str) -> PrivacyError:
-    return PrivacyError(ErrorCode.BAD_INPUT, message)
+def _refuse(reason: ReasonCode, message: str) -> PrivacyError:
+    return refused(reason, message)
 
 
 async def _stop(customer: Customer, by: Recorder, at: datetime) -> list[str]:
@@ -114,13 +115,15 @@ async def answer(
     purposes: Mapping[str, frozenset[Purpose]],
 ) -> RightsRequest:
     if request.answered_at is not None:
-        raise _refuse("This request is already answered.")
+        raise _refuse(ReasonCode.ALREADY_ANSWERED, "This request is already answered.")
     if await fee_state(request) is FeeState.DUE:
-        raise _refuse("The fee is not paid yet (P7.3).")
+        raise _refuse(ReasonCode.FEE_NOT_PAID, "The fee is not paid yet (P7.3).")
     customer = await Customer.get_or_none(id=request.customer_id) if request.customer_id else None
     to = (customer.email if customer else "") or request.reply_to
     if not to:
-        raise _refuse("No address to deliver the answer to: record a reply address.")
+        raise _refuse(
+            ReasonCode.NO_ADDRESS, "No address to deliver the answer to: record a reply address."
+        )
     content = await _content(request, customer, by, at, purposes)
     body = package.to_json(content)
     day = japan_date(at).isoformat()

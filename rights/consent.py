@@ -17,8 +17,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from directives.consent import CONSENT_COLUMN
-from directives.errors import ErrorCode, PrivacyError
+from directives.errors import PrivacyError
 from directives.policy_versions import in_force, valid_consent_versions
+from directives.reasons import ReasonCode, refused
 from directives.vocabulary import Purpose
 from models import ConsentInForce, ConsentRecord, Customer, NamedUse
 from models.rights import ConsentAction, ConsentChannel
@@ -34,8 +35,8 @@ class Recorder:
     role: str
 
 
-def _bad(message: str) -> PrivacyError:
-    return PrivacyError(ErrorCode.BAD_INPUT, message)
+def _bad(reason: ReasonCode, message: str, *fields: str) -> PrivacyError:
+    return refused(reason, message, fields=fields)
 
 
 async def define_named_use(
@@ -44,13 +45,22 @@ async def define_named_use(
     """A use outside A-H (P5): reached the way `base` (G or H) reaches people, and only those
     with a consent to it in force."""
     if base not in CONSENT_COLUMN:
-        raise _bad("A named use is based on G or H.")
+        raise _bad(ReasonCode.NOT_CONSENT_BASED, "A named use is based on G or H.", "base")
     if not NAMED_USE_CODE.fullmatch(code):
-        raise _bad("A named use's code is 3-40 lowercase letters, digits or '-'.")
+        raise _bad(
+            ReasonCode.INVALID_VALUE,
+            "A named use's code is 3-40 lowercase letters, digits or '-'.",
+            "code",
+        )
     if not description.strip() or not notice_text.strip():
-        raise _bad("A named use needs a description and the notice text shown to people.")
+        raise _bad(
+            ReasonCode.INVALID_VALUE,
+            "A named use needs a description and the notice text shown to people.",
+            "description",
+            "noticeText",
+        )
     if await NamedUse.exists(code=code):
-        raise _bad("This named use already exists.")
+        raise _bad(ReasonCode.NAMED_USE_EXISTS, "This named use already exists.", "code")
     return await NamedUse.create(
         code=code,
         base=base.value,
@@ -69,7 +79,9 @@ async def notice_for(use: str) -> str:
         return Purpose(purpose).description
     named = await NamedUse.get_or_none(code=use)
     if named is None:
-        raise _bad("Consent is recorded for G, H or a defined named use.")
+        raise _bad(
+            ReasonCode.UNKNOWN_USE, "Consent is recorded for G, H or a defined named use.", "use"
+        )
     return named.notice_text
 
 

@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 
 from directives.errors import ErrorCode, PrivacyError
 from directives.policy_versions import JAPAN, in_force, japan_date
+from directives.reasons import ReasonCode, refused
 from models import Contract, Customer, Invoice, InvoiceLine, Payment, RightsRequest
 from models.billing import LineKind
 from models.rights import FeeState, IdDocument, RequestKind
@@ -108,9 +109,9 @@ async def pay_fee_in_cash(
     async with in_transaction() as conn:
         request = await RightsRequest.filter(id=request_id).select_for_update().using_db(conn).get()
         if request.fee == 0 or request.customer_id is None:
-            raise PrivacyError(ErrorCode.BAD_INPUT, "This request is free.")
+            raise refused(ReasonCode.REQUEST_FREE, "This request is free.")
         if request.invoice_id is not None:
-            raise PrivacyError(ErrorCode.BAD_INPUT, "The fee is already paid.")
+            raise refused(ReasonCode.FEE_ALREADY_PAID, "The fee is already paid.")
         contract = (
             await Contract.filter(customer_id=request.customer_id)
             .using_db(conn)
@@ -118,7 +119,7 @@ async def pay_fee_in_cash(
             .first()
         )
         if contract is None:
-            raise PrivacyError(ErrorCode.BAD_INPUT, "No contract to bill the fee on.")
+            raise refused(ReasonCode.NO_CONTRACT_TO_BILL, "No contract to bill the fee on.")
         invoice = await Invoice.create(
             contract_id=contract.id,
             customer_id=request.customer_id,

@@ -20,8 +20,8 @@ from tortoise.functions import Max
 from tortoise.transactions import in_transaction
 
 from directives.classification import personal_columns
-from directives.errors import ErrorCode, PrivacyError
 from directives.policy_versions import japan_date
+from directives.reasons import ReasonCode, refused
 from directives.retention import Action, Rule, due_on
 from models import (
     Contact,
@@ -44,9 +44,13 @@ async def cancel_contract(
 ) -> Contract:
     """End a contract and its option subscriptions on `on` (P7.4: the clocks start)."""
     if contract.cancelled_on is not None:
-        raise PrivacyError(ErrorCode.BAD_INPUT, "This contract is already cancelled.")
+        raise refused(ReasonCode.ALREADY_CANCELLED, "This contract is already cancelled.")
     if on < contract.started_on:
-        raise PrivacyError(ErrorCode.BAD_INPUT, "A contract ends on or after its start.")
+        raise refused(
+            ReasonCode.END_BEFORE_START,
+            "A contract ends on or after its start.",
+            fields=["cancelledOn"],
+        )
     await Contract.filter(id=contract.id).using_db(conn).update(cancelled_on=on)
     await (
         OptionSubscription.filter(contract_id=contract.id, cancelled_on__isnull=True)
@@ -61,7 +65,7 @@ async def place_legal_hold(customer_id: int, *, reason: str, by: str, at: dateti
     """Stop the purge of one customer's data for a named reason (P7.4)."""
     reason = reason.strip()[:200]
     if not reason:
-        raise PrivacyError(ErrorCode.BAD_INPUT, "A legal hold names its reason.")
+        raise refused(ReasonCode.INVALID_VALUE, "A legal hold names its reason.", fields=["reason"])
     return await LegalHold.create(
         customer_id=customer_id, reason=reason, placed_by=by, placed_at=at
     )

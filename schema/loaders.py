@@ -7,6 +7,7 @@ never returns a row the caller could not reach through the root fields.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -17,10 +18,12 @@ from models import (
     Contract,
     Customer,
     CustomerVersion,
+    Inquiry,
     InquiryMessage,
     Invoice,
     InvoiceLine,
     MarginLine,
+    MarginStatement,
     OptionService,
     OptionSubscription,
     Payment,
@@ -50,8 +53,13 @@ class BusinessLoaders:
     corrections_of_invoice: DataLoader[int, list[Invoice]]
     lines_of_statement: DataLoader[int, list[MarginLine]]
     payouts_of_statement: DataLoader[int, list[Payout]]
+    corrections_of_statement: DataLoader[int, list[MarginStatement]]
+    last_login_of_account: DataLoader[int, datetime | None]
     messages_of_inquiry: DataLoader[int, list[InquiryMessage]]
     versions_of_customer: DataLoader[int, list[CustomerVersion]]
+    contracts_of_customer: DataLoader[int, list[Contract]]
+    invoices_of_customer: DataLoader[int, list[Invoice]]
+    inquiries_of_customer: DataLoader[int, list[Inquiry]]
 
     @classmethod
     def unavailable(cls) -> BusinessLoaders:
@@ -68,6 +76,11 @@ class BusinessLoaders:
             corrections_of_invoice=_nothing([]),
             lines_of_statement=_nothing([]),
             payouts_of_statement=_nothing([]),
+            corrections_of_statement=_nothing([]),
+            last_login_of_account=_nothing(None),
             messages_of_inquiry=_nothing([]),
             versions_of_customer=_nothing([]),
+            contracts_of_customer=_nothing([]),
+            invoices_of_customer=_nothing([]),
+            inquiries_of_customer=_nothing([]),
         )

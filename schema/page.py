@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import strawberry
 
-from directives.errors import ErrorCode, PrivacyError
+from directives.reasons import ReasonCode, refused
 
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 50
@@ -33,7 +33,9 @@ class PageRequest:
     def parse(cls, first: int | None, after: str | None) -> PageRequest:
         size = DEFAULT_PAGE_SIZE if first is None else first
         if not 1 <= size <= MAX_PAGE_SIZE:
-            raise PrivacyError(ErrorCode.BAD_INPUT, f"first must be 1..{MAX_PAGE_SIZE}.")
+            raise refused(
+                ReasonCode.INVALID_VALUE, f"first must be 1..{MAX_PAGE_SIZE}.", fields=["first"]
+            )
         return cls(size=size, after_id=decode_cursor(after) if after else 0)
 
 
@@ -44,7 +46,7 @@ _ROW_ID = re.compile(r"[0-9]{1,10}")
 def parse_row_id(value: str) -> int:
     """An id from the client: ASCII digits within the id range, else BAD_INPUT."""
     if not _ROW_ID.fullmatch(value) or int(value) > MAX_ROW_ID:
-        raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid id.")
+        raise refused(ReasonCode.INVALID_ID, "Invalid id.")
     return int(value)
 
 
@@ -59,7 +61,7 @@ def decode_cursor(cursor: str) -> int:
             return parse_row_id(value)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
-    raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid cursor.")
+    raise refused(ReasonCode.INVALID_CURSOR, "Invalid cursor.", fields=["after"])
 
 
 def page_info(ids: list[int], size: int) -> tuple[list[int], PageInfo]:

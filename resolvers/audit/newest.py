@@ -14,7 +14,7 @@ import binascii
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
-from directives.errors import ErrorCode, PrivacyError
+from directives.reasons import ReasonCode, refused
 from models import AuditEntry
 from schema.page import PageInfo, PageRequest
 
@@ -32,7 +32,7 @@ def decode_newest(cursor: str) -> tuple[int, int]:
             return int(request_id), int(entry_id)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
-    raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid cursor.")
+    raise refused(ReasonCode.INVALID_CURSOR, "Invalid cursor.", fields=["after"])
 
 
 def _is_id(value: str) -> bool:

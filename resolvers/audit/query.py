@@ -74,10 +74,14 @@ class AuditQuery:
             query = query.filter(request__at__lt=where.until)
         rows, page = await fetch_newest(query, first, after)
         return AuditEventConnection(
-            nodes=[AuditEvent.from_model(r, r.request) for r in rows], page_info=page
+            nodes=[AuditEvent.from_model(r, r.request) for r in rows],
+            page_info=page,
+            count=query.count,
         )
 
-    @strawberry.field(description="Security events (ASVS V16), oldest first.")
+    @strawberry.field(
+        description="Security events (ASVS V16), oldest first, or newest first if asked."
+    )
     async def security_events(
         self,
         kind: str | None = None,
@@ -86,6 +90,7 @@ class AuditQuery:
         until: datetime | None = None,
         first: int | None = None,
         after: str | None = None,
+        newest_first: bool = False,
     ) -> SecurityEventConnection:
         query = SecurityEvent.all()
         if kind is not None:
@@ -96,25 +101,32 @@ class AuditQuery:
             query = query.filter(at__gte=since)
         if until is not None:
             query = query.filter(at__lt=until)
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        rows, page = await fetch_page(
+            query, PageRequest.parse(first, after), newest_first=newest_first
+        )
         return SecurityEventConnection(
-            nodes=[SecurityEventInfo.from_model(r) for r in rows], page_info=page
+            nodes=[SecurityEventInfo.from_model(r) for r in rows], page_info=page, count=query.count
         )
 
-    @strawberry.field(description="The web access log (P6.1), oldest first.")
+    @strawberry.field(
+        description="The web access log (P6.1), oldest first, or newest first if asked."
+    )
     async def access_log(
         self,
         since: datetime | None = None,
         until: datetime | None = None,
         first: int | None = None,
         after: str | None = None,
+        newest_first: bool = False,
     ) -> AccessLogConnection:
         query = AccessLogEntry.all()
         if since is not None:
             query = query.filter(at__gte=since)
         if until is not None:
             query = query.filter(at__lt=until)
-        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        rows, page = await fetch_page(
+            query, PageRequest.parse(first, after), newest_first=newest_first
+        )
         return AccessLogConnection(
-            nodes=[AccessLogInfo.from_model(r) for r in rows], page_info=page
+            nodes=[AccessLogInfo.from_model(r) for r in rows], page_info=page, count=query.count
         )

@@ -16,7 +16,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from directives.audit import utc_now
-from directives.errors import ErrorCode, PrivacyError
+from directives.reasons import ReasonCode, refused
 from models import Customer as CustomerRow
 from models import Invoice as InvoiceRow
 from models import InvoiceLine as LineRow
@@ -34,7 +34,7 @@ JST = timezone(timedelta(hours=9), "JST")  # the operator's business day (no DST
 
 def _yen(amount: int, *, least: int = 1) -> int:
     if not least <= amount <= MAX_YEN:
-        raise PrivacyError(ErrorCode.BAD_INPUT, f"An amount is {least}..{MAX_YEN} yen.")
+        raise refused(ReasonCode.INVALID_VALUE, f"An amount is {least}..{MAX_YEN} yen.")
     return amount
 
 
@@ -47,8 +47,9 @@ async def _locked_invoice(
 ) -> InvoiceRow:
     row = await locked_in_scope(visible_invoices(caller_of(info)), invoice_id, conn, "invoice")
     if await InvoiceRow.filter(corrects_id=row.id).using_db(conn).exists():
-        raise PrivacyError(
-            ErrorCode.BAD_INPUT, "This invoice was corrected: use its latest correction."
+        raise refused(
+            ReasonCode.INVOICE_CORRECTED,
+            "This invoice was corrected: use its latest correction.",
         )
     return row
 
@@ -76,11 +77,19 @@ class BillingMutation:
         self, info: Info, invoice_id: strawberry.ID, amount: int, received_on: date
     ) -> Invoice:
         if received_on > _today():
-            raise PrivacyError(ErrorCode.BAD_INPUT, "A payment cannot be received in the future.")
+            raise refused(
+                ReasonCode.IN_THE_FUTURE,
+                "A payment cannot be received in the future.",
+                fields=["receivedOn"],
+            )
         async with in_transaction() as conn:
             row = await _locked_invoice(info, invoice_id, conn)
             if _yen(amount) > row.total - await _paid(row, conn):
-                raise PrivacyError(ErrorCode.BAD_INPUT, "The amount exceeds the balance.")
+                raise refused(
+                    ReasonCode.ABOVE_BALANCE,
+                    "The amount exceeds the balance.",
+                    fields=["amount"],
+                )
             await PaymentRow.create(
                 invoice_id=row.id,
                 amount=amount,
@@ -122,7 +131,8 @@ class BillingMutation:
                 await _copy_lines(original, row, reason, conn)
                 copied.subjects([customer.id])
         except IntegrityError:  # a concurrent correction of the same invoice won
-            raise PrivacyError(
-                ErrorCode.BAD_INPUT, "This invoice was corrected: use its latest correction."
+            raise refused(
+                ReasonCode.INVOICE_CORRECTED,
+                "This invoice was corrected: use its latest correction.",
             ) from None
         return Invoice.from_model(row)

@@ -11,8 +11,13 @@ from tortoise.queryset import QuerySet
 
 from models import Invoice as InvoiceRow
 from resolvers.billing.scope import visible_invoices, visible_statements
+from resolvers.billing.sums import monthly, owed
 from resolvers.paging import fetch_page
-from schema.billing.connections import InvoiceConnection, MarginStatementConnection
+from schema.billing.connections import (
+    InvoiceConnection,
+    MarginStatementConnection,
+    OverdueInvoiceConnection,
+)
 from schema.billing.invoice import Invoice
 from schema.billing.margin_statement import MarginStatement
 from schema.context import Info, caller_of
@@ -67,12 +72,20 @@ class BillingQuery:
         as_of: date | None = None,
         first: int | None = None,
         after: str | None = None,
-    ) -> InvoiceConnection:
+    ) -> OverdueInvoiceConnection:
         day = as_of or datetime.now(UTC).date()
-        return await invoice_page(overdue(visible_invoices(caller_of(info)), day), first, after)
+        query = overdue(visible_invoices(caller_of(info)), day)
+        rows, page = await fetch_page(query, PageRequest.parse(first, after))
+        return OverdueInvoiceConnection(
+            nodes=[Invoice.from_model(r) for r in rows],
+            page_info=page,
+            count=query.count,
+            balance_sum=owed(query),
+        )
 
     @strawberry.field(
-        description="Margin statements (P5.E): an agent's own, or all for billing.",
+        description="Margin statements (P5.E): an agent's own, or all for billing; "
+        "`monthlyTotals` sums each month's latest versions.",
     )
     async def margin_statements(
         self, info: Info, first: int | None = None, after: str | None = None
@@ -80,5 +93,8 @@ class BillingQuery:
         query = visible_statements(caller_of(info))
         rows, page = await fetch_page(query, PageRequest.parse(first, after))
         return MarginStatementConnection(
-            nodes=[MarginStatement.from_model(r) for r in rows], page_info=page
+            nodes=[MarginStatement.from_model(r) for r in rows],
+            page_info=page,
+            count=query.count,
+            by_month=monthly(query),
         )

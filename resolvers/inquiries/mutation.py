@@ -6,8 +6,8 @@ import strawberry
 from tortoise.transactions import in_transaction
 
 from directives.audit import utc_now
-from directives.errors import ErrorCode, PrivacyError
 from directives.operations import INQUIRY_PURPOSE
+from directives.reasons import ReasonCode, refused
 from models import Inquiry as InquiryRow
 from models import InquiryMessage as MessageRow
 from models.contact import Author, InquiryKind, InquiryStatus
@@ -24,7 +24,7 @@ MAX_BODY = 4000
 def _body(text: str) -> str:
     body = text.strip()
     if not body or len(body) > MAX_BODY:
-        raise PrivacyError(ErrorCode.BAD_INPUT, f"A message is 1..{MAX_BODY} characters.")
+        raise refused(ReasonCode.INVALID_VALUE, f"A message is 1..{MAX_BODY} characters.")
     return body
 
 
@@ -70,7 +70,7 @@ class InquiryMutation:
         if info.context.purpose is not INQUIRY_PURPOSE[row.kind]:
             raise wrong_purpose(row.kind)
         if row.status is InquiryStatus.CLOSED:
-            raise PrivacyError(ErrorCode.BAD_INPUT, "This inquiry is closed.")
+            raise refused(ReasonCode.INQUIRY_CLOSED, "This inquiry is closed.")
         row.status = InquiryStatus.CLOSED if close else InquiryStatus.ANSWERED
         async with in_transaction() as conn:
             await MessageRow.create(

@@ -6,7 +6,7 @@ import strawberry
 from tortoise.transactions import in_transaction
 
 from directives.audit import utc_now
-from directives.errors import ErrorCode, PrivacyError
+from directives.reasons import ReasonCode, refused
 from directives.usage import Use
 from models import Campaign as CampaignRow
 from models import CampaignRecipient as RecipientRow
@@ -40,7 +40,7 @@ class MarketingMutation:
                 .get(id=parse_row_id(campaign_id))
             )
             if campaign.built_at is not None:
-                raise PrivacyError(ErrorCode.BAD_INPUT, "This send list is already built.")
+                raise refused(ReasonCode.SEND_LIST_BUILT, "This send list is already built.")
             await RecipientRow.bulk_create(
                 [RecipientRow(campaign_id=campaign.id, customer_id=i) for i in ids],
                 batch_size=500,

@@ -8,6 +8,7 @@ import strawberry
 from tortoise.transactions import in_transaction
 
 from directives.errors import ErrorCode, PrivacyError
+from directives.reasons import ReasonCode, refused
 from models import Contact as ContactRow
 from models import Customer as CustomerRow
 from models.people import Actor
@@ -69,7 +70,7 @@ class ContactMutation:
         customer = await _holder(info)
         values = validated(input, _RULES)
         if "name" not in values:
-            raise PrivacyError(ErrorCode.BAD_INPUT, "A contact needs a name.")
+            raise refused(ReasonCode.INVALID_VALUE, "A contact needs a name.", fields=["name"])
         row = await ContactRow.create(customer_id=customer.id, **values)
         return Contact.from_model(row, holder=Customer.from_model(customer).privacy_subject())
 
@@ -113,3 +114,14 @@ class ContactMutation:
             )
             fresh = await ContactRow.get(id=row.id, using_db=conn)
         return Contact.from_model(fresh, holder=Customer.from_model(customer).privacy_subject())
+
+    @strawberry.mutation(
+        description="Remove one of your contacts (P7.2): the contact and its past values are "
+        "deleted. Returns the removed contact's id.",
+    )
+    async def delete_contact(self, info: Info, id: strawberry.ID) -> strawberry.ID:
+        customer = await _holder(info)
+        removed = await ContactRow.filter(id=parse_row_id(id), customer_id=customer.id).delete()
+        if not removed:
+            raise PrivacyError(ErrorCode.NOT_FOUND, "No such contact.")
+        return id

@@ -10,6 +10,7 @@ from tortoise.transactions import in_transaction
 
 from directives.consent import CONSENT_COLUMN
 from directives.errors import ErrorCode, PrivacyError
+from directives.reasons import ReasonCode, refused
 from models import Customer as CustomerRow
 from models import CustomerVersion
 from models.people import Actor
@@ -73,7 +74,9 @@ def _parse_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid value for birth_date.") from None
+        raise refused(
+            ReasonCode.INVALID_VALUE, "Invalid value for birth_date.", fields=["birthDate"]
+        ) from None
 
 
 @strawberry.type
@@ -110,7 +113,7 @@ class PeopleMutation:
                 .update(**changes, version=row.version + 1)
             )
             if updated != 1:
-                raise PrivacyError(ErrorCode.BAD_INPUT, "Record changed meanwhile; retry.")
+                raise refused(ReasonCode.CHANGED_MEANWHILE, "Record changed meanwhile; retry.")
             by = Recorder(login=caller.login, role=caller.role.value)
             for use, opt_out in decisions.items():
                 await record_consent(

@@ -27,7 +27,9 @@ class PeopleQuery:
     ) -> CustomerConnection:
         query = visible_customers(caller_of(info))
         rows, page = await fetch_page(query, PageRequest.parse(first, after))
-        return CustomerConnection(nodes=[Customer.from_model(r) for r in rows], page_info=page)
+        return CustomerConnection(
+            nodes=[Customer.from_model(r) for r in rows], page_info=page, count=query.count
+        )
 
     @strawberry.field(description="One agent in your scope, or null.")
     async def agent(self, info: Info, id: strawberry.ID) -> Agent | None:
@@ -40,4 +42,6 @@ class PeopleQuery:
     ) -> AgentConnection:
         query = visible_agents(caller_of(info))
         rows, page = await fetch_page(query, PageRequest.parse(first, after))
-        return AgentConnection(nodes=[Agent.from_model(r) for r in rows], page_info=page)
+        return AgentConnection(
+            nodes=[Agent.from_model(r) for r in rows], page_info=page, count=query.count
+        )

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from tortoise.expressions import F
 
 from directives.errors import ErrorCode, PrivacyError
+from directives.reasons import ReasonCode, refused
 from models import PrivacyBudget
 
 DEFAULT_TOTAL = 5.0  # epsilon per analyst (CRM_RESEARCH_EPSILON_BUDGET)
@@ -41,7 +42,7 @@ def to_micro(epsilon: float) -> int:
 def check_epsilon(epsilon: float) -> None:
     if not MIN_EPSILON <= epsilon <= MAX_EPSILON:
         msg = f"epsilon must be between {MIN_EPSILON} and {MAX_EPSILON}."
-        raise PrivacyError(ErrorCode.BAD_INPUT, msg)
+        raise refused(ReasonCode.INVALID_VALUE, msg, fields=["epsilon"])
 
 
 async def _row(account_id: int) -> PrivacyBudget:

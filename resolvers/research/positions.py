@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from directives.errors import ErrorCode, PrivacyError
+from directives.reasons import ReasonCode, refused
 
 _MAX_OFFSET = 10**7
 
@@ -24,4 +24,4 @@ def decode_position(cursor: str | None) -> int:
             return int(value)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
-    raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid cursor.")
+    raise refused(ReasonCode.INVALID_CURSOR, "Invalid cursor.", fields=["after"])

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import strawberry
 
 from directives.errors import ErrorCode, PrivacyError
+from directives.reasons import ReasonCode, refused
 from directives.scope import SubjectKind
 from directives.usage import Use, uses
 from models import Customer as CustomerRow
@@ -78,10 +79,12 @@ class RequestMutation:
         caller = caller_of(info)
         now = datetime.now(UTC)
         if input.checked_at > now:
-            raise PrivacyError(ErrorCode.BAD_INPUT, "The identity check cannot be in the future.")
+            raise refused(ReasonCode.IN_THE_FUTURE, "The identity check cannot be in the future.")
         reply_to = (input.reply_to or "").strip()
         if len(reply_to) > EMAIL.limit or (reply_to and not EMAIL.pattern.fullmatch(reply_to)):
-            raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid value for replyTo.")
+            raise refused(
+                ReasonCode.INVALID_VALUE, "Invalid value for replyTo.", fields=["replyTo"]
+            )
         customer_id = None
         if input.customer_id is not None:
             customer = await visible_customers(caller).get_or_none(
@@ -109,7 +112,7 @@ class RequestMutation:
         request = await _request(id)
         customer = await CustomerRow.get_or_none(id=request.customer_id or 0)
         if customer is None:
-            raise PrivacyError(ErrorCode.BAD_INPUT, "This request is free.")
+            raise refused(ReasonCode.REQUEST_FREE, "This request is free.")
         # The invoice is addressed as the customer is now: a copy of personal values.
         copied = require_query_by(info, type_name="Customer", fields=COPIED)
         row = await pay_fee_in_cash(

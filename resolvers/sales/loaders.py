@@ -6,7 +6,7 @@ from typing import Any
 
 from directives.context import Caller
 from models import OptionService, OptionSubscription
-from resolvers.batching import by_id, by_parent
+from resolvers.batching import by_id, by_parent, by_parent_in
 from resolvers.sales.scope import visible_contracts
 
 
@@ -15,4 +15,6 @@ def sales_loaders(caller: Caller) -> dict[str, Any]:
         "contract": by_id(lambda: visible_contracts(caller)),
         "option": by_id(OptionService.all),
         "options_of_contract": by_parent(OptionSubscription, "contract_id"),
+        # A customer's contracts, as `contracts` would list them to the caller.
+        "contracts_of_customer": by_parent_in(lambda: visible_contracts(caller), "customer_id"),
     }

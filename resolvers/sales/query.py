@@ -24,7 +24,9 @@ class SalesQuery:
     ) -> ContractConnection:
         query = visible_contracts(caller_of(info))
         rows, page = await fetch_page(query, PageRequest.parse(first, after))
-        return ContractConnection(nodes=[Contract.from_model(r) for r in rows], page_info=page)
+        return ContractConnection(
+            nodes=[Contract.from_model(r) for r in rows], page_info=page, count=query.count
+        )
 
     @strawberry.field(description="One contract in your scope, or null.")
     async def contract(self, info: Info, id: strawberry.ID) -> Contract | None:

@@ -7,13 +7,14 @@ from datetime import date
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
-from directives.errors import ErrorCode, PrivacyError
+from directives.errors import PrivacyError
+from directives.reasons import ReasonCode, refused
 from models import Contract, Customer, OptionService, OptionSubscription
 from models.contracts import PLAN_FEES, Plan
 
 
-def refuse(message: str) -> PrivacyError:
-    return PrivacyError(ErrorCode.BAD_INPUT, message)
+def refuse(reason: ReasonCode, message: str) -> PrivacyError:
+    return refused(reason, message)
 
 
 def new_contract(
@@ -40,7 +41,9 @@ async def check_can_apply(customer: Customer, conn: BaseDBAsyncClient) -> None:
     """One active contract per customer."""
     active = Contract.filter(customer_id=customer.id, cancelled_on__isnull=True)
     if await active.using_db(conn).exists():
-        raise refuse("This customer already has an active contract.")
+        raise refuse(
+            ReasonCode.ACTIVE_CONTRACT_EXISTS, "This customer already has an active contract."
+        )
 
 
 async def check_can_subscribe(
@@ -48,9 +51,9 @@ async def check_can_subscribe(
 ) -> None:
     """Never on a cancelled contract; one active subscription of an option."""
     if contract.cancelled_on is not None:
-        raise refuse("This contract is cancelled.")
+        raise refuse(ReasonCode.CONTRACT_CANCELLED, "This contract is cancelled.")
     active = OptionSubscription.filter(
         contract_id=contract.id, option_id=option.id, cancelled_on__isnull=True
     )
     if await active.using_db(conn).exists():
-        raise refuse("This contract already has this option.")
+        raise refuse(ReasonCode.OPTION_ALREADY_ACTIVE, "This contract already has this option.")

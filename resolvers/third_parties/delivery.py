@@ -7,7 +7,7 @@ import strawberry
 
 from directives import provision
 from directives.audit import utc_now
-from directives.errors import ErrorCode, PrivacyError
+from directives.reasons import ReasonCode, refused
 from models import DeliveryManifest as ManifestRow
 from models import Provider
 from models.third_parties import DeliveryKind, Ground, ProviderKind
@@ -31,7 +31,11 @@ async def _carrier(carrier_id: strawberry.ID) -> Provider:
 def parse_customer_ids(ids_given: list[strawberry.ID]) -> list[int]:
     ids = sorted({parse_row_id(i) for i in ids_given})
     if not 1 <= len(ids) <= MAX_PAGE_SIZE:
-        raise PrivacyError(ErrorCode.BAD_INPUT, f"Name 1..{MAX_PAGE_SIZE} customers.")
+        raise refused(
+            ReasonCode.INVALID_VALUE,
+            f"Name 1..{MAX_PAGE_SIZE} customers.",
+            fields=["customerIds"],
+        )
     return ids
 
 

@@ -10,6 +10,7 @@ from directives import provision
 from directives.audit import utc_now
 from directives.errors import ErrorCode, PrivacyError
 from directives.index import PersonalField
+from directives.reasons import ReasonCode, refused
 from models import Customer as CustomerRow
 from models import Disclosure as DisclosureRow
 from models.third_parties import DisclosureStatus, Ground, RefusalReason
@@ -30,11 +31,17 @@ def _columns(info: Info, ground: Ground, names: list[str]) -> tuple[PersonalFiel
     fields = info.schema.personal_index.fields_of("Customer")  # type: ignore[attr-defined]
     allowed = provision.DISCLOSABLE.get(ground)
     if allowed is None:
-        raise PrivacyError(ErrorCode.BAD_INPUT, "Not a ground of P8.3 (NDA, delivery: P8.1-2).")
+        raise refused(
+            ReasonCode.NOT_A_GROUND,
+            "Not a ground of P8.3 (NDA, delivery: P8.1-2).",
+            fields=["ground"],
+        )
     unknown = [n for n in names if n not in fields or fields[n].category not in allowed]
     if unknown or not names:
-        raise PrivacyError(
-            ErrorCode.BAD_INPUT, f"Fields not disclosable on this ground: {', '.join(unknown)}."
+        raise refused(
+            ReasonCode.FIELDS_NOT_DISCLOSABLE,
+            f"Fields not disclosable on this ground: {', '.join(unknown)}.",
+            fields=["fields"],
         )
     return tuple(f for f in fields.values() if f.name in names)
 
@@ -42,7 +49,7 @@ def _columns(info: Info, ground: Ground, names: list[str]) -> tuple[PersonalFiel
 def _text(value: str, limit: int, what: str) -> str:
     value = value.strip()
     if not 1 <= len(value) <= limit:
-        raise PrivacyError(ErrorCode.BAD_INPUT, f"{what}: 1..{limit} characters.")
+        raise refused(ReasonCode.INVALID_VALUE, f"{what}: 1..{limit} characters.")
     return value
 
 
@@ -59,7 +66,7 @@ class DisclosureMutation:
     async def request_disclosure(self, info: Info, request: DisclosureRequest) -> Disclosure:
         columns = _columns(info, request.ground, request.fields)
         if request.ground is Ground.CONSENT and not request.consent_sought:
-            raise PrivacyError(ErrorCode.BAD_INPUT, "This ground needs the person's consent.")
+            raise refused(ReasonCode.CONSENT_REQUIRED, "This ground needs the person's consent.")
         ids = parse_customer_ids(request.customer_ids)
         await _people(info, ids)
         row = await DisclosureRow.create(
@@ -89,11 +96,15 @@ class DisclosureMutation:
         if row is None:
             raise not_found("disclosure")
         if row.status is not DisclosureStatus.REQUESTED:
-            raise PrivacyError(ErrorCode.BAD_INPUT, "This disclosure was already decided.")
+            raise refused(ReasonCode.ALREADY_DECIDED, "This disclosure was already decided.")
         if row.requested_by == caller_of(info).login:
             raise PrivacyError(ErrorCode.SAME_PERSON, "The requester may not decide.")
         if approve == (refusal_reason is not None):
-            raise PrivacyError(ErrorCode.BAD_INPUT, "A refusal needs a reason; an approval none.")
+            raise refused(
+                ReasonCode.REFUSAL_REASON_MISMATCH,
+                "A refusal needs a reason; an approval none.",
+                fields=["refusalReason"],
+            )
         row.decided_by, row.decided_at = caller_of(info).login, utc_now()
         if refusal_reason is not None:
             row.status, row.refusal_reason = DisclosureStatus.REFUSED, refusal_reason

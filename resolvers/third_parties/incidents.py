@@ -9,9 +9,9 @@ from datetime import timedelta
 import strawberry
 
 from directives.audit import utc_now
-from directives.errors import ErrorCode, PrivacyError
 from directives.incidents import assess
 from directives.index import PersonalIndex
+from directives.reasons import ReasonCode, refused
 from directives.scope import SubjectKind
 from directives.vocabulary import Category
 from models import AuditEntry
@@ -58,7 +58,11 @@ class IncidentMutation:
     )
     async def record_incident(self, info: Info, report: IncidentReport) -> Incident:
         if not report.window_from < report.window_until <= report.window_from + MAX_WINDOW:
-            raise PrivacyError(ErrorCode.BAD_INPUT, "The window must be 1 second to 366 days.")
+            raise refused(
+                ReasonCode.INVALID_VALUE,
+                "The window must be 1 second to 366 days.",
+                fields=["windowFrom", "windowUntil"],
+            )
         actor = report.actor.strip()[:64]
         persons, names = await affected(actor, report)
         index = info.schema.personal_index  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from directives import provision
 from directives.audit import utc_now
 from directives.errors import ErrorCode, PrivacyError
 from directives.notices import Notices
+from directives.reasons import ReasonCode, refused
 from models import BusinessTransfer as TransferRow
 from models import Customer as CustomerRow
 from models.third_parties import Ground, TransferExtent, TransferStatus
@@ -49,7 +50,7 @@ async def _transfer(transfer_id: strawberry.ID) -> TransferRow:
     if row is None:
         raise not_found("transfer")
     if row.status is not TransferStatus.PLANNED:
-        raise PrivacyError(ErrorCode.BAD_INPUT, "This transfer has already taken effect.")
+        raise refused(ReasonCode.ALREADY_EFFECTIVE, "This transfer has already taken effect.")
     return row
 
 
@@ -61,7 +62,9 @@ class TransferMutation:
     ) -> BusinessTransfer:
         name = transferee.strip()
         if not 1 <= len(name) <= 120:
-            raise PrivacyError(ErrorCode.BAD_INPUT, "transferee: 1..120 characters.")
+            raise refused(
+                ReasonCode.INVALID_VALUE, "transferee: 1..120 characters.", fields=["transferee"]
+            )
         if planned_on < months_after(utc_now().date(), NOTICE_MONTHS):
             raise PrivacyError(ErrorCode.TOO_EARLY, "Every user needs 2 months' notice first.")
         row = await TransferRow.create(

@@ -9,6 +9,10 @@ import strawberry
 from directives.vocabulary import Role
 from models import Account as AccountRow
 from models import Reminder, Stage
+from schema.audit.catalog import PurposeInfo
+from schema.context import Context
+from schema.people.agent import Agent
+from schema.people.customer import Customer, load_customer
 
 # Registered here, before any type uses them (plain enums would be auto-wrapped twice).
 strawberry.enum(Stage, description="Login progress; only FULL may use the API.")
@@ -28,9 +32,42 @@ class Me:
     password_change_due: bool = strawberry.field(
         description="The reminder interval you chose has passed (a reminder, never forced)."
     )
+    declarable_purposes: list[PurposeInfo] = strawberry.field(
+        description="The purposes your role may declare (P5), from the table the enforcement "
+        "uses (`directives.policy.DECLARABLE`)."
+    )
+    session_expires_at: datetime | None = strawberry.field(
+        description="When this browser session ends unless used again (idle or absolute "
+        "timeout, whichever is sooner); null for API tokens."
+    )
+
+    @strawberry.field(
+        description="Your own customer record (P7.1: in clear, no purpose needed), for the "
+        "name in a page's header; null unless you are a customer."
+    )
+    async def customer(self, info: strawberry.Info[Context, None]) -> Customer | None:
+        return await load_customer(info, int(self.customer_id) if self.customer_id else None)
+
+    @strawberry.field(
+        description="Your own agent record (its name for a page's header; personal fields "
+        "need a declared purpose like any other); null unless you are an agent."
+    )
+    async def agent(self, info: strawberry.Info[Context, None]) -> Agent | None:
+        if self.agent_id is None:
+            return None
+        row = await info.context.loaders.agent.load(int(self.agent_id))
+        return Agent.from_model(row) if row is not None else None
 
     @classmethod
-    def from_model(cls, row: AccountRow, *, stage: Stage, due: bool) -> Me:
+    def from_model(
+        cls,
+        row: AccountRow,
+        *,
+        stage: Stage,
+        due: bool,
+        purposes: list[PurposeInfo],
+        session_expires_at: datetime | None,
+    ) -> Me:
         return cls(
             login=row.login,
             role=row.role,
@@ -41,4 +78,6 @@ class Me:
             password_changed_at=row.password_changed_at,
             password_reminder=row.password_reminder,
             password_change_due=due,
+            declarable_purposes=purposes,
+            session_expires_at=session_expires_at,
         )

@@ -10,7 +10,7 @@ import strawberry
 import schema.accounts.account  # registers Stage and Reminder as GraphQL enums first
 import schema.accounts.binding  # noqa: F401 - registers Activation and the binding enums
 from models import AccessLogEntry, Activation, ApiToken, SecurityEvent, Session, Stage
-from schema.page import PageInfo
+from schema.page import Counted, PageInfo
 
 
 @strawberry.enum(description="How the client keeps its session.")
@@ -148,13 +148,13 @@ class AccessLogInfo:
 
 
 @strawberry.type
-class SecurityEventConnection:
+class SecurityEventConnection(Counted):
     nodes: list[SecurityEventInfo]
     page_info: PageInfo
 
 
 @strawberry.type
-class AccessLogConnection:
+class AccessLogConnection(Counted):
     nodes: list[AccessLogInfo]
     page_info: PageInfo
 

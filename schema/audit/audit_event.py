@@ -9,7 +9,7 @@ import strawberry
 from directives.usage import AGGREGATE_SUBJECTS, Use
 from directives.vocabulary import Decision
 from models import AuditEntry, AuditRequest
-from schema.page import PageInfo
+from schema.page import Counted, PageInfo
 
 USES = frozenset(Use.__members__)
 
@@ -106,6 +106,6 @@ class AuditFilter:
 
 
 @strawberry.type
-class AuditEventConnection:
+class AuditEventConnection(Counted):
     nodes: list[AuditEvent]
     page_info: PageInfo

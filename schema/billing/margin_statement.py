@@ -44,6 +44,14 @@ class MarginStatement:
         row = await info.context.loaders.agent.load(self.agent_id)
         return Agent.from_model(row) if row is not None else None
 
+    @strawberry.field(
+        description="The statement that corrects this one (its latest version is counted in "
+        "`monthlyTotals` instead), or null while this one is the latest."
+    )
+    async def superseded_by(self, info: strawberry.Info[Context, None]) -> strawberry.ID | None:
+        rows = await info.context.loaders.corrections_of_statement.load(self.row_id)
+        return strawberry.ID(str(rows[-1].id)) if rows else None
+
     @strawberry.field
     async def lines(self, info: strawberry.Info[Context, None]) -> list[MarginLine]:
         rows = await info.context.loaders.lines_of_statement.load(self.row_id)

@@ -10,13 +10,13 @@ from schema.people.customer import Customer
 
 
 @strawberry.type
-class CustomerConnection:
+class CustomerConnection(Counted):
     nodes: list[Customer]
     page_info: PageInfo
 
 
 @strawberry.type
-class AgentConnection:
+class AgentConnection(Counted):
     nodes: list[Agent]
     page_info: PageInfo
 

@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 
 from directives.consent import withdrawn
+from directives.operations import inquiry_kinds_or_refuse
 from directives.personal import personal
 from directives.scope import Subject, SubjectKind
 from directives.vocabulary import Category
 from models import Customer as CustomerRow
 from rights.history import CUSTOMER_COLUMNS, past_of, snapshot, versions
 from schema.context import Context
+from schema.links import admit_like
 from schema.people.agent import Agent
 from schema.people.contact import Contact
 from schema.people.history import CustomerVersion
+
+if TYPE_CHECKING:
+    from schema.billing.invoice import Invoice
+    from schema.inquiries.inquiry import Inquiry
+    from schema.sales.contract import Contract
+
+# The linked types import this one: Strawberry resolves them lazily.
+LazyContract = Annotated["Contract", strawberry.lazy("schema.sales.contract")]
+LazyInvoice = Annotated["Invoice", strawberry.lazy("schema.billing.invoice")]
+LazyInquiry = Annotated["Inquiry", strawberry.lazy("schema.inquiries.inquiry")]
 
 
 @strawberry.type(description="A customer of the CRM service.")
@@ -50,6 +64,43 @@ class Customer:
         rows = await info.context.loaders.contacts_of_customer.load(self.row_id)
         holder = self.privacy_subject()
         return [Contact.from_model(row, holder=holder) for row in rows]
+
+    @strawberry.field(
+        description="This customer's contracts, oldest first, as `contracts` lists them to "
+        "you (same roles and purposes; refused with the same code otherwise)."
+    )
+    async def contracts(self, info: strawberry.Info[Context, None]) -> list[LazyContract] | None:
+        from schema.sales.contract import Contract
+
+        admit_like(info, "contracts")
+        rows = await info.context.loaders.contracts_of_customer.load(self.row_id)
+        return [Contract.from_model(row) for row in rows]
+
+    @strawberry.field(
+        description="This customer's invoices, oldest first, as `invoices` lists them to you "
+        "(same roles and purposes; refused with the same code otherwise)."
+    )
+    async def invoices(self, info: strawberry.Info[Context, None]) -> list[LazyInvoice] | None:
+        from schema.billing.invoice import Invoice
+
+        admit_like(info, "invoices")
+        rows = await info.context.loaders.invoices_of_customer.load(self.row_id)
+        return [Invoice.from_model(row) for row in rows]
+
+    @strawberry.field(
+        description="This customer's inquiries with their answers, oldest first, as "
+        "`inquiries` lists them to you: all of your own; for support, those of the kind the "
+        "declared purpose serves (C: applications, D: administration)."
+    )
+    async def inquiries(self, info: strawberry.Info[Context, None]) -> list[LazyInquiry] | None:
+        from schema.inquiries.inquiry import Inquiry
+
+        admit_like(info, "inquiries")
+        caller = info.context.caller
+        own = caller is not None and caller.customer_id == self.row_id
+        kinds = inquiry_kinds_or_refuse(info.context.purpose, own=own)
+        rows = await info.context.loaders.inquiries_of_customer.load(self.row_id)
+        return [Inquiry.from_model(row) for row in rows if row.kind in kinds]
 
     @strawberry.field(
         description="Every version of this record, oldest first, the current one last (P3.4)."

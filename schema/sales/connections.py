@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import strawberry
 
-from schema.page import PageInfo
+from schema.page import Counted, PageInfo
 from schema.sales.contract import Contract
 
 
 @strawberry.type
-class ContractConnection:
+class ContractConnection(Counted):
     nodes: list[Contract]
     page_info: PageInfo

@@ -40,6 +40,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "overdueInvoices": ("BILLING", ""),
     "marginStatements": ("AGENT BILLING", ""),
     "openInquiries": ("SUPPORT", "CD"),
+    "inquiries": ("CUSTOMER SUPPORT", ""),  # kinds by purpose, all of one's own (P7.1)
     "campaigns": ("MARKETING", ""),
     "campaignRecipients": ("MARKETING", "H"),
     "surveys": ("MARKETING", ""),
@@ -53,6 +54,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "securityEvents": ("AUDITOR", ""),
     "accessLog": ("AUDITOR", ""),
     "accountBindings": ("ADMIN AUDITOR", ""),
+    "accounts": ("ADMIN AUDITOR", ""),
     "auditCheckpoint": ("CUSTOMER AUDITOR", ""),
     "auditInclusionProof": ("CUSTOMER AUDITOR", ""),
     "auditConsistencyProof": ("CUSTOMER AUDITOR", ""),
@@ -80,6 +82,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "updateMyRecord": ("CUSTOMER", ""),
     "addContact": ("CUSTOMER", ""),
     "updateContact": ("CUSTOMER", ""),
+    "deleteContact": ("CUSTOMER", ""),
     "applyForService": ("AGENT SUPPORT", "A"),
     "subscribeOption": ("AGENT SUPPORT", "B"),
     "recordPayment": ("BILLING", "E"),

@@ -136,9 +136,19 @@ LISTS = [
     Listed("invoices", Role.CUSTOMER, f"query @purpose(code: E) {{ invoices {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
     Listed("overdueInvoices", Role.BILLING, f'query @purpose(code: E) {{ overdueInvoices(asOf: "{date(2026, 12, 1)}") {{ nodes {{ id }} {PAGE} }} }}', known_gap=UNPAID),  # noqa: E501
     Listed("marginStatements", Role.BILLING, f"query @purpose(code: E) {{ marginStatements {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
+    Listed("marginStatements", Role.AGENT, f"query @purpose(code: E) {{ marginStatements {{ totalCount monthlyTotals {{ total }} nodes {{ supersededBy }} {PAGE} }} }}"),  # noqa: E501
+    Listed("overdueInvoices", Role.BILLING, f'query @purpose(code: E) {{ overdueInvoices(asOf: "{date(2026, 12, 1)}") {{ totalCount totalBalance nodes {{ id }} {PAGE} }} }}', known_gap=UNPAID),  # noqa: E501
+    Listed("customers", Role.AGENT, f"query @purpose(code: A) {{ customers {{ totalCount nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
     Listed("marginStatements", Role.AGENT, f"query @purpose(code: E) {{ marginStatements {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
     Listed("openInquiries", Role.SUPPORT, f"query @purpose(code: C) {{ openInquiries {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
     Listed("openInquiries", Role.SUPPORT, f"query @purpose(code: D) {{ openInquiries {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
+    Listed("inquiries", Role.CUSTOMER, f"{{ inquiries {{ nodes {{ id }} {PAGE} }} }}"),
+    Listed("inquiries", Role.SUPPORT, f"query @purpose(code: C) {{ inquiries {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
+    Listed("inquiries", Role.SUPPORT, f"query @purpose(code: D) {{ inquiries(status: OPEN) {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
+    # A customer's linked lists, read for a page of customers at once (one query per link).
+    Listed("customers", Role.BILLING, f"query @purpose(code: E) {{ customers {{ nodes {{ contracts {{ id }} invoices {{ id }} }} {PAGE} }} }}"),  # noqa: E501
+    Listed("customers", Role.SUPPORT, f"query @purpose(code: C) {{ customers {{ nodes {{ contracts {{ id }} inquiries {{ id }} }} {PAGE} }} }}"),  # noqa: E501
+    Listed("customers", Role.CUSTOMER, f"{{ customers {{ nodes {{ contracts {{ id }} invoices {{ id }} inquiries {{ id }} }} {PAGE} }} }}"),  # noqa: E501
     Listed("campaigns", Role.MARKETING, f"query @purpose(code: H) {{ campaigns {{ nodes {{ id }} {PAGE} }} }}", known_gap=REACH),  # noqa: E501
     Listed("campaignRecipients", Role.MARKETING, f"query Q($c: ID!) @purpose(code: H) {{ campaignRecipients(campaignId: $c) {{ nodes {{ name }} {PAGE} }} }}",  # noqa: E501
            lambda w, b: {"c": str(next(iter(b.campaigns.values())).id)}),
@@ -153,9 +163,14 @@ LISTS = [
     Listed("auditEvents", Role.AUDITOR, _AUDIT, lambda w, b: {"f": {"since": _ago(1)}}, TIME_ORDER),
     Listed("auditEvents", Role.AUDITOR, _AUDIT, lambda w, b: {"f": {"until": _ago(-1)}}, TIME_ORDER),  # noqa: E501
     Listed("auditEvents", Role.AUDITOR, _AUDIT, lambda w, b: {"f": {"actor": "t-billing"}, "after": "bjoxMDoxMDA="}),  # noqa: E501
+    Listed("accounts", Role.ADMIN, f"query @purpose(code: D) {{ accounts {{ totalCount nodes {{ login lastLoginAt }} {PAGE} }} }}"),  # noqa: E501
+    Listed("accounts", Role.ADMIN, f"query @purpose(code: D) {{ accounts(role: SUPPORT) {{ nodes {{ login }} {PAGE} }} }}"),  # noqa: E501
+    Listed("accounts", Role.AUDITOR, f"query @purpose(code: D) {{ accounts(disabled: true) {{ nodes {{ login }} {PAGE} }} }}"),  # noqa: E501
     Listed("accountBindings", Role.AUDITOR, f"query @purpose(code: D) {{ accountBindings {{ nodes {{ login }} {PAGE} }} }}"),  # noqa: E501
     Listed("accountBindings", Role.AUDITOR, f'query @purpose(code: D) {{ accountBindings(login: "t-agent") {{ nodes {{ login }} {PAGE} }} }}'),  # noqa: E501
     Listed("securityEvents", Role.AUDITOR, f"query @purpose(code: D) {{ securityEvents {{ nodes {{ kind }} {PAGE} }} }}"),  # noqa: E501
+    Listed("securityEvents", Role.AUDITOR, f"query @purpose(code: D) {{ securityEvents(newestFirst: true) {{ totalCount nodes {{ kind }} {PAGE} }} }}"),  # noqa: E501
+    Listed("securityEvents", Role.AUDITOR, f'query @purpose(code: D) {{ securityEvents(newestFirst: true, actor: "t-billing", after: "Yzo5OTk=") {{ nodes {{ kind }} {PAGE} }} }}'),  # noqa: E501
     Listed("securityEvents", Role.AUDITOR, f'query @purpose(code: D) {{ securityEvents(kind: "LOGIN_FAILURE") {{ nodes {{ kind }} {PAGE} }} }}'),  # noqa: E501
     Listed("securityEvents", Role.AUDITOR, f'query @purpose(code: D) {{ securityEvents(actor: "t-billing") {{ nodes {{ kind }} {PAGE} }} }}'),  # noqa: E501
     Listed("securityEvents", Role.AUDITOR, f'query @purpose(code: D) {{ securityEvents(since: "{_ago(1)}") {{ nodes {{ kind }} {PAGE} }} }}', known_gap=TIME_ORDER),  # noqa: E501

@@ -115,9 +115,12 @@ async def test_bad_paging_arguments_are_clear_errors(
         schema, f"{{ customers({args}) {{ nodes {{ id }} }} }}", world.caller(Role.SUPPORT)
     )
     assert result.data is None
-    assert result.errors[0].extensions == {"code": code}  # type: ignore[index]
+    extensions = result.errors[0].extensions or {}  # type: ignore[index]
+    assert extensions["code"] == code
+    wrong = "first" if "first" in args else "after"
+    assert extensions["fields"] == [wrong]  # the argument at fault, by its name
 
 
 async def test_bad_id_is_a_clear_error(schema: PrivacySchema, world: World) -> None:
     result, _ = await run(schema, ONE % "A", world.caller(Role.SUPPORT), variables={"id": "x'1"})
-    assert result.errors[0].extensions == {"code": "BAD_INPUT"}  # type: ignore[index]
+    assert result.errors[0].extensions == {"code": "BAD_INPUT", "reason": "INVALID_ID"}  # type: ignore[index]
