@@ -1,6 +1,5 @@
-// What each role works on: its screens (one GraphQL request each) and, for operator staff, the
-// purposes it may declare (README "Purposes (P5) and the policy table"; the API cannot list
-// them yet, see web/API-GAPS.md).
+// What each role works on: its screens (one GraphQL request each) and whether it chooses the
+// purpose of its task first (operator staff and partners).
 import type { ReactNode } from "react";
 import type { introspection_types } from "./graphql-env.d.ts";
 import type { MessageKey } from "./i18n";
@@ -18,15 +17,10 @@ import { Provisions, ThirdParties } from "./screens/thirdparties";
 export type Role = introspection_types["Role"]["enumValues"];
 export type Purpose = introspection_types["Purpose"]["enumValues"];
 
-/** Roles that choose the purpose of their task first and keep it in the header. */
-export const CHOOSES_PURPOSE: Partial<Record<Role, readonly Purpose[]>> = {
-  SUPPORT: ["A", "B", "C", "D"],
-  BILLING: ["E"],
-  MARKETING: ["G", "H"],
-  ADMIN: ["D"],
-  ANALYST: ["F"],
-  PARTNER: ["B"],
-};
+/** Roles that choose the purpose of their task first and keep it in the header; they are
+ * offered the purposes the server says they may declare (`me { declarablePurposes }`, from
+ * the same table the guard applies). Customers and agents work under each screen's own. */
+export const CHOOSES_PURPOSE: readonly Role[] = ["SUPPORT", "BILLING", "MARKETING", "ADMIN", "ANALYST", "PARTNER"];
 
 /** Roles the server lets open GraphiQL (directives/guard.py INTROSPECTION_ROLES). */
 export const IDE_ROLES: readonly Role[] = ["SUPPORT", "BILLING", "MARKETING", "ANALYST", "ADMIN", "AUDITOR"];

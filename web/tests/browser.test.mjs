@@ -167,7 +167,18 @@ describe("customer", () => {
     await page.getByLabel("件名").fill("ログインについて");
     await page.getByLabel("内容").fill("パスワードの変更方法を教えてください。");
     await page.getByRole("button", { name: "送信" }).click();
-    await page.getByRole("status").getByText(/お問い合わせ #\d+ を受け付けました（状態: OPEN）/).waitFor();
+    const sent = await page.getByRole("status").getByText(/お問い合わせ #\d+ を受け付けました（状態: OPEN）/).innerText();
+    const inquiry = /#(\d+)/.exec(sent)?.[1] ?? "";
+    const card = page.getByTestId("my-inquiries").locator(`li[data-inquiry="${inquiry}"]`);
+    await card.getByText("ログインについて").waitFor();
+    // Support answers it; the customer reads the answer on the same screen.
+    await api(server.url, cred("SUPPORT"),
+      "mutation($id: ID!) { answerInquiry(inquiryId: $id, body: \"設定画面から変更できます。\") { id } }",
+      { id: inquiry }, "D");
+    await go(page, "登録情報");
+    await go(page, "お問い合わせ");
+    await card.getByText("設定画面から変更できます。").waitFor();
+    await card.getByText("担当者", { exact: false }).first().waitFor();
     await page.getByLabel("表示言語").selectOption("en");
     await page.getByRole("heading", { level: 1, name: "Ask a question" }).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
@@ -343,6 +354,11 @@ describe("agent", () => {
     await page.locator("form.panel").getByRole("button", { name: "サービスを申し込む" }).click();
     await page.getByRole("status").getByText(/契約 #\d+ を作成しました（PREMIUM/).waitFor();
     await checkScreen(agent, "apply for service");
+    // A second application for the same customer is refused, the reason said in Japanese.
+    await page.locator("form.panel").getByRole("button", { name: "キャンセル" }).click();
+    await row.getByRole("button").click();
+    await page.locator("form.panel").getByRole("button", { name: "サービスを申し込む" }).click();
+    await page.getByRole("alert").getByText("このお客さまには有効な契約がすでにあります。").waitFor();
   });
 
   test("contracts: only my customers'; apply for an option", async () => {
@@ -605,6 +621,9 @@ describe("admin and a new account", () => {
     await page.getByRole("button", { name: "アカウントを作成" }).click();
     initialPassword = await page.getByTestId("initial-password").innerText();
     assert.ok(initialPassword.length >= 10);
+    // Every account is listed, the second administrator among them.
+    await page.getByTestId("accounts").getByRole("rowheader", { name: "demo-admin-2", exact: true }).waitFor();
+    await page.getByTestId(`account-${login}`).getByText("次回パスワード変更").waitFor();
     await checkScreen(admin, "accounts");
     // A customer's login: no password; a second administrator must approve (four eyes).
     await page.locator("form").first().getByLabel("ログインID").fill("web-test-customer");

@@ -8,7 +8,7 @@ import { graphql, type ResultOf, type VariablesOf } from "../graphql";
 import { known, useI18n } from "../i18n";
 import { shownAs } from "../receipt";
 import type { Purpose, ScreenProps } from "../roles";
-import { PanelForm, Table, personalColumns } from "../blocks";
+import { PanelForm, Table, When, personalColumns } from "../blocks";
 import { Done, ErrorBox, Input, Loading, Pager, Screen, Select, Value, Yen, today, usePager } from "../ui";
 import { TextArea } from "./customer";
 
@@ -489,6 +489,10 @@ const PendingBindingsQuery = graphql(`
     accountBindings(pending: true, first: 100) {
       nodes { login role subjectType subjectId activation requestedBy requestedAt approvedBy channel codeExpiresAt }
     }
+    accounts(first: 100) {
+      totalCount
+      nodes { login role disabled activation totpEnabled passwordChangeRequired lastLoginAt }
+    }
   }
 `);
 const ApproveBindingMutation = graphql(`
@@ -594,8 +598,28 @@ function PendingBindings() {
     const key = `role${role}`;
     return known(key) ? t(key) : role;
   };
+  const accounts = result.data?.accounts;
   return (
     <>
+      {accounts && (
+        <>
+          <h2>{t("accountsList")}</h2>
+          <p data-testid="accounts-total">{t("count", { count: accounts.totalCount })}</p>
+          <Table testId="accounts" rows={accounts.nodes} rowKey={(a) => a.login} columns={[
+            { key: "login", label: t("loginId"), rowHeader: true, cell: (a) => a.login },
+            { key: "role", label: t("accountRole"), cell: (a) => roleLabel(a.role) },
+            {
+              key: "state", label: t("bindingState"), testId: (a) => `account-${a.login}`,
+              cell: (a) => [
+                a.disabled ? t("accountIsDisabled") : t(`activation${a.activation}`),
+                a.passwordChangeRequired ? t("accountMustChange") : "",
+              ].filter(Boolean).join(" · "),
+            },
+            { key: "totp", label: t("accountTotp"), cell: (a) => t(a.totpEnabled ? "yes" : "no") },
+            { key: "last", label: t("accountLastLogin"), cell: (a) => <When at={a.lastLoginAt} /> },
+          ]} />
+        </>
+      )}
       <h2>{t("bindingsTitle")}</h2>
       <p>{t("bindingsHelp")}</p>
       <ErrorBox error={result.error ?? state.error} />
