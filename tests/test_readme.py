@@ -33,4 +33,4 @@ def test_readme_starts_with_the_two_commands() -> None:
     text = README.read_text()
     first_blocks = [b.split("```", 1)[0].strip() for b in text.split("```sh\n")[1:3]]
     assert first_blocks[0].endswith("server.py --demo")
-    assert first_blocks[1].endswith(".venv/bin/pytest")
+    assert first_blocks[1].endswith(".venv/bin/pytest -n auto")

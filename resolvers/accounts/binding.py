@@ -6,12 +6,23 @@ from __future__ import annotations
 import strawberry
 
 from auth import activation, binding
+from directives.scope import SubjectKind
+from directives.usage import Use, uses
 from models import Account, AccountBinding, Activation, Notification
+from models.binding import Channel
 from resolvers.accounts.mutation import attempt_of, one_attempt
 from resolvers.paging import fetch_page
 from schema.accounts.binding import AccountBindingConnection, AccountBindingInfo
 from schema.context import Info, caller_of
 from schema.page import PageRequest
+
+# The activation code goes to the contact details on record: a use of those values (sent to
+# the person they are about), in the audit like a read.
+SENT_TO: dict[Channel, dict[str, Use]] = {
+    Channel.EMAIL: {"email": Use.DISCLOSE},
+    Channel.POST: {"name": Use.DISCLOSE, "postalCode": Use.DISCLOSE, "address": Use.DISCLOSE},
+}
+SUBJECT_KINDS = {"customer": SubjectKind.CUSTOMER, "agent": SubjectKind.AGENT}
 
 
 async def _info(row: AccountBinding) -> AccountBindingInfo:
@@ -58,6 +69,10 @@ class BindingMutation:
     )
     async def approve_account_binding(self, info: Info, login: str) -> AccountBindingInfo:
         row = await binding.approve(attempt_of(info), admin=caller_of(info).login, login_id=login)
+        if row.channel is not None:
+            kind = SUBJECT_KINDS[row.subject_type]
+            use = uses(info.context.audit, kind.value, kind.value, SENT_TO[Channel(row.channel)])
+            use.subjects([row.subject_id])
         return await _info(row)
 
     @strawberry.mutation(
