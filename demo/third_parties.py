@@ -79,7 +79,7 @@ async def _disclosures(people: list[int]) -> None:
         decided_by="demo-admin",
         decided_at=decided,
     )
-    await provision.save(
+    await provision.seed(
         [
             provision.record(
                 at=decided,

@@ -250,8 +250,8 @@ class PrivacyGuard(SchemaExtension):
                 # What an option provider received is a provision (APPI art. 29), recorded
                 # with the audit: fail closed like it.
                 entries = context.audit.entries
-                await provision.save(
-                    provision.partner_reads(context.caller, header.request_id, header.at, entries)
+                await provision.save_partner_reads(
+                    context.caller, header.request_id, header.at, entries
                 )
             context.audit.written = True
             context.audit.policy_version = header.policy_version

@@ -27,6 +27,8 @@ class Rule(StrEnum):
     INQUIRY_TEXT = "INQUIRY_TEXT"
     REQUEST_REPLY_TO = "REQUEST_REPLY_TO"
     CONSENT_RECORDS = "CONSENT_RECORDS"
+    PROVISION_RECORDS = "PROVISION_RECORDS"
+    INVOICE_ADDRESS = "INVOICE_ADDRESS"
     AUDIT = "AUDIT"
 
 
@@ -98,6 +100,26 @@ SCHEDULE: tuple[Retention, ...] = (
         0,
         Action.KEEP,
         "Proof of consent (P5); they hold no personal value",
+    ),
+    Retention(
+        Rule.PROVISION_RECORDS,
+        "Records of provision to third parties (recipient, person, field names, ground)",
+        "the provision",
+        3,
+        Action.DELETE,
+        "APPI art. 29(2) and its Enforcement Rules art. 21: kept 3 years from the provision "
+        "(at least; `keep_until` on each record), then erased as no longer needed (art. 22)",
+    ),
+    Retention(
+        Rule.INVOICE_ADDRESS,
+        "Billing address and postal code printed on a former customer's invoices",
+        "as the customer record",
+        0,
+        Action.ANONYMISE,
+        "P7.4 keeps payment records 7 years; the invoice a tax record must keep names the "
+        "recipient, the date, the items and the amounts (Consumption Tax Act art. 57-4, "
+        "Corporation Tax Act art. 126), not where it was posted: the address is erased with "
+        "the customer record, the rest of the invoice stays",
     ),
     Retention(
         Rule.AUDIT,

@@ -18,6 +18,7 @@ from enum import StrEnum
 from directives.audit import AuditBuffer
 
 AGGREGATE_SUBJECTS = "#subjects"  # the pair naming how many subjects an aggregate counted
+GROUND = "#ground"  # the pair naming the ground (P8) of a provision to a third party
 
 
 class Use(StrEnum):
@@ -26,6 +27,7 @@ class Use(StrEnum):
     GROUP = "GROUP"  # counted by a value or a value derived from it (research aggregates)
     COPY = "COPY"  # copied into a new record (an invoice correction's billing address)
     DISCLOSE = "DISCLOSE"  # sent to the person it is about (P7.3 disclosure package)
+    PROVIDE = "PROVIDE"  # handed to a third party on a ground of P8 (`directives.provision`)
 
 
 @dataclass(slots=True, eq=False)
@@ -57,8 +59,19 @@ class Uses:
             self.buffer.pending_uses -= 1
 
 
-def uses(buffer: AuditBuffer, subject_type: str, type_name: str, used: Mapping[str, Use]) -> Uses:
-    """Open a use of `used` (field -> how); the guard checks it was recorded."""
+def uses(
+    buffer: AuditBuffer,
+    subject_type: str,
+    type_name: str,
+    used: Mapping[str, Use],
+    qualifiers: Mapping[str, str] | None = None,
+) -> Uses:
+    """Open a use of `used` (field -> how); the guard checks it was recorded. `qualifiers`
+    are `#name:value` pairs every entry carries (a provision's ground)."""
+    provides = any(how is Use.PROVIDE for how in used.values())
+    if provides != bool(qualifiers and GROUND in qualifiers):
+        raise ValueError("a provision is recorded with its ground, and only a provision")
     buffer.pending_uses += 1
-    code = ",".join(f"{name}:{how.value}" for name, how in used.items())
-    return Uses(buffer, subject_type, type_name, code)
+    pairs = [f"{name}:{how.value}" for name, how in used.items()]
+    pairs += [f"{name}:{value}" for name, value in (qualifiers or {}).items()]
+    return Uses(buffer, subject_type, type_name, ",".join(pairs))

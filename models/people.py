@@ -124,3 +124,5 @@ class Contact(Model):
 
     class Meta:
         table = "contact"
+        # A customer's contacts (its record, the access history's subjects), in order.
+        indexes = (("customer_id", "id"),)

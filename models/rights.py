@@ -147,6 +147,8 @@ class RightsRequest(Model):
 
     class Meta:
         table = "rights_request"
+        # A customer's requests (the access history's subjects, the purge's holds).
+        indexes = (("customer_id", "id"),)
 
 
 class LegalHold(Model):
@@ -179,3 +181,5 @@ class PurgeRecord(Model):
 
     class Meta:
         table = "purge_record"
+        # The invoice trigger (migration 0015) looks up the purge record of one invoice.
+        indexes = (("subject_type", "subject_id"),)

@@ -109,7 +109,9 @@ class ProvisionRecord(Model):
 
     class Meta:
         table = "provision_record"
-        indexes = (("customer_id", "at"), ("at",))
+        # A person's records newest first, keyset (auditors' filter, the person's access
+        # history); what the retention purge finds due; auditors' time ranges.
+        indexes = (("customer_id", "id"), ("keep_until", "customer_id"), ("at",))
 
 
 class DeliveryKind(StrEnum):

@@ -3,21 +3,23 @@ request. Field values themselves stay the enforcement point's business."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 from tortoise.functions import Count as CountRows
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from directives import filtering
+from directives import filtering, provision
 from directives.audit import AuditBuffer, utc_now
 from directives.consent import CONSENT_COLUMN, in_force_filter
 from directives.context import PrivacyContext
 from directives.operations import OPERATIONS
+from directives.provision import Provision
 from directives.scope import SubjectKind
 from directives.usage import Use, Uses, uses
 from directives.vocabulary import Decision, Purpose
+from models.third_parties import Ground
 from schema.context import Info, caller_of
 from schema.page import Count
 
@@ -34,6 +36,19 @@ def require_query_by(
 ) -> Uses:
     """Refuse unless every personal field searched, sorted or grouped by would be visible;
     the answer records, once the caller names them, the subjects whose values were used."""
+    require_visible(info, type_name=type_name, fields=fields, kind=kind, needs=needs)
+    return uses(info.context.audit, kind.value, type_name, fields)
+
+
+def require_visible(
+    info: Info,
+    *,
+    type_name: str,
+    fields: Iterable[str],
+    kind: SubjectKind = SubjectKind.CUSTOMER,
+    needs: Decision = Decision.CLEAR,
+) -> None:
+    """The filter rule alone: every field would be shown `needs` or better to the caller."""
     caller = caller_of(info)
     for field_name in fields:
         filtering.require_query_by(
@@ -45,15 +60,29 @@ def require_query_by(
             field_name=field_name,
             needs=needs,
         )
-    return uses(info.context.audit, kind.value, type_name, fields)
 
 
-def provided(info: Info, *, type_name: str, fields: Mapping[str, Use]) -> Uses:
-    """A copy of personal values into a file for a third party on a ground of P8.3, whose
-    fields the ground allows (`directives.provision.DISCLOSABLE`) and a second person
-    approved: not the caller's own use under a purpose, so not `require_query_by`'s check;
-    recorded in the audit the same way, under the caller, failing closed."""
-    return uses(info.context.audit, SubjectKind.CUSTOMER.value, type_name, fields)
+def provided(
+    info: Info,
+    *,
+    recipient: str,
+    provider_id: int | None,
+    ground: Ground,
+    fields: Iterable[str],
+) -> Provision:
+    """Customer values handed to a third party (P8): every path that does opens one here.
+    The basis is the ground, recorded with every audit entry (`field:PROVIDE,...,#ground:`)
+    and every provision record; the guard fails the operation closed unless the provision
+    is given (`Provision.give`). What each ground may carry is checked before: P8.2 by the
+    policy's DELIVERY_ITEMS and the caller's own view (`require_visible`), P8.3 by
+    `directives.provision.DISCLOSABLE` and a second person's approval."""
+    return provision.open_provision(
+        info.context.audit,
+        recipient=recipient,
+        provider_id=provider_id,
+        ground=ground,
+        items=fields,
+    )
 
 
 def consenting(

@@ -30,6 +30,7 @@ from models import (
     InvoiceLine,
     OptionSubscription,
     Payment,
+    ProvisionRecord,
 )
 from rights.access import about_customer, shown_login
 from rights.history import CONTACT_COLUMNS, CUSTOMER_COLUMNS, Past, past_of, snapshot, versions
@@ -176,6 +177,22 @@ async def _access(customer_id: int) -> list[Json]:
     ]
 
 
+async def _provisions(customer_id: int) -> Json:
+    """APPI art. 33(5): the records of provision to third parties about the person."""
+    rows = await ProvisionRecord.filter(customer_id=customer_id).order_by("id")
+    records = [
+        {
+            "at": r.at,
+            "recipient": r.recipient,
+            "items": r.items.split(",") if r.items else [],
+            "ground": r.ground.value,
+            "kept_until": r.keep_until,
+        }
+        for r in rows
+    ]
+    return {"records": records, "statement": None if records else NO_PROVISIONS}
+
+
 def _purposes(purposes: Mapping[str, frozenset[Purpose]]) -> Json:
     return {
         field: [f"{p.value}: {p.description}" for p in sorted(served)]
@@ -200,7 +217,7 @@ async def build(
         "inquiries": await _inquiries(customer.id),
         "consent_records": await _consents(customer.id),
         "purposes_of_each_field": _purposes(purposes),
-        "provision_records": {"records": [], "statement": NO_PROVISIONS},
+        "provision_records": await _provisions(customer.id),
         "access_history": await _access(customer.id),
         "retention": [
             {"data": r.data, "kept_years": r.years, "then": r.action.value, "basis": r.legal_basis}

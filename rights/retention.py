@@ -3,8 +3,11 @@
 `plan` lists what is due on a (Japan) date without changing anything (the dry run); `purge`
 applies the same plan, item by item in its own transaction, and records each item done in
 `PurgeRecord` (ids, rule, action: never a value). The audit is left as it is: it holds no
-values. Customers under a legal hold, or with a rights request not yet answered (the answer
-needs the data), are listed as held and left untouched.
+values. Provision records (APPI art. 29) are deleted the day after their `keep_until`, by the
+same run. A former customer's invoices lose their billing address with the customer record
+(`rights.invoice_erasure`: the only change the invoice trigger allows). Customers under a
+legal hold, or with a rights request not yet answered (the answer needs the data), are listed
+as held and left untouched.
 """
 
 from __future__ import annotations
@@ -12,11 +15,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from tortoise.backends.base.client import BaseDBAsyncClient
-from tortoise.functions import Max
+from tortoise.functions import Max, Min
 from tortoise.transactions import in_transaction
 
 from directives.classification import personal_columns
@@ -33,9 +36,11 @@ from models import (
     Invoice,
     LegalHold,
     OptionSubscription,
+    ProvisionRecord,
     PurgeRecord,
     RightsRequest,
 )
+from rights.invoice_erasure import erase_invoice_addresses
 from rights.rows import column
 
 
@@ -92,7 +97,7 @@ async def holds() -> dict[int, Hold]:
 @dataclass(frozen=True, slots=True)
 class Due:
     rule: Rule
-    subject_type: str  # "Customer" or "RightsRequest"
+    subject_type: str  # "Customer" (its record, or its provision records) or "RightsRequest"
     subject_id: int
     due_on: date
     hold: Hold | None  # why it is listed but not purged
@@ -140,7 +145,29 @@ async def plan(today: date) -> list[Due]:
         when = due_on(japan_date(answered), Rule.REQUEST_REPLY_TO)
         if when <= today:
             items.append(Due(Rule.REQUEST_REPLY_TO, "RightsRequest", request_id, when, None))
-    return items
+    return items + await provisions_due(today, held)
+
+
+async def provisions_due(today: date, held: dict[int, Hold]) -> list[Due]:
+    """One item per customer with provision records past `keep_until` (the index on
+    (keep_until, customer_id)); due the day after the earliest of them."""
+    rows = (
+        await ProvisionRecord.filter(keep_until__lt=today)
+        .group_by("customer_id")
+        .annotate(first=Min("keep_until"))
+        .order_by("customer_id")
+        .values_list("customer_id", "first")
+    )
+    return [
+        Due(
+            Rule.PROVISION_RECORDS,
+            "Customer",
+            int(customer_id),
+            first + timedelta(days=1),
+            held.get(int(customer_id)),
+        )
+        for customer_id, first in rows
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +189,8 @@ async def purge(
             held.append(item)
         else:
             async with in_transaction() as conn:
-                for subject_type, subject_id, action in await _apply(item, now, conn):
+                applied = await _apply(item, today, now, run_id, conn)
+                for subject_type, subject_id, action in applied:
                     await PurgeRecord.create(
                         run_id=run_id,
                         at=now,
@@ -181,13 +209,27 @@ async def purge(
 Applied = list[tuple[str, int, str]]
 
 
-async def _apply(item: Due, now: datetime, conn: BaseDBAsyncClient) -> Applied:
+async def _apply(
+    item: Due, today: date, now: datetime, run_id: str, conn: BaseDBAsyncClient
+) -> Applied:
+    if item.rule is Rule.PROVISION_RECORDS:
+        return await delete_provisions(item.subject_id, today, conn)
     if item.rule is Rule.REQUEST_REPLY_TO:
         await RightsRequest.filter(id=item.subject_id).using_db(conn).update(reply_to="")
         return [("RightsRequest", item.subject_id, Action.ANONYMISE.value)]
     if item.rule is Rule.INQUIRY_TEXT:
         return await redact_inquiries(item.subject_id, conn)
-    return await anonymise_customer(item.subject_id, now, conn)
+    applied = await anonymise_customer(item.subject_id, now, conn)
+    await erase_invoice_addresses(item.subject_id, run_id=run_id, at=now, conn=conn)
+    return applied
+
+
+async def delete_provisions(customer_id: int, today: date, conn: BaseDBAsyncClient) -> Applied:
+    """The customer's provision records kept their 3 years (`keep_until` before today)."""
+    due = ProvisionRecord.filter(customer_id=customer_id, keep_until__lt=today).using_db(conn)
+    ids = await column(due, "id")
+    await ProvisionRecord.filter(id__in=list(ids)).using_db(conn).delete()
+    return [("ProvisionRecord", int(i), Action.DELETE.value) for i in ids]
 
 
 async def redact_inquiries(customer_id: int, conn: BaseDBAsyncClient) -> Applied:

@@ -572,13 +572,15 @@ async def test_the_demo_third_parties(server: Server) -> None:
     """Two providers under NDA (one expired), a carrier, a disclosure of each outcome, a past
     incident; the demo partner reads, through HTTP, only what its NDA in force names."""
     audit = """{ providers { name kind ndas { reference inForce categories } }
-      disclosures { status refusalReason } incidents { kind reportable affectedCount } }"""
+      disclosures { nodes { status refusalReason } }
+      incidents { nodes { kind reportable affectedCount } } }"""
     seen = (await server.post(audit, Role.AUDITOR)).json()["data"]
     ndas = {n["reference"]: n for p in seen["providers"] for n in p["ndas"]}
     assert ndas["NDA-2026-001"]["inForce"] and not ndas["NDA-2025-014"]["inForce"]
     assert [p["kind"] for p in seen["providers"]].count("CARRIER") == 1
-    assert sorted(d["status"] for d in seen["disclosures"]) == ["APPROVED", "REFUSED"]
-    assert seen["incidents"] == [{"kind": "LOSS", "reportable": False, "affectedCount": 3}]
+    statuses = sorted(d["status"] for d in seen["disclosures"]["nodes"])
+    assert statuses == ["APPROVED", "REFUSED"]
+    assert seen["incidents"]["nodes"] == [{"kind": "LOSS", "reportable": False, "affectedCount": 3}]
     query = (
         "query @purpose(code: B) { customers(first: 100) { nodes { name phone email address } } }"
     )

@@ -34,7 +34,7 @@ class AuditProofQuery:
         self, info: Info, audit_ref: str, tree_size: int | None = None
     ) -> InclusionProof:
         caller = caller_of(info)
-        request = await provable(caller).get_or_none(request_id=audit_ref)
+        request = await provable(caller, audit_ref)
         if request is None:
             raise not_found("audit record")
         try:

@@ -1,25 +1,27 @@
 """Which audit records a caller may have proven (RowScope.AUDIT_PROOF): auditors any; a
-customer the requests it made and those that read its own record (P7)."""
+customer the requests it made and those with an entry about it or its own — its record, the
+contacts it keeps (P7.2) and its rights requests — the same subjects as its access history
+(`rights.access.subjects_of`)."""
 
 from __future__ import annotations
 
-from tortoise.expressions import Q
-from tortoise.queryset import QuerySet
-
 from directives.context import Caller
-from directives.scope import SubjectKind
 from directives.vocabulary import Role
-from models import AuditRequest
+from models import AuditEntry, AuditRequest
+from rights.access import about, subjects_of
 
 
-def provable(caller: Caller) -> QuerySet[AuditRequest]:
-    if caller.role is not Role.CUSTOMER:
-        return AuditRequest.all()
-    own_record = Q(
-        entries__subject_type=SubjectKind.CUSTOMER.value,
-        entries__subject_id=caller.customer_id or 0,
-    )
-    return AuditRequest.filter(Q(actor=caller.login) | own_record).distinct()
+async def provable(caller: Caller, audit_ref: str) -> AuditRequest | None:
+    """The audit record `audit_ref` if the caller may have it proven, else None (the same
+    answer as a record that does not exist)."""
+    request = await AuditRequest.get_or_none(request_id=audit_ref)
+    if request is None or caller.role is not Role.CUSTOMER or request.actor == caller.login:
+        return request
+    if caller.customer_id is None:
+        return None
+    subjects = await subjects_of(caller.customer_id)
+    ours = AuditEntry.filter(about(subjects), request_id=request.id)
+    return request if await ours.exists() else None
 
 
 def sees_whole_records(caller: Caller) -> bool:

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import strawberry
 
-from directives import provision
 from directives.audit import utc_now
 from directives.reasons import ReasonCode, refused
 from models import DeliveryManifest as ManifestRow
 from models import Provider
 from models.third_parties import DeliveryKind, Ground, ProviderKind
 from resolvers.people.scope import visible_customers
-from resolvers.query_by import require_query_by
+from resolvers.query_by import provided, require_visible
 from resolvers.scope import not_found
-from resolvers.third_parties.manifest import copied, delivery_columns, manifest_csv
+from resolvers.third_parties.manifest import delivery_columns, manifest_csv
 from schema.context import Info, caller_of
 from schema.page import MAX_PAGE_SIZE, parse_row_id
 from schema.people.customer import Customer
@@ -55,8 +54,9 @@ class DeliveryMutation:
         customer_ids: list[strawberry.ID],
     ) -> DeliveryManifest:
         columns = delivery_columns(info.schema.personal_index)  # type: ignore[attr-defined]
-        # Copying values into a file is a use: allowed only where the caller sees them clear.
-        use = require_query_by(info, type_name="Customer", fields=copied(columns))
+        items = [column.name for column in columns]
+        # Handing values to a carrier: only those the caller itself sees clear.
+        require_visible(info, type_name="Customer", fields=items)
         carrier, ids = await _carrier(carrier_id), parse_customer_ids(customer_ids)
         rows = await visible_customers(caller_of(info)).filter(id__in=ids).order_by("id")
         if len(rows) != len(ids):
@@ -69,22 +69,11 @@ class DeliveryMutation:
             produced_at=at,
             person_count=len(rows),
         )
-        items = [column.name for column in columns]
-        await provision.save(
-            [
-                provision.record(
-                    at=at,
-                    recipient=carrier.name,
-                    provider_id=carrier.id,
-                    customer_id=row.id,
-                    items=items,
-                    ground=Ground.DELIVERY,
-                    source=f"manifest:{manifest.id}",
-                )
-                for row in rows
-            ]
-        )
-        use.subjects(row.id for row in rows)
+        given = provided(
+            info, recipient=carrier.name, provider_id=carrier.id, ground=Ground.DELIVERY,
+            fields=items,
+        )  # fmt: skip
+        await given.give([row.id for row in rows], at, f"manifest:{manifest.id}")
         return DeliveryManifest(
             id=strawberry.ID(str(manifest.id)),
             carrier=carrier.name,

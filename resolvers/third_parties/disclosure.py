@@ -18,7 +18,7 @@ from resolvers.people.scope import visible_customers
 from resolvers.query_by import provided
 from resolvers.scope import not_found
 from resolvers.third_parties.delivery import parse_customer_ids
-from resolvers.third_parties.manifest import copied, manifest_csv
+from resolvers.third_parties.manifest import manifest_csv
 from schema.context import Info, caller_of
 from schema.page import parse_row_id
 from schema.people.customer import Customer
@@ -116,25 +116,14 @@ class DisclosureMutation:
 
 
 async def _file(info: Info, row: DisclosureRow) -> str:
-    """The disclosure file: the approved fields of the approved persons, a copy audited as
-    COPY and a provision record per person."""
+    """The disclosure file: the approved fields of the approved persons, provided on the
+    request's ground (audited as PROVIDE with it) with a provision record per person."""
     columns = _columns(info, row.ground, row.field_names)
-    use = provided(info, type_name="Customer", fields=copied(columns))
+    given = provided(
+        info, recipient=row.requesting_party, provider_id=None, ground=row.ground,
+        fields=[c.name for c in columns],
+    )  # fmt: skip
     people = await _people(info, list(row.customer_ids))
     assert row.decided_at is not None
-    await provision.save(
-        [
-            provision.record(
-                at=row.decided_at,
-                recipient=row.requesting_party,
-                provider_id=None,
-                customer_id=person.id,
-                items=[c.name for c in columns],
-                ground=row.ground,
-                source=f"disclosure:{row.id}",
-            )
-            for person in people
-        ]
-    )
-    use.subjects(person.id for person in people)
+    await given.give([person.id for person in people], row.decided_at, f"disclosure:{row.id}")
     return manifest_csv(columns, (Customer.from_model(person) for person in people))

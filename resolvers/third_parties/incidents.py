@@ -24,7 +24,9 @@ from schema.third_parties.incident import Incident, IncidentReport
 
 NOTICE_KIND = "LEAK_INCIDENT"
 MAX_WINDOW = timedelta(days=366)
-LEAKED = ("CLEAR", "COPY")  # what left in full; masked values showed no more than the mask
+# What left in full (returned clear, copied, handed to a third party); masked values showed
+# no more than the mask.
+LEAKED = ("CLEAR", "COPY", "PROVIDE")
 
 
 async def affected(actor: str, report: IncidentReport) -> tuple[list[int], list[str]]:

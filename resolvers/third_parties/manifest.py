@@ -9,7 +9,6 @@ from collections.abc import Iterable
 
 from directives.index import PersonalField, PersonalIndex
 from directives.policy import DELIVERY_ITEMS
-from directives.usage import Use
 from schema.people.customer import Customer
 
 # A spreadsheet would run a cell starting with these as a formula (CSV injection).
@@ -19,10 +18,6 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def delivery_columns(index: PersonalIndex) -> tuple[PersonalField, ...]:
     """The Customer's personal fields a carrier may receive: those of P8.2's categories."""
     return tuple(f for f in index.fields_of("Customer").values() if f.category in DELIVERY_ITEMS)
-
-
-def copied(columns: Iterable[PersonalField]) -> dict[str, Use]:
-    return {column.name: Use.COPY for column in columns}
 
 
 def _cell(value: object) -> str:

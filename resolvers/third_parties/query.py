@@ -16,7 +16,11 @@ from resolvers.paging import fetch_page
 from resolvers.third_parties.transfer import earliest_effective
 from schema.context import Info
 from schema.page import PageRequest, parse_row_id
-from schema.third_parties.connections import ProvisionRecordConnection
+from schema.third_parties.connections import (
+    DisclosureConnection,
+    IncidentConnection,
+    ProvisionRecordConnection,
+)
 from schema.third_parties.disclosure import Disclosure
 from schema.third_parties.incident import Incident
 from schema.third_parties.provider import Nda, Provider
@@ -45,13 +49,21 @@ class ThirdPartyQuery:
         rows = await TransferRow.all().order_by("id")
         return [BusinessTransfer.from_model(r, earliest_effective(r)) for r in rows]
 
-    @strawberry.field(description="The incident register (APPI art. 26).")
-    async def incidents(self, info: Info) -> list[Incident]:
-        return [Incident.from_model(r) for r in await IncidentRow.all().order_by("id")]
+    @strawberry.field(description="The incident register (APPI art. 26), in the order recorded.")
+    async def incidents(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> IncidentConnection:
+        rows, page = await fetch_page(IncidentRow.all(), PageRequest.parse(first, after))
+        return IncidentConnection(nodes=[Incident.from_model(r) for r in rows], page_info=page)
 
-    @strawberry.field(description="Exceptional disclosures (P8.3) and their decisions.")
-    async def disclosures(self, info: Info) -> list[Disclosure]:
-        return [Disclosure.from_model(r) for r in await DisclosureRow.all().order_by("id")]
+    @strawberry.field(
+        description="Exceptional disclosures (P8.3) and their decisions, in the order requested."
+    )
+    async def disclosures(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> DisclosureConnection:
+        rows, page = await fetch_page(DisclosureRow.all(), PageRequest.parse(first, after))
+        return DisclosureConnection(nodes=[Disclosure.from_model(r) for r in rows], page_info=page)
 
     @strawberry.field(
         description="Records of provision to third parties (APPI art. 29), in the order "

@@ -5,11 +5,11 @@ every customer's data to the transferee: a provision record each."""
 from __future__ import annotations
 
 import calendar
+from collections.abc import AsyncIterator
 from datetime import date
 
 import strawberry
 
-from directives import provision
 from directives.audit import utc_now
 from directives.errors import ErrorCode, PrivacyError
 from directives.notices import Notices
@@ -17,6 +17,7 @@ from directives.reasons import ReasonCode, refused
 from models import BusinessTransfer as TransferRow
 from models import Customer as CustomerRow
 from models.third_parties import Ground, TransferExtent, TransferStatus
+from resolvers.query_by import provided
 from resolvers.scope import not_found
 from schema.context import Info, caller_of
 from schema.page import parse_row_id
@@ -37,6 +38,17 @@ def earliest_effective(row: TransferRow) -> date | None:
     if row.last_notice_at is None:
         return None
     return max(months_after(row.last_notice_at.date(), NOTICE_MONTHS), row.planned_on)
+
+
+async def customer_batches(size: int = 5_000) -> AsyncIterator[list[int]]:
+    """Every customer's id, a batch at a time by keyset: never all ids in memory."""
+    after = 0
+    while batch := [
+        int(row["id"])
+        for row in await CustomerRow.filter(id__gt=after).order_by("id").limit(size).values("id")
+    ]:
+        yield batch
+        after = batch[-1]
 
 
 def notices_of(info: Info) -> Notices:
@@ -96,19 +108,9 @@ class TransferMutation:
         row.status, row.effective_at = TransferStatus.EFFECTIVE, now
         await row.save()
         fields = info.schema.personal_index.fields_of("Customer")  # type: ignore[attr-defined]
-        ids = await CustomerRow.all().values_list("id", flat=True)
-        await provision.save(
-            [
-                provision.record(
-                    at=now,
-                    recipient=row.transferee,
-                    provider_id=None,
-                    customer_id=int(customer_id),  # type: ignore[call-overload]
-                    items=fields.keys(),
-                    ground=Ground.BUSINESS_TRANSFER,
-                    source=f"transfer:{row.id}",
-                )
-                for customer_id in ids
-            ]
-        )
+        given = provided(
+            info, recipient=row.transferee, provider_id=None, ground=Ground.BUSINESS_TRANSFER,
+            fields=fields.keys(),
+        )  # fmt: skip
+        await given.give_everyone(customer_batches(), now, f"transfer:{row.id}")
         return BusinessTransfer.from_model(row, earliest)

@@ -6,10 +6,11 @@ from datetime import datetime
 
 import strawberry
 
-from directives.usage import AGGREGATE_SUBJECTS, Use
+from directives.usage import AGGREGATE_SUBJECTS, GROUND, Use
 from directives.vocabulary import Decision
 from models import AuditEntry, AuditRequest
 from schema.page import Counted, PageInfo
+from schema.third_parties.provision import Ground
 
 USES = frozenset(Use.__members__)
 
@@ -48,6 +49,9 @@ class AuditEvent:
     type_name: str
     fields: list[FieldDecision]
     uses: list[FieldUse]
+    ground: Ground | None = strawberry.field(
+        description="For values provided to a third party (uses PROVIDE): the ground (P8)."
+    )
     subject_count: int = strawberry.field(
         description="1 for one subject; for a group use (subjectId 0), how many it counted."
     )
@@ -71,12 +75,19 @@ class AuditEvent:
             type_name=entry.type_name,
             fields=decisions(entry.fields_decisions),
             uses=uses(entry.fields_decisions),
+            ground=ground_of(entry.fields_decisions),
             subject_count=counts[0] if counts else 1,
         )
 
 
 def _pairs(packed: str) -> list[tuple[str, str, str]]:
     return [p.partition(":") for p in packed.split(",") if p]
+
+
+def ground_of(packed: str) -> Ground | None:
+    """The `#ground:` pair of a provision's entry (`directives.provision`), if any."""
+    grounds = [value for name, _, value in _pairs(packed) if name == GROUND]
+    return Ground(grounds[0]) if grounds else None
 
 
 def decisions(packed: str) -> list[FieldDecision]:

@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 
+from directives import provision
+from directives.audit import AuditBuffer
 from directives.classification import personal_columns
 from directives.privacy_schema import PrivacySchema
-from directives.retention import SCHEDULE, Rule, anniversary, due_on
+from directives.retention import RULES, SCHEDULE, Rule, anniversary, due_on
 from directives.vocabulary import Role
 from models import (
     AuditEntry,
@@ -26,10 +28,12 @@ from models import (
     Inquiry,
     InquiryMessage,
     Invoice,
+    ProvisionRecord,
     PurgeRecord,
 )
 from models.contracts import Plan
-from rights.retention import Hold, plan, purge
+from models.third_parties import Ground
+from rights.retention import Hold, place_legal_hold, plan, purge
 from tests.business_world import Business
 from tests.conftest import World, code_of, run
 
@@ -105,14 +109,18 @@ async def test_nothing_is_purged_a_day_early_and_the_audit_stays(
     assert not any(getattr(gone, c) for c in personal_columns("Customer"))
     assert not await CustomerVersion.filter(customer_id=who.id).exists()
     assert not await Contact.filter(customer_id=who.id).exists()
-    # Invoices and payments stay (tax law); the audit is untouched (it holds no values).
-    assert await Invoice.filter(customer_id=who.id).exists()
+    # Invoices and payments stay (tax law) with the recipient's name and the amounts; the
+    # address, which no tax record needs, is gone. The audit is untouched (no values in it).
+    invoices = await Invoice.filter(customer_id=who.id)
+    assert invoices and all(i.billing_name == who.name for i in invoices)
+    assert all((i.billing_address, i.billing_postal_code) == ("", "") for i in invoices)
     assert await AuditEntry.all().count() == audit_rows
     records = await PurgeRecord.filter(run_id=result.run_id).values_list(
         "rule", "subject_type", "action"
     )
     assert ("PAYMENT_LINKED", "Customer", "ANONYMISE") in records
     assert ("PAYMENT_LINKED", "Contact", "DELETE") in records
+    assert ("INVOICE_ADDRESS", "Invoice", "ANONYMISE") in records
     # A second run finds nothing more to do for this customer.
     assert not [d for d in await plan(date(2033, 12, 1)) if d.subject_id == who.id]
 
@@ -209,3 +217,45 @@ async def test_an_open_rights_request_holds_the_purge_until_answered(world: Worl
     await RightsRequest.filter(id=request.id).update(answered_at=NOW)
     await purge(date(2026, 7, 1), NOW)
     assert (await Customer.get(id=who.id)).email == ""
+
+
+async def test_provision_records_are_kept_three_years_then_purged_by_the_same_run(
+    world: World,
+) -> None:
+    who, other = world.customers[0], world.customers[1]
+    made = datetime(2027, 3, 10, 9, tzinfo=UTC)
+    buffer = AuditBuffer()
+    given = provision.open_provision(
+        buffer, recipient="配送 株式会社", provider_id=None, ground=Ground.DELIVERY,
+        items=["name", "address"],
+    )  # fmt: skip
+    await given.give([who.id, other.id], made, "manifest:1")
+    later = provision.open_provision(
+        buffer, recipient="配送 株式会社", provider_id=None, ground=Ground.DELIVERY,
+        items=["name"],
+    )  # fmt: skip
+    await later.give([who.id], datetime(2028, 1, 5, tzinfo=UTC), "manifest:2")
+    assert buffer.pending_uses == 0 and len(buffer.entries) == 3
+    first = await ProvisionRecord.filter(customer_id=who.id).order_by("id").first()
+    assert first is not None and first.keep_until == date(2030, 3, 10)
+    assert RULES[Rule.PROVISION_RECORDS].years == 3
+    await place_legal_hold(other.id, reason="係争中", by="t-admin", at=NOW)
+
+    def provisions(items: list[Any]) -> list[tuple[int, date, bool]]:
+        return [(d.subject_id, d.due_on, d.held) for d in items if d.rule is Rule.PROVISION_RECORDS]
+
+    assert provisions(await plan(date(2030, 3, 10))) == []  # the last day it must be kept
+    early = await purge(date(2030, 3, 10), NOW)
+    assert not provisions(early.done)
+    assert await ProvisionRecord.all().count() == 3
+    due = date(2030, 3, 11)
+    assert provisions(await plan(due)) == [(who.id, due, False), (other.id, due, True)]
+    result = await purge(due, NOW)
+    assert provisions(result.done) == [(who.id, due, False)]
+    assert provisions(result.held) == [(other.id, due, True)]
+    # Only the record past its three years went; the younger one and the held one stay.
+    left = await ProvisionRecord.all().order_by("id").values_list("customer_id", "keep_until")
+    assert left == [(other.id, date(2030, 3, 10)), (who.id, date(2031, 1, 5))]
+    assert await PurgeRecord.filter(run_id=result.run_id).values_list(
+        "rule", "subject_type", "subject_id", "action"
+    ) == [("PROVISION_RECORDS", "ProvisionRecord", first.id, "DELETE")]

@@ -18,6 +18,7 @@ import pytest
 from directives.checkpoint import SigningKey
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
+from models import AuditEntry, Contact
 from tests.conftest import World, run
 from tlog.files import LogFiles
 from tlog.sequencer import Sequencer
@@ -183,3 +184,29 @@ def test_the_standalone_verifier_imports_only_the_standard_library_and_cryptogra
         for alias in node.names
     }  # fmt: skip
     assert roots - set(sys.stdlib_module_names) == {"cryptography"}
+
+
+async def test_customers_prove_reads_of_their_contacts_not_of_others_contacts(
+    setup: Setup,
+) -> None:
+    """The proof scope is the access history's: entries about the customer's own contacts
+    (P7.2) are its own; those about another customer's contacts are not."""
+    mine, other = setup.world.customers[0], setup.world.customers[3]
+    await Contact.create(customer=mine, name="経理 担当", phone="03-1111-2222")
+    await Contact.create(customer=other, name="他社 員", phone="03-3333-4444")
+    read = 'query @purpose(code: C) {{ customer(id: "{}") {{ contacts {{ name phone }} }} }}'
+    contact_only = await setup.receipt(Role.SUPPORT, read.format(mine.id))
+    others = await setup.receipt(Role.SUPPORT, read.format(other.id))
+    # The first request has entries about the contact: the customer's own record is not read
+    # (contacts resolve without a personal field of the holder).
+    entries = await AuditEntry.filter(request__request_id=contact_only)
+    assert {e.subject_type for e in entries} == {"Contact"}
+    await setup.sequencer.run()
+    proof = (await setup.ask(Role.CUSTOMER, INCLUSION, ref=contact_only))["auditInclusionProof"]
+    assert proof["record"] is None
+    assert setup.check("inclusion", proof).returncode == 0
+    result, _ = await run(
+        setup.schema, INCLUSION, setup.world.caller(Role.CUSTOMER), variables={"ref": others}
+    )
+    assert result.data is None and result.errors
+    assert result.errors[0].extensions == {"code": "NOT_FOUND"}

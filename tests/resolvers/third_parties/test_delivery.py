@@ -58,10 +58,13 @@ async def test_billing_hands_a_carrier_name_address_and_phone_only(
     kept = await DeliveryManifest.get()
     assert all(r.ground is Ground.DELIVERY and r.source == f"manifest:{kept.id}" for r in records)
     assert all(r.items == "address,name,nameKana,phone" for r in records)
-    entries = await AuditEntry.filter(fields_decisions__contains="COPY")
+    # The audit names the provision and its ground (P8.2), never a value.
+    entries = await AuditEntry.filter(fields_decisions__contains="PROVIDE")
     assert sorted(e.subject_id for e in entries) == [c.id for c in people]
     assert all(
-        e.fields_decisions == "name:COPY,nameKana:COPY,address:COPY,phone:COPY" for e in entries
+        e.fields_decisions
+        == "name:PROVIDE,nameKana:PROVIDE,address:PROVIDE,phone:PROVIDE,#ground:DELIVERY"
+        for e in entries
     )
 
 

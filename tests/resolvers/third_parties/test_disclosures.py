@@ -74,8 +74,21 @@ async def test_an_approved_disclosure_gives_only_the_approved_fields_and_records
         "address,name,phone",
     )
     assert record.recipient == "渋谷警察署" and record.source == f"disclosure:{disclosure}"
-    [copy] = await AuditEntry.filter(fields_decisions__contains="COPY")
-    assert copy.subject_id == person.id
+    # The audit records the provision under its ground (P8.3), fields named, no value.
+    [given] = await AuditEntry.filter(fields_decisions__contains="PROVIDE")
+    assert given.subject_id == person.id
+    assert given.fields_decisions == "name:PROVIDE,address:PROVIDE,phone:PROVIDE,#ground:AUTHORITY"
+    audit = """query A($id: ID!) @purpose(code: D) { auditEvents(filter: {subjectType: "Customer",
+      subjectId: $id}) { nodes { actor ground uses { field use } } } }"""
+    seen, _ = await run(schema, audit, world.caller(Role.AUDITOR), variables={"id": person.id})
+    provided = [n for n in seen.data["auditEvents"]["nodes"] if n["ground"]]  # type: ignore[index]
+    assert provided == [
+        {
+            "actor": "t-admin",
+            "ground": "AUTHORITY",
+            "uses": [{"field": f, "use": "PROVIDE"} for f in ("name", "address", "phone")],
+        }
+    ]
     # Decided once: a second decision is refused and provides nothing more.
     again, _ = await run(
         schema, DECIDE, await _second_admin(), variables={"id": disclosure, "approve": True}
@@ -98,7 +111,7 @@ async def test_a_refused_disclosure_records_its_reason_and_provides_nothing(
         "file": None,
     }
     assert await ProvisionRecord.all().count() == 0
-    assert not await AuditEntry.filter(fields_decisions__contains="COPY").exists()
+    assert not await AuditEntry.filter(fields_decisions__contains="PROVIDE").exists()
 
 
 async def test_the_requester_may_not_approve_their_own_request(
@@ -147,11 +160,11 @@ async def test_auditors_see_disclosures_and_provision_records_without_values(
     await run(
         schema, DECIDE, world.caller(Role.ADMIN), variables={"id": disclosure, "approve": True}
     )
-    query = """{ disclosures { status requestingParty fields file }
+    query = """{ disclosures { nodes { status requestingParty fields file } }
       provisionRecords { nodes { customerId recipient items ground source keepUntil } } }"""
     result, _ = await run(schema, query, world.caller(Role.AUDITOR))
     assert result.errors is None, result.errors
-    assert result.data["disclosures"] == [  # type: ignore[index]
+    assert result.data["disclosures"]["nodes"] == [  # type: ignore[index]
         {
             "status": "APPROVED",
             "requestingParty": "渋谷警察署",

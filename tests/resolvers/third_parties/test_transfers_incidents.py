@@ -161,6 +161,23 @@ async def test_an_incident_finds_who_and_what_from_the_audit(
     small = await _run(schema, RECORD, admin, outbox, r=_report(later))
     assert small.data["recordIncident"]["reportable"] is False  # type: ignore[index]
     audit, _ = await run(
-        schema, "{ incidents { affectedCount reportable } }", world.caller(Role.AUDITOR)
+        schema, "{ incidents { nodes { affectedCount reportable } } }", world.caller(Role.AUDITOR)
     )
-    assert [i["affectedCount"] for i in audit.data["incidents"]] == [2, 0, 0]  # type: ignore[index]
+    incidents = audit.data["incidents"]["nodes"]  # type: ignore[index]
+    assert [i["affectedCount"] for i in incidents] == [2, 0, 0]
+    # Paged like every list: one at a time, in the order recorded, then no more.
+    paged, after = [], None
+    while True:
+        page, _ = await run(
+            schema,
+            "query Q($after: String) { incidents(first: 1, after: $after) { "
+            "nodes { affectedCount } pageInfo { endCursor hasNextPage } } }",
+            world.caller(Role.AUDITOR),
+            variables={"after": after},
+        )
+        got = page.data["incidents"]  # type: ignore[index]
+        paged += [n["affectedCount"] for n in got["nodes"]]
+        if not got["pageInfo"]["hasNextPage"]:
+            break
+        after = got["pageInfo"]["endCursor"]
+    assert paged == [2, 0, 0]

@@ -158,7 +158,7 @@ const AccessQuery = graphql(`
   query MyAccessHistory($after: String) {
     myAccessHistory(first: 50, after: $after) {
       nodes {
-        at role login purpose typeName about
+        at kind role login purpose ground recipient typeName about
         fields { field decision }
         uses { field use }
       }
@@ -185,9 +185,14 @@ export function AccessHistory() {
             { key: "at", label: t("when"), cell: (e) => <When at={e.at} /> },
             {
               key: "who", label: t("accessWho"),
-              cell: (e) => `${word(t, "role", e.role)}${e.login ? ` (${e.login})` : ""}`,
+              cell: (e) => e.recipient
+                ? `${e.recipient}（${t("accessProvided")}）`
+                : `${word(t, "role", e.role)}${e.login ? ` (${e.login})` : ""}`,
             },
-            { key: "purpose", label: t("purpose"), cell: (e) => word(t, "purpose", e.purpose) },
+            {
+              key: "purpose", label: t("accessWhy"),
+              cell: (e) => (e.ground ? word(t, "ground", e.ground) : word(t, "purpose", e.purpose)),
+            },
             { key: "what", label: t("accessWhat"), cell: (e) => e.typeName },
             {
               key: "fields", label: t("accessFields"),

@@ -18,16 +18,20 @@ const RegisterQuery = graphql(`
       id name kind
       ndas { reference categories optionCodes validFrom validUntil status inForce }
     }
-    disclosures {
+    disclosures(first: 100) {
+      nodes {
       id ground requestingParty partyReference customerIds fields consentSought
       requestedBy requestedAt status decidedBy decidedAt refusalReason
+      }
     }
     businessTransfers {
       id transferee extent plannedOn status lastNoticeAt noticesSent earliestEffectiveOn effectiveAt
     }
-    incidents {
+    incidents(first: 100) {
+      nodes {
       id kind foundAt actor windowFrom windowUntil affectedFields affectedCount
       sensitive financialHarm wrongfulIntent reportable preliminaryDue finalDue noticesSent
+      }
     }
   }
 `);
@@ -75,11 +79,11 @@ export function ThirdParties({ auditor }: { auditor: boolean }) {
             {!auditor && <p>{t("secondAdminNote")}</p>}
             {decided && <Done>{t("disclosureDecided", { id: decided.id, status: word(t, "disclosure", decided.status) })}</Done>}
             <ErrorBox error={decision.error} />
-            {!auditor && data.disclosures.some((d) => d.status === "REQUESTED") && (
+            {!auditor && data.disclosures.nodes.some((d) => d.status === "REQUESTED") && (
               <Select label={t("refusalReason")} value={reason} onChange={(v) => setReason(v as Reason)}
                 options={REASONS.map((r) => ({ value: r, label: word(t, "refusal", r) }))} />
             )}
-            <Table testId="disclosures" rows={data.disclosures} rowKey={(d) => d.id} columns={[
+            <Table testId="disclosures" rows={data.disclosures.nodes} rowKey={(d) => d.id} columns={[
               { key: "id", label: "#", cell: (d) => d.id },
               { key: "party", label: t("disclosureParty"), cell: (d) => `${d.requestingParty}（${d.partyReference}）` },
               { key: "ground", label: t("provisionGround"), cell: (d) => word(t, "ground", d.ground) },
@@ -127,8 +131,8 @@ export function ThirdParties({ auditor }: { auditor: boolean }) {
           </section>
           <section aria-labelledby="incidents-title">
             <h2 id="incidents-title">{t("incidentsTitle")}</h2>
-            {data.incidents.length === 0 ? <p>{t("incidentsNone")}</p> : (
-              <Table testId="incidents" rows={data.incidents} rowKey={(i) => i.id} columns={[
+            {data.incidents.nodes.length === 0 ? <p>{t("incidentsNone")}</p> : (
+              <Table testId="incidents" rows={data.incidents.nodes} rowKey={(i) => i.id} columns={[
                 { key: "id", label: "#", cell: (i) => i.id },
                 { key: "kind", label: t("incidentKind"), cell: (i) => word(t, "incident", i.kind) },
                 { key: "found", label: t("incidentFound"), cell: (i) => <When at={i.foundAt} /> },
