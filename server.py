@@ -50,6 +50,7 @@ from directives.policy_versions import PrivacyContact
 from models import Stage
 from models.db import apply_migrations, tortoise_config
 from models.files import create_private_database, private_directory, protect_database
+from notify.notices import OutboxNotices
 from notify.transports import OutboxSettings
 from notify.worker import run_worker
 from resolvers.accounts.cookies import CSRF_HEADER, SESSION_COOKIE
@@ -57,6 +58,7 @@ from resolvers.app_schema import build_schema
 from resolvers.context import build_context
 from resolvers.research.pseudonyms import deployment_key
 from rights import policy_page, purge_command
+from rights.delivery import OutboxDelivery
 from schema.context import Context
 from tlog import command as audit_command
 from tlog.files import LogFiles
@@ -234,6 +236,8 @@ class PrivacyGraphQL(GraphQL[Context, None]):
             pseudonym_key=self.pseudonym_key,
             epsilon_budget=self.settings.epsilon_budget,
             privacy_contact=self.settings.privacy_contact,
+            delivery=OutboxDelivery(self.auth.box),  # answers to rights requests (P7.3)
+            notices=OutboxNotices(),  # business transfers (P8.3), leak incidents
             response=response,
             # Behind a TLS-terminating proxy the scheme may read http: production always marks
             # cookies Secure.

@@ -3,7 +3,7 @@ carrier, one exceptional disclosure approved and one refused, a past incident.""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from directives import provision
 from directives.incidents import assess
@@ -14,9 +14,12 @@ from models import (
     Incident,
     Nda,
     NdaOption,
+    Notification,
     OptionService,
     Provider,
 )
+from models.binding import Channel
+from models.outbox import DeliveryState
 from models.third_parties import (
     DisclosureStatus,
     Ground,
@@ -25,6 +28,8 @@ from models.third_parties import (
     ProviderKind,
     RefusalReason,
 )
+from notify.references import topic_of
+from notify.templates import MessageKind
 
 CARRIER = "サンプル運輸株式会社"
 # (option code, NDA reference, categories, valid from, valid until): the SMS provider's NDA is
@@ -120,7 +125,7 @@ async def _incident(people: list[int]) -> None:
         financial_harm=False,
         wrongful_intent=False,
     )
-    await Incident.create(
+    incident = await Incident.create(
         kind=IncidentKind.LOSS,
         found_at=found,
         window_from=datetime(2026, 8, 18, tzinfo=UTC),
@@ -137,4 +142,24 @@ async def _incident(people: list[int]) -> None:
         recorded_by="demo-admin",
         notices_sent=len(people),
         notices_sent_at=datetime(2026, 8, 21, 10, tzinfo=UTC),
+    )
+    # The notices as the outbox left them: sent, nothing sealed (rendered from the topic).
+    sent = datetime(2026, 8, 21, 10, 5, tzinfo=UTC)
+    await Notification.bulk_create(
+        [
+            Notification(
+                kind=MessageKind.LEAK_INCIDENT.value,
+                channel=Channel.EMAIL,
+                recipient_type="customer",
+                recipient_id=person,
+                topic=topic_of("incident", incident.id),
+                sealed="",
+                state=DeliveryState.SENT,
+                attempts=1,
+                created_at=sent - timedelta(minutes=5),
+                next_attempt_at=sent - timedelta(minutes=5),
+                sent_at=sent,
+            )
+            for person in people
+        ]
     )

@@ -146,9 +146,11 @@ CLASSIFICATION: Mapping[str, Mapping[str, Class]] = {
         "channel": CHOICE,
         "recipient_type": CHOICE,
         "recipient_id": REF,
+        "topic": NotPersonal("what a notice is about: a transfer's or an incident's id"),
         "sealed": Snapshot(
-            "a message's address and contents (an e-mail or postal address, a code), sealed "
-            "with the deployment secret, erased once delivered; never exposed"
+            "a message's address and contents (an e-mail or postal address, a code, a "
+            "disclosure package's files), sealed with the deployment secret, erased once "
+            "delivered or given up; never exposed"
         ),
         "state": CHOICE,
         "attempts": NotPersonal("a counter"),
@@ -412,6 +414,8 @@ CLASSIFICATION: Mapping[str, Mapping[str, Class]] = {
         "answered_at": WHEN,
         "answered_by": STAFF_LOGIN,
         "answer_summary": NotPersonal("counts per section and a digest of what was sent"),
+        "answer_notification_id": REF,
+        "answer_sent_at": WHEN,
     },
     "LegalHold": {
         "id": ID,
@@ -490,7 +494,7 @@ CLASSIFICATION: Mapping[str, Mapping[str, Class]] = {
         "status": CHOICE,
         "planned_by": STAFF_LOGIN,
         "last_notice_at": WHEN,
-        "notices_sent": NotPersonal("a counter"),
+        "notices_sent": NotPersonal("a counter (of notices queued)"),
         "effective_at": WHEN,
     },
     "Incident": {
@@ -509,7 +513,7 @@ CLASSIFICATION: Mapping[str, Mapping[str, Class]] = {
         "preliminary_due": WHEN,
         "final_due": WHEN,
         "recorded_by": STAFF_LOGIN,
-        "notices_sent": NotPersonal("a counter"),
+        "notices_sent": NotPersonal("a counter (of notices queued)"),
         "notices_sent_at": WHEN,
     },
 }

@@ -15,6 +15,7 @@ from tortoise.models import Model
 
 from models.billing import Invoice
 from models.immutable import Immutable, ImmutableManager
+from models.outbox import Notification
 from models.people import Customer
 
 
@@ -144,6 +145,13 @@ class RightsRequest(Model):
     answered_by = fields.CharField(max_length=64, default="")
     # What the answer held, never its values: counts per section and a SHA-256 of the file.
     answer_summary: fields.Field[dict[str, object]] = fields.JSONField(default=dict)
+    # The outbox message carrying the answer, and when it was sent: the deadline clock stops
+    # then (P7.3), not when the answer was prepared.
+    answer_notification: fields.ForeignKeyNullableRelation[Notification] = fields.ForeignKeyField(
+        "models.Notification", related_name="rights_answers", null=True, on_delete=fields.RESTRICT
+    )
+    answer_notification_id: int | None
+    answer_sent_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "rights_request"

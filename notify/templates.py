@@ -10,6 +10,9 @@ from enum import StrEnum
 
 class MessageKind(StrEnum):
     ACCOUNT_ACTIVATION = "ACCOUNT_ACTIVATION"
+    RIGHTS_ANSWER = "RIGHTS_ANSWER"  # the answer to a rights request, with its files (P7.3)
+    BUSINESS_TRANSFER = "BUSINESS_TRANSFER"  # P8.3: to every user before a transfer
+    LEAK_INCIDENT = "LEAK_INCIDENT"  # APPI art. 26: to each person affected
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +34,53 @@ def _activation(payload: Mapping[str, str]) -> Rendered:
     )
 
 
+def _answer(payload: Mapping[str, str]) -> Rendered:
+    """Written by rights.answer; the package itself travels as attached files."""
+    return Rendered(subject=payload["subject"], body=payload["body"])
+
+
+_EXTENT = {"ALL": "事業の全部 / all of the business", "PART": "事業の一部 / part of the business"}
+
+
+def _transfer(payload: Mapping[str, str]) -> Rendered:
+    return Rendered(
+        subject="事業承継に伴う個人情報の提供のお知らせ / Notice of a business transfer",
+        body=(
+            "We plan to transfer {extent} to {transferee}, on {planned_on} at the earliest.\n"
+            "Your personal information held for the service goes to {transferee} with it\n"
+            "(privacy policy P8.3). The transfer takes effect no earlier than two months after\n"
+            "this notice. For questions, see the privacy contact on our policy page.\n"
+        ).format(
+            extent=_EXTENT[payload["extent"]],
+            transferee=payload["transferee"],
+            planned_on=payload["planned_on"],
+        ),
+    )
+
+
+_INCIDENT = {"LEAK": "漏えい / a leak", "LOSS": "滅失 / a loss", "DAMAGE": "毀損 / damage"}
+
+
+def _incident(payload: Mapping[str, str]) -> Rendered:
+    return Rendered(
+        subject="個人情報の漏えい等に関するお知らせ / Notice of a personal data incident",
+        body=(
+            "On {found_on} we found {kind} of personal information that concerns you.\n"
+            "What happened and what we do about it: ask the privacy contact on our policy\n"
+            "page, quoting incident {incident}. (APPI art. 26)\n"
+        ).format(
+            found_on=payload["found_on"],
+            kind=_INCIDENT[payload["kind"]],
+            incident=payload["incident"],
+        ),
+    )
+
+
 TEMPLATES: dict[MessageKind, Callable[[Mapping[str, str]], Rendered]] = {
     MessageKind.ACCOUNT_ACTIVATION: _activation,
+    MessageKind.RIGHTS_ANSWER: _answer,
+    MessageKind.BUSINESS_TRANSFER: _transfer,
+    MessageKind.LEAK_INCIDENT: _incident,
 }
 
 

@@ -4,7 +4,7 @@ in a private spool directory that the operator's print run takes from."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -15,8 +15,25 @@ import aiosmtplib
 from models.binding import Channel
 
 
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a message (a disclosure package as JSON and printable HTML)."""
+
+    name: str  # a plain file name: letters, digits, '.', '-', '_'
+    media_type: str  # 'application/json', 'text/html'
+    content: bytes = field(repr=False)
+
+
 class Transport(Protocol):
-    async def send(self, *, message_id: int, to: str, subject: str, body: str) -> None:
+    async def send(
+        self,
+        *,
+        message_id: int,
+        to: str,
+        subject: str,
+        body: str,
+        attachments: Sequence[Attachment] = (),
+    ) -> None:
         """Deliver or raise; the worker retries later and never logs the message."""
 
 
@@ -30,11 +47,24 @@ class SmtpTransport:
     password: str | None = field(default=None, repr=False)
     timeout: float = 30.0
 
-    async def send(self, *, message_id: int, to: str, subject: str, body: str) -> None:
+    async def send(
+        self,
+        *,
+        message_id: int,
+        to: str,
+        subject: str,
+        body: str,
+        attachments: Sequence[Attachment] = (),
+    ) -> None:
         message = EmailMessage()
         message["From"], message["To"], message["Subject"] = self.sender, to, subject
         message["Message-ID"] = f"<notification-{message_id}@{self.sender.rpartition('@')[2]}>"
         message.set_content(body)
+        for file in attachments:
+            maintype, _, subtype = file.media_type.partition("/")
+            message.add_attachment(
+                file.content, maintype=maintype, subtype=subtype, filename=file.name
+            )
         await aiosmtplib.send(
             message,
             hostname=self.host,
@@ -48,18 +78,31 @@ class SmtpTransport:
 
 @dataclass(frozen=True, slots=True)
 class PostSpool:
-    """One text file per letter, mode 0600 in a 0700 directory: personal data until printed
-    (the operator's print run deletes each file once the letter is posted)."""
+    """One text file per letter, and one per enclosure (`letter-7-answer-3.html`), mode 0600
+    in a 0700 directory: personal data until printed (the operator's print run deletes each
+    file once the letter is posted)."""
 
     directory: Path
 
-    async def send(self, *, message_id: int, to: str, subject: str, body: str) -> None:
+    async def send(
+        self,
+        *,
+        message_id: int,
+        to: str,
+        subject: str,
+        body: str,
+        attachments: Sequence[Attachment] = (),
+    ) -> None:
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         os.chmod(self.directory, 0o700)
-        path = self.directory / f"letter-{message_id}.txt"
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as letter:
-            letter.write(f"{to}\n\n{subject}\n\n{body}")
+        for file in attachments:
+            self._write(f"letter-{message_id}-{Path(file.name).name}", file.content)
+        self._write(f"letter-{message_id}.txt", f"{to}\n\n{subject}\n\n{body}".encode())
+
+    def _write(self, name: str, content: bytes) -> None:
+        fd = os.open(self.directory / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as file:
+            file.write(content)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from directives.context import STAFF_ROLES
-from directives.errors import ErrorCode, PrivacyError
+from directives.reasons import ReasonCode, refused
 from directives.scope import SubjectKind
 from models import AuditEntry, Contact, ProvisionRecord, RightsRequest
 from rights.rows import column
@@ -89,7 +89,7 @@ class Position:
                 provision=_id(provision) if provision else None,
             )
         except ValueError:
-            raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid cursor.") from None
+            raise refused(ReasonCode.INVALID_CURSOR, "Invalid cursor.", fields=["after"]) from None
 
 
 def _id(text: str) -> int:

@@ -1,6 +1,7 @@
 """Answering a request (P7.3; APPI art. 33, 35): the disclosure package, or what was stopped
 or deleted and what must be kept and why; delivered as JSON plus printable HTML, once the fee
-(if any) is paid. The request keeps what was sent as counts and a digest, never values."""
+(if any) is paid, through the notification outbox. The request keeps what was sent as counts
+and a digest, never values; its deadline clock stops when the outbox has sent the answer."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from directives.reasons import ReasonCode, refused
 from directives.retention import RULES, Rule, due_on
 from directives.vocabulary import Purpose
 from models import ConsentInForce, Contract, Customer, Invoice, PurgeRecord, RightsRequest
+from models.outbox import DeliveryState, Notification
 from models.rights import ConsentChannel, FeeState, RequestKind
 from rights import package
 from rights.consent import Recorder, record_consent
@@ -106,6 +108,15 @@ async def _content(
     return answer
 
 
+async def _answerable(request: RightsRequest) -> None:
+    """Once, unless the outbox gave up sending the answer: then it is prepared again."""
+    if request.answered_at is None:
+        return
+    message = await Notification.get_or_none(id=request.answer_notification_id or 0)
+    if message is None or message.state is not DeliveryState.FAILED:
+        raise _refuse(ReasonCode.ALREADY_ANSWERED, "This request is already answered.")
+
+
 async def answer(
     request: RightsRequest,
     *,
@@ -114,8 +125,7 @@ async def answer(
     delivery: Delivery,
     purposes: Mapping[str, frozenset[Purpose]],
 ) -> RightsRequest:
-    if request.answered_at is not None:
-        raise _refuse(ReasonCode.ALREADY_ANSWERED, "This request is already answered.")
+    await _answerable(request)
     if await fee_state(request) is FeeState.DUE:
         raise _refuse(ReasonCode.FEE_NOT_PAID, "The fee is not paid yet (P7.3).")
     customer = await Customer.get_or_none(id=request.customer_id) if request.customer_id else None
@@ -127,21 +137,30 @@ async def answer(
     content = await _content(request, customer, by, at, purposes)
     body = package.to_json(content)
     day = japan_date(at).isoformat()
-    ref = await delivery.send(
-        Parcel(
-            request_id=request.id,
-            to=to,
-            subject=f"個人情報の開示等のご請求への回答 / Answer to your request ({day})",
-            body=package.NO_DATA if not content["held"] else "The answer is attached.",
-            attachments=(
-                Attachment(f"answer-{request.id}.json", "application/json", body),
-                Attachment(f"answer-{request.id}.html", "text/html", package.to_html(content)),
-            ),
-        )
+    parcel = Parcel(
+        request_id=request.id,
+        customer_id=customer.id if customer else None,
+        to=to,
+        subject=f"個人情報の開示等のご請求への回答 / Answer to your request ({day})",
+        body=package.NO_DATA if not content["held"] else "The answer is attached.",
+        attachments=(
+            Attachment(f"answer-{request.id}.json", "application/json", body),
+            Attachment(f"answer-{request.id}.html", "text/html", package.to_html(content)),
+        ),
     )
     disclosed = request.kind is RequestKind.DISCLOSURE and bool(content["held"])
-    summary = {**package.summary(content, body), "delivery": ref, "disclosed": disclosed}
-    await RightsRequest.filter(id=request.id).update(
-        answered_at=at, answered_by=by.login, answer_summary=summary
-    )
+    async with in_transaction() as conn:
+        message = await delivery.send(parcel, now=at, using_db=conn)
+        summary = {**package.summary(content, body), "message": message, "disclosed": disclosed}
+        await (
+            RightsRequest.filter(id=request.id)
+            .using_db(conn)
+            .update(
+                answered_at=at,
+                answered_by=by.login,
+                answer_summary=summary,
+                answer_notification_id=message,
+                answer_sent_at=None,
+            )
+        )
     return await RightsRequest.get(id=request.id)

@@ -54,7 +54,8 @@ def mailbox() -> Iterator[Mailbox]:
         controller = Controller(_Handler(box), hostname="127.0.0.1", port=port)
         try:
             controller.start()
-        except Exception:  # noqa: S112 - that port is busy: try the next of ours
+        except Exception:  # that port is busy: try the next of ours
+            controller.loop.close()  # its own loop, else left to the garbage collector
             continue
         try:
             yield box

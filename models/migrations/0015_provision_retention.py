@@ -85,7 +85,7 @@ async def whole_invoice_immutable(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0013_third_parties')]
+    dependencies = [('models', '0014_delivery')]
 
     initial = False
 

@@ -3,7 +3,7 @@ from tortoise.migrations import operations as ops
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0013_third_parties')]
+    dependencies = [('models', '0015_provision_retention')]
 
     initial = False
 

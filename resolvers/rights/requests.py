@@ -49,11 +49,14 @@ async def _request(request_id: strawberry.ID) -> RequestRow:
 
 @strawberry.type
 class RequestQuery:
-    @strawberry.field(description="Rights requests, oldest first; open ones only by default.")
+    @strawberry.field(
+        description="Rights requests, oldest first; by default only those whose answer is not "
+        "sent yet (the deadline clock still runs)."
+    )
     async def rights_requests(self, open: bool = True) -> list[RightsRequest]:
         query = RequestRow.all().order_by("id")
         if open:
-            query = query.filter(answered_at__isnull=True)
+            query = query.filter(answer_sent_at__isnull=True)
         return [RightsRequest.from_model(r) for r in await query]
 
     @strawberry.field(
@@ -123,8 +126,9 @@ class RequestMutation:
 
     @strawberry.mutation(
         description="Answer a request: the disclosure package (or 'no data held'), or what was "
-        "stopped or deleted and what is kept and why; sent as JSON and printable HTML to the "
-        "person. Declare purpose D."
+        "stopped or deleted and what is kept and why; queued in the outbox as JSON and "
+        "printable HTML attached to an e-mail to the person (again only if that delivery "
+        "failed). The deadline clock stops when it is sent. Declare purpose D."
     )
     async def answer_rights_request(self, info: Info, id: strawberry.ID) -> RightsRequest:
         delivery = info.context.delivery

@@ -16,13 +16,16 @@ from directives.scope import SubjectKind
 from directives.vocabulary import Category
 from models import AuditEntry
 from models import Incident as IncidentRow
+from notify.notices import progress
+from notify.references import topic_of
+from notify.templates import MessageKind
 from resolvers.scope import not_found
 from resolvers.third_parties.transfer import notices_of
 from schema.context import Info, caller_of
 from schema.page import parse_row_id
 from schema.third_parties.incident import Incident, IncidentReport
 
-NOTICE_KIND = "LEAK_INCIDENT"
+NOTICE_KIND = MessageKind.LEAK_INCIDENT
 MAX_WINDOW = timedelta(days=366)
 # What left in full (returned clear, copied, handed to a third party); masked values showed
 # no more than the mask.
@@ -44,6 +47,10 @@ async def affected(actor: str, report: IncidentReport) -> tuple[list[int], list[
             persons.add(int(subject_id))
             names |= got
     return sorted(persons), sorted(names)
+
+
+async def shown(row: IncidentRow) -> Incident:
+    return Incident.from_model(row, await progress(topic_of("incident", row.id)))
 
 
 def _categories(index: PersonalIndex, names: list[str]) -> set[Category]:
@@ -92,16 +99,22 @@ class IncidentMutation:
             final_due=verdict.final_due,
             recorded_by=caller_of(info).login,
         )
-        return Incident.from_model(row)
+        return await shown(row)
 
-    @strawberry.mutation(description="Notify each affected person through the outbox.")
+    @strawberry.mutation(
+        description="Queue a notice in the outbox for each affected person who has none yet, "
+        "and again for those whose notice failed (calling again resumes an interrupted run)."
+    )
     async def notify_incident_persons(self, info: Info, id: strawberry.ID) -> Incident:
-        row = await IncidentRow.select_for_update().get_or_none(id=parse_row_id(id))
+        row = await IncidentRow.get_or_none(id=parse_row_id(id))
         if row is None:
             raise not_found("incident")
         notices, now = notices_of(info), utc_now()
-        payload = {"kind": row.kind.value, "found_on": row.found_at.date().isoformat()}
-        sent = await notices.to_customers(row.affected_customer_ids, NOTICE_KIND, payload, now=now)
-        row.notices_sent, row.notices_sent_at = row.notices_sent + sent, now
-        await row.save()
-        return Incident.from_model(row)
+        topic = topic_of("incident", row.id)
+        queued = await notices.to_customers(
+            topic, row.affected_customer_ids, NOTICE_KIND.value, now=now
+        )
+        await IncidentRow.filter(id=row.id).update(
+            notices_sent=row.notices_sent + queued, notices_sent_at=now
+        )
+        return await shown(await IncidentRow.get(id=row.id))

@@ -13,7 +13,8 @@ from models import NdaOption
 from models import Provider as ProviderRow
 from models import ProvisionRecord as ProvisionRow
 from resolvers.paging import fetch_page
-from resolvers.third_parties.transfer import earliest_effective
+from resolvers.third_parties.incidents import shown as shown_incident
+from resolvers.third_parties.transfer import shown as shown_transfer
 from schema.context import Info
 from schema.page import PageRequest, parse_row_id
 from schema.third_parties.connections import (
@@ -22,7 +23,6 @@ from schema.third_parties.connections import (
     ProvisionRecordConnection,
 )
 from schema.third_parties.disclosure import Disclosure
-from schema.third_parties.incident import Incident
 from schema.third_parties.provider import Nda, Provider
 from schema.third_parties.provision import ProvisionRecord
 from schema.third_parties.transfer import BusinessTransfer
@@ -46,15 +46,14 @@ class ThirdPartyQuery:
 
     @strawberry.field(description="Business transfers (P8.3) and their notice state.")
     async def business_transfers(self, info: Info) -> list[BusinessTransfer]:
-        rows = await TransferRow.all().order_by("id")
-        return [BusinessTransfer.from_model(r, earliest_effective(r)) for r in rows]
+        return [await shown_transfer(r) for r in await TransferRow.all().order_by("id")]
 
     @strawberry.field(description="The incident register (APPI art. 26), in the order recorded.")
     async def incidents(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> IncidentConnection:
         rows, page = await fetch_page(IncidentRow.all(), PageRequest.parse(first, after))
-        return IncidentConnection(nodes=[Incident.from_model(r) for r in rows], page_info=page)
+        return IncidentConnection(nodes=[await shown_incident(r) for r in rows], page_info=page)
 
     @strawberry.field(
         description="Exceptional disclosures (P8.3) and their decisions, in the order requested."

@@ -10,8 +10,8 @@ from enum import StrEnum
 
 import strawberry
 
-from directives.errors import ErrorCode, PrivacyError
 from directives.policy_versions import in_force
+from directives.reasons import ReasonCode, refused
 from directives.usage import Use
 from models import AuditEntry, ProvisionRecord
 from rights.access import Event, Position, shown_login
@@ -107,10 +107,10 @@ def decode_position(cursor: str | None) -> Position:
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid cursor.") from None
+        raise refused(ReasonCode.INVALID_CURSOR, "Invalid cursor.", fields=["after"]) from None
     kind, _, rest = text.partition(":")
     if kind != "h":
-        raise PrivacyError(ErrorCode.BAD_INPUT, "Invalid cursor.")
+        raise refused(ReasonCode.INVALID_CURSOR, "Invalid cursor.", fields=["after"])
     return Position.decode(rest)
 
 

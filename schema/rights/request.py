@@ -13,9 +13,11 @@ from strawberry.scalars import JSON
 from directives.personal import personal
 from directives.scope import Subject, SubjectKind
 from directives.vocabulary import Category
+from models import Notification
 from models import RightsRequest as RequestRow
 from models.rights import FeeState, IdDocument, RequestKind
 from rights.requests import fee_state
+from schema.rights.answer_delivery import AnswerDelivery
 
 strawberry.enum(RequestKind, description="Disclosure, stop or delete.")
 strawberry.enum(IdDocument, description="Kind of document shown in person; never a copy or number.")
@@ -40,16 +42,26 @@ class RightsRequest:
     fee: int = strawberry.field(description="Yen: 0, or 2,100 from the second in a month.")
     invoice_id: strawberry.ID | None
     policy_version: str
-    answered_at: datetime | None
+    answered_at: datetime | None = strawberry.field(
+        description="When the answer was prepared and handed to the outbox."
+    )
     answered_by: str
+    answer_sent_at: datetime | None = strawberry.field(
+        description="When the outbox sent the answer: the deadline clock stops then."
+    )
     answer_summary: JSON = strawberry.field(
         description="Counts per section and the SHA-256 of what was sent; no value."
     )
     row: strawberry.Private[RequestRow]
 
-    @strawberry.field(description="Whether the deadline passed without an answer.")
+    @strawberry.field(description="Whether the deadline passed without an answer sent.")
     def overdue(self) -> bool:
-        return self.answered_at is None and datetime.now(UTC) > self.due_at
+        return self.answer_sent_at is None and datetime.now(UTC) > self.due_at
+
+    @strawberry.field(description="The answer's message in the outbox; null before answering.")
+    async def answer_delivery(self) -> AnswerDelivery | None:
+        message = await Notification.get_or_none(id=self.row.answer_notification_id or 0)
+        return AnswerDelivery.from_model(message) if message else None
 
     @strawberry.field
     async def fee_state(self) -> FeeState:
@@ -78,6 +90,7 @@ class RightsRequest:
             policy_version=row.policy_version,
             answered_at=row.answered_at,
             answered_by=row.answered_by,
+            answer_sent_at=row.answer_sent_at,
             answer_summary=cast(JSON, row.answer_summary),
             row=row,
         )

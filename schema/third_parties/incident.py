@@ -6,8 +6,10 @@ from datetime import date, datetime
 
 import strawberry
 
+from directives.notices import NoticeProgress
 from models import Incident as IncidentRow
 from models.third_parties import IncidentKind
+from schema.third_parties.notice_state import NoticeState
 
 strawberry.enum(IncidentKind, description="Leak (漏えい), loss (滅失) or damage (毀損).")
 
@@ -43,11 +45,12 @@ class Incident:
     )
     preliminary_due: date = strawberry.field(description="Preliminary report (about 3-5 days).")
     final_due: date = strawberry.field(description="Final report: 30 days, 60 if wrongful.")
-    notices_sent: int
-    notices_sent_at: datetime | None
+    notices_sent: int = strawberry.field(description="Notices queued in the outbox so far.")
+    notices_sent_at: datetime | None = strawberry.field(description="When they were queued.")
+    notices: NoticeState = strawberry.field(description="How the outbox is doing with them.")
 
     @classmethod
-    def from_model(cls, row: IncidentRow) -> Incident:
+    def from_model(cls, row: IncidentRow, notices: NoticeProgress) -> Incident:
         return cls(
             id=strawberry.ID(str(row.id)),
             kind=row.kind,
@@ -66,4 +69,5 @@ class Incident:
             final_due=row.final_due,
             notices_sent=row.notices_sent,
             notices_sent_at=row.notices_sent_at,
+            notices=NoticeState.from_progress(notices),
         )

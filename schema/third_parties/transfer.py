@@ -6,8 +6,10 @@ from datetime import date, datetime
 
 import strawberry
 
+from directives.notices import NoticeProgress
 from models import BusinessTransfer as TransferRow
 from models.third_parties import TransferExtent, TransferStatus
+from schema.third_parties.notice_state import NoticeState
 
 strawberry.enum(TransferExtent, description="All or part of the business.")
 strawberry.enum(TransferStatus, description="PLANNED, then EFFECTIVE.")
@@ -21,17 +23,20 @@ class BusinessTransfer:
     planned_on: date
     status: TransferStatus
     last_notice_at: datetime | None = strawberry.field(
-        description="When every user was last notified."
+        description="When a notice was last queued for every user."
     )
-    notices_sent: int
+    notices_sent: int = strawberry.field(description="Notices queued in the outbox so far.")
+    notices: NoticeState = strawberry.field(description="How the outbox is doing with them.")
     earliest_effective_on: date | None = strawberry.field(
-        description="2 months after the last notice (and not before the planned date); null "
-        "until a notice was sent."
+        description="2 months after the last notice was actually sent (and not before the "
+        "planned date); null while a notice is still to send, failed, or a user has none."
     )
     effective_at: datetime | None
 
     @classmethod
-    def from_model(cls, row: TransferRow, earliest: date | None) -> BusinessTransfer:
+    def from_model(
+        cls, row: TransferRow, earliest: date | None, notices: NoticeProgress
+    ) -> BusinessTransfer:
         return cls(
             id=strawberry.ID(str(row.id)),
             transferee=row.transferee,
@@ -40,6 +45,7 @@ class BusinessTransfer:
             status=row.status,
             last_notice_at=row.last_notice_at,
             notices_sent=row.notices_sent,
+            notices=NoticeState.from_progress(notices),
             earliest_effective_on=earliest,
             effective_at=row.effective_at,
         )

@@ -11,14 +11,15 @@ from typing import Any
 from directives.context import Caller
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
-from models import AuditEntry, BusinessTransfer, Customer, Provider, ProvisionRecord
+from models import AuditEntry, BusinessTransfer, Customer, Notification, Provider, ProvisionRecord
+from models.outbox import DeliveryState
 from models.third_parties import ProviderKind
 from rights.package import build
 from tests.conftest import World, code_of, run
 from tests.resolvers.third_parties.test_delivery import PRODUCE
 from tests.resolvers.third_parties.test_disclosures import DECIDE, REQUEST, _request, _second_admin
 from tests.resolvers.third_parties.test_partners import LIST
-from tests.resolvers.third_parties.test_transfers_incidents import EFFECTIVE, NOTICE, PLAN, Outbox
+from tests.resolvers.third_parties.test_transfers_incidents import EFFECTIVE, NOTICE, PLAN
 from tests.resolvers.third_parties.test_transfers_incidents import _run as run_with_outbox
 
 MINE = """{ myAccessHistory(first: 100) { nodes { role login purpose about typeName
@@ -106,15 +107,19 @@ async def _provide_in_every_way(schema: PrivacySchema, world: World, me: Custome
         schema, DECIDE, await _second_admin(), variables={"id": disclosure, "approve": True}
     )
     assert decided.errors is None, decided.errors
-    admin, outbox = world.caller(Role.ADMIN), Outbox()
+    admin = world.caller(Role.ADMIN)
     today = datetime.now(UTC).date()
     on = (today + timedelta(days=70)).isoformat()
-    plan = await run_with_outbox(schema, PLAN, admin, outbox, on=on)
+    plan = await run_with_outbox(schema, PLAN, admin, on=on)
     tid = plan.data["planBusinessTransfer"]["id"]  # type: ignore[index]
-    await run_with_outbox(schema, NOTICE, admin, outbox, id=tid)
+    await run_with_outbox(schema, NOTICE, admin, id=tid)
+    # Every notice sent 63 days ago (the outbox's worker, with the clock moved back).
     past = datetime.now(UTC) - timedelta(days=63)
-    await BusinessTransfer.filter(id=int(tid)).update(last_notice_at=past, planned_on=today)
-    done = await run_with_outbox(schema, EFFECTIVE, admin, outbox, id=tid)
+    await Notification.filter(topic=f"transfer:{tid}").update(
+        state=DeliveryState.SENT, sent_at=past
+    )
+    await BusinessTransfer.filter(id=int(tid)).update(planned_on=today)
+    done = await run_with_outbox(schema, EFFECTIVE, admin, id=tid)
     assert done.errors is None, done.errors
 
 

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
@@ -19,15 +22,17 @@ from models import (
     Customer,
     Invoice,
     InvoiceLine,
+    Notification,
     Payment,
     RightsRequest,
 )
 from models.contracts import Plan
 from models.rights import IdDocument, RequestKind
-from rights.delivery import Collected
 from rights.requests import IdentityCheck, take_request
 from tests.business_world import Business
 from tests.conftest import World, run
+from tests.mailbox import Mailbox
+from tests.rights.posted import Posted
 
 TAKE = """mutation T($input: RightsRequestInput!) @purpose(code: D) {
   takeRightsRequest(input: $input) { id fee feeState invoiceId checkedBy dueAt replyTo } }"""
@@ -35,6 +40,11 @@ ANSWER = """mutation A($id: ID!) @purpose(code: D) {
   answerRightsRequest(id: $id) { answeredAt answerSummary feeState } }"""
 PAY = """mutation P($id: ID!) @purpose(code: E) {
   payRightsRequestFee(id: $id, receivedOn: "2026-11-02") { feeState } }"""
+
+
+@pytest.fixture
+def posted(mailbox: Mailbox, tmp_path: Path) -> Posted:
+    return Posted(mailbox, tmp_path / "post")
 
 
 def _ok(result: Any) -> dict[str, Any]:
@@ -60,7 +70,7 @@ def _input(kind: str, customer_id: int | None = None, reply_to: str | None = Non
 
 
 async def test_disclosure_is_free_once_a_month_then_billed_paid_in_cash_and_answered(
-    schema: PrivacySchema, world: World, business: Business
+    schema: PrivacySchema, world: World, business: Business, posted: Posted
 ) -> None:
     who = world.customers[4]
     support, billing = world.caller(Role.SUPPORT), world.caller(Role.BILLING)
@@ -75,11 +85,11 @@ async def test_disclosure_is_free_once_a_month_then_billed_paid_in_cash_and_answ
     billed = _ok(second)["takeRightsRequest"]
     assert (billed["fee"], billed["feeState"], billed["invoiceId"]) == (2_100, "DUE", None)
     # Not answered before the fee is paid; billing bills it and records it in cash (E).
-    delivery = Collected()
+    delivery = posted.delivery
     unpaid, _ = await run(
         schema, ANSWER, support, variables={"id": billed["id"]}, delivery=delivery
     )
-    assert _code(unpaid) == "BAD_INPUT" and not delivery.parcels
+    assert _code(unpaid) == "BAD_INPUT" and not await Notification.exists()
     paid, context = await run(schema, PAY, billing, variables={"id": billed["id"]})
     assert _ok(paid)["payRightsRequestFee"]["feeState"] == "PAID"
     invoice = await Invoice.get(id=(await RightsRequest.get(id=int(billed["id"]))).invoice_id)
@@ -96,9 +106,7 @@ async def test_disclosure_is_free_once_a_month_then_billed_paid_in_cash_and_answ
         schema, ANSWER, support, variables={"id": billed["id"]}, delivery=delivery
     )
     summary = _ok(answered)["answerRightsRequest"]["answerSummary"]
-    parcel = delivery.parcels[0]
-    assert parcel.to == who.email
-    files = {a.name.rsplit(".", 1)[1]: a.content for a in parcel.attachments}
+    files = await posted.answer_to(who.email)
     package = json.loads(files["json"])
     assert package["held"] and package["customer"]["current"]["name"] == who.name
     assert package["customer"]["versions"][0]["values"]["phone"] == who.phone
@@ -118,21 +126,21 @@ async def test_disclosure_is_free_once_a_month_then_billed_paid_in_cash_and_answ
     assert disclosed.type_name == "DisclosurePackage"
     assert "accountNumber:DISCLOSE" in disclosed.fields_decisions
     twice, _ = await run(schema, ANSWER, support, variables={"id": billed["id"]}, delivery=delivery)
-    assert _code(twice) == "BAD_INPUT" and len(delivery.parcels) == 1
+    assert _code(twice) == "BAD_INPUT" and await Notification.all().count() == 1
 
 
-async def test_nothing_held_is_said_explicitly(schema: PrivacySchema, world: World) -> None:
+async def test_nothing_held_is_said_explicitly(
+    schema: PrivacySchema, world: World, posted: Posted
+) -> None:
     support = world.caller(Role.SUPPORT)
     taken, _ = await run(
         schema, TAKE, support, variables=_input("DISCLOSURE", reply_to="someone@mail.example")
     )
     request_id = _ok(taken)["takeRightsRequest"]["id"]
-    delivery = Collected()
+    delivery = posted.delivery
     result, _ = await run(schema, ANSWER, support, variables={"id": request_id}, delivery=delivery)
     assert _ok(result)["answerRightsRequest"]["answerSummary"]["held"] is False
-    parcel = delivery.parcels[0]
-    assert parcel.to == "someone@mail.example"
-    package = json.loads(parcel.attachments[0].content)
+    package = json.loads((await posted.answer_to("someone@mail.example"))["json"])
     assert package["held"] is False and "No personal information" in package["statement"]
 
 
@@ -172,25 +180,25 @@ async def test_the_month_is_a_calendar_month_in_japan_time(
 
 
 async def test_a_stop_request_withdraws_every_consent_based_use_at_once(
-    schema: PrivacySchema, world: World, business: Business
+    schema: PrivacySchema, world: World, business: Business, posted: Posted
 ) -> None:
     who = world.customers[4]
     support = world.caller(Role.SUPPORT)
     taken, _ = await run(schema, TAKE, support, variables=_input("STOP", who.id))
-    delivery = Collected()
+    delivery = posted.delivery
     request_id = _ok(taken)["takeRightsRequest"]["id"]
     _ok((await run(schema, ANSWER, support, variables={"id": request_id}, delivery=delivery))[0])
     row = await Customer.get(id=who.id)
     assert row.survey_opt_out and row.marketing_opt_out
     records = await ConsentRecord.filter(customer_id=who.id).values_list("use", "channel")
     assert sorted(records) == [("G", "IN_PERSON"), ("H", "IN_PERSON")]
-    answer = json.loads(delivery.parcels[0].attachments[0].content)
+    answer = json.loads((await posted.answer_to(who.email))["json"])
     assert answer["stopped_uses"] == ["G", "H"]
     assert answer["kept"][0]["why"].startswith("An active contract")
 
 
 async def test_a_delete_request_keeps_what_tax_law_keeps_and_deletes_the_rest(
-    schema: PrivacySchema, world: World, business: Business
+    schema: PrivacySchema, world: World, business: Business, posted: Posted
 ) -> None:
     support = world.caller(Role.SUPPORT)
     # Invoiced and cancelled: the record stays until 7 years after cancellation.
@@ -208,12 +216,10 @@ async def test_a_delete_request_keeps_what_tax_law_keeps_and_deletes_the_rest(
     answers = {}
     for who in (invoiced, former):
         taken, _ = await run(schema, TAKE, support, variables=_input("DELETE", who.id))
-        delivery = Collected()
         request_id = _ok(taken)["takeRightsRequest"]["id"]
-        _ok(
-            (await run(schema, ANSWER, support, variables={"id": request_id}, delivery=delivery))[0]
-        )
-        answers[who.id] = json.loads(delivery.parcels[0].attachments[0].content)
+        variables = {"id": request_id}
+        _ok((await run(schema, ANSWER, support, variables=variables, delivery=posted.delivery))[0])
+        answers[who.id] = json.loads((await posted.answer_to(who.email))["json"])
     kept = answers[invoiced.id]["kept"][0]
     assert kept["until"] == "2033-11-01" and "Corporation Tax Act" in kept["why"]
     assert (await Customer.get(id=invoiced.id)).name == invoiced.name
