@@ -57,8 +57,10 @@ async def _insert(conn: BaseDBAsyncClient, row: AccessLogEntry) -> None:
 
 
 class AccessLogMiddleware:
-    """Records each request after its answer is sent. Concurrent requests' rows commit
-    together (models.group_commit): one fsync for many requests, none before any answer."""
+    """Records each request after its answer is sent. Its row commits with other requests'
+    access-log and audit rows (models.group_commit, lazy: it waits up to LINGER for an audit
+    write to share a commit): one fsync for many rows, none before any answer, and each row
+    durable before this request's handling ends."""
 
     def __init__(self, app: ASGIApp, *, paths: frozenset[str], reverse_dns: bool = False) -> None:
         self.app, self.paths, self.reverse_dns = app, paths, reverse_dns
@@ -99,7 +101,7 @@ class AccessLogMiddleware:
                 status=status,
                 duration_ms=round(duration_ms, 2),
             )
-            await self.rows.submit(row)
+            await self.rows.submit(row, lazy=True)  # rides with the next audit commit
         except Exception as exc:  # the log must never break or leak through a response
             log.error("access log write failed: %s", type(exc).__name__)
 

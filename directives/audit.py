@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClient
@@ -61,6 +61,17 @@ class AuditHeader:
         ]
 
 
+# Every audit request row is inserted (its id drawn) no later than this after its `at`, and
+# never before it: the store refuses a later write (the request then fails closed). With ids
+# drawn in time order this bounds how far id order and time order can disagree, which lets
+# time windows over id-ordered lists become id ranges (resolvers/audit/window.py).
+MAX_WRITE_DELAY = timedelta(seconds=60)
+
+
+class AuditWriteTooLate(RuntimeError):
+    """The write came more than MAX_WRITE_DELAY after the record's `at`: rolled back."""
+
+
 class AuditStore(Protocol):
     async def write(self, header: AuditHeader, buffer: AuditBuffer) -> None:
         """Persist durably or raise; the caller fails closed on any exception."""
@@ -68,8 +79,9 @@ class AuditStore(Protocol):
 
 class TortoiseAuditStore:
     """One request row and one batched insert of entry rows per request, durably committed
-    before `write` returns — concurrent requests' rows committed together (group commit,
-    models.group_commit: one fsync for many answers, no timer, a bad write fails alone).
+    before `write` returns — concurrent requests' rows committed together, with the access
+    log's (group commit, models.group_commit: one fsync for many answers, an audit write never
+    waits for a timer, a bad write fails alone).
 
     Inside a transaction already open (a mutation: its change, audit and answer commit
     together) the rows are written in that transaction, not grouped.
@@ -81,46 +93,97 @@ class TortoiseAuditStore:
     async def write(self, header: AuditHeader, buffer: AuditBuffer) -> None:
         current = get_connection("default")
         if isinstance(current, TransactionalDBClient):
-            await _insert(current, header, buffer)
+            await _insert_on_time(current, header, buffer)
         else:
             await self._group.submit((header, buffer))
 
 
 async def _insert_pair(conn: BaseDBAsyncClient, pair: tuple[AuditHeader, AuditBuffer]) -> None:
-    await _insert(conn, *pair)
+    await _insert_on_time(conn, *pair)
 
 
-async def _insert(conn: BaseDBAsyncClient, header: AuditHeader, buffer: AuditBuffer) -> None:
-    request = await AuditRequest.create(
-        using_db=conn,
-        request_id=header.request_id,
-        at=header.at,
-        actor=header.actor,
-        role=header.role,
-        purpose=header.purpose,
-        named_use=header.named_use,
-        operation_name=header.operation_name,
-        client_address=header.client_address,
-        policy_version=header.policy_version,
-        entry_count=len(buffer.entries),
-    )
-    # One parameterised statement run over all rows: building 1,000 model objects
-    # cost more than the enforcement itself (see scripts/bench.py).
-    await conn.execute_many(
-        _insert_entries(conn.capabilities.dialect),
-        [[request.id, *entry] for entry in buffer.entries],
-    )
+async def _insert_on_time(
+    conn: BaseDBAsyncClient, header: AuditHeader, buffer: AuditBuffer
+) -> None:
+    """Insert, then check (inside the transaction, before its commit) that the ids were
+    drawn within MAX_WRITE_DELAY of `at`; raising rolls the rows back."""
+    await insert_rows(conn, header, buffer)
+    late = utc_now() - header.at
+    if late > MAX_WRITE_DELAY or late < -MAX_WRITE_DELAY:
+        raise AuditWriteTooLate(f"audit written {late.total_seconds():.0f} s after its time")
 
 
+async def insert_rows(conn: BaseDBAsyncClient, header: AuditHeader, buffer: AuditBuffer) -> None:
+    """The request row and its entry rows in one statement on PostgreSQL (one round trip
+    however many entries: a data-modifying CTE feeding `unnest` of one array per column);
+    on SQLite, where the client is in-process, the request row and one multi-row insert per
+    chunk of entries."""
+    fields = AuditRequest._meta.fields_map
+    request = [  # converted as Tortoise would (SQLite compares `at` as text: same format)
+        fields[name].to_db_value(getattr(header, name), AuditRequest)
+        for name in _REQUEST_COLUMNS[:-1]
+    ]
+    request.append(len(buffer.entries))
+    if conn.capabilities.dialect == "postgres":
+        columns = list(zip(*buffer.entries, strict=True)) or [(), (), (), ()]
+        await conn.execute_query(_POSTGRES_SQL, [*request, *(list(c) for c in columns)])
+        return
+    _, rows = await conn.execute_query(_SQLITE_REQUEST_SQL, request)
+    request_pk = rows[0][0]
+    entries = buffer.entries
+    for start in range(0, len(entries), _SQLITE_CHUNK):
+        chunk = entries[start : start + _SQLITE_CHUNK]
+        await conn.execute_query(
+            _sqlite_entries_sql(len(chunk)),
+            [value for entry in chunk for value in (request_pk, *entry)],
+        )
+
+
+# AuditHeader's fields in the order of these columns; entry_count last (len(entries)).
+_REQUEST_COLUMNS = (
+    "request_id",
+    "at",
+    "actor",
+    "role",
+    "purpose",
+    "named_use",
+    "operation_name",
+    "client_address",
+    "policy_version",
+    "entry_count",
+)
 _ENTRY_COLUMNS = ("request_id", "subject_type", "subject_id", "type_name", "fields_decisions")
+# A column added to either table must be written here too: refuse to start otherwise.
+assert set(_REQUEST_COLUMNS) == set(AuditRequest._meta.db_fields) - {"id"}, "audit_request"
+assert set(_ENTRY_COLUMNS) == set(AuditEntry._meta.db_fields) - {"id"} | {"request_id"}
+_REQUEST_TABLE, _ENTRY_TABLE = AuditRequest._meta.db_table, AuditEntry._meta.db_table
 
 
-def _insert_entries(dialect: str) -> str:
-    count = len(_ENTRY_COLUMNS)
-    marks = ["?"] * count if dialect == "sqlite" else [f"${n}" for n in range(1, count + 1)]
-    columns = ", ".join(f'"{c}"' for c in _ENTRY_COLUMNS)
-    table = AuditEntry._meta.db_table
-    return f'INSERT INTO "{table}" ({columns}) VALUES ({", ".join(marks)})'  # noqa: S608 - constants
+def _names(columns: tuple[str, ...]) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+_POSTGRES_SQL = (
+    f'WITH r AS (INSERT INTO "{_REQUEST_TABLE}" ({_names(_REQUEST_COLUMNS)}) '  # noqa: S608 - constants
+    f"VALUES ({', '.join(f'${n}' for n in range(1, len(_REQUEST_COLUMNS) + 1))}) "
+    'RETURNING "id") '
+    f'INSERT INTO "{_ENTRY_TABLE}" ({_names(_ENTRY_COLUMNS)}) '
+    "SELECT r.id, e.subject_type, e.subject_id, e.type_name, e.fields_decisions FROM r, "
+    "unnest($11::text[], $12::int[], $13::text[], $14::text[]) WITH ORDINALITY "
+    "AS e(subject_type, subject_id, type_name, fields_decisions, n) ORDER BY e.n"
+)
+_SQLITE_REQUEST_SQL = (
+    f'INSERT INTO "{_REQUEST_TABLE}" ({_names(_REQUEST_COLUMNS)}) '  # noqa: S608 - constants
+    f'VALUES ({", ".join("?" * len(_REQUEST_COLUMNS))}) RETURNING "id"'
+)
+# SQLite allows 32,766 parameters per statement (3.32+): 5 per entry row.
+_SQLITE_CHUNK = 5_000
+
+
+def _sqlite_entries_sql(rows: int) -> str:
+    row = f"({', '.join('?' * len(_ENTRY_COLUMNS))})"
+    values = ", ".join([row] * rows)
+    return f'INSERT INTO "{_ENTRY_TABLE}" ({_names(_ENTRY_COLUMNS)}) VALUES {values}'  # noqa: S608 - constants
 
 
 def _max_length(column: object) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 
+from tortoise.connection import get_connection
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
@@ -40,15 +41,22 @@ def _is_id(value: str) -> bool:
 
 
 async def fetch_newest(
-    query: QuerySet[AuditEntry], first: int | None, after: str | None
+    query: QuerySet[AuditEntry], first: int | None, after: str | None, *, from_requests: bool
 ) -> tuple[list[AuditEntry], PageInfo]:
+    """`from_requests`: the filter is on audit_request alone (actor, purpose, time), so the
+    rows come from its (actor, id) / (purpose, id) index, request by request. SQLite then
+    needs the order named on that table's id to read it without sorting (it does not carry
+    the order across the join's equality); PostgreSQL plans from the entry's column."""
     size = PageRequest.parse(first, None).size
     if after is not None:
         request_id, entry_id = decode_newest(after)
         query = query.filter(request_id__lte=request_id).filter(
             Q(request_id__lt=request_id) | Q(id__lt=entry_id)
         )
-    rows = await query.order_by("-request_id", "-id").limit(size + 1)
+    by_request = from_requests and get_connection("default").capabilities.dialect == "sqlite"
+    rows = await query.order_by("-request__id" if by_request else "-request_id", "-id").limit(
+        size + 1
+    )
     shown = rows[:size]
     end = encode_newest(shown[-1].request_id, shown[-1].id) if shown else None
     return shown, PageInfo(end_cursor=end, has_next_page=len(rows) > size)

@@ -11,6 +11,7 @@ from directives.operations import MUTATIONS, QUERIES
 from directives.vocabulary import Purpose
 from models import AccessLogEntry, AuditEntry, SecurityEvent
 from resolvers.audit.newest import fetch_newest
+from resolvers.audit.window import id_window
 from resolvers.paging import fetch_page
 from schema.accounts.auth_types import (
     AccessLogConnection,
@@ -68,11 +69,23 @@ class AuditQuery:
             query = query.filter(request__actor=where.actor)
         if where.purpose is not None:
             query = query.filter(request__purpose=where.purpose)
+        # A time window is an id range (resolvers/audit/window.py), on both tables: PostgreSQL
+        # does not carry a bound across the join by itself.
+        window = await id_window(where.since, where.until)
         if where.since is not None:
-            query = query.filter(request__at__gte=where.since)
+            query = query.filter(
+                request__at__gte=where.since,
+                request_id__gt=window.after,
+                request__id__gt=window.after,
+            )
         if where.until is not None:
-            query = query.filter(request__at__lt=where.until)
-        rows, page = await fetch_newest(query, first, after)
+            query = query.filter(
+                request__at__lt=where.until,
+                request_id__lt=window.before,
+                request__id__lt=window.before,
+            )
+        by_subject = where.subject_type is not None or where.subject_id is not None
+        rows, page = await fetch_newest(query, first, after, from_requests=not by_subject)
         return AuditEventConnection(
             nodes=[AuditEvent.from_model(r, r.request) for r in rows],
             page_info=page,

@@ -8,14 +8,17 @@ import asyncio
 import logging
 import uuid
 from contextlib import AbstractContextManager
+from typing import Any
 
 import pytest
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import get_connection
 from tortoise.context import TortoiseContext
 from tortoise.transactions import in_transaction
 
 from directives.audit import AuditBuffer, AuditHeader, TortoiseAuditStore, utc_now
-from models import AuditEntry, AuditRequest
+from models import AccessLogEntry, AuditEntry, AuditRequest
+from models.group_commit import LINGER, SHARED, GroupCommit
 from tests.conftest import sql_log
 
 
@@ -112,3 +115,49 @@ async def test_inside_a_transaction_the_rows_share_its_fate(db: TortoiseContext)
     async with in_transaction():
         await store.write(_header(), _buffer())
     assert await AuditRequest.all().count() == 1
+
+
+def _access_row() -> AccessLogEntry:
+    return AccessLogEntry(
+        at=utc_now(), client_address="203.0.113.7", browser="curl", os="Other", method="POST",
+        path="/graphql", status=200, duration_ms=1.0,
+    )  # fmt: skip
+
+
+async def test_an_access_log_row_rides_with_the_next_audit_write(
+    db: TortoiseContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The access log's rows are lazy: they wait (up to LINGER) for an audit write and share
+    its commit; each is durable when its submit returns."""
+    rows, store = GroupCommit(_save), TortoiseAuditStore()
+    access = _access_row()
+
+    async def audit_soon() -> None:
+        await asyncio.sleep(LINGER / 5)  # the next request's audit, a moment later
+        await store.write(_header(), _buffer())
+
+    groups: list[int] = []
+    commit = SHARED._commit
+
+    async def counted(group: list[Any]) -> None:
+        groups.append(len(group))
+        await commit(group)
+
+    monkeypatch.setattr(SHARED, "_commit", counted)
+    await asyncio.gather(rows.submit(access, lazy=True), audit_soon())
+    assert await AccessLogEntry.filter(id=access.id).exists()
+    assert await AuditRequest.all().count() == 1
+    assert groups == [2]  # one transaction: the access-log row and the audit
+
+
+async def test_a_lazy_row_alone_is_written_after_the_linger(db: TortoiseContext) -> None:
+    rows = GroupCommit(_save)
+    access = _access_row()
+    started = asyncio.get_running_loop().time()
+    await rows.submit(access, lazy=True)
+    assert asyncio.get_running_loop().time() - started >= LINGER * 0.9
+    assert await AccessLogEntry.filter(id=access.id).exists()
+
+
+async def _save(conn: BaseDBAsyncClient, row: AccessLogEntry) -> None:
+    await row.save(using_db=conn)
