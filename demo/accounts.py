@@ -7,6 +7,10 @@ The demo CUSTOMER and AGENT logins are bound to the first customer and agent alr
 seeding is the operator's own data, not a staff member's request, so no second administrator
 and no activation code take part. Their binding says so (method OPERATOR_SEED), and auditors
 see it in `accountBindings`. Every other login bound to a person goes through auth.binding.
+
+A second administrator (`ADMIN_2` in the credentials, login demo-admin-2) lets the four-eyes
+steps be completed in the demo: what one administrator requests (binding a login to a person,
+an exceptional disclosure), the other approves; the server refuses the requester.
 """
 
 from __future__ import annotations
@@ -36,18 +40,21 @@ from models import (
 from models.tokens import hash_token
 
 SEEDING = "operator-seed"  # not a login: the operator's seeding named as requester
+SECOND_ADMIN = "ADMIN_2"  # the credentials' key of the second administrator (four eyes)
 
 
 async def issue_demo_accounts(box: SecretBox) -> dict[str, dict[str, str]]:
-    """Returns {role: {login, password, token[, totp_secret]}}; old demo tokens are replaced."""
+    """Returns {role: {login, password, token[, totp_secret]}} and the second administrator's
+    under SECOND_ADMIN; old demo tokens are replaced."""
     first_customer = await Customer.all().order_by("id").first()
     first_agent = await Agent.all().order_by("id").first()
     # The demo partner works for the option provider whose NDA is in force (demo.third_parties).
     partner = await Provider.filter(ndas__reference="NDA-2026-001").first()
     credentials: dict[str, dict[str, str]] = {}
-    for role in Role:
+    seats = [(role.value, role) for role in Role] + [(SECOND_ADMIN, Role.ADMIN)]
+    for key, role in seats:
         login, password, token = (
-            f"demo-{role.value.lower()}",
+            f"demo-{role.value.lower()}" if key == role.value else "demo-admin-2",
             _password(),
             secrets.token_urlsafe(32),
         )
@@ -83,7 +90,7 @@ async def issue_demo_accounts(box: SecretBox) -> dict[str, dict[str, str]]:
             expires_at=datetime.now(UTC) + timedelta(days=MAX_TOKEN_DAYS),
         )
         entry = {"login": login, "password": password, "token": token}
-        credentials[role.value] = {**entry, "totp_secret": totp} if totp else entry
+        credentials[key] = {**entry, "totp_secret": totp} if totp else entry
     return credentials
 
 

@@ -168,6 +168,7 @@ QUERIES: dict[str, Operation] = {
     "legalHolds": op((R.ADMIN, R.AUDITOR), RowScope.AUDIT),
     # P7.3: disclosure, stop and deletion requests.
     "rightsRequests": op((R.SUPPORT, R.BILLING), RowScope.PEOPLE),
+    "myRightsRequests": op((R.CUSTOMER,), RowScope.PEOPLE),
     "policyVersions": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
     "policyVersionInForce": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),
     "privacyContact": op(ALL_ROLES, RowScope.NONE, stages=PUBLIC),

@@ -25,6 +25,7 @@ import pytest
 from tortoise.connection import get_connection
 
 from demo import AGENT_COUNT, CREDENTIALS_FILE
+from demo.accounts import SECOND_ADMIN
 from demo.rights import FORMER_CUSTOMERS
 from directives.audit import AuditBuffer, AuditHeader
 from directives.checkpoint import open_checkpoint, parse_verifier_key
@@ -167,19 +168,21 @@ async def test_startup_migrates_seeds_and_writes_credentials(
         assert (tmp_path / "crm.sqlite3").is_file()
     path = settings.data_dir / CREDENTIALS_FILE
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert set(server.credentials) == {role.value for role in Role}
+    # One seat per role, and a second administrator so that four-eyes steps can complete.
+    assert set(server.credentials) == {role.value for role in Role} | {SECOND_ADMIN}
     for role, entry in server.credentials.items():
         expected = {"login", "token", "password"} | (
             {"totp_secret"} if role != "CUSTOMER" else set()
         )
         assert set(entry) == expected
+    logins = {entry["login"] for entry in server.credentials.values()}
+    assert len(logins) == len(Role) + 1
     tokens = [entry["token"] for entry in server.credentials.values()]
-    assert len(set(tokens)) == len(Role) and all(len(t) >= 43 for t in tokens)  # >= 256 bits
+    seats = len(Role) + 1
+    assert len(set(tokens)) == seats and all(len(t) >= 43 for t in tokens)  # >= 256 bits
     # The file is the only place the tokens are in clear: the database holds hashes.
     assert not await ApiToken.filter(token_hash__in=tokens).exists()
-    assert await ApiToken.filter(token_hash__in=[hash_token(t) for t in tokens]).count() == len(
-        Role
-    )
+    assert await ApiToken.filter(token_hash__in=[hash_token(t) for t in tokens]).count() == seats
 
 
 async def test_every_demo_token_works(server: Server) -> None:
@@ -189,6 +192,13 @@ async def test_every_demo_token_works(server: Server) -> None:
         assert response.json() == {
             "data": {"me": {"login": server.credentials[role.value]["login"], "role": role.value}}
         }
+    second = server.credentials[SECOND_ADMIN]
+    response = await server.client.post(
+        "/graphql",
+        json={"query": "{ me { login role } }"},
+        headers={"Authorization": f"Bearer {second['token']}"},
+    )
+    assert response.json() == {"data": {"me": {"login": second["login"], "role": "ADMIN"}}}
 
 
 async def test_second_start_does_not_reseed_and_keeps_the_file(settings: Settings) -> None:
@@ -200,7 +210,7 @@ async def test_second_start_does_not_reseed_and_keeps_the_file(settings: Setting
             await Agent.all().count(),
             await Account.all().count(),
         )
-    assert counts == (DEMO_CUSTOMERS + FORMER_CUSTOMERS, AGENT_COUNT, len(Role))
+    assert counts == (DEMO_CUSTOMERS + FORMER_CUSTOMERS, AGENT_COUNT, len(Role) + 1)
     async with serving(replace(settings, demo_customers=7)) as again:
         assert (
             await Customer.all().count(),

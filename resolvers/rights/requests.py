@@ -59,6 +59,17 @@ class RequestQuery:
             query = query.filter(answer_sent_at__isnull=True)
         return [RightsRequest.from_model(r) for r in await query]
 
+    @strawberry.field(
+        description="Your own requests (P7.3), oldest first: kind, identity check, deadline, "
+        "fee and whether answered. Never anyone else's."
+    )
+    async def my_rights_requests(self, info: Info) -> list[RightsRequest]:
+        customer_id = caller_of(info).customer_id
+        if customer_id is None:
+            return []
+        rows = await RequestRow.filter(customer_id=customer_id).order_by("id")
+        return [RightsRequest.from_model(r) for r in rows]
+
 
 @strawberry.type
 class RequestMutation:

@@ -112,6 +112,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "releaseLegalHold": ("ADMIN", ""),
     # P7.3 requests.
     "rightsRequests": ("SUPPORT BILLING", ""),
+    "myRightsRequests": ("CUSTOMER", ""),
     "takeRightsRequest": ("SUPPORT", "D"),
     "payRightsRequestFee": ("BILLING", "E"),
     "answerRightsRequest": ("SUPPORT", "D"),

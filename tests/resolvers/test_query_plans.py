@@ -61,6 +61,7 @@ NOT_LISTS = {
     "namedUses": "a small catalogue the operator defines",
     "legalHolds": "a handful of rows placed by administrators",
     "rightsRequests": "requests taken in person: a small table",
+    "myRightsRequests": "one customer's requests taken in person: a small table",
     "myConsents": "one customer's uses",
     "myConsentRecords": "one customer's records (index on customer_id, use)",
     "consentRecords": "one customer's records (index on customer_id, use)",

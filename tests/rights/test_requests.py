@@ -226,3 +226,31 @@ async def test_a_delete_request_keeps_what_tax_law_keeps_and_deletes_the_rest(
     assert answers[former.id]["kept"] == []
     assert "Customer ANONYMISE" in answers[former.id]["deleted"]
     assert (await Customer.get(id=former.id)).email == ""
+
+
+MINE = "{ myRightsRequests { id kind document checkedBy dueAt feeState answeredAt } }"
+
+
+async def _take(
+    schema: PrivacySchema, world: World, kind: str, who: int | None, reply_to: str | None = None
+) -> Any:
+    result, _ = await run(
+        schema, TAKE, world.caller(Role.SUPPORT), variables=_input(kind, who, reply_to)
+    )
+    return result
+
+
+async def test_a_customer_reads_its_own_requests_and_nobody_elses(
+    schema: PrivacySchema, world: World
+) -> None:
+    me, other = world.customers[0], world.customers[1]
+    mine = _ok(await _take(schema, world, "DISCLOSURE", me.id))["takeRightsRequest"]["id"]
+    _ok(await _take(schema, world, "STOP", other.id))
+    _ok(await _take(schema, world, "DELETE", None, "former@example.jp"))
+    result, _ = await run(schema, MINE, world.caller(Role.CUSTOMER))
+    nodes = _ok(result)["myRightsRequests"]
+    assert [(n["id"], n["kind"]) for n in nodes] == [(mine, "DISCLOSURE")]
+    assert nodes[0]["document"] == "DRIVERS_LICENCE" and nodes[0]["answeredAt"] is None
+    for role in (Role.SUPPORT, Role.AGENT, Role.AUDITOR):
+        refused, _ = await run(schema, MINE, world.caller(role))
+        assert refused.errors and _code(refused) == "FORBIDDEN"

@@ -5,7 +5,7 @@ import { Provider, useMutation, type Client } from "urql";
 import { EnrolStep, LoginPage, LogoutMutation, MeQuery, PasswordStep, TotpStep, type Me } from "./auth";
 import { makeClient } from "./client";
 import { I18nProvider, useI18n, type Lang, type MessageKey } from "./i18n";
-import { CHOOSES_PURPOSE, IDE_ROLES, PAGES, match, type Purpose, type Role } from "./roles";
+import { CHOOSES_PURPOSE, IDE_ROLES, PAGES, match, type Purpose } from "./roles";
 import { Loading, purposeText } from "./ui";
 
 type Session =
@@ -93,18 +93,24 @@ function PurposeProvider({ children }: { children: ReactNode }) {
   return <PurposeContext.Provider value={value}>{children}</PurposeContext.Provider>;
 }
 
-/** The purpose chosen for this task, if the role may declare it. */
-function usePurpose(role: Role): [Purpose | undefined, (p: Purpose | undefined) => void] {
+/** The purposes this person chooses among for a task (none: each screen declares its own). */
+function choices(me: Me): readonly Purpose[] | undefined {
+  if (!CHOOSES_PURPOSE.includes(me.role)) return undefined;
+  return me.declarablePurposes.map((p) => p.code).sort();
+}
+
+/** The purpose chosen for this task, if the person may declare it. */
+function usePurpose(me: Me): [Purpose | undefined, (p: Purpose | undefined) => void] {
   const { purpose, choose } = useContext(PurposeContext);
-  return [CHOOSES_PURPOSE[role]?.find((p) => p === purpose), choose];
+  return [choices(me)?.find((p) => p === purpose), choose];
 }
 
 function Work({ me }: { me: Me }) {
   const { t } = useI18n();
   const path = useHashPath();
-  const [purpose, choose] = usePurpose(me.role);
+  const [purpose, choose] = usePurpose(me);
   const pages = PAGES[me.role];
-  const allowed = CHOOSES_PURPOSE[me.role];
+  const allowed = choices(me);
   const found = match(pages, path);
   const home = pages[0]?.path;
   useEffect(() => {
@@ -123,7 +129,7 @@ function Work({ me }: { me: Me }) {
     );
   }
   // A new purpose or a new record is a new screen: remount so it asks the server again.
-  return <div key={`${purpose ?? ""}${path}`}>{page.render({ purpose, params })}</div>;
+  return <div key={`${purpose ?? ""}${path}`}>{page.render({ purpose, params, totp: me.totpEnabled })}</div>;
 }
 
 function PurposeChooser({ allowed, onChoose }: { allowed: readonly Purpose[]; onChoose: (p: Purpose) => void }) {
@@ -165,7 +171,7 @@ function Frame({ session, onLogout, children }: { session: Session; onLogout: ()
         <div className="brand">{t("appName")}</div>
         {full && <Nav me={full} />}
         <div className="tools">
-          {full && CHOOSES_PURPOSE[full.role] && <PurposeBadge role={full.role} />}
+          {full && choices(full) && <PurposeBadge me={full} />}
           <label className="lang">
             <span>{t("language")}</span>
             <select value={lang} onChange={(e) => setLang(e.target.value as Lang)}>
@@ -189,10 +195,10 @@ function Frame({ session, onLogout, children }: { session: Session; onLogout: ()
   );
 }
 
-function PurposeBadge({ role }: { role: Role }) {
+function PurposeBadge({ me }: { me: Me }) {
   const { t } = useI18n();
-  const [purpose, choose] = usePurpose(role);
-  const allowed = CHOOSES_PURPOSE[role] ?? [];
+  const [purpose, choose] = usePurpose(me);
+  const allowed = choices(me) ?? [];
   return (
     <div className="purpose" data-testid="purpose">
       <span className="purpose-label">{t("purpose")}:</span>{" "}

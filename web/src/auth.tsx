@@ -10,7 +10,10 @@ import { Done, ErrorBox, Input, describeError } from "./ui";
 
 export const MeQuery = graphql(`
   query Me {
-    me { login role stage customerId agentId totpEnabled passwordChangeDue }
+    me {
+      login role stage customerId agentId totpEnabled passwordChangeDue
+      declarablePurposes { code }
+    }
   }
 `);
 export type Me = ResultOf<typeof MeQuery>["me"];

@@ -1,8 +1,12 @@
 // Japanese first, English second. Every string the app shows is a key here; `en` must have the
 // same keys (the type says so). The choice is kept in localStorage: it is not a secret.
+import { enMore, jaMore } from "./i18n-more";
+import { enReasons, jaReasons } from "./i18n-reasons";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 
 const ja = {
+  ...jaMore,
+  ...jaReasons,
   appName: "顧客管理システム",
   skip: "本文へスキップ",
   language: "表示言語",
@@ -343,6 +347,8 @@ const ja = {
 export type MessageKey = keyof typeof ja;
 
 const en: Record<MessageKey, string> = {
+  ...enMore,
+  ...enReasons,
   appName: "Customer management",
   skip: "Skip to content",
   language: "Language",

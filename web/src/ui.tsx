@@ -98,6 +98,12 @@ const CODE_MESSAGES: Partial<Record<string, MessageKey>> = {
 export function describeError(t: Translate, error: CombinedError): string {
   const code = errorCode(error);
   const message = error.graphQLErrors[0]?.message ?? error.message;
+  // A refusal's reason code (extensions.reason) in the reader's language, when we have it.
+  const reason = error.graphQLErrors[0]?.extensions?.["reason"];
+  const reasonKey = typeof reason === "string" ? `refused${reason}` : "";
+  if (known(reasonKey)) {
+    return code === "PASSWORD_REJECTED" ? t("passwordRejected", { reason: t(reasonKey) }) : t(reasonKey);
+  }
   if (code === "BAD_INPUT") return t("errorBadInput", { message });
   if (code?.startsWith("PURPOSE_")) return t("errorPurpose", { code });
   if (code === "PASSWORD_REJECTED") return t("passwordRejected", { reason: message });

@@ -118,11 +118,19 @@ describe("customer", () => {
   test("a change with a bad value shows the error at that field; a good one saves a version", async () => {
     const { page } = me;
     const postal = page.getByLabel("郵便番号");
+    const fax = page.getByLabel("FAX番号");
+    const faxBefore = await fax.inputValue();
     await postal.fill("12");
+    await fax.fill("fax?");
     await page.getByRole("button", { name: "保存" }).click();
+    // Every invalid field is marked at once (extensions.fields), focus on the first.
     await page.getByText("郵便番号の値が正しくありません。").waitFor();
+    await page.getByText("FAX番号の値が正しくありません。").waitFor();
     assert.equal(await postal.getAttribute("aria-invalid"), "true");
-    assert.ok(await postal.evaluate((el) => el === document.activeElement), "focus on the bad field");
+    assert.equal(await fax.getAttribute("aria-invalid"), "true");
+    assert.ok(await page.evaluate(() => ["postalCode", "fax"].includes(document.activeElement?.getAttribute("name") ?? "")),
+      "focus on a bad field");
+    await fax.fill(faxBefore);
     await postal.fill("150-0043");
     await page.getByLabel("電話番号").fill("03-1111-2222");
     await page.getByRole("button", { name: "保存" }).click();
@@ -167,13 +175,128 @@ describe("customer", () => {
     await page.getByLabel("件名").fill("ログインについて");
     await page.getByLabel("内容").fill("パスワードの変更方法を教えてください。");
     await page.getByRole("button", { name: "送信" }).click();
-    await page.getByRole("status").getByText(/お問い合わせ #\d+ を受け付けました（状態: OPEN）/).waitFor();
+    const sent = await page.getByRole("status").getByText(/お問い合わせ #\d+ を受け付けました（状態: OPEN）/).innerText();
+    const inquiry = /#(\d+)/.exec(sent)?.[1] ?? "";
+    const card = page.getByTestId("my-inquiries").locator(`li[data-inquiry="${inquiry}"]`);
+    await card.getByText("ログインについて").waitFor();
+    // Support answers it; the customer reads the answer on the same screen.
+    await api(server.url, cred("SUPPORT"),
+      "mutation($id: ID!) { answerInquiry(inquiryId: $id, body: \"設定画面から変更できます。\") { id } }",
+      { id: inquiry }, "D");
+    await go(page, "登録情報");
+    await go(page, "お問い合わせ");
+    await card.getByText("設定画面から変更できます。").waitFor();
+    await card.getByText("担当者", { exact: false }).first().waitFor();
     await page.getByLabel("表示言語").selectOption("en");
     await page.getByRole("heading", { level: 1, name: "Ask a question" }).waitFor();
     assert.equal(await page.evaluate(() => document.documentElement.lang), "en");
     await checkScreen(me, "inquiry (English)");
     await page.getByLabel("Language").selectOption("ja");
     await page.getByRole("heading", { level: 1, name: "お問い合わせ" }).waitFor();
+  });
+
+  test("consents: change one and change it back, each kept as a dated record", async () => {
+    const { page } = me;
+    const now = await api(server.url, cred("CUSTOMER"), "{ myConsents { use state } }");
+    const initial = now.myConsents.find((/** @type {any} */ c) => c.use === "H").state;
+    const agreed = initial === "IN_FORCE";
+    await go(page, "同意の状況");
+    const records = page.locator("[data-testid=consent-records] tbody tr");
+    const before = await records.count();
+    const card = page.getByTestId("consents").locator("li[data-use=H]");
+    const state = card.getByTestId("consent-state-H");
+    await card.getByRole("button", { name: `${agreed ? "同意を撤回する" : "同意する"}: H`, exact: true }).click();
+    await state.getByText(agreed ? "撤回しました" : "同意しています").waitFor();
+    await card.getByRole("button", { name: `${agreed ? "同意する" : "同意を撤回する"}: H`, exact: true }).click();
+    await state.getByText(agreed ? "同意しています" : "撤回しました").waitFor();
+    await records.nth(before + 1).waitFor();
+    const newest = records.first().locator("td");
+    assert.equal(await newest.nth(1).innerText(), "H");
+    assert.equal(await newest.nth(3).innerText(), "ウェブ");
+    // A use outside A–H defined by an administrator is offered like G and H.
+    const named = now.myConsents.find((/** @type {any} */ c) => !["G", "H"].includes(c.use));
+    if (named) await page.getByTestId("consents").locator(`li[data-use="${named.use}"]`).waitFor();
+    await screenshot(page, "customer-consents");
+    await checkScreen(me, "consents");
+  });
+
+  test("history: the earlier change is version 2 with the values it set", async () => {
+    const { page } = me;
+    await go(page, "変更履歴");
+    const latest = page.getByTestId("history").locator("li.card").first();
+    await latest.getByRole("heading", { name: "版 2" }).waitFor();
+    await latest.locator("[data-field=phone]").getByText("03-1111-2222").waitFor();
+    await latest.locator("[data-field=postalCode]").getByText("150-0043").waitFor();
+    await latest.getByText("ご本人").waitFor();
+    await page.getByTestId("history").locator("li.card").last().getByRole("heading", { name: "版 1" }).waitFor();
+    assert.equal(await page.getByText(otherName).count(), 0, "another customer's name");
+    await checkScreen(me, "history");
+  });
+
+  test("who read my data: a support read under C, by login, with each field's decision", async () => {
+    const { page } = me;
+    const who = await api(server.url, cred("CUSTOMER"), "{ me { customerId } }");
+    await api(server.url, cred("SUPPORT"), "query($id: ID!) { customer(id: $id) { name birthDate } }",
+      { id: who.me.customerId }, "C");
+    await go(page, "閲覧・提供の記録");
+    const row = page.locator("[data-testid=access] tbody tr")
+      .filter({ hasText: "demo-support" }).filter({ hasText: "生年月日: 非表示" });
+    const next = page.getByRole("button", { name: "次へ" });
+    for (let i = 0; i < 20 && (await row.count()) === 0 && (await next.isVisible()) && (await next.isEnabled()); i += 1) {
+      await next.click();
+      await page.locator("[data-testid=access] tbody tr").first().waitFor();
+    }
+    await row.first().getByText("氏名: 表示").waitFor();
+    await checkScreen(me, "access history");
+  });
+
+  test("my requests: one taken in person shows its state and deadline", async () => {
+    const { page } = me;
+    const who = await api(server.url, cred("CUSTOMER"), "{ me { customerId } }");
+    const taken = await api(server.url, cred("SUPPORT"),
+      `mutation($input: RightsRequestInput!) { takeRightsRequest(input: $input) { id dueAt } }`,
+      { input: { kind: "STOP", customerId: who.me.customerId, document: "DRIVERS_LICENCE",
+        checkedAt: new Date(Date.now() - 60_000).toISOString() } }, "D");
+    const { id } = taken.takeRightsRequest;
+    await go(page, "開示等のご請求");
+    const state = page.getByTestId(`my-request-${id}`);
+    await state.getByText("対応中").waitFor();
+    const row = page.locator("[data-testid=my-requests] tbody tr").filter({ has: state });
+    await row.getByText("利用停止").waitFor();
+    await row.getByText("運転免許証").waitFor();
+    assert.equal(await page.locator("[data-testid=my-requests] tbody tr").count(), 1, "only my own request");
+    await checkScreen(me, "my requests");
+  });
+
+  test("sign-ins: my sessions; a token created (shown once), then revoked, stops working", async () => {
+    const { page } = me;
+    await go(page, "ログイン状況");
+    await page.getByTestId("sessions").getByText("ブラウザ — この画面").waitFor();
+    await page.getByRole("button", { name: "API トークンを作成" }).click();
+    const form = page.locator("form.panel");
+    await form.getByLabel("名前").fill("web-test");
+    await form.getByLabel("パスワード", { exact: true }).fill(cred("CUSTOMER").password);
+    await form.getByLabel("有効日数（1〜365）").fill("1");
+    await checkScreen(me, "create a token");
+    await form.getByRole("button", { name: "API トークンを作成" }).click();
+    const token = await page.getByTestId("new-token").innerText();
+    await page.getByTestId("token-web-test").getByText("有効").waitFor();
+    const ask = () => fetch(`${server.url}/graphql`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: "{ me { login } }" }),
+    }).then((r) => r.json());
+    assert.equal((await ask()).data?.me?.login, cred("CUSTOMER").login);
+    await page.getByRole("button", { name: "失効させる: web-test" }).click();
+    await page.getByRole("status").getByText("トークン「web-test」を失効させました。").waitFor();
+    await page.getByTestId("token-web-test").getByText("失効済み").waitFor();
+    await page.getByTestId("token-demo").getByText("有効").waitFor();
+    await go(page, "登録情報");
+    await go(page, "ログイン状況");
+    await page.getByTestId("token-web-test").getByText("失効済み").waitFor();
+    assert.equal(await page.getByText(token).count(), 0, "the token is shown once");
+    assert.equal((await ask()).errors?.[0]?.extensions?.code, "UNAUTHENTICATED");
+    await checkScreen(me, "sign-ins");
   });
 
   test("an ended session goes back to the login page with a message", async () => {
@@ -239,6 +362,11 @@ describe("agent", () => {
     await page.locator("form.panel").getByRole("button", { name: "サービスを申し込む" }).click();
     await page.getByRole("status").getByText(/契約 #\d+ を作成しました（PREMIUM/).waitFor();
     await checkScreen(agent, "apply for service");
+    // A second application for the same customer is refused, the reason said in Japanese.
+    await page.locator("form.panel").getByRole("button", { name: "キャンセル" }).click();
+    await row.getByRole("button").click();
+    await page.locator("form.panel").getByRole("button", { name: "サービスを申し込む" }).click();
+    await page.getByRole("alert").getByText("このお客さまには有効な契約がすでにあります。").waitFor();
   });
 
   test("contracts: only my customers'; apply for an option", async () => {
@@ -335,6 +463,39 @@ describe("support", () => {
     await checkScreen(support, "inquiries");
   });
 
+  test("a former customer's disclosure request: the identity check kept (document kind, who, when)", async () => {
+    const { page } = support;
+    await go(page, "開示等の請求");
+    await page.getByText("この画面には目的 D が必要です").waitFor();
+    await page.getByRole("button", { name: "目的を変更" }).click();
+    await choosePurpose(page, "D");
+    await page.getByRole("heading", { level: 1, name: "開示等の請求" }).waitFor();
+    await page.getByRole("button", { name: "請求を受け付ける" }).click();
+    const form = page.locator("form.panel");
+    await form.getByLabel("種類").selectOption("DISCLOSURE");
+    await form.getByLabel("回答の送り先（メール）").fill("former@example.jp");
+    await form.getByLabel("確認した書類").selectOption("PASSPORT");
+    await checkScreen(support, "take a rights request");
+    await form.getByRole("button", { name: "請求を記録" }).click();
+    const taken = await page.getByRole("status").getByText(/請求 #\d+ を記録しました。/).innerText();
+    const id = /#(\d+)/.exec(taken)?.[1] ?? "";
+    const row = page.locator("[data-testid=requests] tbody tr").filter({
+      has: page.getByRole("cell", { name: id, exact: true }),
+    });
+    await row.getByText("登録なし（元のお客さま等）").waitFor();
+    await row.getByText(/パスポート · demo-support · /).waitFor();
+    await row.getByTestId(`request-state-${id}`).getByText("対応中").waitFor();
+    await row.getByText("無料").waitFor();
+    await screenshot(page, "support-rights-requests");
+    await checkScreen(support, "rights requests");
+    // Answering sends the package to the person; without a delivery the server says so.
+    await row.getByRole("button", { name: `回答する: #${id}` }).click();
+    await Promise.race([
+      row.getByTestId(`request-state-${id}`).getByText("回答済み").waitFor(),
+      page.getByRole("alert").getByText("回答の送付手段が設定されていないため、回答できません。").waitFor(),
+    ]);
+  });
+
   test("GraphiQL opens from local files and sends our CSRF header", async () => {
     const { page } = support;
     const response = await page.goto(`${server.url}/graphql`);
@@ -356,8 +517,11 @@ describe("support", () => {
 });
 
 describe("billing", () => {
+  /** @type {Awaited<ReturnType<typeof person>>} */
+  let billing;
+
   test("overdue invoices under E: record a payment; the bank account is clear here", async () => {
-    const billing = await person();
+    billing = await person();
     const { page } = billing;
     await logIn(page, server.url, cred("BILLING"));
     await choosePurpose(page, "E");
@@ -376,6 +540,41 @@ describe("billing", () => {
     await page.getByTestId("customer-view").locator("[data-field=accountNumber]")
       .getByText(full.customer.accountNumber).waitFor();
     await checkScreen(billing, "customer view under E");
+  });
+
+  test("invoice corrections: a new invoice references the original, which stays as it was", async () => {
+    const { page } = billing;
+    const list = await api(server.url, cred("BILLING"),
+      "{ invoices(first: 20) { nodes { id total correctsId } } }", {}, "E");
+    const original = list.invoices.nodes.find((/** @type {any} */ i) => !i.correctsId && i.total > 100);
+    assert.ok(original, "an invoice to correct");
+    await go(page, "請求の訂正");
+    await page.getByLabel("請求書番号").fill(original.id);
+    await page.getByRole("button", { name: "表示" }).click();
+    await page.getByTestId("invoice").waitFor();
+    await page.getByRole("heading", { name: `請求書 #${original.id} を訂正` }).waitFor();
+    await page.getByLabel("正しい請求額（円）").fill(String(original.total - 100));
+    await page.getByLabel("訂正の理由").fill("オプション料金の二重計上");
+    await checkScreen(billing, "invoice correction");
+    await page.getByRole("button", { name: "訂正した請求書を発行" }).click();
+    await page.getByTestId("invoice").getByText(`請求書 #${original.id} の訂正`).waitFor();
+    const after = await api(server.url, cred("BILLING"),
+      "query($id: ID!) { invoice(id: $id) { total } }", { id: original.id }, "E");
+    assert.equal(after.invoice.total, original.total, "the original never changes");
+    await screenshot(page, "billing-correction");
+  });
+
+  test("request fees: a second disclosure in a month, paid in cash, becomes an invoice", async () => {
+    const { page } = billing;
+    await go(page, "請求手数料");
+    const due = page.locator("[data-testid=requests] tbody tr").filter({ hasText: "未収" }).first();
+    const id = await due.locator("td").first().innerText();
+    await due.getByRole("button", { name: `手数料の受領を記録: #${id}` }).click();
+    await page.getByRole("status").getByText(new RegExp(`請求 #${id} の手数料を受領しました（請求書 #\\d+）。`)).waitFor();
+    await page.locator("[data-testid=requests] tbody tr").filter({
+      has: page.getByRole("cell", { name: id, exact: true }),
+    }).getByText("受領済み").waitFor();
+    await checkScreen(billing, "request fees");
   });
 });
 
@@ -430,6 +629,9 @@ describe("admin and a new account", () => {
     await page.getByRole("button", { name: "アカウントを作成" }).click();
     initialPassword = await page.getByTestId("initial-password").innerText();
     assert.ok(initialPassword.length >= 10);
+    // Every account is listed, the second administrator among them.
+    await page.getByTestId("accounts").getByRole("rowheader", { name: "demo-admin-2", exact: true }).waitFor();
+    await page.getByTestId(`account-${login}`).getByText("次回パスワード変更").waitFor();
     await checkScreen(admin, "accounts");
     // A customer's login: no password; a second administrator must approve (four eyes).
     await page.locator("form").first().getByLabel("ログインID").fill("web-test-customer");
@@ -444,6 +646,45 @@ describe("admin and a new account", () => {
     await pending.getByText("承認待ち").waitFor();
     assert.equal(await page.getByText(/有効化コード[:：]/).count(), 0, "no activation code on a staff screen");
     await checkScreen(admin, "accounts with a pending binding");
+  });
+
+  test("a second administrator approves it (four eyes), decides a disclosure, sees a phone masked under D", async () => {
+    const second = await person();
+    const { page } = second;
+    await logIn(page, server.url, cred("ADMIN_2"));
+    await choosePurpose(page, "D");
+    await page.getByRole("heading", { level: 1, name: "アカウント" }).waitFor();
+    const pending = page.getByTestId("bindings").locator("tr", { hasText: "web-test-customer" });
+    await pending.getByRole("button", { name: "承認: web-test-customer" }).click();
+    await page.getByRole("status").getByText("web-test-customer を承認しました。有効化コードを本人に送ります。").waitFor();
+    await page.getByTestId("bindings").locator("tr", { hasText: "web-test-customer" }).getByText("本人の有効化待ち").waitFor();
+    const binding = await api(server.url, cred("ADMIN"),
+      "{ accountBindings(login: \"web-test-customer\") { nodes { requestedBy approvedBy activation } } }");
+    assert.deepEqual(binding.accountBindings.nodes[0], {
+      requestedBy: cred("ADMIN").login, approvedBy: cred("ADMIN_2").login, activation: "AWAITING_PERSON",
+    });
+    assert.equal(await page.getByText(/[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}/).count(), 0, "no activation code on screen");
+    await checkScreen(second, "second administrator approves");
+    // An exceptional disclosure support asked for: decided here, never by its requester.
+    const asked = await api(server.url, cred("SUPPORT"),
+      `mutation { requestDisclosure(request: { ground: AUTHORITY, requestingParty: "渋谷警察署",
+        partyReference: "捜査関係事項照会 第42号", customerIds: ["5"], fields: ["name", "phone"],
+        consentSought: false }) { id } }`);
+    const disclosure = asked.requestDisclosure.id;
+    await go(page, "第三者提供");
+    await page.getByRole("button", { name: `承認: #${disclosure}` }).click();
+    await page.getByTestId(`disclosure-${disclosure}`).getByText(/承認済み · demo-admin-2/).waitFor();
+    await screenshot(page, "admin-third-parties");
+    await checkScreen(second, "third parties (admin)");
+    // A customer under D: the phone partly shown, the receipt in words, the number not on screen.
+    const full = await api(server.url, cred("BILLING"), "{ customer(id: 5) { phone } }", {}, "E");
+    await page.goto(`${server.url}/#/customer/5`);
+    const phone = page.getByTestId("customer-view").locator("[data-field=phone]");
+    await phone.getByText("一部のみ").waitFor();
+    assert.match(await phone.locator(".value-text").innerText(), /^\*+\d{4}$/);
+    await page.getByText("電話番号は一部のみ表示: 末尾4桁のみ").waitFor();
+    assert.ok(!(await page.locator("main").innerText()).includes(full.customer.phone), "the full phone is not on screen");
+    await checkScreen(second, "customer under D");
   });
 
   test("the activation form refuses a wrong code", async () => {
@@ -506,8 +747,11 @@ describe("admin and a new account", () => {
 });
 
 describe("auditor", () => {
+  /** @type {Awaited<ReturnType<typeof person>>} */
+  let auditor;
+
   test("catalog, read audit filtered, security log; values never in clear", async () => {
-    const auditor = await person();
+    auditor = await person();
     const { page } = auditor;
     await logIn(page, server.url, cred("AUDITOR"));
     await page.getByRole("heading", { level: 1, name: "個人情報カタログ" }).waitFor();
@@ -530,6 +774,26 @@ describe("auditor", () => {
     await page.getByTestId("security-events").getByText("demo-customer").first().waitFor();
     await page.getByTestId("access-log").locator("tbody tr").first().waitFor();
     await checkScreen(auditor, "security log");
+  });
+
+  test("provision records and the third-party register: grounds, NDAs, who requested and who decided", async () => {
+    const { page } = auditor;
+    await go(page, "第三者提供の記録");
+    const first = page.locator("[data-testid=provisions] tbody tr").first();
+    const customer = await first.locator("td").nth(2).innerText();
+    await page.getByRole("search").getByLabel("顧客番号").fill(customer);
+    await page.getByRole("search").getByRole("button", { name: "絞り込む" }).click();
+    await page.locator("[data-testid=provisions] tbody tr").first().waitFor();
+    const shown = await page.locator("[data-testid=provisions] tbody tr td:nth-child(3)").allInnerTexts();
+    assert.ok(shown.length > 0 && shown.every((id) => id === customer), "only that customer's records");
+    await checkScreen(auditor, "provision records");
+    await go(page, "第三者提供");
+    await page.getByTestId("nda-NDA-2026-001").getByText("はい").waitFor();
+    await page.getByTestId("disclosures").getByText(/承認済み · \S+/).first().waitFor();
+    await page.getByTestId("incidents").locator("tbody tr").first().waitFor();
+    assert.equal(await page.getByRole("button", { name: /^承認: #/ }).count(), 0, "auditors do not decide");
+    await screenshot(page, "auditor-third-parties");
+    await checkScreen(auditor, "third parties (auditor)");
   });
 });
 
@@ -557,6 +821,10 @@ describe("partner", () => {
     await choosePurpose(page, "B");
     await page.getByRole("heading", { level: 1, name: "対象のお客さま（オプションサービス）" }).waitFor();
     await page.locator("[data-testid=partner-customers] tbody tr").first().waitFor();
+    // What the NDA does not name is withheld, and the receipt says why in words.
+    const cells = page.locator("[data-testid=partner-customers] tbody tr").first().locator("td");
+    assert.equal(await cells.nth(2).innerText(), "（非表示）");
+    await page.getByText("郵便番号は非表示: 秘密保持契約で提供が定められていない項目です").waitFor();
     await checkScreen(partner, "partner customers");
   });
 });

@@ -7,6 +7,7 @@ import { readPrivacy } from "../client";
 import { graphql, type ResultOf, type VariablesOf } from "../graphql";
 import { formatYen, useI18n } from "../i18n";
 import { shownAs } from "../receipt";
+import { PanelForm, Table, personalColumns } from "../blocks";
 import { Done, ErrorBox, Input, Loading, Pager, Screen, Select, Value, Yen, today, usePager } from "../ui";
 
 const AgentCustomersQuery = graphql(`
@@ -23,6 +24,7 @@ const ApplyForServiceMutation = graphql(`
     applyForService(customerId: $customerId, plan: $plan, startsOn: $startsOn) { id plan monthlyFee }
   }
 `);
+type Row = ResultOf<typeof AgentCustomersQuery>["customerSearch"]["nodes"][number];
 type Plan = VariablesOf<typeof ApplyForServiceMutation>["plan"];
 const PLANS: Plan[] = ["LIGHT", "STANDARD", "PREMIUM"];
 
@@ -33,7 +35,6 @@ export function AgentCustomers() {
   const [applying, setApplying] = useState<{ id: string; name: string }>();
   const privacy = readPrivacy(result.extensions);
   const found = result.data?.customerSearch;
-  const at = (field: string) => shownAs(privacy, `customerSearch.nodes.*.${field}`);
   return (
     <Screen title={t("agentCustomersTitle")} purpose="A" privacy={privacy}>
       <ErrorBox error={result.error} />
@@ -42,36 +43,20 @@ export function AgentCustomers() {
         <>
           <p className="total" data-testid="total">{t("agentCustomersTotal", { count: found.totalCount })}</p>
           {applying && <ApplyForm customer={applying} onClose={() => setApplying(undefined)} />}
-          <table data-testid="customers">
-            <thead>
-              <tr>
-                <th scope="col">{t("customerId")}</th>
-                <th scope="col">{t("fieldname")}</th>
-                <th scope="col">{t("fieldbirthDate")}</th>
-                <th scope="col">{t("fieldphone")}</th>
-                <th scope="col">{t("fieldemail")}</th>
-                <th scope="col"><span className="visually-hidden">{t("applyService")}</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {found.nodes.map((c) => (
-                <tr key={c.id}>
-                  <td>{c.id}</td>
-                  <td><Value value={c.name} shown={at("name")} /></td>
-                  <td><Value value={c.birthDate} shown={at("birthDate")} /></td>
-                  <td><Value value={c.phone} shown={at("phone")} /></td>
-                  <td><Value value={c.email} shown={at("email")} /></td>
-                  <td>
-                    <button type="button" className="small"
-                      aria-label={`${t("applyService")}: ${c.name ?? c.id}`}
-                      onClick={() => setApplying({ id: c.id, name: c.name ?? c.id })}>
-                      {t("applyService")}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table testId="customers" rows={found.nodes} rowKey={(c) => c.id} columns={[
+            { key: "id", label: t("customerId"), cell: (c) => c.id },
+            ...personalColumns<Row>(t, privacy, "customerSearch.nodes.*", ["name", "birthDate", "phone", "email"]),
+            {
+              key: "apply", label: t("applyService"), quiet: true,
+              cell: (c) => (
+                <button type="button" className="small"
+                  aria-label={`${t("applyService")}: ${c.name ?? c.id}`}
+                  onClick={() => setApplying({ id: c.id, name: c.name ?? c.id })}>
+                  {t("applyService")}
+                </button>
+              ),
+            },
+          ]} />
           <Pager pageInfo={found.pageInfo} pager={pager} />
         </>
       )}
@@ -85,22 +70,16 @@ function ApplyForm({ customer, onClose }: { customer: { id: string; name: string
   const [startsOn, setStartsOn] = useState(today());
   const [state, apply] = useMutation(ApplyForServiceMutation);
   const contract = state.data?.applyForService;
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    await apply({ customerId: customer.id, plan, startsOn });
-  }
   return (
-    <form className="panel" onSubmit={submit} aria-labelledby="apply-title">
-      <h2 id="apply-title" tabIndex={-1} ref={(h) => h?.focus()}>{t("applyFor", { name: customer.name })}</h2>
+    <PanelForm title={t("applyFor", { name: customer.name })} submitLabel={t("applyService")}
+      onSubmit={() => apply({ customerId: customer.id, plan, startsOn })}
+      busy={state.fetching} disabled={!!contract} error={state.error} onCancel={onClose}
+      done={contract && t("applied", { id: contract.id, plan: contract.plan, fee: contract.monthlyFee })}>
       <Select label={t("plan")} value={plan} onChange={(v) => setPlan(v as Plan)}
         options={PLANS.map((p) => ({ value: p, label: p }))} />
       <Input label={t("startsOn")} type="date" required value={startsOn}
         onChange={(e) => setStartsOn(e.target.value)} />
-      <ErrorBox error={state.error} />
-      {contract && <Done>{t("applied", { id: contract.id, plan: contract.plan, fee: contract.monthlyFee })}</Done>}
-      <button type="submit" disabled={state.fetching || !!contract}>{t("applyService")}</button>
-      <button type="button" className="secondary" onClick={onClose}>{t("cancel")}</button>
-    </form>
+    </PanelForm>
   );
 }
 
@@ -139,42 +118,30 @@ export function AgentContracts() {
       {result.fetching && !data && <Loading />}
       {data && (
         <>
-          <table data-testid="contracts">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t("contractCustomer")}</th>
-                <th scope="col">{t("plan")}</th>
-                <th scope="col">{t("contractFee")}</th>
-                <th scope="col">{t("contractStarted")}</th>
-                <th scope="col">{t("contractOptions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.contracts.nodes.map((c) => (
-                <tr key={c.id}>
-                  <td>{c.id}</td>
-                  <td>
-                    <Value value={c.customer?.name} shown={shownAs(privacy, "contracts.nodes.*.customer.name")} />
-                  </td>
-                  <td>{c.plan}</td>
-                  <td><Yen amount={c.monthlyFee} /></td>
-                  <td>{c.startedOn}{c.cancelledOn && ` – ${c.cancelledOn}`}</td>
-                  <td>
-                    <ul className="plain">
-                      {c.options.filter((o) => !o.cancelledOn).map((o) => (
-                        <li key={o.id}>{o.option?.title}</li>
-                      ))}
-                    </ul>
-                    {!c.cancelledOn && (
-                      <OptionForm contract={c} catalogue={data.optionServices}
-                        onDone={() => reexecute({ requestPolicy: "network-only" })} />
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table testId="contracts" rows={data.contracts.nodes} rowKey={(c) => c.id} columns={[
+            { key: "id", label: "#", cell: (c) => c.id },
+            {
+              key: "customer", label: t("contractCustomer"),
+              cell: (c) => <Value value={c.customer?.name} shown={shownAs(privacy, "contracts.nodes.*.customer.name")} />,
+            },
+            { key: "plan", label: t("plan"), cell: (c) => c.plan },
+            { key: "fee", label: t("contractFee"), cell: (c) => <Yen amount={c.monthlyFee} /> },
+            { key: "started", label: t("contractStarted"), cell: (c) => `${c.startedOn}${c.cancelledOn ? ` – ${c.cancelledOn}` : ""}` },
+            {
+              key: "options", label: t("contractOptions"),
+              cell: (c) => (
+                <>
+                  <ul className="plain">
+                    {c.options.filter((o) => !o.cancelledOn).map((o) => <li key={o.id}>{o.option?.title}</li>)}
+                  </ul>
+                  {!c.cancelledOn && (
+                    <OptionForm contract={c} catalogue={data.optionServices}
+                      onDone={() => reexecute({ requestPolicy: "network-only" })} />
+                  )}
+                </>
+              ),
+            },
+          ]} />
           <Pager pageInfo={data.contracts.pageInfo} pager={pager} />
         </>
       )}
@@ -257,57 +224,44 @@ export function Margins() {
       <ErrorBox error={result.error} />
       {result.fetching && !statements && <Loading />}
       {statements && (
-        <table data-testid="margins">
-          <thead>
-            <tr>
-              <th scope="col">{t("marginMonth")}</th>
-              <th scope="col">{t("marginTotal")}</th>
-              <th scope="col">{t("marginPaid")}</th>
-              <th scope="col">{t("marginLines")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {monthTotals(statements).map(([month, entry]) => (
-              <tr key={month}>
-                <th scope="row">{month}</th>
-                <td data-testid={`margin-total-${month}`}><Yen amount={entry.total} /></td>
-                <td><Yen amount={entry.paid} /></td>
-                <td>
-                  {entry.statements.map((s) => (
-                    <details key={s.id}>
-                      <summary>
-                        #{s.id} {t("invoiceIssued")} {s.issuedOn} — <Yen amount={s.total} />
-                        {superseded.has(s.id) && ` (${t("marginSuperseded")})`}
-                      </summary>
-                      <ul className="plain">
-                        {s.lines.map((line, i) => (
-                          <li key={i}>
-                            #{line.contractId}{" "}
-                            <Value value={line.customer?.name}
-                              shown={shownAs(privacy, "marginStatements.nodes.*.lines.*.customer.name")} />{" "}
-                            <Yen amount={line.amount} />
-                          </li>
-                        ))}
-                      </ul>
-                      {s.payouts.map((p, i) => (
-                        <p key={i}>
-                          {t("payoutTo")}: {p.paidOn}{" "}
-                          <Value value={p.bankName}
-                            shown={shownAs(privacy, "marginStatements.nodes.*.payouts.*.bankName")} />{" "}
-                          <Value value={p.bankBranch}
-                            shown={shownAs(privacy, "marginStatements.nodes.*.payouts.*.bankBranch")} />{" "}
-                          <Value value={p.accountNumber}
-                            shown={shownAs(privacy, "marginStatements.nodes.*.payouts.*.accountNumber")} />{" "}
-                          <Yen amount={p.amount} />
-                        </p>
-                      ))}
-                    </details>
+        <Table testId="margins" rows={monthTotals(statements)} rowKey={([month]) => month} columns={[
+          { key: "month", label: t("marginMonth"), rowHeader: true, cell: ([month]) => month },
+          {
+            key: "total", label: t("marginTotal"), testId: ([month]) => `margin-total-${month}`,
+            cell: ([, entry]) => <Yen amount={entry.total} />,
+          },
+          { key: "paid", label: t("marginPaid"), cell: ([, entry]) => <Yen amount={entry.paid} /> },
+          {
+            key: "lines", label: t("marginLines"),
+            cell: ([, entry]) => entry.statements.map((s) => (
+              <details key={s.id}>
+                <summary>
+                  #{s.id} {t("invoiceIssued")} {s.issuedOn} — <Yen amount={s.total} />
+                  {superseded.has(s.id) && ` (${t("marginSuperseded")})`}
+                </summary>
+                <ul className="plain">
+                  {s.lines.map((line, i) => (
+                    <li key={i}>
+                      #{line.contractId}{" "}
+                      <Value value={line.customer?.name}
+                        shown={shownAs(privacy, "marginStatements.nodes.*.lines.*.customer.name")} />{" "}
+                      <Yen amount={line.amount} />
+                    </li>
                   ))}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </ul>
+                {s.payouts.map((p, i) => (
+                  <p key={i}>
+                    {t("payoutTo")}: {p.paidOn}{" "}
+                    <Value value={p.bankName} shown={shownAs(privacy, "marginStatements.nodes.*.payouts.*.bankName")} />{" "}
+                    <Value value={p.bankBranch} shown={shownAs(privacy, "marginStatements.nodes.*.payouts.*.bankBranch")} />{" "}
+                    <Value value={p.accountNumber} shown={shownAs(privacy, "marginStatements.nodes.*.payouts.*.accountNumber")} />{" "}
+                    <Yen amount={p.amount} />
+                  </p>
+                ))}
+              </details>
+            )),
+          },
+        ]} />
       )}
     </Screen>
   );

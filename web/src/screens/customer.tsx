@@ -7,7 +7,8 @@ import { graphql, type ResultOf, type VariablesOf } from "../graphql";
 import { known, useI18n } from "../i18n";
 import { shownAs } from "../receipt";
 import { Done, ErrorBox, Input, Loading, Screen, Select, Value, Yen } from "../ui";
-import { focusField, invalidField } from "./fielderror";
+import { When } from "../blocks";
+import { focusField, invalidField, invalidFields } from "./fielderror";
 
 const MyRecordQuery = graphql(`
   query MyRecord {
@@ -69,7 +70,7 @@ function RecordForm({ record, onSaved }: { record: CustomerRecord; onSaved: (ver
   const [state, update] = useMutation(UpdateMyRecordMutation);
   const [unchanged, setUnchanged] = useState(false);
   const form = useRef<HTMLFormElement>(null);
-  const badField = invalidField(state.error);
+  const badFields = invalidFields(state.error);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -99,7 +100,7 @@ function RecordForm({ record, onSaved }: { record: CustomerRecord; onSaved: (ver
         {TEXT_FIELDS.map((field) => (
           <Input key={field} name={field} label={label(field)} value={draft[field] ?? ""}
             type={INPUT_TYPES[field] ?? "text"} autoComplete={AUTOCOMPLETE[field] ?? "off"}
-            error={badField === field ? t("invalidField", { field: label(field) }) : undefined}
+            error={badFields.includes(field) ? t("invalidField", { field: label(field) }) : undefined}
             onChange={(e) => setDraft({ ...draft, [field]: e.target.value })} />
         ))}
         <Select label={label("accountType")} name="accountType" value={draft.accountType}
@@ -114,7 +115,7 @@ function RecordForm({ record, onSaved }: { record: CustomerRecord; onSaved: (ver
         </div>
       ))}
       {unchanged && <p className="notice" role="status">{t("nothingChanged")}</p>}
-      {!badField && <ErrorBox error={state.error} />}
+      {badFields.length === 0 && <ErrorBox error={state.error} />}
       <button type="submit" disabled={state.fetching}>{t("save")}</button>
     </form>
   );
@@ -203,7 +204,7 @@ function ContactForm(props: { contact?: Contact; onDone: () => void; onCancel?: 
   const [updateState, update] = useMutation(UpdateContactMutation);
   const form = useRef<HTMLFormElement>(null);
   const error = props.contact ? updateState.error : addState.error;
-  const badField = invalidField(error);
+  const badFields = invalidFields(error);
   async function submit(event: FormEvent) {
     event.preventDefault();
     const input: ContactDraft = { ...draft };
@@ -218,10 +219,10 @@ function ContactForm(props: { contact?: Contact; onDone: () => void; onCancel?: 
       {CONTACT_FIELDS.map((field) => (
         <Input key={field} name={field} label={t(`field${field}`)} value={draft[field]}
           type={field === "email" ? "email" : field === "phone" ? "tel" : "text"}
-          error={badField === field ? t("invalidField", { field: t(`field${field}`) }) : undefined}
+          error={badFields.includes(field) ? t("invalidField", { field: t(`field${field}`) }) : undefined}
           onChange={(e) => setDraft({ ...draft, [field]: e.target.value })} />
       ))}
-      {!badField && <ErrorBox error={error} />}
+      {badFields.length === 0 && <ErrorBox error={error} />}
       <button type="submit">{props.contact ? t("save") : t("add")}</button>
       {props.onCancel && <button type="button" className="secondary" onClick={props.onCancel}>{t("cancel")}</button>}
     </form>
@@ -304,6 +305,14 @@ const OpenInquiryMutation = graphql(`
   }
 `);
 type Kind = VariablesOf<typeof OpenInquiryMutation>["kind"];
+const MyInquiriesQuery = graphql(`
+  query MyInquiries {
+    inquiries(first: 50) {
+      totalCount
+      nodes { id kind subject status openedAt messages { author body at } }
+    }
+  }
+`);
 
 export function NewInquiry() {
   const { t } = useI18n();
@@ -312,6 +321,7 @@ export function NewInquiry() {
   const [body, setBody] = useState("");
   const [state, open] = useMutation(OpenInquiryMutation);
   const [sent, setSent] = useState<{ id: string; status: string }>();
+  const [mine, reexecute] = useQuery({ query: MyInquiriesQuery });
   const purpose = kind === "APPLICATION" ? "C" : "D";
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -320,10 +330,12 @@ export function NewInquiry() {
       setSent(answer.data.openInquiry);
       setSubject("");
       setBody("");
+      reexecute({ requestPolicy: "network-only" });
     }
   }
+  const inquiries = mine.data?.inquiries;
   return (
-    <Screen title={t("inquiryTitle")} purpose={purpose}>
+    <Screen title={t("inquiryTitle")} purpose={purpose} privacy={readPrivacy(mine.extensions)}>
       <p>{t("inquiryHelp")}</p>
       {sent && <Done>{t("inquirySent", { id: sent.id, status: sent.status })}</Done>}
       <form onSubmit={submit}>
@@ -347,6 +359,30 @@ export function NewInquiry() {
           {t("inquirySend")}
         </button>
       </form>
+      <h2>{t("myInquiries")}</h2>
+      <ErrorBox error={mine.error} />
+      {inquiries && inquiries.nodes.length === 0 && <p>{t("myInquiriesNone")}</p>}
+      {inquiries && inquiries.nodes.length > 0 && (
+        <ol className="cards" data-testid="my-inquiries">
+          {[...inquiries.nodes].reverse().map((inquiry) => (
+            <li key={inquiry.id} className="card" data-inquiry={inquiry.id}>
+              <h3>#{inquiry.id} {inquiry.subject}</h3>
+              <p>
+                {inquiry.kind === "APPLICATION" ? t("kindApplication") : t("kindAdministration")}
+                {" · "}{t("inquiryStatus")}: {inquiry.status}
+              </p>
+              <ul className="messages">
+                {inquiry.messages.map((m, i) => (
+                  <li key={i}>
+                    <strong>{m.author === "CUSTOMER" ? t("authorYou") : t("authorStaff")}</strong>
+                    {" "}<When at={m.at} />: {m.body}
+                  </li>
+                ))}
+              </ul>
+            </li>
+          ))}
+        </ol>
+      )}
     </Screen>
   );
 }

@@ -8,6 +8,7 @@ import { graphql, type ResultOf, type VariablesOf } from "../graphql";
 import { known, useI18n } from "../i18n";
 import { shownAs } from "../receipt";
 import type { Purpose, ScreenProps } from "../roles";
+import { PanelForm, Table, When, personalColumns } from "../blocks";
 import { Done, ErrorBox, Input, Loading, Pager, Screen, Select, Value, Yen, today, usePager } from "../ui";
 import { TextArea } from "./customer";
 
@@ -21,6 +22,7 @@ const CustomerSearchQuery = graphql(`
   }
 `);
 type Order = VariablesOf<typeof CustomerSearchQuery>["orderBy"];
+type Found = ResultOf<typeof CustomerSearchQuery>["customerSearch"]["nodes"][number];
 type Where = { name?: string; phone?: string; email?: string };
 
 export function CustomerSearch({ purpose }: ScreenProps) {
@@ -47,7 +49,6 @@ export function CustomerSearch({ purpose }: ScreenProps) {
   }
   const privacy = readPrivacy(result.extensions);
   const found = asked ? result.data?.customerSearch : undefined;
-  const at = (field: string) => shownAs(privacy, `customerSearch.nodes.*.${field}`);
   return (
     <Screen title={t("searchTitle")} purpose={purpose} privacy={found ? privacy : undefined}>
       <p>{t("searchHelp")}</p>
@@ -70,30 +71,11 @@ export function CustomerSearch({ purpose }: ScreenProps) {
       {found && (
         <>
           <p role="status">{t("searchResults", { count: found.totalCount })}</p>
-          <table data-testid="search-results">
-            <thead>
-              <tr>
-                <th scope="col">{t("customerId")}</th>
-                <th scope="col">{t("fieldname")}</th>
-                <th scope="col">{t("fieldbirthDate")}</th>
-                <th scope="col">{t("fieldaddress")}</th>
-                <th scope="col">{t("fieldphone")}</th>
-                <th scope="col">{t("fieldemail")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {found.nodes.map((c) => (
-                <tr key={c.id}>
-                  <td><a href={`#/customer/${c.id}`}>{c.id}</a></td>
-                  <td><Value value={c.name} shown={at("name")} /></td>
-                  <td><Value value={c.birthDate} shown={at("birthDate")} /></td>
-                  <td><Value value={c.address} shown={at("address")} /></td>
-                  <td><Value value={c.phone} shown={at("phone")} /></td>
-                  <td><Value value={c.email} shown={at("email")} /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table testId="search-results" rows={found.nodes} rowKey={(c) => c.id} columns={[
+            { key: "id", label: t("customerId"), cell: (c) => <a href={`#/customer/${c.id}`}>{c.id}</a> },
+            ...personalColumns<Found>(t, privacy, "customerSearch.nodes.*",
+              ["name", "birthDate", "address", "phone", "email"]),
+          ]} />
           <Pager pageInfo={found.pageInfo} pager={pager} />
         </>
       )}
@@ -322,46 +304,30 @@ export function Overdue({ purpose }: ScreenProps) {
       {found && (
         <>
           <p className="total" data-testid="total">{t("overdueTotal", { count: found.totalCount })}</p>
-          <table data-testid="overdue">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t("invoicePeriod")}</th>
-                <th scope="col">{t("invoiceDue")}</th>
-                <th scope="col">{t("fieldbillingName")}</th>
-                <th scope="col">{t("fieldphone")}</th>
-                <th scope="col">{t("invoiceTotal")}</th>
-                <th scope="col">{t("invoiceBalance")}</th>
-                <th scope="col"><span className="visually-hidden">{t("recordPayment")}</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {found.nodes.map((invoice) => (
-                <tr key={invoice.id}>
-                  <td>{invoice.id}</td>
-                  <td>{invoice.period.slice(0, 7)}</td>
-                  <td>{invoice.dueOn}</td>
-                  <td>
-                    {invoice.customer ? (
-                      <a href={`#/customer/${invoice.customer.id}`}>
-                        <Value value={invoice.billingName} shown={at("billingName")} />
-                      </a>
-                    ) : <Value value={invoice.billingName} shown={at("billingName")} />}
-                  </td>
-                  <td><Value value={invoice.customer?.phone} shown={at("customer.phone")} /></td>
-                  <td><Yen amount={invoice.total} /></td>
-                  <td><Yen amount={invoice.balance} /></td>
-                  <td>
-                    <button type="button" className="small"
-                      aria-label={`${t("recordPayment")}: #${invoice.id}`}
-                      onClick={() => setPaying({ id: invoice.id, balance: invoice.balance })}>
-                      {t("recordPayment")}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table testId="overdue" rows={found.nodes} rowKey={(i) => i.id} columns={[
+            { key: "id", label: "#", cell: (i) => i.id },
+            { key: "period", label: t("invoicePeriod"), cell: (i) => i.period.slice(0, 7) },
+            { key: "due", label: t("invoiceDue"), cell: (i) => i.dueOn },
+            {
+              key: "billingName", label: t("fieldbillingName"),
+              cell: (i) => {
+                const name = <Value value={i.billingName} shown={at("billingName")} />;
+                return i.customer ? <a href={`#/customer/${i.customer.id}`}>{name}</a> : name;
+              },
+            },
+            { key: "phone", label: t("fieldphone"), cell: (i) => <Value value={i.customer?.phone} shown={at("customer.phone")} /> },
+            { key: "total", label: t("invoiceTotal"), cell: (i) => <Yen amount={i.total} /> },
+            { key: "balance", label: t("invoiceBalance"), cell: (i) => <Yen amount={i.balance} /> },
+            {
+              key: "pay", label: t("recordPayment"), quiet: true,
+              cell: (i) => (
+                <button type="button" className="small" aria-label={`${t("recordPayment")}: #${i.id}`}
+                  onClick={() => setPaying({ id: i.id, balance: i.balance })}>
+                  {t("recordPayment")}
+                </button>
+              ),
+            },
+          ]} />
           <Pager pageInfo={found.pageInfo} pager={pager} />
         </>
       )}
@@ -379,24 +345,20 @@ function PaymentForm(props: {
   const [amount, setAmount] = useState(String(props.invoice.balance));
   const [receivedOn, setReceivedOn] = useState(today());
   const [state, record] = useMutation(RecordPaymentMutation);
-  async function submit(event: FormEvent) {
-    event.preventDefault();
+  async function submit() {
     const answer = await record(
       { id: props.invoice.id, amount: Number(amount), receivedOn }, withPurpose(props.purpose),
     );
     if (answer.data) props.onDone(answer.data.recordPayment);
   }
   return (
-    <form className="panel" onSubmit={submit} aria-labelledby="pay-title">
-      <h2 id="pay-title" tabIndex={-1} ref={(h) => h?.focus()}>{t("recordPayment")} #{props.invoice.id}</h2>
+    <PanelForm title={`${t("recordPayment")} #${props.invoice.id}`} submitLabel={t("recordPayment")}
+      onSubmit={submit} busy={state.fetching} error={state.error} onCancel={props.onCancel}>
       <Input label={t("paymentAmount")} name="amount" type="number" min={1} required value={amount}
         onChange={(e) => setAmount(e.target.value)} />
       <Input label={t("paymentDate")} name="receivedOn" type="date" required max={today()} value={receivedOn}
         onChange={(e) => setReceivedOn(e.target.value)} />
-      <ErrorBox error={state.error} />
-      <button type="submit" disabled={state.fetching}>{t("recordPayment")}</button>
-      <button type="button" className="secondary" onClick={props.onCancel}>{t("cancel")}</button>
-    </form>
+    </PanelForm>
   );
 }
 
@@ -424,37 +386,25 @@ export function Campaigns({ purpose }: ScreenProps) {
       {built && <Done>{t("listBuilt", { title: built.title, reach: built.reach })}</Done>}
       {result.fetching && !campaigns && <Loading />}
       {campaigns && (
-        <table data-testid="campaigns">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">{t("campaignsTitle")}</th>
-              <th scope="col">{t("campaignChannel")}</th>
-              <th scope="col">{t("campaignBuilt")}</th>
-              <th scope="col">{t("campaignReach")}</th>
-              <th scope="col"><span className="visually-hidden">{t("buildList")}</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {campaigns.map((c) => (
-              <tr key={c.id}>
-                <td>{c.id}</td>
-                <td>{c.builtAt ? <a href={`#/campaign/${c.id}`}>{c.title}</a> : c.title}</td>
-                <td>{t(`channel${c.channel}`)}</td>
-                <td>{c.builtAt ? new Date(c.builtAt).toLocaleDateString(lang) : t("campaignNotBuilt")}</td>
-                <td data-testid={`reach-${c.id}`}>{c.reach}</td>
-                <td>
-                  {!c.builtAt && (
-                    <button type="button" className="small" disabled={state.fetching}
-                      aria-label={`${t("buildList")}: ${c.title}`} onClick={() => void buildList(c.id)}>
-                      {t("buildList")}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table testId="campaigns" rows={campaigns} rowKey={(c) => c.id} columns={[
+          { key: "id", label: "#", cell: (c) => c.id },
+          { key: "title", label: t("campaignsTitle"), cell: (c) => (c.builtAt ? <a href={`#/campaign/${c.id}`}>{c.title}</a> : c.title) },
+          { key: "channel", label: t("campaignChannel"), cell: (c) => t(`channel${c.channel}`) },
+          {
+            key: "built", label: t("campaignBuilt"),
+            cell: (c) => (c.builtAt ? new Date(c.builtAt).toLocaleDateString(lang) : t("campaignNotBuilt")),
+          },
+          { key: "reach", label: t("campaignReach"), testId: (c) => `reach-${c.id}`, cell: (c) => c.reach },
+          {
+            key: "build", label: t("buildList"), quiet: true,
+            cell: (c) => !c.builtAt && (
+              <button type="button" className="small" disabled={state.fetching}
+                aria-label={`${t("buildList")}: ${c.title}`} onClick={() => void buildList(c.id)}>
+                {t("buildList")}
+              </button>
+            ),
+          },
+        ]} />
       )}
     </Screen>
   );
@@ -470,6 +420,7 @@ const RecipientsQuery = graphql(`
   }
 `);
 const RECIPIENT_FIELDS = ["name", "postalCode", "address", "email", "fax"] as const;
+type Recipient = ResultOf<typeof RecipientsQuery>["campaignRecipients"]["nodes"][number];
 
 export function CampaignRecipients({ purpose, params }: ScreenProps) {
   const { t } = useI18n();
@@ -488,24 +439,8 @@ export function CampaignRecipients({ purpose, params }: ScreenProps) {
       {found && (
         <>
           <p className="total" data-testid="total">{t("count", { count: found.totalCount })}</p>
-          <table data-testid="recipients">
-            <thead>
-              <tr>
-                {RECIPIENT_FIELDS.map((f) => <th key={f} scope="col">{t(`field${f}`)}</th>)}
-              </tr>
-            </thead>
-            <tbody>
-              {found.nodes.map((r, i) => (
-                <tr key={i}>
-                  {RECIPIENT_FIELDS.map((f) => (
-                    <td key={f}>
-                      <Value value={r[f]} shown={shownAs(privacy, `campaignRecipients.nodes.*.${f}`)} />
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table testId="recipients" rows={found.nodes} rowKey={(_, i) => String(i)}
+            columns={personalColumns<Recipient>(t, privacy, "campaignRecipients.nodes.*", RECIPIENT_FIELDS)} />
           <Pager pageInfo={found.pageInfo} pager={pager} />
         </>
       )}
@@ -526,26 +461,12 @@ export function Surveys({ purpose }: ScreenProps) {
       <ErrorBox error={result.error} />
       {result.fetching && !surveys && <Loading />}
       {surveys && (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">{t("surveysTitle")}</th>
-              <th scope="col">{t("surveyQuestions")}</th>
-              <th scope="col">{t("surveyPeriod")}</th>
-              <th scope="col">{t("surveyResponses")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {surveys.map((s) => (
-              <tr key={s.id}>
-                <td>{s.title}</td>
-                <td>{s.questions.join(" / ")}</td>
-                <td>{s.opensOn} – {s.closesOn}</td>
-                <td>{s.responseCount}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table rows={surveys} rowKey={(v) => v.id} columns={[
+          { key: "title", label: t("surveysTitle"), cell: (v) => v.title },
+          { key: "questions", label: t("surveyQuestions"), cell: (v) => v.questions.join(" / ") },
+          { key: "period", label: t("surveyPeriod"), cell: (v) => `${v.opensOn} – ${v.closesOn}` },
+          { key: "responses", label: t("surveyResponses"), cell: (v) => v.responseCount },
+        ]} />
       )}
     </Screen>
   );
@@ -567,6 +488,10 @@ const PendingBindingsQuery = graphql(`
   query PendingBindings {
     accountBindings(pending: true, first: 100) {
       nodes { login role subjectType subjectId activation requestedBy requestedAt approvedBy channel codeExpiresAt }
+    }
+    accounts(first: 100) {
+      totalCount
+      nodes { login role disabled activation totpEnabled passwordChangeRequired lastLoginAt }
     }
   }
 `);
@@ -673,45 +598,53 @@ function PendingBindings() {
     const key = `role${role}`;
     return known(key) ? t(key) : role;
   };
+  const accounts = result.data?.accounts;
   return (
     <>
+      {accounts && (
+        <>
+          <h2>{t("accountsList")}</h2>
+          <p data-testid="accounts-total">{t("count", { count: accounts.totalCount })}</p>
+          <Table testId="accounts" rows={accounts.nodes} rowKey={(a) => a.login} columns={[
+            { key: "login", label: t("loginId"), rowHeader: true, cell: (a) => a.login },
+            { key: "role", label: t("accountRole"), cell: (a) => roleLabel(a.role) },
+            {
+              key: "state", label: t("bindingState"), testId: (a) => `account-${a.login}`,
+              cell: (a) => [
+                a.disabled ? t("accountIsDisabled") : t(`activation${a.activation}`),
+                a.passwordChangeRequired ? t("accountMustChange") : "",
+              ].filter(Boolean).join(" · "),
+            },
+            { key: "totp", label: t("accountTotp"), cell: (a) => t(a.totpEnabled ? "yes" : "no") },
+            { key: "last", label: t("accountLastLogin"), cell: (a) => <When at={a.lastLoginAt} /> },
+          ]} />
+        </>
+      )}
       <h2>{t("bindingsTitle")}</h2>
       <p>{t("bindingsHelp")}</p>
       <ErrorBox error={result.error ?? state.error} />
       {approved && <Done>{t("bindingApproved", { login: approved.login })}</Done>}
       {pending && pending.length === 0 && <p>{t("bindingsNone")}</p>}
       {pending && pending.length > 0 && (
-        <table data-testid="bindings">
-          <thead>
-            <tr>
-              <th scope="col">{t("loginId")}</th>
-              <th scope="col">{t("accountRole")}</th>
-              <th scope="col">{t("auditSubject")}</th>
-              <th scope="col">{t("bindingState")}</th>
-              <th scope="col">{t("bindingRequested")}</th>
-              <th scope="col"><span className="visually-hidden">{t("bindingApprove")}</span></th>
-            </tr>
-          </thead>
-          <tbody>
-            {pending.map((b) => (
-              <tr key={b.login}>
-                <td>{b.login}</td>
-                <td>{roleLabel(b.role)}</td>
-                <td>{b.subjectType} #{b.subjectId}</td>
-                <td>{t(`activation${b.activation}`)}</td>
-                <td>{b.requestedBy} · {new Date(b.requestedAt).toLocaleString(lang)}</td>
-                <td>
-                  {b.activation === "AWAITING_APPROVAL" && (
-                    <button type="button" className="small" disabled={state.fetching}
-                      aria-label={`${t("bindingApprove")}: ${b.login}`} onClick={() => void approveOne(b.login)}>
-                      {t("bindingApprove")}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table testId="bindings" rows={pending} rowKey={(b) => b.login} columns={[
+          { key: "login", label: t("loginId"), cell: (b) => b.login },
+          { key: "role", label: t("accountRole"), cell: (b) => roleLabel(b.role) },
+          { key: "subject", label: t("auditSubject"), cell: (b) => `${b.subjectType} #${b.subjectId}` },
+          { key: "state", label: t("bindingState"), cell: (b) => t(`activation${b.activation}`) },
+          {
+            key: "requested", label: t("bindingRequested"),
+            cell: (b) => `${b.requestedBy} · ${new Date(b.requestedAt).toLocaleString(lang)}`,
+          },
+          {
+            key: "approve", label: t("bindingApprove"), quiet: true,
+            cell: (b) => b.activation === "AWAITING_APPROVAL" && (
+              <button type="button" className="small" disabled={state.fetching}
+                aria-label={`${t("bindingApprove")}: ${b.login}`} onClick={() => void approveOne(b.login)}>
+                {t("bindingApprove")}
+              </button>
+            ),
+          },
+        ]} />
       )}
     </>
   );
@@ -726,6 +659,7 @@ const PartnerCustomersQuery = graphql(`
   }
 `);
 const PARTNER_FIELDS = ["name", "postalCode", "address", "phone", "email"] as const;
+type PartnerRow = ResultOf<typeof PartnerCustomersQuery>["customers"]["nodes"][number];
 
 /** An option provider's staff (P4.2, P8.1): the customers subscribed to its options under an
  * NDA in force, only the categories that NDA names; the server decides who and what. */
@@ -744,24 +678,10 @@ export function PartnerCustomers({ purpose }: ScreenProps) {
       {result.fetching && !found && <Loading />}
       {found && (
         <>
-          <table data-testid="partner-customers">
-            <thead>
-              <tr>
-                <th scope="col">{t("customerId")}</th>
-                {PARTNER_FIELDS.map((f) => <th key={f} scope="col">{t(`field${f}`)}</th>)}
-              </tr>
-            </thead>
-            <tbody>
-              {found.nodes.map((c) => (
-                <tr key={c.id}>
-                  <td>{c.id}</td>
-                  {PARTNER_FIELDS.map((f) => (
-                    <td key={f}><Value value={c[f]} shown={shownAs(privacy, `customers.nodes.*.${f}`)} /></td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table testId="partner-customers" rows={found.nodes} rowKey={(c) => c.id} columns={[
+            { key: "id", label: t("customerId"), cell: (c) => c.id },
+            ...personalColumns<PartnerRow>(t, privacy, "customers.nodes.*", PARTNER_FIELDS),
+          ]} />
           <Pager pageInfo={found.pageInfo} pager={pager} />
         </>
       )}
@@ -815,16 +735,10 @@ export function Research({ purpose }: ScreenProps) {
       {answer && (
         <>
           <p>{t("researchNoise", { epsilon: answer.epsilon, scale: answer.noiseScale.toFixed(2) })}</p>
-          <table data-testid="research">
-            <thead>
-              <tr><th scope="col">{t("researchGroup")}</th><th scope="col">{t("researchCount")}</th></tr>
-            </thead>
-            <tbody>
-              {answer.groups.map((g) => (
-                <tr key={g.key}><td>{g.key}</td><td>{g.count}</td></tr>
-              ))}
-            </tbody>
-          </table>
+          <Table testId="research" rows={answer.groups} rowKey={(g) => g.key} columns={[
+            { key: "key", label: t("researchGroup"), cell: (g) => g.key },
+            { key: "count", label: t("researchCount"), cell: (g) => g.count },
+          ]} />
         </>
       )}
     </Screen>
