@@ -12,7 +12,9 @@ from edge.request_body import BadRequest
 
 class BodyTooLarge(BadRequest):
     def __init__(self, limit: int) -> None:
-        super().__init__(f"The body is larger than {limit} bytes.", ErrorCode.BODY_TOO_LARGE)
+        super().__init__(  # RFC 9110 15.5.14 Content Too Large
+            f"The body is larger than {limit} bytes.", ErrorCode.BODY_TOO_LARGE, status=413
+        )
 
 
 def declared_length(scope: Scope) -> int | None:
