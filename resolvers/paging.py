@@ -25,8 +25,10 @@ async def fetch_page(
             query = query.filter(**{"id__gt" if newest_first else "id__lt": page.before_id})
         rows = await query.order_by(back).limit(page.size + 1)
     else:
-        if page.after_id:
-            query = query.filter(**{"id__lt" if newest_first else "id__gt": page.after_id})
+        if not newest_first:  # id > 0 on a first page too: the plan stays the (column, id) index
+            query = query.filter(id__gt=page.after_id)
+        elif page.after_id:
+            query = query.filter(id__lt=page.after_id)
         rows = await query.order_by(onward).limit(page.size + 1)
     ids, info = page_info([row.pk for row in rows], page)
     by_id = {row.pk: row for row in rows}
