@@ -153,6 +153,7 @@ async def test_add_contact_stores_the_canonical_form(schema: PrivacySchema, worl
     }
     result, _ = await run(schema, ADD, world.caller(Role.CUSTOMER), variables={"input": typed})
     assert result.errors is None, result.errors
+    assert result.data is not None
     contact = await Contact.get(id=int(result.data["addContact"]["id"]))
     assert (contact.phone, contact.email) == ("03-1234-5678", "ICHIRO@ex.jp")
 
