@@ -426,7 +426,7 @@ SEARCHES = {
     "phone": (_search('{phone: "090-0000-0000"}'), False),
     "phone-typed": (_search('{phone: "０９０ー００００ー００００"}'), False),
     "email": (_search('{email: "A@Example.JP"}'), False),
-    "email-second-page": (_search('{email: "a@example.jp"}'), True),
+    "email-second-page": (_search('{email: "HANAKO0@Mail.Example"}'), True),
     "nameKana": (_search('{nameKana: "ｽｽﾞｷ ﾊﾅｺ"}'), False),
 }
 
