@@ -1,10 +1,16 @@
 """Checking what clients send: each column's pattern and length; errors name the field only,
-never echo the value (it may be personal)."""
+never echo the value (it may be personal).
+
+A rule may carry a normaliser, applied before the check: every write through `validated()`
+stores the canonical form (phones in ASCII digits and '-', kana in full-width katakana, e-mail
+without full-width letters), so that `customerSearch` finds a value however an operator typed
+it, by an indexed key (`resolvers/people/search.py`, migration 0019)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,25 +26,71 @@ class Rule:
     pattern: re.Pattern[str]
     limit: int
     multiline: bool = False
+    normalise: Callable[[str], str] | None = None
 
 
-def rule(pattern: str, limit: int, *, multiline: bool = False) -> Rule:
-    """A column's pattern and length. Single-line columns (names, addresses, phones) refuse
+def rule(
+    pattern: str,
+    limit: int,
+    normalise: Callable[[str], str] | None = None,
+    *,
+    multiline: bool = False,
+) -> Rule:
+    """A column's pattern and length, and the canonical form it is stored in (`normalise`,
+    applied before the check). Single-line columns (names, addresses, phones) refuse
     CR and LF; control characters and bidi overrides are refused for every input before any
     resolver runs (directives/text_input.py)."""
-    return Rule(re.compile(pattern, re.S), limit, multiline)
+    return Rule(re.compile(pattern, re.S), limit, multiline, normalise)
+
+
+# Dashes, minus signs and the long-vowel marks operators type in place of a hyphen.
+_HYPHENS = dict.fromkeys(
+    map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff70\uff0d"), "-"
+)
+_SPACES = re.compile(r"\s+")
+_HIRAGANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}  # ぁ..ゖ -> ァ..ヶ
+
+
+def normal_phone(value: str) -> str:
+    """ASCII digits, '+' and '-': full-width digits folded (NFKC), every dash to '-', no
+    spaces. `phone_key` of the result is what a search compares."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", value).translate(_HYPHENS))
+
+
+def phone_key(value: str) -> str:
+    """A phone as searched: normalised, without hyphens (index: replace(phone, '-', ''))."""
+    return normal_phone(value).replace("-", "")
+
+
+def normal_kana(value: str) -> str:
+    """Full-width katakana (half-width folded by NFKC, hiragana shifted), one ASCII space
+    between words."""
+    folded = unicodedata.normalize("NFKC", value).translate(_HIRAGANA)
+    return _SPACES.sub(" ", folded).strip()
+
+
+def normal_email(value: str) -> str:
+    """Full-width letters and '＠' folded (NFKC); the case is kept (a search compares lower)."""
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def email_key(value: str) -> str:
+    """An e-mail as searched (index: lower(email))."""
+    return normal_email(value).lower()
 
 
 ANY_TEXT = r".*"
 NAME = rule(r"\S.*", 120)
-PHONE = rule(r"\+?[\d-]{6,20}", 20)
-OPTIONAL_PHONE = rule(r"(\+?[\d-]{6,20})?", 20)
-EMAIL = rule(r"[^@\s]+@[^@\s]+\.[^@\s]+", 254)
-OPTIONAL_EMAIL = rule(r"([^@\s]+@[^@\s]+\.[^@\s]+)?", 254)
+KANA = rule(ANY_TEXT, 120, normal_kana)
+PHONE = rule(r"\+?[0-9-]{6,20}", 20, normal_phone)
+OPTIONAL_PHONE = rule(r"(\+?[0-9-]{6,20})?", 20, normal_phone)
+EMAIL = rule(r"[^@\s]+@[^@\s]+\.[^@\s]+", 254, normal_email)
+OPTIONAL_EMAIL = rule(r"([^@\s]+@[^@\s]+\.[^@\s]+)?", 254, normal_email)
 
 
 def validated(values: object, rules: Mapping[str, Rule]) -> dict[str, Any]:
-    """The given (non-None) fields of an input object, stripped and checked; booleans pass.
+    """The given (non-None) fields of an input object, normalised (where the rule says how),
+    stripped and checked; booleans pass.
     Every invalid one is named at once, by its name in the schema (`extensions.fields`)."""
     changes: dict[str, Any] = {}
     invalid: list[str] = []
@@ -48,8 +100,10 @@ def validated(values: object, rules: Mapping[str, Rule]) -> dict[str, Any]:
         if isinstance(raw, bool):
             changes[column] = raw
             continue
-        check, value = rules[column], raw.strip()
-        broken = not check.multiline and ("\n" in value or "\r" in value)
+        check = rules[column]
+        # A line break is refused before a normaliser could fold it into a space or away.
+        broken = not check.multiline and ("\n" in raw.strip() or "\r" in raw.strip())
+        value = (check.normalise(raw) if check.normalise else raw).strip()
         if broken or len(value) > check.limit or not check.pattern.fullmatch(value):
             invalid.append(column)
         changes[column] = value

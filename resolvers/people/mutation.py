@@ -16,7 +16,17 @@ from models import CustomerVersion
 from models.people import Actor
 from models.rights import ConsentChannel
 from resolvers.people.contacts import acting_contact
-from resolvers.validation import ANY_TEXT, EMAIL, NAME, OPTIONAL_PHONE, PHONE, Rule, rule, validated
+from resolvers.validation import (
+    ANY_TEXT,
+    EMAIL,
+    KANA,
+    NAME,
+    OPTIONAL_PHONE,
+    PHONE,
+    Rule,
+    rule,
+    validated,
+)
 from rights.consent import Recorder, record_consent
 from rights.history import CUSTOMER_COLUMNS, snapshot
 from schema.context import Info, caller_of
@@ -45,7 +55,7 @@ class MyRecordInput:
 # Column -> what a new value must look like.
 _RULES: dict[str, Rule] = {
     "name": NAME,
-    "name_kana": rule(ANY_TEXT, 120),
+    "name_kana": KANA,
     "birth_date": rule(r"\d{4}-\d{2}-\d{2}", 10),
     "postal_code": rule(r"\d{3}-?\d{4}", 8),
     "address": rule(ANY_TEXT, 255),

@@ -18,7 +18,7 @@ from resolvers.billing.rules import COPIED, addressed_to
 from resolvers.people.scope import visible_customers
 from resolvers.query_by import require_query_by
 from resolvers.scope import not_found
-from resolvers.validation import EMAIL
+from resolvers.validation import EMAIL, normal_email
 from rights.answer import answer
 from rights.consent import Recorder
 from rights.requests import IdentityCheck, pay_fee_in_cash, take_request
@@ -83,7 +83,7 @@ class RequestMutation:
         now = datetime.now(UTC)
         if input.checked_at > now:
             raise refused(ReasonCode.IN_THE_FUTURE, "The identity check cannot be in the future.")
-        reply_to = (input.reply_to or "").strip()
+        reply_to = normal_email(input.reply_to or "")
         if len(reply_to) > EMAIL.limit or (reply_to and not EMAIL.pattern.fullmatch(reply_to)):
             raise refused(
                 ReasonCode.INVALID_VALUE, "Invalid value for replyTo.", fields=["replyTo"]
