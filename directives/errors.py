@@ -39,6 +39,7 @@ class ErrorCode(StrEnum):
     BODY_TOO_LARGE = "BODY_TOO_LARGE"
     RATE_LIMITED = "RATE_LIMITED"
     NOT_ACCEPTABLE = "NOT_ACCEPTABLE"  # no media type the client accepts
+    DOCUMENT_NOT_TRUSTED = "DOCUMENT_NOT_TRUSTED"  # a browser session sent a document not built in
 
 
 class PrivacyError(Exception):

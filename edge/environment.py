@@ -96,6 +96,11 @@ class Environment(BaseSettings):
     web_dist: str | None = Field(
         None, description="the built front end's directory (default: packaged, else web/dist)"
     )
+    trusted_documents: bool | None = Field(
+        None,
+        description="browser sessions send only the front end's built documents (unset: on in"
+        " production)",
+    )
     log_format: Literal["json", "text"] = Field("json", description="json or text (stdout)")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", description="level")
 

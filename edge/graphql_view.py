@@ -23,7 +23,7 @@ from auth.callers import Resolved
 from auth.events import Kind
 from directives.audit import AuditStore
 from directives.errors import ErrorCode
-from edge import metrics, negotiation
+from edge import metrics, negotiation, trusted_documents
 from edge.callers import csrf_ok, refuse_unless_staff, resolve_caller
 from edge.errors import error_response
 from edge.request_body import BadRequest, parse_request
@@ -52,6 +52,7 @@ class PrivacyGraphQL(GraphQL[Context, None]):
         self.settings, self.auth, self.audit_store = settings, auth, audit_store
         self.production, self.front_end = settings.production, front_end
         self.pseudonym_key: bytes | None = None  # read once in the lifespan (P5.F research)
+        self.trusted = trusted_documents.load(front_end) if settings.trusted_documents else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -81,12 +82,25 @@ class PrivacyGraphQL(GraphQL[Context, None]):
 
     async def _answer(self, request: Request) -> Response:
         try:
+            await self._check_trusted(request)
             return await self.run(request)
         except BadRequest as refused:
             allow = {"allow": "POST"} if refused.status == 405 else None
             return error_response(refused.status, refused.code, refused.message, allow)
         except HTTPException as refused:  # Strawberry's own (method, operation type)
             return error_response(refused.status_code, ErrorCode.BAD_REQUEST, refused.reason)
+
+    async def _check_trusted(self, request: Request) -> None:
+        """Browser sessions send only the front end's documents (edge/trusted_documents.py);
+        checked on the raw text before the document is parsed (the body is read once: the same
+        Request object carries it on to Strawberry)."""
+        resolved: Resolved | None = request.scope.get("state", {}).get("resolved")
+        if self.trusted is None or request.method != "POST":
+            return
+        if not trusted_documents.applies(resolved):
+            return
+        data = parse_request(await request.body(), request.headers.get("content-type") or "")
+        trusted_documents.check(self.trusted, data.query, request.headers.get("x-purpose"))
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData:
         if request.method == "GET":

@@ -55,6 +55,7 @@ class Settings:
     audit_interval: float = 2.0  # CRM_AUDIT_SEQUENCE_SECONDS; 0: no background sequencer
     privacy_contact: PrivacyContact = field(default_factory=PrivacyContact)  # P3.5
     web_dist: Path | None = None  # CRM_WEB_DIST; None: the packaged front end, else web/dist
+    trusted_documents: bool = False  # CRM_TRUSTED_DOCUMENTS; from_env: on in production
 
     @classmethod
     def from_env(
@@ -91,6 +92,9 @@ class Settings:
             audit_interval=env.audit_sequence_seconds,
             privacy_contact=_privacy_contact(env.privacy_email, env.privacy_phone),
             web_dist=Path(env.web_dist) if env.web_dist else None,
+            trusted_documents=(
+                env.env == "production" if env.trusted_documents is None else env.trusted_documents
+            ),
         )
 
     def outbox_settings(self) -> OutboxSettings:

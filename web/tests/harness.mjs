@@ -39,7 +39,8 @@ export async function startServer() {
   const python = process.env.PYTHON ?? join(REPO, ".venv", "bin", "python");
   const server = spawn(
     python, ["server.py", "--demo", "--data-dir", dataDir, "--port", String(port)],
-    { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] },
+    // Browser sessions send only the built documents, as in production (README, "Trusted documents").
+    { cwd: REPO, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CRM_TRUSTED_DOCUMENTS: "1" } },
   );
   let log = "";
   server.stdout.on("data", (chunk) => { log += chunk; });
