@@ -157,6 +157,22 @@ describe("customer", () => {
     await checkScreen(me, "contacts");
   });
 
+  test("the session cookie runs only the front end's own documents (trusted documents)", async () => {
+    // What a script with this page's cookies and CSRF token would send (the browser context's
+    // own request client: the same cookie jar, no console noise): refused before it runs.
+    const cookies = await me.page.context().cookies();
+    const csrf = cookies.find((c) => c.name === "crm_csrf")?.value ?? "";
+    assert.ok(cookies.some((c) => c.name === "crm_session") && csrf, "a browser session");
+    const response = await me.page.request.post(`${server.url}/graphql`, {
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      data: { query: "{ customers(first: 1) { nodes { name birthDate } } }" },
+    });
+    const answer = { status: response.status(), body: await response.json() };
+    assert.equal(answer.status, 403);
+    assert.equal(answer.body.errors[0].extensions.code, "DOCUMENT_NOT_TRUSTED");
+    assert.equal(answer.body.data, undefined);
+  });
+
   test("invoices: all of mine, under purpose E", async () => {
     const { page } = me;
     const mine = await api(server.url, cred("CUSTOMER"), "{ invoices { totalCount } }", {}, "E");
