@@ -99,8 +99,19 @@ class PrivacyGraphQL(GraphQL[Context, None]):
             return
         if not trusted_documents.applies(resolved):
             return
+        assert resolved is not None  # applies() holds only for a browser session
         data = parse_request(await request.body(), request.headers.get("content-type") or "")
-        trusted_documents.check(self.trusted, data.query, request.headers.get("x-purpose"))
+        try:
+            trusted_documents.check(self.trusted, data.query, request.headers.get("x-purpose"))
+        except BadRequest:
+            await events.record(  # a script with someone's cookie, or a stale page: either way
+                Kind.AUTHORIZATION_FAILURE,
+                actor=resolved.caller.login,
+                account_id=resolved.caller.account_id,
+                client_address=client_address(request.scope),
+                detail=ErrorCode.DOCUMENT_NOT_TRUSTED.value,
+            )
+            raise
 
     async def parse_http_body(self, request: Any) -> GraphQLRequestData:
         if request.method == "GET":

@@ -17,11 +17,12 @@ import httpx
 import pytest
 from graphql import OperationDefinitionNode, parse, print_ast
 
+from auth.events import Kind
 from directives.vocabulary import Role
 from edge import trusted_documents
 from edge.environment import SettingsError
 from edge.web import web_dist
-from models import AuditRequest
+from models import AuditRequest, SecurityEvent
 from server import Settings
 from tests import test_server
 from tests.test_server import Server, error_codes, serving
@@ -107,8 +108,18 @@ async def test_a_browser_session_sends_only_manifest_documents(
             assert "data" not in response.json()
         else:
             assert "DOCUMENT_NOT_TRUSTED" not in response.text
+    refusals = [
+        event.actor
+        for event in await SecurityEvent.filter(
+            kind=Kind.AUTHORIZATION_FAILURE.value, detail="DOCUMENT_NOT_TRUSTED"
+        )
+    ]
     if settings.trusted_documents:
         assert await AuditRequest.all().count() == before  # nothing ran, nothing was read
+        # Each refusal is a security event naming the session's login, never the document.
+        assert refusals == [server.credentials["CUSTOMER"]["login"]] * len(attempts)
+    else:
+        assert refusals == []
     invoices = await send(server, document("MyInvoices"), {**headers, "X-Purpose": "E"})
     assert invoices.status_code == 200 and "errors" not in invoices.json(), invoices.text
     assert (await send(server, document("Logout"), headers)).json()["data"]["logout"]
