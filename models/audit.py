@@ -16,9 +16,9 @@ class AuditRequest(Model):
     id = fields.BigIntField(primary_key=True)
     request_id = fields.CharField(max_length=36, unique=True)
     at = fields.DatetimeField(db_index=True)
-    actor = fields.CharField(max_length=64, db_index=True)
+    actor = fields.CharField(max_length=64)
     role = fields.CharField(max_length=16)
-    purpose = fields.CharField(max_length=8, db_index=True)
+    purpose = fields.CharField(max_length=8)
     named_use = fields.CharField(max_length=40, null=True)  # a use outside A-H (P5), if any
     operation_name = fields.CharField(max_length=128, null=True)
     client_address = fields.CharField(max_length=64, null=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 from models.account import Account
@@ -92,8 +93,8 @@ class SecurityEvent(Model):
     """ASVS V16: who, what, when (UTC), from where. Never a credential or a personal value."""
 
     id = fields.BigIntField(primary_key=True)
-    at = fields.DatetimeField(db_index=True)
-    kind = fields.CharField(max_length=32, db_index=True)
+    at = fields.DatetimeField()
+    kind = fields.CharField(max_length=32)
     actor = fields.CharField(max_length=64)  # an existing login, or '-'
     account_id = fields.IntField(null=True)
     client_address = fields.CharField(max_length=64, null=True)
@@ -107,14 +108,19 @@ class SecurityEvent(Model):
 
     class Meta:
         table = "security_event"
-        indexes = (("kind", "id"), ("actor", "id"))  # auditors' filters, in id order
+        # Auditors list them in time order, each filter a range (resolvers/audit/timeline.py).
+        indexes = (
+            Index(fields=("at", "id"), name="security_event_at_id"),
+            Index(fields=("kind", "at", "id"), name="security_event_kind_at_id"),
+            Index(fields=("actor", "at", "id"), name="security_event_actor_at_id"),
+        )
 
 
 class AccessLogEntry(Model):
     """P6.1: host, address, browser, OS, time, method, path, status, duration. Nothing more."""
 
     id = fields.BigIntField(primary_key=True)
-    at = fields.DatetimeField(db_index=True)
+    at = fields.DatetimeField()
     host_name = fields.CharField(max_length=255, null=True)
     client_address = fields.CharField(max_length=64, null=True)
     browser = fields.CharField(max_length=64)
@@ -126,3 +132,5 @@ class AccessLogEntry(Model):
 
     class Meta:
         table = "access_log"
+        # In time order, also for retention's deletes (resolvers/audit/timeline.py).
+        indexes = (Index(fields=("at", "id"), name="access_log_at_id"),)

@@ -6,13 +6,14 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from tortoise.expressions import Q
 
 from directives.operations import MUTATIONS, QUERIES
 from directives.vocabulary import Purpose
 from models import AccessLogEntry, AuditEntry, SecurityEvent
-from resolvers.audit.newest import fetch_newest
+from resolvers.audit.newest import by_request_column, fetch_newest
+from resolvers.audit.timeline import fetch_in_time_order
 from resolvers.audit.window import id_window
-from resolvers.paging import fetch_page
 from schema.accounts.auth_types import (
     AccessLogConnection,
     AccessLogInfo,
@@ -22,7 +23,7 @@ from schema.accounts.auth_types import (
 from schema.audit.audit_event import AuditEvent, AuditEventConnection, AuditFilter
 from schema.audit.catalog import CatalogEntry, OperationRule, PurposeInfo
 from schema.context import Info
-from schema.page import PageRequest, parse_row_id
+from schema.page import parse_row_id
 
 
 @strawberry.type
@@ -67,28 +68,32 @@ class AuditQuery:
             query = query.filter(subject_type=where.subject_type)
         if where.subject_id is not None:
             query = query.filter(subject_id=parse_row_id(where.subject_id))
-        if where.actor is not None:
-            query = query.filter(request__actor=where.actor)
-        if where.purpose is not None:
-            query = query.filter(request__purpose=where.purpose)
+        query, lead = by_request_column(query, actor=where.actor, purpose=where.purpose)
         # A time window is an id range (resolvers/audit/window.py), on both tables: PostgreSQL
         # does not carry a bound across the join by itself.
         window = await id_window(where.since, where.until)
+        # The time itself is tested only where the id does not already settle it (window.py).
         if where.since is not None:
             query = query.filter(
-                request__at__gte=where.since,
+                Q(request__id__gt=window.dated_since) | Q(request__at__gte=where.since),
                 request_id__gt=window.after,
                 request__id__gt=window.after,
             )
         if where.until is not None:
             query = query.filter(
-                request__at__lt=where.until,
+                Q(request__id__lt=window.dated_until) | Q(request__at__lt=where.until),
                 request_id__lt=window.before,
                 request__id__lt=window.before,
             )
         by_subject = where.subject_type is not None or where.subject_id is not None
         rows, page = await fetch_newest(
-            query, first, after, last, before, from_requests=not by_subject
+            query,
+            first,
+            after,
+            last,
+            before,
+            from_requests=not by_subject,
+            lead=None if by_subject else lead,
         )
         return AuditEventConnection(
             nodes=[AuditEvent.from_model(r, r.request) for r in rows],
@@ -97,7 +102,8 @@ class AuditQuery:
         )
 
     @strawberry.field(
-        description="Security events (ASVS V16), oldest first, or newest first if asked."
+        description="Security events (ASVS V16) in time order: oldest first, or newest first "
+        "if asked."
     )
     async def security_events(
         self,
@@ -120,15 +126,16 @@ class AuditQuery:
             query = query.filter(at__gte=since)
         if until is not None:
             query = query.filter(at__lt=until)
-        rows, page = await fetch_page(
-            query, PageRequest.parse(first, after, last, before), newest_first=newest_first
+        rows, page = await fetch_in_time_order(
+            query, first, after, last, before, newest_first=newest_first
         )
         return SecurityEventConnection(
             nodes=[SecurityEventInfo.from_model(r) for r in rows], page_info=page, count=query.count
         )
 
     @strawberry.field(
-        description="The web access log (P6.1), oldest first, or newest first if asked."
+        description="The web access log (P6.1) in time order: oldest first, or newest first "
+        "if asked."
     )
     async def access_log(
         self,
@@ -145,8 +152,8 @@ class AuditQuery:
             query = query.filter(at__gte=since)
         if until is not None:
             query = query.filter(at__lt=until)
-        rows, page = await fetch_page(
-            query, PageRequest.parse(first, after, last, before), newest_first=newest_first
+        rows, page = await fetch_in_time_order(
+            query, first, after, last, before, newest_first=newest_first
         )
         return AccessLogConnection(
             nodes=[AccessLogInfo.from_model(r) for r in rows], page_info=page, count=query.count

@@ -48,17 +48,25 @@ def _buffer() -> AuditBuffer:
 
 
 # Written in this order (ids ascending): times disagree with id order by up to 2 D, as two
-# writes each up to D late or early may. Minutes before NOW.
+# writes each up to D late or early may (and no pair by more: `test_the_history_is_possible`).
+# Before NOW.
 HISTORY = [
     timedelta(days=30),
     timedelta(days=3),
-    timedelta(days=2) + D,  # written after the next one, dated before it
+    timedelta(days=2) + D,  # written before the next one, dated 2 D before it
     timedelta(days=2) - D,
     timedelta(days=2),
-    timedelta(days=2) + 2 * D - timedelta(seconds=1),
+    timedelta(days=2) + D - timedelta(seconds=1),  # dated 2 D - 1 s before the last but one
     timedelta(days=1),
     timedelta(hours=1),
 ]
+
+
+def test_the_history_is_possible() -> None:
+    """Each row was inserted within D of its time, ids in insertion order: no later row is
+    dated more than 2 D before an earlier one."""
+    dated = [NOW - ago for ago in HISTORY]
+    assert all(later >= earlier - 2 * D for n, earlier in enumerate(dated) for later in dated[n:])
 
 
 async def _history() -> list[tuple[str, datetime]]:
@@ -126,6 +134,26 @@ async def test_the_id_bounds_leave_out_only_records_outside_the_window(world: Wo
     # The bounds are rows at least MARGIN outside the window: 3 days ago, and 1 hour ago.
     assert window.after == ids[written[1][0]] and window.before == ids[written[7][0]]
     assert MARGIN == 2 * D
+
+
+async def test_the_time_is_tested_only_where_the_id_leaves_it_open(world: World) -> None:
+    """Above `dated_since` every row is dated `since` or later, below `dated_until` every row
+    before `until`; between them and the outer bounds, rows of both kinds (the edges)."""
+    written = await _history()
+    rows = sorted((r.id, r.at) for r in await AuditRequest.all())
+    since, until = NOW - timedelta(days=2), NOW - timedelta(days=1)
+    window = await id_window(since, until)
+    assert window.dated_since is not None and window.dated_until is not None
+    assert all(at >= since for pk, at in rows if pk > window.dated_since)
+    assert all(at < until for pk, at in rows if pk < window.dated_until)
+    ids = {r.request_id: r.id for r in await AuditRequest.all()}
+    # The first row dated since + 2 D or later (1 day ago); the newest dated before until - 2 D
+    # (2 days - D ago).
+    assert window.dated_since == ids[written[6][0]]
+    assert window.dated_until == ids[written[3][0]]
+    # Nothing so far out: no id settles the time, the test applies to every row.
+    far = await id_window(NOW + timedelta(days=1), NOW - timedelta(days=40))
+    assert far.dated_since == 2**63 - 1 and far.dated_until == 0
 
 
 async def test_the_store_refuses_a_write_later_than_the_bound(world: World) -> None:
