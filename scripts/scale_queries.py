@@ -22,6 +22,21 @@ SEARCH = (
     "@purpose(code: A) { customerSearch(where: $where, orderBy: $order, first: 50, "
     f"after: $after) {{ nodes {{ {CUSTOMER_FIELDS} }} pageInfo {{ endCursor }} }} }}"
 )
+EVENTS = (
+    "query Q($kind: String, $actor: String, $since: DateTime, $until: DateTime, "
+    "$after: String, $newest: Boolean! = false) @purpose(code: D) { securityEvents(kind: $kind, "
+    "actor: $actor, since: $since, until: $until, first: 50, after: $after, newestFirst: "
+    "$newest) { nodes { at kind actor } pageInfo { endCursor } } }"
+)
+ACCESS_LOG = (
+    "query Q($since: DateTime, $until: DateTime, $after: String, $newest: Boolean! = false) "
+    "@purpose(code: D) { accessLog(since: $since, until: $until, first: 50, after: $after, "
+    "newestFirst: $newest) { nodes { at path status } pageInfo { endCursor } } }"
+)
+RESEARCH = (
+    "query Q($after: String) @purpose(code: F) { researchRecords(first: 50, after: $after) "
+    "{ nodes { pseudonym birthDate postalCode address } pageInfo { endCursor } } }"
+)
 AUDIT = (
     "query Q($filter: AuditFilter, $after: String) @purpose(code: D) { auditEvents("
     "filter: $filter, first: 50, after: $after) { nodes { subjectId at actor "
@@ -35,13 +50,14 @@ class ScaleQuery:
     role: Role
     document: str
     variables: dict[str, Any] = field(default_factory=dict)
+    runs: int | None = None  # at most this many timed runs (a query that takes seconds)
 
 
 async def callers() -> dict[Role, Caller]:
     """One account per role used; the agent is the first seeded agent (83,000 customers)."""
     agent = await Agent.all().order_by("id").first()
     result = {}
-    for role in (Role.BILLING, Role.SUPPORT, Role.AGENT, Role.AUDITOR):
+    for role in (Role.BILLING, Role.SUPPORT, Role.AGENT, Role.AUDITOR, Role.ANALYST):
         account, _ = await Account.get_or_create(
             login=f"scale-{role.value.lower()}",
             defaults={"role": role, "agent_id": agent.id if agent and role is Role.AGENT else None},
@@ -105,6 +121,29 @@ async def build_queries(deep_cursor: Any) -> list[ScaleQuery]:
                    {"filter": {"since": _ago(days=91), "until": _ago(days=90)}}),
         ScaleQuery(f"auditEvents actor + purpose ({ACTORS} actors)", Role.AUDITOR, AUDIT,
                    {"filter": {"actor": "scale-actor-3", "purpose": "D"}}),
+        ScaleQuery("auditEvents actor (rare), one day", Role.AUDITOR, AUDIT,
+                   {"filter": {"actor": RARE_ACTOR, "since": _ago(days=91),
+                               "until": _ago(days=90)}}),
+        ScaleQuery("auditEvents subject (busy), 6 months", Role.AUDITOR, AUDIT,
+                   {"filter": {**busy, "since": _ago(days=270), "until": _ago(days=90)}}),
+        ScaleQuery("securityEvents (oldest)", Role.AUDITOR, EVENTS),
+        ScaleQuery("securityEvents (newest)", Role.AUDITOR, EVENTS, {"newest": True}),
+        ScaleQuery("securityEvents kind", Role.AUDITOR, EVENTS, {"kind": "LOGIN_FAILURE"}),
+        ScaleQuery("securityEvents actor (rare), newest", Role.AUDITOR, EVENTS,
+                   {"actor": RARE_ACTOR, "newest": True}),
+        ScaleQuery("securityEvents since 1 day ago", Role.AUDITOR, EVENTS,
+                   {"since": _ago(days=1)}),
+        ScaleQuery("securityEvents kind, one day 3 months ago", Role.AUDITOR, EVENTS,
+                   {"kind": "LOGIN_FAILURE", "since": _ago(days=91), "until": _ago(days=90)}),
+        ScaleQuery("accessLog (newest)", Role.AUDITOR, ACCESS_LOG, {"newest": True}),
+        ScaleQuery("accessLog since 1 day ago", Role.AUDITOR, ACCESS_LOG, {"since": _ago(days=1)}),
+        ScaleQuery("accessLog since 6 months ago", Role.AUDITOR, ACCESS_LOG,
+                   {"since": _ago(days=182)}),
+        ScaleQuery("accessLog until 6 months ago, newest", Role.AUDITOR, ACCESS_LOG,
+                   {"until": _ago(days=182), "newest": True}),
+        # Every customer read, masked, generalised and pseudonymised per request (NOT_LISTS
+        # in tests/resolvers/test_query_plans.py; README, Research): seconds, a few runs.
+        ScaleQuery("researchRecords (first page)", Role.ANALYST, RESEARCH, runs=3),
     ]  # fmt: skip
 
 

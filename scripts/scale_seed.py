@@ -73,3 +73,33 @@ SELECT r.id, 'CUSTOMER',
        'Customer', 'name:CLEAR,email:CLEAR,phone:MASKED'
 FROM audit_request AS r, generate_series(1, {ENTRIES_PER_REQUEST}) AS k
 WHERE r.id BETWEEN {first_request} AND {last_request}"""
+
+
+SECURITY_KINDS = ("LOGIN_SUCCESS", "LOGIN_FAILURE", "LOGOUT", "TOKEN_CREATED", "SESSION_EXPIRED")
+PATHS = ("/graphql", "/", "/assets/index.js", "/schema.graphql")
+
+
+def security_events_sql(first: int, last: int, *, total: int) -> str:
+    """Security events first..last over the year ending now, in id order but each dated up to
+    2 s off (written after the fact, as they are): kinds in turn, the scale actors' logins."""
+    return f"""
+INSERT INTO security_event (at, kind, actor, account_id, client_address, detail)
+SELECT now() - interval '365 days' + (g::float8 / {total}) * interval '365 days'
+           - (g % 3) * interval '1 second',
+       (ARRAY{list(SECURITY_KINDS)})[1 + g % {len(SECURITY_KINDS)}],
+       CASE WHEN g % 100000 = 0 THEN '{RARE_ACTOR}' ELSE 'scale-actor-' || (g % {ACTORS}) END,
+       NULL, '203.0.113.7', ''
+FROM generate_series({first}, {last}) AS g"""
+
+
+def access_log_sql(first: int, last: int, *, total: int) -> str:
+    """Access-log rows first..last over the year ending now, each dated up to 2 s before its
+    insertion order says (the row is written once its answer is sent)."""
+    return f"""
+INSERT INTO access_log (at, host_name, client_address, browser, os, method, path, status,
+                        duration_ms)
+SELECT now() - interval '365 days' + (g::float8 / {total}) * interval '365 days'
+           - (g % 3) * interval '1 second',
+       NULL, '203.0.113.7', 'Firefox', 'Linux', 'POST',
+       (ARRAY{list(PATHS)})[1 + g % {len(PATHS)}], 200, 12.5
+FROM generate_series({first}, {last}) AS g"""

@@ -44,6 +44,20 @@ def decode_newest(cursor: str) -> tuple[int, int]:
     raise refused(ReasonCode.INVALID_CURSOR, "Invalid cursor.", fields=["after"])
 
 
+def _from_cursor(
+    query: QuerySet[AuditEntry], request: str, position: tuple[int, int], *, backward: bool
+) -> QuerySet[AuditEntry]:
+    """The rows after the cursor (older ones), or before it (newer) when paging back."""
+    request_id, entry_id = position
+    if backward:
+        return query.filter(**{f"{request}__gte": request_id}).filter(
+            Q(**{f"{request}__gt": request_id}) | Q(id__gt=entry_id)
+        )
+    return query.filter(**{f"{request}__lte": request_id}).filter(
+        Q(**{f"{request}__lt": request_id}) | Q(id__lt=entry_id)
+    )
+
+
 def _is_id(value: str) -> bool:
     return value.isascii() and value.isdigit() and len(value) <= 19 and int(value) <= _MAX_ID
 
@@ -71,7 +85,7 @@ def by_request_column(
 
 
 async def fetch_newest(
-    query: QuerySet[AuditEntry],
+    parts: list[QuerySet[AuditEntry]],
     first: int | None,
     after: str | None,
     last: int | None = None,
@@ -82,31 +96,29 @@ async def fetch_newest(
 ) -> tuple[list[AuditEntry], PageInfo]:
     """Forward: older entries after the cursor. Backward: the `last` entries before the
     `before` cursor (newer ones), or the oldest `last` without a cursor; shown newest first.
+    `parts`: the list as consecutive id ranges, newest first (a time window's, window.py),
+    read in turn until the page is full.
 
-    `from_requests`: the filter is on audit_request alone (actor, purpose, time), so the
-    rows come from its (actor, id) / (purpose, id) index, request by request. SQLite then
-    needs the order named on that table's id to read it without sorting (it does not carry
-    the order across the join's equality); PostgreSQL plans from the entry's column.
-    `lead`: the audit_request column filtered as a one-value range, first in the order."""
+    `from_requests`: an actor or purpose filter and no subject, so the rows come from
+    audit_request's (actor, id) / (purpose, id) index, request by request: the order and the
+    cursor are named on that table's id (SQLite does not carry an order across the join's
+    equality; bounding the entry's column too made PostgreSQL multiply the two bounds'
+    selectivities, expect a few rows per request and sort them all). Otherwise on the
+    entry's column, which its (request_id, id) and subject indexes hold. `lead`: the
+    audit_request column filtered as a one-value range, first in the order."""
     page = PageRequest.parse(first, None, last, None)
     cursor = before if page.backward else after
-    if cursor is not None:
-        request_id, entry_id = decode_newest(cursor)
-        # Bounded on both tables' columns: each side's index starts at the cursor.
-        if page.backward:
-            query = query.filter(request_id__gte=request_id, request__id__gte=request_id).filter(
-                Q(request_id__gt=request_id) | Q(id__gt=entry_id)
-            )
-        else:
-            query = query.filter(request_id__lte=request_id, request__id__lte=request_id).filter(
-                Q(request_id__lt=request_id) | Q(id__lt=entry_id)
-            )
-    by_request = from_requests and get_connection("default").capabilities.dialect == "sqlite"
-    keys = ["request__id" if by_request or lead else "request_id", "id"]
-    if lead is not None:
-        keys.insert(0, f"request__{lead}")
+    request = "request__id" if from_requests else "request_id"
+    keys = [request, "id"] if lead is None else [f"request__{lead}", request, "id"]
     order = keys if page.backward else [f"-{key}" for key in keys]
-    rows = await query.order_by(*order).limit(page.size + 1)
+    position = decode_newest(cursor) if cursor is not None else None
+    rows: list[AuditEntry] = []
+    for query in reversed(parts) if page.backward else parts:
+        if position is not None:
+            query = _from_cursor(query, request, position, backward=page.backward)
+        rows += await query.order_by(*order).limit(page.size + 1 - len(rows))
+        if len(rows) > page.size:
+            break
     shown = rows[: page.size]
     if page.backward:
         shown.reverse()

@@ -6,14 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from tortoise.expressions import Q
 
 from directives.operations import MUTATIONS, QUERIES
 from directives.vocabulary import Purpose
 from models import AccessLogEntry, AuditEntry, SecurityEvent
 from resolvers.audit.newest import by_request_column, fetch_newest
 from resolvers.audit.timeline import fetch_in_time_order
-from resolvers.audit.window import id_window
+from resolvers.audit.window import id_window, parts, whole
 from schema.accounts.auth_types import (
     AccessLogConnection,
     AccessLogInfo,
@@ -69,32 +68,25 @@ class AuditQuery:
         if where.subject_id is not None:
             query = query.filter(subject_id=parse_row_id(where.subject_id))
         query, lead = by_request_column(query, actor=where.actor, purpose=where.purpose)
-        # A time window is an id range (resolvers/audit/window.py), on both tables: PostgreSQL
-        # does not carry a bound across the join by itself.
+        # A time window is id ranges, testing the time only at its edges (window.py). Rows
+        # are read from audit_request's (actor, id) or (purpose, id) index for those filters
+        # without a subject, else from audit_entry's (request_id, id) or subject index, newest
+        # first (unfiltered, the join stays outer: only the entry's column orders it). The id
+        # bounds go on the table read, where they start its index range.
         window = await id_window(where.since, where.until)
-        # The time itself is tested only where the id does not already settle it (window.py).
-        if where.since is not None:
-            query = query.filter(
-                Q(request__id__gt=window.dated_since) | Q(request__at__gte=where.since),
-                request_id__gt=window.after,
-                request__id__gt=window.after,
-            )
-        if where.until is not None:
-            query = query.filter(
-                Q(request__id__lt=window.dated_until) | Q(request__at__lt=where.until),
-                request_id__lt=window.before,
-                request__id__lt=window.before,
-            )
         by_subject = where.subject_type is not None or where.subject_id is not None
+        from_requests = not by_subject and (where.actor is not None or where.purpose is not None)
+        id_of = "request__id" if from_requests else "request_id"
         rows, page = await fetch_newest(
-            query,
+            parts(query, window, where.since, where.until, id_of),
             first,
             after,
             last,
             before,
-            from_requests=not by_subject,
-            lead=None if by_subject else lead,
+            from_requests=from_requests,
+            lead=lead if from_requests else None,
         )
+        query = whole(query, window, where.since, where.until, id_of)
         return AuditEventConnection(
             nodes=[AuditEvent.from_model(r, r.request) for r in rows],
             page_info=page,

@@ -94,6 +94,25 @@ async def _listed(schema: PrivacySchema, world: World, where: dict[str, str]) ->
         after = page["pageInfo"]["endCursor"]
 
 
+BACK = """query E($f: AuditFilter, $before: String) @purpose(code: D) {
+  auditEvents(filter: $f, last: 2, before: $before) {
+    nodes { requestId } pageInfo { startCursor hasPreviousPage } } }"""
+
+
+async def _listed_back(schema: PrivacySchema, world: World, where: dict[str, str]) -> list[str]:
+    """Paged backward from the oldest: the same rows, pages met in the other order."""
+    pages, before = [], None
+    while True:
+        variables = {"f": where, "before": before}
+        result, _ = await run(schema, BACK, world.caller(Role.AUDITOR), variables=variables)
+        assert result.errors is None, result.errors
+        page = result.data["auditEvents"]  # type: ignore[index]
+        pages.insert(0, [node["requestId"] for node in page["nodes"]])
+        if not page["pageInfo"]["hasPreviousPage"]:
+            return [request_id for shown in pages for request_id in shown]
+        before = page["pageInfo"]["startCursor"]
+
+
 WINDOWS = [
     {"since": timedelta(days=2)},
     {"until": timedelta(days=2)},
@@ -121,6 +140,8 @@ async def test_a_time_window_lists_exactly_its_records(
     assert await _listed(schema, world, where) == expected
     assert await _listed(schema, world, {**where, "actor": "t-support"}) == expected
     assert await _listed(schema, world, {**where, "actor": "t-nobody"}) == []
+    assert await _listed_back(schema, world, where) == expected
+    assert await _listed_back(schema, world, {**where, "actor": "t-support"}) == expected
 
 
 async def test_the_id_bounds_leave_out_only_records_outside_the_window(world: World) -> None:

@@ -537,7 +537,7 @@ async def test_event_lists_are_index_ranges_on_sqlite(
             variables=entry.variables(world, business),
         )
     assert result.errors is None, result.errors
-    reads = [(sql, v) for sql, v in selects.statements if not sql.upper().startswith("SELECT COUNT")]
+    reads = [(q, v) for q, v in selects.statements if not q.upper().startswith("SELECT COUNT")]
     assert reads, "nothing was read: the check would be empty"
     for sql, values in reads:
         plan = await sqlite_plan(sql, values)
