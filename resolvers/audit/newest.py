@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from typing import Any
 
 from tortoise.connection import get_connection
 from tortoise.expressions import Q
@@ -49,13 +50,10 @@ def _from_cursor(
 ) -> QuerySet[AuditEntry]:
     """The rows after the cursor (older ones), or before it (newer) when paging back."""
     request_id, entry_id = position
-    if backward:
-        return query.filter(**{f"{request}__gte": request_id}).filter(
-            Q(**{f"{request}__gt": request_id}) | Q(id__gt=entry_id)
-        )
-    return query.filter(**{f"{request}__lte": request_id}).filter(
-        Q(**{f"{request}__lt": request_id}) | Q(id__lt=entry_id)
-    )
+    bound: dict[str, Any] = {f"{request}__{'gte' if backward else 'lte'}": request_id}
+    beyond: dict[str, Any] = {f"{request}__{'gt' if backward else 'lt'}": request_id}
+    same_request_past = Q(id__gt=entry_id) if backward else Q(id__lt=entry_id)
+    return query.filter(**bound).filter(Q(**beyond) | same_request_past)
 
 
 def _is_id(value: str) -> bool:

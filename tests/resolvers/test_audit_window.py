@@ -101,7 +101,8 @@ BACK = """query E($f: AuditFilter, $before: String) @purpose(code: D) {
 
 async def _listed_back(schema: PrivacySchema, world: World, where: dict[str, str]) -> list[str]:
     """Paged backward from the oldest: the same rows, pages met in the other order."""
-    pages, before = [], None
+    pages: list[list[str]] = []
+    before = None
     while True:
         variables = {"f": where, "before": before}
         result, _ = await run(schema, BACK, world.caller(Role.AUDITOR), variables=variables)
