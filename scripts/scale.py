@@ -4,6 +4,7 @@
                                               [--customers 1000000] [--audit 10000000]
                                               [--security-events 200000] [--access-log 1000000]
     .venv/bin/python scripts/scale.py measure [--url ...] [--runs 40] [--only LABEL-PART]
+                                              [--skip LABEL-PART]
 
 `seed` creates the database if missing (never `test` or `postgres`), applies the migrations
 and fills it with PostgreSQL's own `generate_series` (see scripts/scale_seed.py): customers in
@@ -185,12 +186,12 @@ def deep_cursor(column: str, row_id: int) -> str:
     return encode_cursor(row_id) if column == "id" else encode_position(row_id)
 
 
-async def measure(runs: int, only: str | None = None) -> None:
+async def measure(runs: int, only: str | None = None, skip: str | None = None) -> None:
     print(f"{runs} runs per query after {WARMUP} warm-ups; API = schema.execute with guard, "
           "enforcement and the audit write; SQL = the same SELECTs alone")  # fmt: skip
     print(f"{'query':<44}{'API p50':>9}{'p99':>7}{'SQL p50':>9}{'p99':>7}  target p50<20 p99<50")
     for query in await build_queries(deep_cursor):
-        if only is not None and only not in query.label:
+        if (only is not None and only not in query.label) or (skip and skip in query.label):
             continue
         api, sql = await time_query(query, runs)
         (a50, a99), (s50, s99) = _p50_p99(api), _p50_p99(sql)
@@ -210,7 +211,7 @@ async def main(args: argparse.Namespace) -> None:
         if args.command == "seed":
             await seed(args.customers, args.audit, args.security_events, args.access_log)
         else:
-            await measure(args.runs, args.only)
+            await measure(args.runs, args.only, args.skip)
 
 
 def _args() -> argparse.Namespace:
@@ -223,6 +224,7 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--access-log", type=int, default=1_000_000, help="access-log rows")
     parser.add_argument("--runs", type=int, default=40, help="timed runs per query")
     parser.add_argument("--only", help="measure: only the queries whose label contains this")
+    parser.add_argument("--skip", help="measure: leave out the queries whose label contains this")
     return parser.parse_args()
 
 

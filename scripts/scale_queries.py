@@ -68,20 +68,21 @@ async def callers() -> dict[Role, Caller]:
     return result
 
 
-async def _phone_and_email() -> tuple[str, str, str]:
-    middle = await Customer.filter(id__gte=500_000).order_by("id").first()
+async def _phone_and_email(first_id: int, half: int) -> tuple[str, str, str]:
+    middle = await Customer.filter(id__gte=first_id + half).order_by("id").first()
     assert middle is not None, "seed first"
     return middle.phone, middle.email, middle.name
 
 
 async def build_queries(deep_cursor: Any) -> list[ScaleQuery]:
     """`deep_cursor(model_order, row_id)` gives the cursor of a page starting after that row."""
-    phone, email, name = await _phone_and_email()
     first = await Customer.all().order_by("id").first()
-    assert first is not None
-    deep = first.id + 500_000
+    assert first is not None, "seed first"
+    half = await Customer.all().count() // 2  # 500,000 as seeded; less on a smaller seed
+    phone, email, name = await _phone_and_email(first.id, half)
+    deep = first.id + half
     busy = {"subjectType": "CUSTOMER", "subjectId": str(first.id)}
-    quiet = {"subjectType": "CUSTOMER", "subjectId": str(first.id + 123_457)}
+    quiet = {"subjectType": "CUSTOMER", "subjectId": str(first.id + half // 4 + 7)}
     return [
         ScaleQuery("customers (billing, first page)", Role.BILLING,
                    CUSTOMERS.format(purpose="E", fields=CUSTOMER_FIELDS)),
