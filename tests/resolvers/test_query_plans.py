@@ -70,6 +70,8 @@ NOT_LISTS = {
     "purposes": "in memory",
     "privacyCatalog": "in memory",
     "operationPolicy": "in memory",
+    # The scheme, which rows are released and the pseudonym order all depend on every
+    # customer (README, Research: why this cannot page in SQL, and what it costs at 1 M).
     "researchRecords": "reads every customer by design: k-anonymity counts the whole population",
     "researchAggregate": "reads every customer by design: aggregates over the whole population",
     "policyVersions": "in memory (P11)",
