@@ -5,6 +5,7 @@
                                               [--security-events 200000] [--access-log 1000000]
     .venv/bin/python scripts/scale.py measure [--url ...] [--runs 40] [--only LABEL-PART]
                                               [--skip LABEL-PART]
+    .venv/bin/python scripts/scale.py plans   [--url ...] [--only ...] [--skip ...]
 
 `seed` creates the database if missing (never `test` or `postgres`), applies the migrations
 and fills it with PostgreSQL's own `generate_series` (see scripts/scale_seed.py): customers in
@@ -17,6 +18,9 @@ Safe to rerun: it tops up to the requested counts.
 the real schema (guard, enforcement, audit write: each query's own audit rows are written, as
 in use) and prints p50 / p99 per query (after warm-ups), with the target p50 < 20 ms,
 p99 < 50 ms.
+
+`plans` executes the generic plan of each of those SELECTs and reports any that reads far more
+than its page (scripts/scale_plans.py): the plan test's rule, with the statistics of a million.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from tortoise.context import TortoiseContext
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project, run from anywhere
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from scale_plans import generic_plan, waste
 from scale_queries import ScaleQuery, build_queries, callers
 from scale_seed import (
     ENTRIES_PER_REQUEST,
@@ -203,6 +208,36 @@ async def measure(runs: int, only: str | None = None, skip: str | None = None) -
         )
 
 
+async def plans(only: str | None = None, skip: str | None = None) -> None:
+    """Each query's SELECTs under their generic plan, executed: the slowest, and any waste."""
+    print("generic plans (asyncpg prepares every statement), executed with EXPLAIN ANALYZE")
+    print("(auto: the plan cache's choice after 6 runs, as in use; generic: forced)")
+    print(f"{'query':<44}{'auto ms':>8}{'generic':>8}  what the generic plan reads beyond a page")
+    schema, who = build_schema(), await callers()
+    for query in await build_queries(deep_cursor):
+        if (only is not None and only not in query.label) or (skip and skip in query.label):
+            continue
+        selects, logger = Selects(), logging.getLogger("tortoise.db_client")
+        logger.addHandler(selects)
+        logger.setLevel(logging.DEBUG)
+        try:
+            context = build_context(caller=who[query.role], client_address="203.0.113.7")
+            await schema.execute(query.document, query.variables, context_value=context)
+        finally:
+            logger.removeHandler(selects)
+            logger.setLevel(logging.WARNING)
+        auto = generic = 0.0
+        found: list[str] = []
+        for sql, values in selects.statements:
+            chosen = await generic_plan(sql, values, "auto")
+            auto += float(chosen["Execution Time"])
+            plan = await generic_plan(sql, values, "force_generic_plan")
+            generic += float(plan["Execution Time"])
+            found += waste(plan)
+        shown = "; ".join(found) or "-"
+        print(f"{query.label:<44}{auto:>8.1f}{generic:>8.1f}  {shown}", flush=True)
+
+
 async def main(args: argparse.Namespace) -> None:
     await ensure_database(args.url)
     async with TortoiseContext() as ctx:
@@ -210,13 +245,15 @@ async def main(args: argparse.Namespace) -> None:
         await apply_migrations()
         if args.command == "seed":
             await seed(args.customers, args.audit, args.security_events, args.access_log)
+        elif args.command == "plans":
+            await plans(args.only, args.skip)
         else:
             await measure(args.runs, args.only, args.skip)
 
 
 def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Seed and measure at scale (see docstring).")
-    parser.add_argument("command", choices=("seed", "measure"))
+    parser.add_argument("command", choices=("seed", "measure", "plans"))
     parser.add_argument("--url", default=DEFAULT_URL)
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--audit", type=int, default=10_000_000, help="audit entry rows")
