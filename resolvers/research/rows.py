@@ -3,12 +3,13 @@ smaller than k left out, each under a pseudonym, ordered by pseudonym (never by 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from resolvers.research.hierarchy import QUASI, Value
 from resolvers.research.population import Member
 from resolvers.research.pseudonyms import pseudonym
-from resolvers.research.release import Choice, K, choose, generalise, released
+from resolvers.research.release import Choice, K, choose, generalise
 from schema.research.view import (
     IntRange,
     ResearchGeneralisation,
@@ -19,13 +20,16 @@ from schema.research.view import (
 
 
 def research_rows(key: bytes, members: Sequence[Member]) -> tuple[Choice, list[ResearchRecord]]:
+    """Each member generalised once: its group's size decides whether it is released (as
+    `release.released` decides), and the same values are shown."""
     choice = choose([m.row for m in members])
     scheme = choice.scheme
-    kept = released([m.row for m in members], scheme)
+    values = [generalise(m.row, scheme) for m in members]
+    sizes = Counter(values)
     rows = [
-        _record(pseudonym(key, m.customer_id, scheme.code), m, generalise(m.row, scheme))
-        for m, keep in zip(members, kept, strict=True)
-        if keep
+        _record(pseudonym(key, m.customer_id, scheme.code), m, shown)
+        for m, shown in zip(members, values, strict=True)
+        if sizes[shown] >= K
     ]
     rows.sort(key=lambda r: r.pseudonym)
     return choice, rows
