@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 from models.binding import Channel
 from models.outbox import DeliveryState, Notification
 from notify.outbox import Contents, Sealer, unseal
-from notify.references import REFERENCED, after_sent, reach
+from notify.references import REFERENCED, after_sent, reach, record_use
 from notify.templates import render
 from notify.transports import Transport
 
@@ -106,6 +106,8 @@ async def _deliver(
         if channel is not row.channel:
             await _redirect(row, channel, now)
             return None
+        if row.kind in REFERENCED:  # read from the record just now: audited before it leaves
+            await record_use(row, channel)
         text = render(row.kind, contents.payload)
         await transports[row.channel].send(
             message_id=row.id,
