@@ -42,6 +42,10 @@ class NoAddress(LookupError):
     """The person has neither an e-mail nor a postal address on record (any more)."""
 
 
+class NobodyLeft(NoAddress):
+    """The record was anonymised after its retention period (P7.4), or is gone."""
+
+
 def topic_of(kind: str, row_id: int) -> str:
     return f"{kind}:{row_id}"
 
@@ -67,7 +71,7 @@ async def reach(row: Notification) -> tuple[Channel, Contents]:
     """Where the notice goes now and what it says."""
     customer = await Customer.get_or_none(id=row.recipient_id)
     if customer is None or customer.anonymised_at is not None:
-        raise NoAddress
+        raise NobodyLeft
     payload = await _payload(row.topic or "")
     if customer.email:
         return Channel.EMAIL, Contents(customer.email, payload)

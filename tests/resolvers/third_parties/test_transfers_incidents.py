@@ -183,6 +183,36 @@ async def test_a_newcomer_or_a_failed_notice_holds_the_transfer_until_noticed(
     assert _errors(await _run(schema, EFFECTIVE, admin, id=tid)) == ["TOO_EARLY"]
 
 
+async def test_a_notice_to_someone_anonymised_meanwhile_is_dropped_and_holds_nothing_up(
+    schema: PrivacySchema, world: World, mailbox: Mailbox, tmp_path: Path
+) -> None:
+    """Queued, then the person's retention ran out (P7.4): there is nobody left to notify and
+    nothing of theirs to transfer. The notice is dropped at once (not retried until given
+    up), nothing is read or sent, and the transfer waits only for the others."""
+    admin, today = world.caller(Role.ADMIN), datetime.now(UTC).date()
+    tid = await _plan(schema, admin)
+    await _run(schema, NOTICE, admin, id=tid)
+    gone = world.customers[2]
+    await Customer.filter(id=gone.id).update(anonymised_at=datetime.now(UTC))
+    done = await _deliver(mailbox, tmp_path)
+    assert (done.sent, done.dropped, done.retried, done.failed) == (4, 1, 0, 0)
+    row = await Notification.get(recipient_id=gone.id)
+    assert (row.state, row.attempts, row.sealed) == (DeliveryState.DROPPED, 1, "")
+    assert not await AuditEntry.filter(
+        request__actor=references.WORKER_ACTOR, subject_id=gone.id
+    ).exists()
+    assert (await _deliver(mailbox, tmp_path)).handled == 0  # not tried again
+    await BusinessTransfer.filter(id=int(tid)).update(planned_on=today)
+    shown = (await run(schema, AUDIT, world.caller(Role.AUDITOR)))[0].data["businessTransfers"]  # type: ignore[index]
+    notices = shown[0]["notices"]
+    assert (notices["sent"], notices["queued"], notices["failed"]) == (4, 0, 0)
+    assert shown[0]["earliestEffectiveOn"] == months_after(today, 2).isoformat()
+    assert (await run(schema, "{ businessTransfers { notices { dropped } } }",
+                      world.caller(Role.AUDITOR)))[0].data == {
+        "businessTransfers": [{"notices": {"dropped": 1}}]
+    }  # fmt: skip
+
+
 async def test_a_person_without_e_mail_gets_a_letter(
     schema: PrivacySchema, world: World, mailbox: Mailbox, tmp_path: Path
 ) -> None:
