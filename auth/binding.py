@@ -110,7 +110,7 @@ async def approve(attempt: Attempt, *, admin: str, login_id: str) -> AccountBind
             ErrorCode.FORBIDDEN, "Another administrator than the requester must approve."
         )
     _check_approvable(attempt, account, binding)
-    recipient = await _contact_on_record(binding)
+    recipient = await contact_on_record(binding)
     code = new_code()
     expires = attempt.now + CODE_LIFETIME
     async with in_transaction() as conn:
@@ -151,7 +151,7 @@ def _check_approvable(attempt: Attempt, account: Account, binding: AccountBindin
         raise refused(ReasonCode.CODE_STILL_VALID, "A code was sent and is still valid.")
 
 
-async def _contact_on_record(binding: AccountBinding) -> Recipient:
+async def contact_on_record(binding: AccountBinding) -> Recipient:
     """E-mail where the person has an address on record, else a letter to the postal address.
     The address goes sealed into the outbox; it is never returned or logged."""
     person: Customer | Agent | None

@@ -23,15 +23,17 @@ class NoticeProgress:
     sending: int = 0
     sent: int = 0
     failed: int = 0  # given up after the last attempt: queue the notice again
+    dropped: int = 0  # the person was anonymised before it went: nobody left to notify
     last_sent_at: datetime | None = None
 
     @property
     def total(self) -> int:
-        return self.queued + self.sending + self.sent + self.failed
+        return self.queued + self.sending + self.sent + self.failed + self.dropped
 
     @property
     def all_sent(self) -> bool:
-        return self.total > 0 and self.sent == self.total
+        """Every notice sent, or dropped with its person's record: none waiting or failed."""
+        return self.sent > 0 and self.sent + self.dropped == self.total
 
 
 class Notices(Protocol):

@@ -147,6 +147,7 @@ QUERIES: dict[str, Operation] = {
     # Identity binding (auth.binding): administrators approve, auditors tell how each login
     # bound to a person came to be (ids and logins only).
     "accountBindings": op((R.ADMIN, R.AUDITOR), RowScope.ACCOUNTS),
+    "credentialResets": op((R.ADMIN, R.AUDITOR), RowScope.ACCOUNTS),
     # Administrators manage accounts; auditors check who has which access (logins and
     # states only, no person's value).
     "accounts": op((R.ADMIN, R.AUDITOR), RowScope.ACCOUNTS),
@@ -198,6 +199,9 @@ MUTATIONS: dict[str, Operation] = {
     "setAccountDisabled": op((R.ADMIN,), RowScope.ACCOUNTS),
     "flagCompromised": op((R.ADMIN,), RowScope.ACCOUNTS),
     "approveAccountBinding": op((R.ADMIN,), RowScope.ACCOUNTS),
+    # Four eyes for another account's credentials (auth/resets.py): ask, then approve.
+    "requestCredentialReset": op((R.ADMIN,), RowScope.ACCOUNTS),
+    "approveCredentialReset": op((R.ADMIN,), RowScope.ACCOUNTS),
     # The person's own step, before any login: the code sent to them and a new password.
     "activateAccount": op(ALL_ROLES, RowScope.NONE, stages=(None,)),
     # P7.1, P7.2: the ID holder keeps its own record and its contacts.

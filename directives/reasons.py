@@ -30,6 +30,8 @@ class ReasonCode(StrEnum):
     CODE_STILL_VALID = "CODE_STILL_VALID"
     NO_ADDRESS = "NO_ADDRESS"  # nowhere to send a code or an answer
     TOKEN_NAME_TAKEN = "TOKEN_NAME_TAKEN"  # noqa: S105
+    RESET_PENDING = "RESET_PENDING"  # a reset of this account already waits for approval
+    OWN_ACCOUNT = "OWN_ACCOUNT"  # an administrator's own credentials: not through four eyes
     # Sales (P5.A, P5.B)
     ACTIVE_CONTRACT_EXISTS = "ACTIVE_CONTRACT_EXISTS"
     CONTRACT_CANCELLED = "CONTRACT_CANCELLED"

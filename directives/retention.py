@@ -29,6 +29,7 @@ class Rule(StrEnum):
     CONSENT_RECORDS = "CONSENT_RECORDS"
     PROVISION_RECORDS = "PROVISION_RECORDS"
     INVOICE_ADDRESS = "INVOICE_ADDRESS"
+    INVOICE_NAME = "INVOICE_NAME"
     AUDIT = "AUDIT"
 
 
@@ -122,6 +123,18 @@ SCHEDULE: tuple[Retention, ...] = (
         "the customer record, the rest of the invoice stays",
     ),
     Retention(
+        Rule.INVOICE_NAME,
+        "Recipient name on a former customer's invoices (the rest of the invoice holds no "
+        "personal value)",
+        "the filing deadline of the business year the invoice was issued in, taken as late "
+        "as any business year could put it: the end of the 16th month after the issue month",
+        7,
+        Action.ANONYMISE,
+        "Corporation Tax Act Enforcement Regulation art. 59: kept 7 years from the day after "
+        "the filing deadline (business year end + 2 months, up to 4 with an extension); then no "
+        "longer needed (APPI art. 22). Erased only once the customer record itself is",
+    ),
+    Retention(
         Rule.AUDIT,
         "Read audit, security events, purge records",
         "-",
@@ -140,6 +153,25 @@ def anniversary(start: date, years: int) -> date:
         return start.replace(year=start.year + years)
     except ValueError:
         return start.replace(year=start.year + years, day=28)
+
+
+# The latest filing deadline an invoice's business year can have, in months after the issue
+# month: the year ends within 12 months after the issue month (on the day before the issue's
+# anniversary at the latest); the return is due 2 months after the year ends, up to 4 with
+# an extension (Corporation Tax Act art. 75-2). Later than a given operator's own deadline,
+# never earlier.
+TAX_CLOCK_MONTHS = 16
+
+
+def tax_clock(issued_on: date) -> date:
+    """The last day of the TAX_CLOCK_MONTHS-th month after the invoice's issue month."""
+    months = issued_on.year * 12 + issued_on.month - 1 + TAX_CLOCK_MONTHS + 1
+    first_after = date(months // 12, months % 12 + 1, 1)
+    return first_after - timedelta(days=1)
+
+
+def invoice_name_due(issued_on: date) -> date:
+    return due_on(tax_clock(issued_on), Rule.INVOICE_NAME)
 
 
 def due_on(clock_start: date, rule: Rule) -> date:

@@ -11,6 +11,7 @@ from models.marketing import Campaign, CampaignRecipient, Survey, SurveyResponse
 from models.outbox import DeliveryState, Notification
 from models.people import Agent, Contact, Customer, CustomerVersion
 from models.research import PrivacyBudget, ResearchKey
+from models.resets import CredentialReset, ResetMethod
 from models.rights import (
     ConsentInForce,
     ConsentRecord,
@@ -59,6 +60,7 @@ __all__ = [
     "ConsentRecord",
     "Contact",
     "Contract",
+    "CredentialReset",
     "Customer",
     "CustomerVersion",
     "DeliveryManifest",
@@ -89,6 +91,7 @@ __all__ = [
     "RecoveryCode",
     "Reminder",
     "ResearchKey",
+    "ResetMethod",
     "RightsRequest",
     "Role",
     "SecurityEvent",

@@ -28,6 +28,9 @@ class DeliveryState(StrEnum):
     SENDING = "SENDING"  # claimed by one worker pass
     SENT = "SENT"  # handed to the mail server or the post
     FAILED = "FAILED"  # given up after the last attempt
+    # A notice whose person was anonymised (P7.4) before it went: nobody is left to notify,
+    # nothing of theirs goes to the transferee; it holds nothing up.
+    DROPPED = "DROPPED"
 
 
 class Notification(Model):

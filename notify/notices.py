@@ -179,5 +179,6 @@ async def progress(topic: str) -> NoticeProgress:
         sending=int(counts.get(DeliveryState.SENDING, 0)),
         sent=int(counts.get(DeliveryState.SENT, 0)),
         failed=int(counts.get(DeliveryState.FAILED, 0)),
+        dropped=int(counts.get(DeliveryState.DROPPED, 0)),
         last_sent_at=last,  # type: ignore[arg-type]
     )

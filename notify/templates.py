@@ -10,6 +10,7 @@ from enum import StrEnum
 
 class MessageKind(StrEnum):
     ACCOUNT_ACTIVATION = "ACCOUNT_ACTIVATION"
+    CREDENTIAL_RESET = "CREDENTIAL_RESET"  # auth.resets: a new code after a four-eyes reset
     RIGHTS_ANSWER = "RIGHTS_ANSWER"  # the answer to a rights request, with its files (P7.3)
     BUSINESS_TRANSFER = "BUSINESS_TRANSFER"  # P8.3: to every user before a transfer
     LEAK_INCIDENT = "LEAK_INCIDENT"  # APPI art. 26: to each person affected
@@ -30,6 +31,20 @@ def _activation(payload: Mapping[str, str]) -> Rendered:
             "    {code}\n\n"
             "The code is valid until {expires} (UTC) and works once. If you did not expect\n"
             "this message, do nothing and tell us: the user ID stays unusable.\n"
+        ).format(**payload),
+    )
+
+
+def _reset(payload: Mapping[str, str]) -> Rendered:
+    return Rendered(
+        subject="Your user ID was reset",
+        body=(
+            "Two of our administrators reset the password of your user ID:\n"
+            "{login}\n\n"
+            "It works again once you activate it with this code and choose a new password:\n\n"
+            "    {code}\n\n"
+            "The code is valid until {expires} (UTC) and works once. If you did not ask for\n"
+            "this, do nothing and tell us: nobody can use your user ID without this code.\n"
         ).format(**payload),
     )
 
@@ -78,6 +93,7 @@ def _incident(payload: Mapping[str, str]) -> Rendered:
 
 TEMPLATES: dict[MessageKind, Callable[[Mapping[str, str]], Rendered]] = {
     MessageKind.ACCOUNT_ACTIVATION: _activation,
+    MessageKind.CREDENTIAL_RESET: _reset,
     MessageKind.RIGHTS_ANSWER: _answer,
     MessageKind.BUSINESS_TRANSFER: _transfer,
     MessageKind.LEAK_INCIDENT: _incident,

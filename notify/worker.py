@@ -15,7 +15,7 @@ from tortoise.transactions import in_transaction
 from models.binding import Channel
 from models.outbox import DeliveryState, Notification
 from notify.outbox import Contents, Sealer, unseal
-from notify.references import REFERENCED, after_sent, reach
+from notify.references import REFERENCED, NobodyLeft, after_sent, reach, record_use
 from notify.templates import render
 from notify.transports import Transport
 
@@ -36,10 +36,11 @@ class Pass:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    dropped: int = 0
 
     @property
     def handled(self) -> int:
-        return self.sent + self.retried + self.failed
+        return self.sent + self.retried + self.failed + self.dropped
 
 
 async def _due(channel: Channel, moment: datetime) -> list[Notification]:
@@ -68,6 +69,7 @@ async def deliver_once(
         sent=outcomes.count(DeliveryState.SENT),
         retried=outcomes.count(DeliveryState.QUEUED),
         failed=outcomes.count(DeliveryState.FAILED),
+        dropped=outcomes.count(DeliveryState.DROPPED),
     )
 
 
@@ -106,6 +108,8 @@ async def _deliver(
         if channel is not row.channel:
             await _redirect(row, channel, now)
             return None
+        if row.kind in REFERENCED:  # read from the record just now: audited before it leaves
+            await record_use(row, channel)
         text = render(row.kind, contents.payload)
         await transports[row.channel].send(
             message_id=row.id,
@@ -114,6 +118,8 @@ async def _deliver(
             body=text.body,
             attachments=contents.attachments,
         )
+    except NobodyLeft:
+        return await _dropped(row)
     except Exception as error:  # any failure is retried; its text is not kept
         return await _failed(row, attempts, type(error).__name__, now)
     async with in_transaction() as conn:
@@ -125,6 +131,14 @@ async def _deliver(
         await after_sent(row, now, conn)
     log.info("outbox sent id=%s kind=%s channel=%s", row.id, row.kind, row.channel.value)
     return DeliveryState.SENT
+
+
+async def _dropped(row: Notification) -> DeliveryState:
+    await Notification.filter(id=row.id).update(
+        state=DeliveryState.DROPPED, sealed="", last_error=None
+    )
+    log.info("outbox dropped id=%s kind=%s: the person's record is anonymised", row.id, row.kind)
+    return DeliveryState.DROPPED
 
 
 async def _failed(row: Notification, attempts: int, error: str, now: datetime) -> DeliveryState:

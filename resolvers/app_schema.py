@@ -23,6 +23,7 @@ from directives.reasons import ReasonCode
 from resolvers.accounts.binding import BindingMutation, BindingQuery
 from resolvers.accounts.mutation import AccountMutation
 from resolvers.accounts.query import AccountQuery
+from resolvers.accounts.resets import ResetMutation, ResetQuery
 from resolvers.audit.proofs import AuditProofQuery
 from resolvers.audit.query import AuditQuery
 from resolvers.billing.mutation import BillingMutation
@@ -69,6 +70,7 @@ def should_mask(error: GraphQLError) -> bool:
 QUERIES: tuple[type, ...] = (
     AccountQuery,
     BindingQuery,
+    ResetQuery,
     PeopleQuery,
     SearchQuery,
     SalesQuery,
@@ -88,6 +90,7 @@ QUERIES: tuple[type, ...] = (
 MUTATIONS: tuple[type, ...] = (
     AccountMutation,
     BindingMutation,
+    ResetMutation,
     PeopleMutation,
     ContactMutation,
     SalesMutation,

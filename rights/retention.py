@@ -5,7 +5,8 @@ applies the same plan, item by item in its own transaction, and records each ite
 `PurgeRecord` (ids, rule, action: never a value). The audit is left as it is: it holds no
 values. Provision records (APPI art. 29) are deleted the day after their `keep_until`, by the
 same run. A former customer's invoices lose their billing address with the customer record
-(`rights.invoice_erasure`: the only change the invoice trigger allows). Customers under a
+(`rights.invoice_erasure`), and the recipient's name once each invoice's own tax retention is
+over (`INVOICE_NAME`): the only changes the invoice trigger allows. Customers under a
 legal hold, or with a rights request not yet answered (the answer needs the data), are listed
 as held and left untouched.
 """
@@ -25,7 +26,7 @@ from tortoise.transactions import in_transaction
 from directives.classification import personal_columns
 from directives.policy_versions import japan_date
 from directives.reasons import ReasonCode, refused
-from directives.retention import Action, Rule, due_on
+from directives.retention import Action, Rule, due_on, invoice_name_due
 from models import (
     Contact,
     Contract,
@@ -40,7 +41,7 @@ from models import (
     PurgeRecord,
     RightsRequest,
 )
-from rights.invoice_erasure import erase_invoice_addresses
+from rights.invoice_erasure import erase_invoice_addresses, erase_invoice_names, named_invoices
 from rights.rows import column
 
 
@@ -145,7 +146,24 @@ async def plan(today: date) -> list[Due]:
         when = due_on(japan_date(answered), Rule.REQUEST_REPLY_TO)
         if when <= today:
             items.append(Due(Rule.REQUEST_REPLY_TO, "RightsRequest", request_id, when, None))
-    return items + await provisions_due(today, held)
+    return items + await provisions_due(today, held) + await invoice_names_due(today, held)
+
+
+async def invoice_names_due(today: date, held: dict[int, Hold]) -> list[Due]:
+    """One item per anonymised customer whose invoices still name it, due the day the
+    oldest of them may lose the name (its tax retention over)."""
+    rows = (
+        await named_invoices()
+        .group_by("customer_id")
+        .annotate(first=Min("issued_on"))
+        .order_by("customer_id")
+        .values_list("customer_id", "first")
+    )
+    return [
+        Due(Rule.INVOICE_NAME, "Customer", int(customer_id), when, held.get(int(customer_id)))
+        for customer_id, first in rows
+        if (when := invoice_name_due(first)) <= today
+    ]
 
 
 async def provisions_due(today: date, held: dict[int, Hold]) -> list[Due]:
@@ -219,6 +237,9 @@ async def _apply(
         return [("RightsRequest", item.subject_id, Action.ANONYMISE.value)]
     if item.rule is Rule.INQUIRY_TEXT:
         return await redact_inquiries(item.subject_id, conn)
+    if item.rule is Rule.INVOICE_NAME:  # recorded per invoice by the erasure itself
+        await erase_invoice_names(item.subject_id, today, run_id=run_id, at=now, conn=conn)
+        return []
     applied = await anonymise_customer(item.subject_id, now, conn)
     await erase_invoice_addresses(item.subject_id, run_id=run_id, at=now, conn=conn)
     return applied

@@ -7,9 +7,10 @@ import strawberry
 
 from auth import activation, binding
 from directives.scope import SubjectKind
-from directives.usage import Use, uses
+from directives.usage import uses
 from models import Account, AccountBinding, Activation, Notification
 from models.binding import Channel
+from notify.references import SENT_TO
 from resolvers.accounts.mutation import attempt_of, one_attempt
 from resolvers.paging import fetch_page
 from schema.accounts.binding import AccountBindingConnection, AccountBindingInfo
@@ -17,11 +18,7 @@ from schema.context import Info, caller_of
 from schema.page import PageRequest
 
 # The activation code goes to the contact details on record: a use of those values (sent to
-# the person they are about), in the audit like a read.
-SENT_TO: dict[Channel, dict[str, Use]] = {
-    Channel.EMAIL: {"email": Use.DISCLOSE},
-    Channel.POST: {"name": Use.DISCLOSE, "postalCode": Use.DISCLOSE, "address": Use.DISCLOSE},
-}
+# the person they are about, notify.references.SENT_TO), in the audit like a read.
 SUBJECT_KINDS = {"customer": SubjectKind.CUSTOMER, "agent": SubjectKind.AGENT}
 
 

@@ -17,6 +17,9 @@ class NoticeState:
     failed: int = strawberry.field(
         description="Given up after the last attempt; sending the notice again retries them."
     )
+    dropped: int = strawberry.field(
+        description="Not sent: the person's record was anonymised (retention, P7.4) first."
+    )
     last_sent_at: datetime | None = strawberry.field(description="When the last one was sent.")
 
     @classmethod
@@ -26,5 +29,6 @@ class NoticeState:
             sending=done.sending,
             sent=done.sent,
             failed=done.failed,
+            dropped=done.dropped,
             last_sent_at=done.last_sent_at,
         )

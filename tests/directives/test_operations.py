@@ -54,6 +54,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "securityEvents": ("AUDITOR", ""),
     "accessLog": ("AUDITOR", ""),
     "accountBindings": ("ADMIN AUDITOR", ""),
+    "credentialResets": ("ADMIN AUDITOR", ""),
     "accounts": ("ADMIN AUDITOR", ""),
     "auditCheckpoint": ("CUSTOMER AUDITOR", ""),
     "auditInclusionProof": ("CUSTOMER AUDITOR", ""),
@@ -78,6 +79,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "setAccountDisabled": ("ADMIN", ""),
     "flagCompromised": ("ADMIN", ""),
     "approveAccountBinding": ("ADMIN", ""),
+    "requestCredentialReset": ("ADMIN", ""),
+    "approveCredentialReset": ("ADMIN", ""),
     "activateAccount": ("", ""),  # nobody logged in: the person's step before any login
     "updateMyRecord": ("CUSTOMER", ""),
     "addContact": ("CUSTOMER", ""),

@@ -1,6 +1,7 @@
-"""P7.4: a purged customer's invoices lose their billing address, and nothing else about an
-issued invoice can change. The trigger (migration 0015) is asserted at the database, with
-raw SQL as any other client would send it: every change but the narrow one is refused."""
+"""P7.4: a purged customer's invoices lose their billing address, then (once each invoice's
+tax retention is over) the recipient's name, and nothing else about an issued invoice can
+change. The trigger (migrations 0015, 0024) is asserted at the database, with raw SQL as any
+other client would send it: every change but the narrow ones is refused."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from models import Customer, Invoice, PurgeRecord
 from rights.invoice_erasure import ERASED, erase_invoice_addresses
 from tests.business_world import Business
 
-migration = importlib.import_module("models.migrations.0015_provision_retention")
+migration = importlib.import_module("models.migrations.0024_invoice_name")  # the latest
 NOW = datetime(2034, 1, 1, tzinfo=UTC)
 
 
@@ -30,7 +31,7 @@ async def test_the_trigger_compares_every_column_of_invoice(business: Business) 
         _, rows = await conn.execute_query("PRAGMA table_info(invoice)")
     columns = {str(row["name"]) for row in rows}
     assert columns == set(Invoice._meta.fields_db_projection.values())
-    assert set(migration.ERASABLE) == set(ERASED)
+    assert set(migration.ERASABLE) == {*ERASED, "billing_name"}
     assert columns == set(migration.KEPT) | set(migration.ERASABLE)
     assert not set(migration.KEPT) & set(migration.ERASABLE)
 
@@ -101,3 +102,31 @@ async def test_the_erasure_path_records_each_invoice_and_needs_the_anonymised_re
     assert set(recorded) == {("INVOICE_ADDRESS", "Invoice")} and len(recorded) == len(ids)
     # Nothing left to erase: a second run changes and records nothing.
     assert await erase_invoice_addresses(invoice.customer_id, run_id="r3", at=NOW, conn=conn) == []
+
+
+async def test_the_name_goes_only_with_its_own_purge_record_and_nothing_else_with_it(
+    business: Business,
+) -> None:
+    invoice = await Invoice.filter(billing_address__not="").first()
+    assert invoice is not None
+    where = f" WHERE id = {invoice.id}"
+    name = "UPDATE invoice SET billing_name = ''"
+    await Customer.filter(id=invoice.customer_id).update(anonymised_at=NOW)
+    await _refused(name + where)  # no purge record under INVOICE_NAME yet
+    await PurgeRecord.create(
+        run_id="t", at=NOW, rule=Rule.INVOICE_NAME.value, subject_type="Invoice",
+        subject_id=invoice.id, action="ANONYMISE",
+    )  # fmt: skip
+    for statement in (
+        "UPDATE invoice SET billing_name = 'someone else'",
+        f"{name}, billing_address = ''",  # the address has its own record, not here yet
+        f"{name}, total = 0",
+        f"{name}, issued_on = '2020-01-01'",
+    ):
+        await _refused(statement + where)
+    await _sql(name + where)
+    after = await Invoice.get(id=invoice.id)
+    assert after.billing_name == "" and after.billing_address == invoice.billing_address
+    assert (after.total, after.issued_on) == (invoice.total, invoice.issued_on)
+    await _refused("".join(("UPDATE invoice SET billing_name = 'back again'", where)))
+    await _refused("".join(("DELETE FROM invoice", where)))

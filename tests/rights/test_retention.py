@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,15 @@ from directives import provision
 from directives.audit import AuditBuffer
 from directives.classification import personal_columns
 from directives.privacy_schema import PrivacySchema
-from directives.retention import RULES, SCHEDULE, Rule, anniversary, due_on
+from directives.retention import (
+    RULES,
+    SCHEDULE,
+    Rule,
+    anniversary,
+    due_on,
+    invoice_name_due,
+    tax_clock,
+)
 from directives.vocabulary import Role
 from models import (
     AuditEntry,
@@ -259,3 +267,63 @@ async def test_provision_records_are_kept_three_years_then_purged_by_the_same_ru
     assert await PurgeRecord.filter(run_id=result.run_id).values_list(
         "rule", "subject_type", "subject_id", "action"
     ) == [("PROVISION_RECORDS", "ProvisionRecord", first.id, "DELETE")]
+
+
+async def test_an_invoice_loses_the_name_once_its_own_tax_retention_is_over(
+    schema: PrivacySchema, world: World, business: Business
+) -> None:
+    """The address goes with the customer record (7 years after cancellation); the name stays
+    on each invoice until that invoice's tax retention is over: 7 years after the latest
+    filing deadline its business year can have (issued 2026-10-01: end of February 2028),
+    so from 2035-03-01. A legal hold holds it like the rest; then nothing personal is left."""
+    who, contract = world.customers[4], business.contracts[4]
+    await _cancel(schema, world, contract, "2026-11-30")
+    await purge(date(2033, 12, 1), NOW)
+    invoices = await Invoice.filter(customer_id=who.id).order_by("id")
+    assert invoices and {i.issued_on for i in invoices} == {date(2026, 10, 1)}
+    assert all(i.billing_name == who.name for i in invoices)
+    assert invoice_name_due(date(2026, 10, 1)) == date(2035, 3, 1)
+    assert not [d for d in await plan(date(2035, 2, 28)) if d.rule is Rule.INVOICE_NAME]
+    [due] = [d for d in await plan(date(2035, 3, 1)) if d.rule is Rule.INVOICE_NAME]
+    assert (due.subject_type, due.subject_id, due.due_on) == ("Customer", who.id, date(2035, 3, 1))
+    # Held: listed, left alone.
+    hold = await place_legal_hold(who.id, reason="訴訟", by="t-admin", at=NOW)
+    held = await purge(date(2035, 3, 1), NOW)
+    assert [(d.rule, d.hold) for d in held.held] == [(Rule.INVOICE_NAME, Hold.LEGAL_HOLD)]
+    assert (await Invoice.get(id=invoices[0].id)).billing_name == who.name
+    hold.released_at = NOW
+    await hold.save()
+    result = await purge(date(2035, 3, 1), NOW)
+    assert [(d.rule, d.subject_id) for d in result.done] == [(Rule.INVOICE_NAME, who.id)]
+    after = await Invoice.filter(customer_id=who.id).order_by("id")
+    assert all(i.billing_name == "" for i in after)
+    assert [(i.total, i.issued_on) for i in after] == [(i.total, i.issued_on) for i in invoices]
+    records = await PurgeRecord.filter(run_id=result.run_id).values_list(
+        "rule", "subject_type", "subject_id"
+    )
+    assert sorted(records) == sorted(("INVOICE_NAME", "Invoice", i.id) for i in invoices)
+    assert not [d for d in await plan(date(2036, 1, 1)) if d.subject_id == who.id]
+    # Another customer's invoices, still a customer: untouched whatever the date.
+    assert await Invoice.filter(customer_id=world.customers[0].id, billing_name="").count() == 0
+
+
+@pytest.mark.parametrize(
+    ("issued", "clock"),
+    [
+        # A business year ending the day before the issue's anniversary, its return due 4
+        # months later at the latest (extension): never after the clock.
+        (date(2020, 3, 31), date(2021, 7, 31)),
+        (date(2020, 4, 1), date(2021, 8, 31)),
+        (date(2019, 10, 15), date(2021, 2, 28)),
+        (date(2020, 12, 1), date(2022, 4, 30)),
+    ],
+)
+def test_an_invoices_tax_clock_is_no_earlier_than_any_business_years_deadline(
+    issued: date, clock: date
+) -> None:
+    assert tax_clock(issued) == clock
+    latest_year_end = anniversary(issued, 1) - timedelta(days=1)
+    months = latest_year_end.year * 12 + latest_year_end.month - 1 + 4
+    deadline_month = date(months // 12, months % 12 + 1, 1)
+    assert deadline_month <= clock  # the deadline falls in that month or before
+    assert invoice_name_due(issued) == due_on(clock, Rule.INVOICE_NAME)

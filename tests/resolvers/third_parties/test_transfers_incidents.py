@@ -9,6 +9,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import AsyncMock, patch
 
 import pytest
 from strawberry.types import ExecutionResult
@@ -17,11 +18,12 @@ from auth.secrets_box import SecretBox
 from directives.context import Caller
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
-from models import BusinessTransfer, Customer, Notification, ProvisionRecord
+from models import AuditEntry, BusinessTransfer, Customer, Notification, ProvisionRecord
 from models.binding import Channel
 from models.outbox import DeliveryState
 from models.third_parties import Ground
 from notify import notices as outbox_notices
+from notify import references
 from notify.notices import OutboxNotices
 from notify.transports import SmtpTransport, Transport
 from notify.worker import MAX_ATTEMPTS, Pass, deliver_once
@@ -181,6 +183,36 @@ async def test_a_newcomer_or_a_failed_notice_holds_the_transfer_until_noticed(
     assert _errors(await _run(schema, EFFECTIVE, admin, id=tid)) == ["TOO_EARLY"]
 
 
+async def test_a_notice_to_someone_anonymised_meanwhile_is_dropped_and_holds_nothing_up(
+    schema: PrivacySchema, world: World, mailbox: Mailbox, tmp_path: Path
+) -> None:
+    """Queued, then the person's retention ran out (P7.4): there is nobody left to notify and
+    nothing of theirs to transfer. The notice is dropped at once (not retried until given
+    up), nothing is read or sent, and the transfer waits only for the others."""
+    admin, today = world.caller(Role.ADMIN), datetime.now(UTC).date()
+    tid = await _plan(schema, admin)
+    await _run(schema, NOTICE, admin, id=tid)
+    gone = world.customers[2]
+    await Customer.filter(id=gone.id).update(anonymised_at=datetime.now(UTC))
+    done = await _deliver(mailbox, tmp_path)
+    assert (done.sent, done.dropped, done.retried, done.failed) == (4, 1, 0, 0)
+    row = await Notification.get(recipient_id=gone.id)
+    assert (row.state, row.attempts, row.sealed) == (DeliveryState.DROPPED, 1, "")
+    assert not await AuditEntry.filter(
+        request__actor=references.WORKER_ACTOR, subject_id=gone.id
+    ).exists()
+    assert (await _deliver(mailbox, tmp_path)).handled == 0  # not tried again
+    await BusinessTransfer.filter(id=int(tid)).update(planned_on=today)
+    shown = (await run(schema, AUDIT, world.caller(Role.AUDITOR)))[0].data["businessTransfers"]  # type: ignore[index]
+    notices = shown[0]["notices"]
+    assert (notices["sent"], notices["queued"], notices["failed"]) == (4, 0, 0)
+    assert shown[0]["earliestEffectiveOn"] == months_after(today, 2).isoformat()
+    assert (await run(schema, "{ businessTransfers { notices { dropped } } }",
+                      world.caller(Role.AUDITOR)))[0].data == {
+        "businessTransfers": [{"notices": {"dropped": 1}}]
+    }  # fmt: skip
+
+
 async def test_a_person_without_e_mail_gets_a_letter(
     schema: PrivacySchema, world: World, mailbox: Mailbox, tmp_path: Path
 ) -> None:
@@ -198,6 +230,50 @@ async def test_a_person_without_e_mail_gets_a_letter(
     assert who.address in letter and "株式会社承継先" in letter
     row = await Notification.get(recipient_id=who.id)
     assert (row.channel, row.state) == ("POST", DeliveryState.SENT)
+
+
+def _letters(spool: Path) -> int:
+    return len(list(spool.glob("letter-*")))
+
+
+async def test_the_workers_read_of_each_address_is_audited_before_the_notice_leaves(
+    schema: PrivacySchema, world: World, mailbox: Mailbox, tmp_path: Path
+) -> None:
+    """The worker reads the person's current e-mail (else postal address) to send a notice:
+    a use like any read, in the audit (fields, never a value) before the message leaves; a
+    failed audit write sends nothing."""
+    admin = world.caller(Role.ADMIN)
+    by_post = world.customers[3]
+    await Customer.filter(id=by_post.id).update(email="")
+    tid = await _run(schema, NOTICE, admin, id=await _plan(schema, admin))
+    assert tid.errors is None
+    # The audit is down: nothing leaves, every attempt is counted and retried (the one
+    # without e-mail was only moved to the post: nothing was read for it yet).
+    down = AsyncMock(side_effect=RuntimeError("audit down"))
+    with patch.object(references._STORE, "write", down):
+        first = await _deliver(mailbox, tmp_path)
+    assert (first.sent, first.retried, mailbox.messages) == (0, 4, [])
+    assert _letters(tmp_path) == 0
+    await Notification.all().update(next_attempt_at=datetime.now(UTC))
+    assert (await _deliver(mailbox, tmp_path)).sent == 5
+    assert len(mailbox.messages) == 4 and _letters(tmp_path) == 1
+    entries = await AuditEntry.filter(request__actor=references.WORKER_ACTOR).select_related(
+        "request"
+    )
+    seen = {e.subject_id: e.fields_decisions for e in entries}
+    assert seen == {
+        c.id: ("name:DISCLOSE,postalCode:DISCLOSE,address:DISCLOSE" if c is by_post else
+               "email:DISCLOSE")
+        for c in world.customers
+    }  # fmt: skip
+    assert len(entries) == len(world.customers)  # once each: the redirect read nothing
+    assert {(e.subject_type, e.request.role, e.request.purpose) for e in entries} == {
+        ("Customer", references.WORKER_ROLE, "D")
+    }
+    stored = repr([(e.__dict__, e.request.__dict__) for e in entries])
+    for customer in world.customers:
+        assert customer.name not in stored and customer.address not in stored
+        assert not customer.email or customer.email not in stored
 
 
 RECORD = """mutation R($r: IncidentReport!) { recordIncident(report: $r) {

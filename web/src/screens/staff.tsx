@@ -503,6 +503,23 @@ const ApproveBindingMutation = graphql(`
 const FlagMutation = graphql(`
   mutation FlagCompromised($login: String!) { flagCompromised(login: $login) }
 `);
+const RequestResetMutation = graphql(`
+  mutation RequestCredentialReset($login: String!, $secondFactor: Boolean!) {
+    requestCredentialReset(login: $login, secondFactor: $secondFactor) { login method temporaryPasswordPart }
+  }
+`);
+const PendingResetsQuery = graphql(`
+  query PendingResets {
+    credentialResets(pending: true, first: 100) {
+      nodes { login method secondFactor requestedBy requestedAt }
+    }
+  }
+`);
+const ApproveResetMutation = graphql(`
+  mutation ApproveCredentialReset($login: String!) {
+    approveCredentialReset(login: $login) { login method channel temporaryPasswordPart }
+  }
+`);
 type NewRole = VariablesOf<typeof CreateAccountMutation>["role"];
 const ROLES: NewRole[] = ["CUSTOMER", "AGENT", "SUPPORT", "BILLING", "MARKETING", "ANALYST", "ADMIN", "AUDITOR"];
 
@@ -516,6 +533,8 @@ export function Accounts() {
   const [target, setTarget] = useState("");
   const [disabled, disable] = useMutation(DisableMutation);
   const [flagged, flag] = useMutation(FlagMutation);
+  const [resetAsked, askReset] = useMutation(RequestResetMutation);
+  const [secondFactor, setSecondFactor] = useState(false);
   const [done, setDone] = useState<string>();
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -532,6 +551,7 @@ export function Accounts() {
       : await disable({ login: target.trim(), disabled: action === "disable" });
     if (answer.data) setDone(target.trim());
   }
+  const asked = resetAsked.data?.requestCredentialReset;
   const account = created.data?.createAccount;
   return (
     <Screen title={t("accountsTitle")}>
@@ -567,7 +587,7 @@ export function Accounts() {
       <form className="inline-form" onSubmit={(e) => e.preventDefault()}>
         <Input label={t("loginId")} name="target" autoComplete="off" value={target}
           onChange={(e) => setTarget(e.target.value)} />
-        <ErrorBox error={disabled.error ?? flagged.error} />
+        <ErrorBox error={disabled.error ?? flagged.error ?? resetAsked.error} />
         {done && <Done>{t("accountDone", { login: done })}</Done>}
         <button type="button" className="secondary" disabled={!target.trim()} onClick={() => void act("disable")}>
           {t("accountDisable")}
@@ -578,7 +598,25 @@ export function Accounts() {
         <button type="button" className="secondary" disabled={!target.trim()} onClick={() => void act("flag")}>
           {t("accountFlag")}
         </button>
+        <label className="check">
+          <input type="checkbox" name="resetSecondFactor" checked={secondFactor}
+            onChange={(e) => setSecondFactor(e.target.checked)} />
+          {t("resetSecondFactor")}
+        </label>
+        <button type="button" className="secondary" disabled={!target.trim() || resetAsked.fetching}
+          onClick={() => void askReset({ login: target.trim(), secondFactor })}>
+          {t("resetRequest")}
+        </button>
       </form>
+      {asked && (
+        <div className="done" role="status">
+          <p>{t("resetRequested", { login: asked.login })}</p>
+          {asked.temporaryPasswordPart && (
+            <p>{t("resetPartFirst")} <code data-testid="reset-part">{asked.temporaryPasswordPart}</code></p>
+          )}
+        </div>
+      )}
+      <PendingResets key={asked?.login ?? ""} />
     </Screen>
   );
 }
@@ -641,6 +679,57 @@ function PendingBindings() {
               <button type="button" className="small" disabled={state.fetching}
                 aria-label={`${t("bindingApprove")}: ${b.login}`} onClick={() => void approveOne(b.login)}>
                 {t("bindingApprove")}
+              </button>
+            ),
+          },
+        ]} />
+      )}
+    </>
+  );
+}
+
+/** Four-eyes resets of other accounts' credentials waiting for a second administrator. */
+function PendingResets() {
+  const { t, lang } = useI18n();
+  const [result, reexecute] = useQuery({ query: PendingResetsQuery });
+  const [state, approve] = useMutation(ApproveResetMutation);
+  const pending = result.data?.credentialResets.nodes;
+  async function approveOne(login: string) {
+    const answer = await approve({ login });
+    if (answer.data) reexecute({ requestPolicy: "network-only" });
+  }
+  const approved = state.data?.approveCredentialReset;
+  return (
+    <>
+      <h2>{t("resetsTitle")}</h2>
+      <p>{t("resetsHelp")}</p>
+      <ErrorBox error={result.error ?? state.error} />
+      {approved && (
+        <div className="done" role="status">
+          <p>{t("resetApproved", { login: approved.login })}</p>
+          {approved.temporaryPasswordPart && (
+            <p>{t("resetPartSecond")} <code data-testid="reset-part">{approved.temporaryPasswordPart}</code></p>
+          )}
+        </div>
+      )}
+      {pending && pending.length === 0 && <p>{t("resetsNone")}</p>}
+      {pending && pending.length > 0 && (
+        <Table testId="resets" rows={pending} rowKey={(r) => r.login} columns={[
+          { key: "login", label: t("loginId"), rowHeader: true, cell: (r) => r.login },
+          {
+            key: "method", label: t("bindingState"),
+            cell: (r) => `${t(`resetMethod${r.method}`)}${r.secondFactor ? ` · ${t("resetSecondFactor")}` : ""}`,
+          },
+          {
+            key: "requested", label: t("bindingRequested"),
+            cell: (r) => `${r.requestedBy} · ${new Date(r.requestedAt).toLocaleString(lang)}`,
+          },
+          {
+            key: "approve", label: t("resetApprove"), quiet: true,
+            cell: (r) => (
+              <button type="button" className="small" disabled={state.fetching}
+                aria-label={`${t("resetApprove")}: ${r.login}`} onClick={() => void approveOne(r.login)}>
+                {t("resetApprove")}
               </button>
             ),
           },
