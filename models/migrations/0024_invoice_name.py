@@ -81,7 +81,7 @@ async def address_only(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0019_search_keys')]
+    dependencies = [('models', '0023_event_time_order')]
 
     initial = False
 
