@@ -247,6 +247,8 @@ LISTS = [
     Listed("accessLog", Role.AUDITOR, _LOG, lambda w, b: {"until": _ago(1), "newestFirst": True, "after": _moment(3)}),  # noqa: E501
     Listed("accessLog", Role.AUDITOR, _LOG, lambda w, b: {"since": _ago(2), "until": _ago(1), "last": 3}),  # noqa: E501
     Listed("accountBindings", Role.ADMIN, f"query @purpose(code: D) {{ accountBindings(pending: true) {{ nodes {{ login }} {PAGE} }} }}"),  # noqa: E501
+    Listed("credentialResets", Role.AUDITOR, f"query @purpose(code: D) {{ credentialResets {{ totalCount nodes {{ login }} {PAGE} }} }}"),  # noqa: E501
+    Listed("credentialResets", Role.ADMIN, f"query @purpose(code: D) {{ credentialResets(pending: true) {{ nodes {{ login }} {PAGE} }} }}"),  # noqa: E501
     Listed("openInquiries", Role.SUPPORT, f"query @purpose(code: C) {{ openInquiries(kind: APPLICATION) {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
     Listed("inquiries", Role.SUPPORT, f"query @purpose(code: D) {{ inquiries(kind: ADMINISTRATION) {{ nodes {{ id }} {PAGE} }} }}"),  # noqa: E501
 ]  # fmt: skip
