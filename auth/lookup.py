@@ -8,6 +8,7 @@ API-token request; this is one, on the unique token_hash indexes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, TypeVar
 
 from tortoise.connection import get_connection
@@ -29,6 +30,7 @@ def _columns(model: type[Model], alias: str) -> list[str]:
     return [f'{alias}."{c}" AS "{alias}__{c}"' for c in model._meta.db_fields]
 
 
+@cache  # built once per dialect: the statement is the same for every request
 def _sql(dialect: str) -> str:
     mark = "?" if dialect == "sqlite" else "$1"
     columns = ", ".join(
