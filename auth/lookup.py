@@ -51,10 +51,9 @@ def _sql(dialect: str) -> str:
 
 
 def _model(model: type[M], row: dict[str, Any], alias: str) -> M | None:
-    values = {c: row[f"{alias}__{c}"] for c in model._meta.db_fields}
-    if values[model._meta.db_pk_column] is None:
+    if row[f"{alias}__{model._meta.db_pk_column}"] is None:  # the other kind of credential
         return None
-    return model._init_from_db(**values)
+    return model._init_from_db(**{c: row[f"{alias}__{c}"] for c in model._meta.db_fields})
 
 
 async def find_credential(token_hash: str) -> Found | None:
