@@ -263,7 +263,9 @@ def run_wrk(
     )
 
 
-async def open_loop(target: Target, rate: float, seconds: float) -> tuple[float, float, int]:
+async def open_loop(
+    target: Target, rate: float, seconds: float
+) -> tuple[float, float, dict[str, int]]:
     """Requests at a fixed rate whatever the answers do; latency from the scheduled start.
 
     Plain HTTP/1.1 keep-alive over asyncio streams (httpx costs more CPU than the servers
@@ -277,21 +279,30 @@ async def open_loop(target: Target, rate: float, seconds: float) -> tuple[float,
     ).encode() + body
     idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
     latencies: list[float] = []
-    failures = 0
+    failures: dict[str, int] = {}  # by status or exception
+
+    async def exchange(reused: bool) -> int:
+        reader, writer = (
+            idle.pop() if reused else await asyncio.open_connection(url.hostname, url.port)
+        )
+        writer.write(request)
+        status = await _read_response(reader)
+        idle.append((reader, writer))
+        return status
 
     async def one(scheduled: float) -> None:
-        nonlocal failures
         await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
         try:
-            reader, writer = (
-                idle.pop() if idle else await asyncio.open_connection(url.hostname, url.port)
-            )
-            writer.write(request)
-            status = await _read_response(reader)
-            failures += status != 200
-            idle.append((reader, writer))
-        except (OSError, asyncio.IncompleteReadError, ValueError):
-            failures += 1
+            try:
+                status = await exchange(reused=bool(idle))
+            except (ConnectionResetError, asyncio.IncompleteReadError):
+                # A kept-alive connection the server closed meanwhile (its idle timeout):
+                # sent again on a new one, the delay counted from the scheduled start.
+                status = await exchange(reused=False)
+            if status != 200:
+                failures[str(status)] = failures.get(str(status), 0) + 1
+        except (OSError, asyncio.IncompleteReadError, ValueError) as failed:
+            failures[type(failed).__name__] = failures.get(type(failed).__name__, 0) + 1
         latencies.append((time.perf_counter() - scheduled) * 1000)
 
     start = time.perf_counter() + 0.2
@@ -394,7 +405,7 @@ def report(
     kind: str,
     args: argparse.Namespace,
     cells: dict[tuple[str, int], Cell],
-    opened: dict[str, tuple[float, float, int]],
+    opened: dict[str, tuple[float, float, dict[str, int]]],
     audited: int,
     answered: int,
 ) -> None:
@@ -422,7 +433,8 @@ def report(
         verdict = f"   (target p99 < 50 ms: {'met' if p99 < 50 else 'MISSED'})"
         print(
             f"open loop {args.rate:.0f} req/s x {args.open_seconds} s, {name:<8}: "
-            f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, failures {failures}"
+            f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, failures {sum(failures.values())}"
+            + (f" {failures}" if failures else "")
             + (verdict if name != "bare" else "")
         )
     print(
