@@ -8,6 +8,7 @@ API-token request; this is one, on the unique token_hash indexes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, TypeVar
 
 from tortoise.connection import get_connection
@@ -29,6 +30,7 @@ def _columns(model: type[Model], alias: str) -> list[str]:
     return [f'{alias}."{c}" AS "{alias}__{c}"' for c in model._meta.db_fields]
 
 
+@cache  # built once per dialect: the statement is the same for every request
 def _sql(dialect: str) -> str:
     mark = "?" if dialect == "sqlite" else "$1"
     columns = ", ".join(
@@ -49,10 +51,9 @@ def _sql(dialect: str) -> str:
 
 
 def _model(model: type[M], row: dict[str, Any], alias: str) -> M | None:
-    values = {c: row[f"{alias}__{c}"] for c in model._meta.db_fields}
-    if values[model._meta.db_pk_column] is None:
+    if row[f"{alias}__{model._meta.db_pk_column}"] is None:  # the other kind of credential
         return None
-    return model._init_from_db(**values)
+    return model._init_from_db(**{c: row[f"{alias}__{c}"] for c in model._meta.db_fields})
 
 
 async def find_credential(token_hash: str) -> Found | None:

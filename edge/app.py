@@ -26,6 +26,7 @@ from edge.callers import refuse_unless_staff, resolve_caller
 from edge.graphql_view import PrivacyGraphQL
 from edge.headers import SecurityHeadersMiddleware
 from edge.logs import configure_logging, install_request_ids
+from edge.memory import freeze_startup_heap
 from edge.metrics import MetricsMiddleware, metrics_endpoint
 from edge.outbox import outbox_worker
 from edge.proxies import ClientAddressMiddleware
@@ -97,6 +98,7 @@ def create_app(settings: Settings) -> Starlette:
                 outbox_worker(settings.outbox_settings(), auth.box),
                 audit_sequencer(settings.data_dir, audit_key, settings.audit_interval),
             ):
+                freeze_startup_heap()  # after everything startup builds (edge/memory.py)
                 yield
         finally:
             if pruning is not None:

@@ -53,6 +53,9 @@ class PrivacyGraphQL(GraphQL[Context, None]):
         self.production, self.front_end = settings.production, front_end
         self.pseudonym_key: bytes | None = None  # read once in the lifespan (P5.F research)
         self.trusted = trusted_documents.load(front_end) if settings.trusted_documents else None
+        # Stateless: one of each serves every request.
+        self.delivery = OutboxDelivery(auth.box)  # answers to rights requests (P7.3)
+        self.notices = OutboxNotices()  # business transfers (P8.3), leak incidents
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -131,8 +134,8 @@ class PrivacyGraphQL(GraphQL[Context, None]):
             pseudonym_key=self.pseudonym_key,
             epsilon_budget=self.settings.epsilon_budget,
             privacy_contact=self.settings.privacy_contact,
-            delivery=OutboxDelivery(self.auth.box),  # answers to rights requests (P7.3)
-            notices=OutboxNotices(),  # business transfers (P8.3), leak incidents
+            delivery=self.delivery,
+            notices=self.notices,
             response=response,
             # Behind a TLS-terminating proxy the scheme may read http: production always marks
             # cookies Secure.

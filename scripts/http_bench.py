@@ -3,11 +3,12 @@
     .venv/bin/python scripts/http_bench.py [--db sqlite|postgres|both] [--clients 1 8 32]
         [--rounds 3] [--seconds 15] [--rate 100] [--open-seconds 20] [--port 8501]
         [--work-dir /tmp/crm-http-bench] [--pg-url postgres://postgres@127.0.0.1:5432]
+        [--db-prefix crm_bench] [--baseline-root ../other-checkout]
 
 A script, not a test (no timing asserts). For each database it seeds the demo data once
-(`server.py --demo` into its own SQLite file, or the PostgreSQL database `crm_bench`), copies
-it for the peer (`scripts/bare_peer.py`: the same `Customer` fields, no privacy), starts both
-with one uvicorn worker each, checks one answer from each, then:
+(`server.py --demo` into its own SQLite file, or the PostgreSQL database `--db-prefix`, by
+default `crm_bench`), copies it for the peer (`scripts/bare_peer.py`: the same `Customer`
+fields, no privacy), starts both with one uvicorn worker each, checks one answer from each, then:
 
 - closed loop: `wrk` (Debian's; installed with apt-get if missing) with 1, 8 and 32
   connections, the two servers interleaved (alternating which goes first) for `--rounds`
@@ -16,6 +17,10 @@ with one uvicorn worker each, checks one answer from each, then:
 - open loop: an asyncio client (plain HTTP/1.1 over streams) sending at a fixed `--rate`
   whatever the answers do,
   latency measured from each request's scheduled start (no coordinated omission): p50, p99.
+
+With `--baseline-root` (another checkout of this project, e.g. main's), that checkout's server
+runs too, as `baseline`, on its own copy of the same data and port + 2, interleaved with the
+others: a before/after comparison measured under the same load.
 
 The dashboard is BILLING under purpose E reading 20 customers x 6 personal fields. Every
 project answer is audited (one request row, 20 entries) durably before it is sent; the script
@@ -26,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -97,9 +103,9 @@ def _wait_ready(url: str, seconds: float = 600) -> None:
 
 
 @contextmanager
-def server(args: list[str], env: dict[str, str], url: str) -> Iterator[int]:
+def server(args: list[str], env: dict[str, str], url: str, cwd: Path = ROOT) -> Iterator[int]:
     process = subprocess.Popen(  # noqa: S603 - our own scripts
-        [PYTHON, *args], cwd=ROOT, env={**os.environ, **env},
+        [PYTHON, *args], cwd=cwd, env={**os.environ, **env},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
@@ -127,6 +133,7 @@ class Database:
     project_env: dict[str, str]
     bare_url: str
     audit_count: object
+    baseline_env: dict[str, str] = field(default_factory=dict)
 
 
 async def _pg_admin(pg_url: str, *statements: str) -> None:
@@ -146,34 +153,46 @@ async def _pg_exists(pg_url: str, name: str) -> bool:
         await conn.close()
 
 
-def prepare(kind: str, work: Path, pg_url: str, port: int) -> Database:
-    """Seed the demo once (the project's own `--demo`), then copy it for the peer."""
-    data = work / kind
+def prepare(kind: str, work: Path, args: argparse.Namespace) -> Database:
+    """Seed the demo once (the project's own `--demo`), then copy it for the peer (and the
+    baseline)."""
+    data, pg_url, name = work / kind, args.pg_url, args.db_prefix
     # Every load comes from one address: the per-address rate limit (edge) would answer 429
     # to most of it, so it is off for the benchmark (the peer has none either).
     env = {"CRM_ENV": "development", "CRM_RATE_LIMIT_PER_MINUTE": "0"}
     if kind == "postgres":
-        env["DATABASE_URL"] = f"{pg_url}/crm_bench"
-        if not asyncio.run(_pg_exists(pg_url, "crm_bench")):
-            asyncio.run(_pg_admin(pg_url, 'CREATE DATABASE "crm_bench"'))
+        env["DATABASE_URL"] = f"{pg_url}/{name}"
+        if not asyncio.run(_pg_exists(pg_url, name)):
+            asyncio.run(_pg_admin(pg_url, f'CREATE DATABASE "{name}"'))
     else:
         env["DATABASE_URL"] = f"sqlite://{data / 'crm.sqlite3'}"
     if not (data / "demo-credentials.json").exists():
         print(f"seeding the demo data ({kind}) ...", flush=True)
-        serve = ["server.py", "--demo", "--data-dir", str(data), "--port", str(port)]
-        with server(serve, env, f"http://127.0.0.1:{port}/graphql"):
+        serve = ["server.py", "--demo", "--data-dir", str(data), "--port", str(args.port)]
+        with server(serve, env, f"http://127.0.0.1:{args.port}/graphql"):
             pass
+    baseline_env = {**env}
+    if args.baseline_root:
+        shutil.rmtree(work / f"{kind}-baseline", ignore_errors=True)
+        shutil.copytree(data, work / f"{kind}-baseline")
+        baseline_env["DATABASE_URL"] = f"sqlite://{work / f'{kind}-baseline' / 'crm.sqlite3'}"
     if kind == "postgres":
+        copies = [f"{name}_bare", *([f"{name}_base"] if args.baseline_root else [])]
         asyncio.run(
             _pg_admin(
                 pg_url,
-                'DROP DATABASE IF EXISTS "crm_bench_bare"',
-                'CREATE DATABASE "crm_bench_bare" TEMPLATE "crm_bench"',
+                *(f'DROP DATABASE IF EXISTS "{copy}"' for copy in copies),
+                *(f'CREATE DATABASE "{copy}" TEMPLATE "{name}"' for copy in copies),
             )
         )
-        return Database(kind, env, f"{pg_url}/crm_bench_bare", _pg_audit_count(pg_url))
+        baseline_env["DATABASE_URL"] = f"{pg_url}/{name}_base"
+        return Database(
+            kind, env, f"{pg_url}/{name}_bare", _pg_audit_count(pg_url, name), baseline_env
+        )
     shutil.copyfile(data / "crm.sqlite3", data / "bare.sqlite3")
-    return Database(kind, env, f"sqlite://{data / 'bare.sqlite3'}", _sqlite_audit_count(data))
+    return Database(
+        kind, env, f"sqlite://{data / 'bare.sqlite3'}", _sqlite_audit_count(data), baseline_env
+    )
 
 
 def _sqlite_audit_count(data: Path):  # type: ignore[no-untyped-def]
@@ -184,9 +203,9 @@ def _sqlite_audit_count(data: Path):  # type: ignore[no-untyped-def]
     return count
 
 
-def _pg_audit_count(pg_url: str):  # type: ignore[no-untyped-def]
+def _pg_audit_count(pg_url: str, name: str):  # type: ignore[no-untyped-def]
     async def fetch() -> int:
-        conn = await asyncpg.connect(pg_url.replace("postgres://", "postgresql://") + "/crm_bench")
+        conn = await asyncpg.connect(pg_url.replace("postgres://", "postgresql://") + f"/{name}")
         try:
             return int(await conn.fetchval("SELECT count(*) FROM audit_request"))
         finally:
@@ -244,7 +263,9 @@ def run_wrk(
     )
 
 
-async def open_loop(target: Target, rate: float, seconds: float) -> tuple[float, float, int]:
+async def open_loop(
+    target: Target, rate: float, seconds: float
+) -> tuple[float, float, dict[str, int]]:
     """Requests at a fixed rate whatever the answers do; latency from the scheduled start.
 
     Plain HTTP/1.1 keep-alive over asyncio streams (httpx costs more CPU than the servers
@@ -258,21 +279,30 @@ async def open_loop(target: Target, rate: float, seconds: float) -> tuple[float,
     ).encode() + body
     idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
     latencies: list[float] = []
-    failures = 0
+    failures: dict[str, int] = {}  # by status or exception
+
+    async def exchange(reused: bool) -> int:
+        reader, writer = (
+            idle.pop() if reused else await asyncio.open_connection(url.hostname, url.port)
+        )
+        writer.write(request)
+        status = await _read_response(reader)
+        idle.append((reader, writer))
+        return status
 
     async def one(scheduled: float) -> None:
-        nonlocal failures
         await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
         try:
-            reader, writer = (
-                idle.pop() if idle else await asyncio.open_connection(url.hostname, url.port)
-            )
-            writer.write(request)
-            status = await _read_response(reader)
-            failures += status != 200
-            idle.append((reader, writer))
-        except (OSError, asyncio.IncompleteReadError, ValueError):
-            failures += 1
+            try:
+                status = await exchange(reused=bool(idle))
+            except (ConnectionResetError, asyncio.IncompleteReadError):
+                # A kept-alive connection the server closed meanwhile (its idle timeout):
+                # sent again on a new one, the delay counted from the scheduled start.
+                status = await exchange(reused=False)
+            if status != 200:
+                failures[str(status)] = failures.get(str(status), 0) + 1
+        except (OSError, asyncio.IncompleteReadError, ValueError) as failed:
+            failures[type(failed).__name__] = failures.get(type(failed).__name__, 0) + 1
         latencies.append((time.perf_counter() - scheduled) * 1000)
 
     start = time.perf_counter() + 0.2
@@ -307,58 +337,75 @@ def check_answers(project: Target, bare: Target) -> None:
 
 
 def measure(args: argparse.Namespace, kind: str, work: Path) -> None:
-    db = prepare(kind, work, args.pg_url, args.port)
+    db = prepare(kind, work, args)
     token = json.loads((work / kind / "demo-credentials.json").read_text())["BILLING"]["token"]
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
     project = Target(
         "project", f"http://127.0.0.1:{args.port}/graphql", json.dumps({"query": DASHBOARD}),
-        {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        headers,
     )  # fmt: skip
     bare = Target(
         "bare", f"http://127.0.0.1:{args.port + 1}/graphql", json.dumps({"query": BARE_QUERY}),
-        {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        headers,
     )  # fmt: skip
     wrk = ensure_wrk()
     serve = ["server.py", "--data-dir", str(work / kind), "--port", str(args.port)]
     peer = ["scripts/bare_peer.py", "--database-url", db.bare_url, "--port", str(args.port + 1)]
-    cells = {(t, c): Cell() for t in ("project", "bare") for c in args.clients}
-    with (
-        server(serve, db.project_env, project.url) as project.pid,
-        server(peer, {}, bare.url) as bare.pid,
-        tempfile.TemporaryDirectory() as tmp,
-    ):
+    with contextlib.ExitStack() as stack:
+        project.pid = stack.enter_context(server(serve, db.project_env, project.url))
+        bare.pid = stack.enter_context(server(peer, {}, bare.url))
+        targets = [project, bare]
+        if args.baseline_root:
+            baseline = Target(
+                "baseline", f"http://127.0.0.1:{args.port + 2}/graphql", project.body, headers
+            )
+            base_serve = [
+                "server.py", "--data-dir", str(work / f"{kind}-baseline"),
+                "--port", str(args.port + 2),
+            ]  # fmt: skip
+            baseline.pid = stack.enter_context(
+                server(base_serve, db.baseline_env, baseline.url, Path(args.baseline_root))
+            )
+            targets.insert(1, baseline)
+        tmp = stack.enter_context(tempfile.TemporaryDirectory())
         check_answers(project, bare)
-        for target in (project, bare):  # warm-up
-            run_wrk(wrk, target, 8, 3, Path(tmp) / "w.lua")
-        audited = answered = 0
-        for n in range(args.rounds):
-            for clients in args.clients:
-                order = (project, bare) if (n + clients) % 2 == 0 else (bare, project)
-                for target in order:
-                    before = db.audit_count() if target is project else 0  # type: ignore[operator]
-                    rps, p50, p99, cpu, errors, count = run_wrk(
-                        wrk, target, clients, args.seconds, Path(tmp) / "w.lua"
-                    )
-                    if target is project:
-                        audited += db.audit_count() - before  # type: ignore[operator]
-                        answered += count
-                    cell = cells[(target.name, clients)]
-                    cell.record(rps, p50, p99, cpu, errors)
-                    print(
-                        f"  round {n + 1} {target.name:<8} c={clients:<3} {rps:7.1f} req/s "
-                        f"p50 {p50:6.1f} p99 {p99:6.1f} ms cpu {cpu:5.2f} ms/req",
-                        flush=True,
-                    )
-        opened = {
-            t.name: asyncio.run(open_loop(t, args.rate, args.open_seconds)) for t in (project, bare)
-        }
+        cells, audited, answered = closed_loop(args, wrk, targets, db, Path(tmp) / "w.lua")
+        opened = {t.name: asyncio.run(open_loop(t, args.rate, args.open_seconds)) for t in targets}
     report(kind, args, cells, opened, audited, answered)
+
+
+def closed_loop(
+    args: argparse.Namespace, wrk: str, targets: list[Target], db: Database, lua: Path
+) -> tuple[dict[tuple[str, int], Cell], int, int]:
+    """Every target at every client count, the order rotated each time (who goes first)."""
+    cells = {(t.name, c): Cell() for t in targets for c in args.clients}
+    for target in targets:  # warm-up
+        run_wrk(wrk, target, 8, 3, lua)
+    audited = answered = 0
+    for n in range(args.rounds):
+        for clients in args.clients:
+            shift = (n + clients) % len(targets)
+            for target in targets[shift:] + targets[:shift]:
+                project = target.name == "project"
+                before = db.audit_count() if project else 0  # type: ignore[operator]
+                rps, p50, p99, cpu, errors, count = run_wrk(wrk, target, clients, args.seconds, lua)
+                if project:
+                    audited += db.audit_count() - before  # type: ignore[operator]
+                    answered += count
+                cells[(target.name, clients)].record(rps, p50, p99, cpu, errors)
+                print(
+                    f"  round {n + 1} {target.name:<8} c={clients:<3} {rps:7.1f} req/s "
+                    f"p50 {p50:6.1f} p99 {p99:6.1f} ms cpu {cpu:5.2f} ms/req",
+                    flush=True,
+                )
+    return cells, audited, answered
 
 
 def report(
     kind: str,
     args: argparse.Namespace,
     cells: dict[tuple[str, int], Cell],
-    opened: dict[str, tuple[float, float, int]],
+    opened: dict[str, tuple[float, float, dict[str, int]]],
     audited: int,
     answered: int,
 ) -> None:
@@ -366,28 +413,38 @@ def report(
     print(f"\n{kind}: dashboard (BILLING/E, 20 customers x 6 personal fields), one worker each,"
           f" wrk, median of {args.rounds} x {args.seconds} s")  # fmt: skip
     print(
-        f"{'clients':>7} {'req/s':>15} {'ratio':>6} {'p50 ms':>13} {'p99 ms':>15} "
+        f"{'':<8} {'clients':>7} {'req/s':>15} {'ratio':>6} {'p50 ms':>13} {'p99 ms':>15} "
         f"{'p99 ratio':>9} {'cpu ms/req':>13} {'errors':>7}"
     )
-    print(f"{'':>7} {'project / bare':>15} {'':>6} {'project/bare':>13} {'project / bare':>15}")
-    for c in args.clients:
-        p, b = cells[("project", c)], cells[("bare", c)]
-        ratio, p99_ratio = med(p.rps) / med(b.rps), med(p.p99) / med(b.p99)
-        print(f"{c:>7} {med(p.rps):7.0f} / {med(b.rps):<5.0f} {ratio:6.2f} "
-              f"{med(p.p50):5.1f} / {med(b.p50):<5.1f} {med(p.p99):6.1f} / {med(b.p99):<6.1f} "
-              f"{p99_ratio:9.2f} {med(p.cpu):5.2f} / {med(b.cpu):<5.2f} {p.errors + b.errors:>7}"
-              f"   {'met' if ratio >= 0.85 and p99_ratio <= 1.2 else 'MISSED'}")  # fmt: skip
+    print(f"{'':<8} {'':>7} {'this / bare':>15} {'':>6} {'this / bare':>13} {'this / bare':>15}")
+    for name in [t for t in ("project", "baseline") if (t, args.clients[0]) in cells]:
+        for c in args.clients:
+            p, b = cells[(name, c)], cells[("bare", c)]
+            ratio, p99_ratio = med(p.rps) / med(b.rps), med(p.p99) / med(b.p99)
+            errors = p.errors + b.errors
+            print(f"{name:<8} {c:>7} {med(p.rps):7.0f} / {med(b.rps):<5.0f} {ratio:6.2f} "
+                  f"{med(p.p50):5.1f} / {med(b.p50):<5.1f} {med(p.p99):6.1f} / {med(b.p99):<6.1f} "
+                  f"{p99_ratio:9.2f} {med(p.cpu):5.2f} / {med(b.cpu):<5.2f} {errors:>7}"
+                  f"   {'met' if ratio >= 0.85 and p99_ratio <= 1.2 else 'MISSED'}")  # fmt: skip
+            if args.rounds > 1:
+                print(f"{'':<8} {'':>7} min-max {_spread(p.rps)} / {_spread(b.rps)} req/s, "
+                      f"p99 {_spread(p.p99)} / {_spread(b.p99)} ms")  # fmt: skip
     for name, (p50, p99, failures) in opened.items():
         verdict = f"   (target p99 < 50 ms: {'met' if p99 < 50 else 'MISSED'})"
         print(
             f"open loop {args.rate:.0f} req/s x {args.open_seconds} s, {name:<8}: "
-            f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, failures {failures}"
-            + (verdict if name == "project" else "")
+            f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, failures {sum(failures.values())}"
+            + (f" {failures}" if failures else "")
+            + (verdict if name != "bare" else "")
         )
     print(
         f"audit: {audited} request rows written for {answered} answers counted by wrk "
         "(>=: wrk does not count answers in flight at the end)"
     )
+
+
+def _spread(values: list[float]) -> str:
+    return f"{min(values):.0f}-{max(values):.0f}"
 
 
 def _args() -> argparse.Namespace:
@@ -401,6 +458,13 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8501, help="the peer uses port + 1")
     parser.add_argument("--work-dir", default=str(Path(tempfile.gettempdir()) / "crm-http-bench"))
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument(
+        "--db-prefix", default="crm_bench", help="PostgreSQL: the seeded database's name; "
+        "copies get _bare and _base appended",
+    )  # fmt: skip
+    parser.add_argument(
+        "--baseline-root", help="another checkout of this project, run as `baseline` too"
+    )
     return parser.parse_args()
 
 
