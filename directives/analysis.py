@@ -23,8 +23,10 @@ from graphql import (
 from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRule
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
+from directives.cost import estimate
 from directives.index import PersonalIndex
 from directives.operation import Usage
+from directives.text_input import refused_literal
 
 DEFAULT_ENTRIES = 512
 
@@ -34,6 +36,12 @@ class Analysis:
     errors: tuple[GraphQLError, ...]  # validation errors; nothing below is used if any
     operation: OperationDefinitionNode | None
     usage: Usage | None  # None when invalid or no operation matches
+    # The first refused text among the document's literal arguments (directives.text_input);
+    # the variables, which change per request, are checked per request.
+    refused_literal: tuple[str, str] | None = None
+    # The estimated cost (directives.cost) of an operation without variables; None when the
+    # operation has variables (page sizes may come from them): estimated per request then.
+    cost: int | None = None
 
 
 def analyse(
@@ -53,7 +61,10 @@ def analyse(
         if operation is not None and not errors
         else None
     )
-    return Analysis(errors, operation, usage)
+    if usage is None or operation is None:
+        return Analysis(errors, operation, usage)
+    cost = None if operation.variable_definitions else estimate(schema, document, operation)
+    return Analysis(errors, operation, usage, refused_literal(document, operation), cost)
 
 
 class AnalysisCache:

@@ -41,7 +41,7 @@ from directives.policy_versions import in_force
 from directives.prelogin import pre_login_errors
 from directives.purpose import declared_purpose, declared_use
 from directives.reasons import ReasonCode, refused
-from directives.text_input import first_refused
+from directives.text_input import refused_in, refused_literal
 from directives.vocabulary import Purpose
 from models.rights import NamedUse
 from models.security import Stage
@@ -115,8 +115,10 @@ class PrivacyGuard(SchemaExtension):
         budget: int | None = getattr(self.execution_context.schema, "max_cost", None)
         if operation is None or budget is None:
             return []
-        variables = self.execution_context.variables
-        cost = estimate(self.execution_context.schema._schema, document, operation, variables)
+        cost = self.analysis.cost if self.analysis is not None else None
+        if cost is None:
+            variables = self.execution_context.variables
+            cost = estimate(self.execution_context.schema._schema, document, operation, variables)
         if cost <= budget:
             return []
         refusal = PrivacyError(
@@ -213,9 +215,8 @@ class PrivacyGuard(SchemaExtension):
             refusal = admit(self.operations, name, role, stage, purpose)
             if refusal is not None:
                 raise PrivacyError(refusal.code, refusal.message)
-        document = self.execution_context.graphql_document
         variables = self.execution_context.variables or {}
-        bad_text = first_refused(document, operation, variables) if document else None
+        bad_text = refused_in(variables.items()) or self._refused_literal(operation)
         if bad_text is not None:
             field, why = bad_text
             raise refused(
@@ -246,6 +247,12 @@ class PrivacyGuard(SchemaExtension):
             raise refused(
                 ReasonCode.TOO_LONG_FOR_AUDIT, f"Too long for the audit: {', '.join(too_long)}."
             )
+
+    def _refused_literal(self, operation: OperationDefinitionNode) -> tuple[str, str] | None:
+        if self.analysis is not None:
+            return self.analysis.refused_literal  # per document, with its validation
+        document = self.execution_context.graphql_document
+        return refused_literal(document, operation) if document is not None else None
 
     def _admit_use_for(self, root_fields: AbstractSet[str], purpose: Purpose | None) -> None:
         """A named use (P5) only with its base purpose, and only on operations that leave out

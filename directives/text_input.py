@@ -10,7 +10,7 @@ Unicode; they fail when encoded). The error names the field, never the value.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from graphql import (
@@ -43,8 +43,14 @@ def refused_text(value: str) -> str | None:
 def first_refused(
     document: DocumentNode, operation: OperationDefinitionNode, variables: Mapping[str, Any]
 ) -> tuple[str, str] | None:
-    """(field name, reason) of the first refused text in the operation's inputs."""
-    for name, value in _inputs(document, operation, variables):
+    """(field name, reason) of the first refused text in the operation's inputs: the
+    variables first, then the literals written in the document."""
+    return refused_in(variables.items()) or refused_literal(document, operation)
+
+
+def refused_in(inputs: Iterable[tuple[str, Any]]) -> tuple[str, str] | None:
+    """(field name, reason) of the first refused text among (name, value) inputs."""
+    for name, value in inputs:
         for field, text in _strings(name, value):
             reason = refused_text(text)
             if reason is not None:
@@ -52,10 +58,16 @@ def first_refused(
     return None
 
 
-def _inputs(
-    document: DocumentNode, operation: OperationDefinitionNode, variables: Mapping[str, Any]
-) -> Iterator[tuple[str, Any]]:
-    yield from variables.items()
+def refused_literal(
+    document: DocumentNode, operation: OperationDefinitionNode
+) -> tuple[str, str] | None:
+    """The first refused text among the literal arguments of the operation and the
+    document's fragments: it depends on the document alone, so the guard's per-document
+    analysis (directives.analysis) keeps it and each request checks only its variables."""
+    return refused_in(_literals(document, operation))
+
+
+def _literals(document: DocumentNode, operation: OperationDefinitionNode) -> list[tuple[str, Any]]:
     literal: list[tuple[str, Any]] = []
 
     class Arguments(Visitor):
@@ -66,7 +78,7 @@ def _inputs(
     nodes = [operation, *(d for d in document.definitions if isinstance(d, FragmentDefinitionNode))]
     for node in nodes:
         visit(node, Arguments())
-    yield from literal
+    return literal
 
 
 def _strings(name: str, value: Any) -> Iterator[tuple[str, str]]:

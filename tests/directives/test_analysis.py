@@ -63,3 +63,60 @@ def test_the_cache_is_bounded() -> None:
 
     cache.get("a", None, remake)  # evicted: made again
     assert again == [1]
+
+
+# What the analysis keeps per document (the literal texts' verdict, the cost of an operation
+# without variables) is decided again for each request's variables, never carried over.
+
+SEARCH = "query Find($name: String) @purpose(code: C) { customerSearch(where: {name: $name}) { nodes { id } } }"  # noqa: E501
+LITERAL = (
+    'query Bad @purpose(code: C) { customerSearch(where: {name: "a\\u202eb"}) { nodes { id } } }'
+)
+
+
+def _codes(result: object) -> list[object]:
+    errors = getattr(result, "errors", None) or []
+    return [(e.extensions or {}).get("reason") or (e.extensions or {}).get("code") for e in errors]
+
+
+async def test_a_refused_literal_stays_refused_from_the_cache(
+    schema: PrivacySchema, world: World
+) -> None:
+    for _ in range(2):
+        result, context = await run(schema, LITERAL, world.caller(Role.SUPPORT))
+        assert _codes(result) == ["INVALID_VALUE"] and not context.audit.entries
+    cached = schema.analysis_cache.get(LITERAL, "Bad", _never)
+    assert cached.refused_literal == ("name", cached.refused_literal[1])  # type: ignore[index]
+
+
+async def test_variables_are_checked_on_every_request_of_a_cached_document(
+    schema: PrivacySchema, world: World
+) -> None:
+    outcomes = []
+    for name in ("佐藤", "a\x00b", "鈴木", "x\u2066y"):
+        result, _ = await run(schema, SEARCH, world.caller(Role.SUPPORT), variables={"name": name})
+        outcomes.append(_codes(result))
+    assert outcomes == [[], ["INVALID_VALUE"], [], ["INVALID_VALUE"]]
+    assert schema.analysis_cache.get(SEARCH, "Find", _never).refused_literal is None
+
+
+async def test_cost_is_kept_only_for_operations_without_variables(
+    schema: PrivacySchema, world: World
+) -> None:
+    sized = "query Sized($n: Int) @purpose(code: E) { customers(first: $n) { nodes { name } } }"
+    fixed = "query Fixed @purpose(code: E) { customers(first: 7) { nodes { name } } }"
+    for text in (sized, fixed):
+        await run(schema, text, world.caller(Role.BILLING), variables={"n": 3})
+    assert schema.analysis_cache.get(sized, "Sized", _never).cost is None
+    assert (schema.analysis_cache.get(fixed, "Fixed", _never).cost or 0) > 7
+    assert schema.max_cost is not None
+    heavy = (
+        "query Heavy($n: Int) @purpose(code: E) { a: invoices(first: $n) { nodes { id lines"
+        " { kind amount } customer { name contacts { name } } } } b: customers(first: $n)"
+        " { nodes { name } } }"
+    )
+    outcomes = []
+    for n in (5, 1000, 5):
+        result, _ = await run(schema, heavy, world.caller(Role.BILLING), variables={"n": n})
+        outcomes.append(_codes(result))
+    assert outcomes == [[], ["QUERY_TOO_COSTLY"], []]
