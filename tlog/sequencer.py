@@ -94,7 +94,7 @@ class Sequencer:
                     break
             self.swept_at = started
             await self._journal(lines, batch.size)
-            self._export(batch.latest)
+            await self._export(batch.latest)
             return len(lines)
 
     def _look_back(self, now: datetime) -> datetime | None:
@@ -214,9 +214,10 @@ class Sequencer:
             if len(lines) < JOURNAL_CHUNK:
                 return
 
-    def _export(self, latest: store.LatestCheckpoint | None) -> None:
+    async def _export(self, latest: store.LatestCheckpoint | None) -> None:
         """The latest checkpoint to the data directory, unless the file holds it already or
-        a larger one (never replaced by a smaller one)."""
+        a larger one (never replaced by a smaller one). Written and synced in a thread: the
+        requests of this process go on meanwhile."""
         if latest is None:
             return
         kept = self.files.read_checkpoint()
@@ -228,7 +229,7 @@ class Sequencer:
                     return
             except CheckpointError:
                 pass
-        self.files.write_checkpoint(latest.note)
+        await asyncio.to_thread(self.files.write_checkpoint, latest.note)
 
 
 async def _leaf_hashes(
