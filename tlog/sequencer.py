@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -266,7 +267,10 @@ async def sequence_forever(sequencer: Sequencer, interval: float) -> None:
     """The server's background task: a run every `interval` seconds until cancelled."""
     while True:
         try:
-            await sequencer.run()
+            started = time.perf_counter()
+            added = await sequencer.run()
+            took = (time.perf_counter() - started) * 1000
+            log.debug("audit log sequenced records=%d duration_ms=%.1f", added, took)
         except ForkRefused as refused:
             log.error("audit log not extended: %s; run `server.py verify-audit`", refused)
         except Exception as exc:  # the next run retries; the request path never waits on it
