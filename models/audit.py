@@ -24,6 +24,10 @@ class AuditRequest(Model):
     client_address = fields.CharField(max_length=64, null=True)
     policy_version = fields.CharField(max_length=32)
     entry_count = fields.IntField()
+    # The record's Merkle leaf hash (hex), computed from the rows as written, before their
+    # commit: the sequencer numbers it without reading the entries back; the verifier still
+    # recomputes it from the rows. Null on rows written before migration 0022.
+    leaf_hash = fields.CharField(max_length=64, null=True)
 
     class Meta:
         table = "audit_request"

@@ -13,17 +13,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import get_connection
 from tortoise.transactions import in_transaction
 
-from directives.checkpoint import Checkpoint, CheckpointError, SigningKey, open_checkpoint
+from directives.checkpoint import (
+    Checkpoint,
+    CheckpointError,
+    SigningKey,
+    VerifierKey,
+    open_checkpoint,
+)
 from directives.merkle import Frontier, needed_nodes, range_hash
-from models import AuditCheckpoint, AuditLeaf, AuditRequest
 from tlog import store
 from tlog.files import JournalLine, LogFiles
 
@@ -48,6 +53,18 @@ class ForkRefused(RuntimeError):
     from an old backup. Nothing is sequenced or signed until someone runs verify-audit."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """What one transaction did: the journal lines of the leaves it added (in order), the
+    tree size it left, the latest signed checkpoint after it, and whether more may wait."""
+
+    lines: list[JournalLine]
+    last_pk: int | None  # the highest request id it looked at
+    size: int
+    latest: store.LatestCheckpoint | None
+    more: bool
+
+
 @dataclass
 class Sequencer:
     key: SigningKey
@@ -55,6 +72,10 @@ class Sequencer:
     batch: int = BATCH
     swept_at: datetime | None = None  # None: look at the whole table next run
     wide_at: datetime | None = None  # the last run that looked back GRACE
+    verifier: VerifierKey = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.verifier = self.key.verifier
 
     async def run(self) -> int:
         """Sequence everything committed; returns how many records were added (0 if another
@@ -64,15 +85,18 @@ class Sequencer:
                 return 0
             started = datetime.now(UTC)
             since = self._look_back(started)
-            added, after, more = 0, await _before_window(since), True
-            while more:
-                batch, more = await self._sequence(since, after)
-                added += len(batch)
-                after = batch[-1] if batch else after  # every id up to here was looked at
+            after = await _before_window(since)
+            lines: list[JournalLine] = []
+            while True:
+                batch = await self._sequence(since, after)
+                lines += batch.lines
+                after = batch.last_pk if batch.last_pk is not None else after
+                if not batch.more:
+                    break
             self.swept_at = started
-            await self._catch_up_journal()
-            await self._export_checkpoint()
-            return added
+            await self._journal(lines, batch.size)
+            await self._export(batch.latest)
+            return len(lines)
 
     def _look_back(self, now: datetime) -> datetime | None:
         if self.swept_at is None or self.wide_at is None:
@@ -83,56 +107,48 @@ class Sequencer:
             return now - GRACE
         return self.swept_at - RECENT
 
-    async def _sequence(self, since: datetime | None, after: int) -> tuple[list[int], bool]:
-        """One transaction: the next batch of request ids numbered, and a checkpoint signed;
-        and whether more may be waiting."""
+    async def _sequence(self, since: datetime | None, after: int) -> _Batch:
+        """One transaction: the next batch of requests numbered, and a checkpoint signed.
+        A record hashed when written costs one row here; an older one is hashed from its rows."""
         async with in_transaction() as conn:
             if conn.capabilities.dialect == "postgres":
                 await conn.execute_query("SELECT pg_advisory_xact_lock($1)", [ADVISORY_LOCK])
             size = await store.tree_size(conn)
             chosen, more = await self._unsequenced(conn, since, after)
-            latest = await store.latest_checkpoint(conn)
+            latest = await store.latest_note(conn)
             if not chosen and latest is not None and latest.tree_size == size:
-                return chosen, False
+                return _Batch([], None, size, latest, more=False)
             try:
                 frontier = await store.frontier(conn, size)
             except LookupError as missing:
                 raise ForkRefused(f"the stored tree has lost a subtree ({missing})") from None
             await self._refuse_fork(conn, size, frontier, latest)
-            records = await store.records(conn, chosen)
-            rows = []
-            for pk in chosen:
-                leaf = records[pk].leaf_hash()
+            hashes = await _leaf_hashes(conn, chosen)
+            leaves, lines = [], []
+            for request in chosen:
+                leaf = hashes[request.pk]
                 closed = frontier.append(leaf)
-                subtrees = "".join(h.hex() for h in closed)
-                rows.append(
-                    AuditLeaf(
-                        seq=frontier.size - 1,
-                        request_id=pk,
-                        leaf_hash=leaf.hex(),
-                        subtrees=subtrees,
-                    )
-                )
-            if rows:
-                await AuditLeaf.bulk_create(rows, using_db=conn)
-            await self._sign(conn, frontier)
-            return chosen, more
+                seq = frontier.size - 1
+                leaves.append(store.StoredLeaf(seq, request.pk, leaf, b"".join(closed)))
+                lines.append(JournalLine(seq, request.request_id, leaf))
+            await store.append_leaves(conn, leaves)
+            signed = await self._sign(conn, frontier)
+            last_pk = chosen[-1].pk if chosen else None
+            return _Batch(lines, last_pk, frontier.size, signed, more)
 
     async def _unsequenced(
         self, conn: BaseDBAsyncClient, since: datetime | None, after: int
-    ) -> tuple[list[int], bool]:
-        """Committed requests without a sequence number, by id, within the entry budget; and
-        whether there may be more."""
-        query = AuditRequest.filter(leaf=None, id__gt=after).using_db(conn)
-        if since is not None:
-            query = query.filter(at__gte=since)
-        rows = await query.order_by("id").limit(self.batch).values_list("id", "entry_count")
-        chosen: list[int] = []
+    ) -> tuple[list[store.Unsequenced], bool]:
+        """Committed requests without a sequence number, by id, within the budget of entries
+        hashed from their rows; and whether there may be more."""
+        rows = await store.unsequenced(conn, after=after, since=since, limit=self.batch)
+        chosen: list[store.Unsequenced] = []
         entries = 0
-        for request_pk, count in rows:
+        for request in rows:
+            count = request.entry_count if request.leaf_hash is None else 0
             if chosen and entries + count > ENTRY_BUDGET:
                 return chosen, True
-            chosen.append(request_pk)
+            chosen.append(request)
             entries += count
         return chosen, len(rows) == self.batch
 
@@ -141,14 +157,14 @@ class Sequencer:
         conn: BaseDBAsyncClient,
         size: int,
         frontier: Frontier,
-        latest: AuditCheckpoint | None,
+        latest: store.LatestCheckpoint | None,
     ) -> None:
         signed = [
             note for note in (latest.note if latest else None, self.files.read_checkpoint()) if note
         ]
         for note in signed:
             try:
-                checkpoint = open_checkpoint(note, self.key.verifier)
+                checkpoint = open_checkpoint(note, self.verifier)
             except CheckpointError:
                 continue  # not ours: verify-audit reports it; it cannot bind us
             if checkpoint.size > size:
@@ -164,51 +180,67 @@ class Sequencer:
                     f"the stored tree differs from the checkpoint at {checkpoint.size}"
                 )
 
-    async def _sign(self, conn: BaseDBAsyncClient, frontier: Frontier) -> None:
+    async def _sign(self, conn: BaseDBAsyncClient, frontier: Frontier) -> store.LatestCheckpoint:
         checkpoint = Checkpoint(
             self.key.name, frontier.size, frontier.root(), datetime.now(UTC).replace(microsecond=0)
         )
-        await AuditCheckpoint.create(
-            using_db=conn,
-            tree_size=checkpoint.size,
-            root_hash=checkpoint.root.hex(),
-            at=checkpoint.at,
-            note=self.key.sign(checkpoint),
+        note = self.key.sign(checkpoint)
+        await store.append_checkpoint(
+            conn, size=checkpoint.size, root=checkpoint.root, at=checkpoint.at, note=note
         )
+        return store.LatestCheckpoint(checkpoint.size, note)
+
+    async def _journal(self, lines: list[JournalLine], size: int) -> None:
+        """This run's leaves appended as they are when the journal ends just before them (one
+        host: the usual case); otherwise, or if it lags behind the tree, from the database."""
+        start = self.files.journal_size()
+        if lines and lines[0].seq == start and lines[-1].seq - start == len(lines) - 1:
+            self.files.append_journal(lines)
+            start += len(lines)
+        if start < size:
+            await self._catch_up_journal()
 
     async def _catch_up_journal(self) -> None:
         """Append what was sequenced (here or by another host) since the journal's last line."""
         conn = get_connection("default")
         while True:
             start = self.files.journal_size()
-            rows = await (
-                AuditLeaf.filter(seq__gte=start)
-                .using_db(conn)
-                .order_by("seq")
-                .limit(JOURNAL_CHUNK)
-                .values_list("seq", "request__request_id", "leaf_hash")
-            )
+            rows = await store.journal_rows(conn, start, JOURNAL_CHUNK)
             lines = []
-            for expected, (seq, request_id, hash_hex) in enumerate(rows, start):
+            for expected, (seq, request_id, leaf_hash) in enumerate(rows, start):
                 if seq != expected:
                     break  # a gap: never papered over; verify-audit names it
-                lines.append(JournalLine(seq, request_id, bytes.fromhex(hash_hex)))
+                lines.append(JournalLine(seq, request_id, leaf_hash))
             self.files.append_journal(lines)
             if len(lines) < JOURNAL_CHUNK:
                 return
 
-    async def _export_checkpoint(self) -> None:
-        latest = await store.latest_checkpoint(get_connection("default"))
+    async def _export(self, latest: store.LatestCheckpoint | None) -> None:
+        """The latest checkpoint to the data directory, unless the file holds it already or
+        a larger one (never replaced by a smaller one). Written and synced in a thread: the
+        requests of this process go on meanwhile."""
         if latest is None:
             return
         kept = self.files.read_checkpoint()
+        if kept == latest.note:
+            return
         if kept is not None:
             try:
-                if open_checkpoint(kept, self.key.verifier).size > latest.tree_size:
-                    return  # never replace a larger checkpoint with a smaller one
+                if open_checkpoint(kept, self.verifier).size > latest.tree_size:
+                    return
             except CheckpointError:
                 pass
-        self.files.write_checkpoint(latest.note)
+        await asyncio.to_thread(self.files.write_checkpoint, latest.note)
+
+
+async def _leaf_hashes(
+    conn: BaseDBAsyncClient, chosen: list[store.Unsequenced]
+) -> dict[int, bytes]:
+    """Each request's leaf hash: as computed when written, else from its rows (older rows)."""
+    hashes = {r.pk: r.leaf_hash for r in chosen if r.leaf_hash is not None}
+    records = await store.records(conn, [r.pk for r in chosen if r.leaf_hash is None])
+    hashes.update((pk, record.leaf_hash()) for pk, record in records.items())
+    return hashes
 
 
 async def _before_window(since: datetime | None) -> int:
@@ -217,8 +249,7 @@ async def _before_window(since: datetime | None) -> int:
     if since is None:
         return 0
     # Not MIN(id) in SQL: SQLite would answer it walking the primary key from the first record.
-    query = AuditRequest.filter(at__gte=since).values_list("id", flat=True)
-    recent = cast(list[int], await query)  # flat: plain ids
+    recent = await store.ids_since(get_connection("default"), since)
     return min(recent) - 1 if recent else NOTHING_YET
 
 
@@ -236,7 +267,10 @@ async def sequence_forever(sequencer: Sequencer, interval: float) -> None:
     """The server's background task: a run every `interval` seconds until cancelled."""
     while True:
         try:
-            await sequencer.run()
+            started = time.perf_counter()
+            added = await sequencer.run()
+            took = (time.perf_counter() - started) * 1000
+            log.debug("audit log sequenced records=%d duration_ms=%.1f", added, took)
         except ForkRefused as refused:
             log.error("audit log not extended: %s; run `server.py verify-audit`", refused)
         except Exception as exc:  # the next run retries; the request path never waits on it

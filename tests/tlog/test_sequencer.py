@@ -13,8 +13,11 @@ from tortoise.context import TortoiseContext
 
 from directives.checkpoint import SigningKey, open_checkpoint
 from directives.merkle import root
+from directives.privacy_schema import PrivacySchema
+from directives.vocabulary import Role
 from models import AuditCheckpoint, AuditLeaf, AuditRequest
-from tests.tlog.attacker import write_record
+from tests.conftest import World, run
+from tests.tlog.attacker import drop_triggers, write_record
 from tlog import store
 from tlog.files import LogFiles
 from tlog.sequencer import WIDE_EVERY, Sequencer
@@ -103,3 +106,73 @@ async def test_late_commits_are_found_by_the_wide_look_back_or_a_new_process(
     first.wide_at -= WIDE_EVERY
     assert await first.run() == 0  # older than GRACE: only a whole-table look finds it
     assert await Sequencer(KEY, files).run() == 1
+
+
+async def _leaves_and_recomputed() -> list[tuple[bytes, bytes, str | None]]:
+    """Per leaf: the hash the sequencer stored, the one recomputed from the record's rows (as
+    the verifier does), and the one stored with the request when it was written."""
+    leaves = await AuditLeaf.all().order_by("seq")
+    records = await store.records(get_connection("default"), [leaf.request_id for leaf in leaves])
+    written = dict(await AuditRequest.all().values_list("id", "leaf_hash"))
+    return [
+        (
+            bytes.fromhex(leaf.leaf_hash),
+            records[leaf.request_id].leaf_hash(),
+            written[leaf.request_id],
+        )
+        for leaf in leaves
+    ]
+
+
+async def test_the_leaf_hashed_when_written_is_the_verifiers_recomputation(
+    schema: PrivacySchema, world: World, tmp_path: Path
+) -> None:
+    """The request path hashes each record from the values in memory; the verifier from the
+    rows read back. Through the guard (a real answer's audit) and with awkward strings."""
+    result, _ = await run(
+        schema,
+        "query Listing @purpose(code: E) { customers(first: 5) { nodes { name phone } } }",
+        world.caller(Role.BILLING),
+    )
+    assert not result.errors
+    await write_record(ref(1), actor='t-ü \u2028 "quoted" \\ \x01 😀', subjects=range(1, 40))
+    files = LogFiles(tmp_path)
+    assert await Sequencer(KEY, files).run() == 2
+    hashes = await _leaves_and_recomputed()
+    assert len(hashes) == 2
+    for stored, recomputed, written in hashes:
+        assert stored == recomputed
+        assert written == stored.hex()  # numbered as written, not rehashed
+    assert (await verify(files, KEY.verifier)).findings == []
+
+
+async def test_records_written_without_their_hash_are_hashed_from_their_rows(
+    db: TortoiseContext, tmp_path: Path
+) -> None:
+    """Rows from before migration 0022 (or inserted by other means) carry no leaf hash."""
+    for n in range(3):
+        await write_record(ref(n))
+    await drop_triggers()
+    await get_connection("default").execute_script('UPDATE "audit_request" SET "leaf_hash" = NULL')
+    files = LogFiles(tmp_path)
+    assert await Sequencer(KEY, files).run() == 3
+    hashes = await _leaves_and_recomputed()
+    assert [written for _, _, written in hashes] == [None, None, None]
+    assert all(stored == recomputed for stored, recomputed, _ in hashes)
+    assert (await verify(files, KEY.verifier)).findings == []
+
+
+async def test_the_checkpoint_file_is_rewritten_only_when_it_changes(
+    db: TortoiseContext, tmp_path: Path
+) -> None:
+    files = LogFiles(tmp_path)
+    sequencer = Sequencer(KEY, files)
+    await write_record(ref(1))
+    await sequencer.run()
+    written = files.checkpoint_path.stat().st_ino  # each write replaces the file
+    assert await sequencer.run() == 0
+    assert files.checkpoint_path.stat().st_ino == written
+    await write_record(ref(2))
+    assert await sequencer.run() == 1
+    assert files.checkpoint_path.stat().st_ino != written
+    assert open_checkpoint(files.read_checkpoint() or "", KEY.verifier).size == 2

@@ -89,6 +89,18 @@ async def test_an_updated_record_is_named(log: Log) -> None:
     assert Kind.CHECKPOINT in kinds(report)
 
 
+async def test_a_record_changed_before_it_was_sequenced_is_named(log: Log) -> None:
+    """Its leaf hash was computed when it was written: the sequencer numbers that one, not a
+    hash of the changed rows."""
+    pending = IDS[0][:-1] + "9"
+    await write_record(pending)
+    await drop_triggers()
+    await sql(f'UPDATE "audit_request" SET "purpose" = \'D\' WHERE "request_id" = \'{pending}\'')
+    assert await log.sequencer.run() == 1
+    report = await log.verify()
+    assert named(report) == {(Kind.ALTERED, pending)}
+
+
 async def test_an_update_with_the_log_rewritten_to_match_is_named(log: Log) -> None:
     await drop_triggers()
     await sql(f'UPDATE "audit_request" SET "actor" = \'someone\' WHERE "request_id" = \'{IDS[1]}\'')
