@@ -97,7 +97,7 @@ class AlterFieldState(StateOnly, ops.AlterField):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0019_search_keys")]
+    dependencies = [("models", "0022_audit_leaf_hash")]
 
     initial = False
     atomic = False  # CREATE INDEX CONCURRENTLY cannot run in a transaction
