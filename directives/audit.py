@@ -135,6 +135,7 @@ def leaf_hash_of(header: AuditHeader, entries: Sequence[Entry]) -> bytes:
         policy_version=header.policy_version,
         entry_count=len(entries),
         entries=entries,
+        named_use=header.named_use,
     )
     return record.leaf_hash()
 

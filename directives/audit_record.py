@@ -3,7 +3,8 @@ Merkle leaf hashes. Pure; values are never in an audit record, so neither are th
 
 JSON with sorted keys, no whitespace, UTF-8, integers and strings only (the RFC 8785 form for
 such values), the time in UTC to the microsecond, entries in the order they were written.
-Anything an auditor reads through `auditEvents` is in it: changing any of it changes the leaf.
+Anything an auditor reads through `auditEvents` is in it, and the named use (P5) a request
+declared: changing any of it changes the leaf.
 
 Encoded by orjson (a 1,000-entry record in a fifth of the standard library's time): for these
 value types its bytes are those of `json.dumps(sort_keys=True, separators=(",", ":"),
@@ -36,6 +37,7 @@ class AuditRecord:
     policy_version: str
     entry_count: int
     entries: Sequence[Entry]
+    named_use: str | None = None  # a use outside A-H (P5) under consent, if declared
 
     def canonical(self) -> bytes:
         document = {
@@ -51,6 +53,8 @@ class AuditRecord:
             "entryCount": self.entry_count,
             "entries": list(self.entries),  # tuples are arrays
         }
+        if self.named_use is not None:  # only when declared: earlier records keep their bytes
+            document["namedUse"] = self.named_use
         return orjson.dumps(document, option=orjson.OPT_SORT_KEYS)
 
     def leaf_hash(self) -> bytes:

@@ -22,7 +22,7 @@ _LEAF, _CHECKPOINT = AuditLeaf._meta.db_table, AuditCheckpoint._meta.db_table
 _AT = AuditRequest._meta.fields_map["at"]  # converts `at` as Tortoise does (text on SQLite)
 _RECORD_COLUMNS = (
     "id", "request_id", "at", "actor", "role", "purpose", "operation_name", "client_address",
-    "policy_version", "entry_count",
+    "policy_version", "entry_count", "named_use",
 )  # fmt: skip
 
 
@@ -81,7 +81,7 @@ async def records(conn: BaseDBAsyncClient, request_pks: Sequence[int]) -> dict[i
 
 
 def _record(row: Sequence[Any], entries: list[Entry]) -> AuditRecord:
-    _, request_id, at, actor, role, purpose, operation, address, version, count = row
+    _, request_id, at, actor, role, purpose, operation, address, version, count, use = row
     at_ = _AT.to_python_value(at)
     assert at_ is not None  # a NOT NULL column
     return AuditRecord(
@@ -95,6 +95,7 @@ def _record(row: Sequence[Any], entries: list[Entry]) -> AuditRecord:
         policy_version=version,
         entry_count=count,
         entries=entries,
+        named_use=use,
     )
 
 

@@ -84,3 +84,12 @@ def test_a_lone_surrogate_is_refused_not_encoded() -> None:
     """Neither encoder writes one (the standard library's bytes fail at `.encode()`)."""
     with pytest.raises(TypeError):
         _record("\ud800").canonical()
+
+
+def test_a_named_use_is_in_the_leaf_only_when_declared() -> None:
+    plain = _record("x")
+    declared = replace(plain, named_use="survey-2026")
+    assert b"namedUse" not in plain.canonical()  # earlier records keep their bytes
+    assert json.loads(declared.canonical())["namedUse"] == "survey-2026"
+    assert declared.leaf_hash() != plain.leaf_hash()
+    assert replace(plain, named_use="other").leaf_hash() != declared.leaf_hash()

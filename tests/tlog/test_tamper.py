@@ -89,6 +89,17 @@ async def test_an_updated_record_is_named(log: Log) -> None:
     assert Kind.CHECKPOINT in kinds(report)
 
 
+async def test_a_named_use_added_or_changed_is_named(log: Log) -> None:
+    """A use outside A-H under consent (P5) is part of the record: adding one to a request
+    that declared none, or changing it, changes the leaf."""
+    await drop_triggers()
+    await sql(
+        f'UPDATE "audit_request" SET "named_use" = \'survey-x\' WHERE "request_id" = \'{IDS[3]}\''
+    )
+    report = await log.verify()
+    assert named(report) == {(Kind.ALTERED, IDS[3])}
+
+
 async def test_a_record_changed_before_it_was_sequenced_is_named(log: Log) -> None:
     """Its leaf hash was computed when it was written: the sequencer numbers that one, not a
     hash of the changed rows."""
