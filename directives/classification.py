@@ -139,6 +139,19 @@ CLASSIFICATION: Mapping[str, Mapping[str, Class]] = {
         "notification_id": REF,
         "activated_at": WHEN,
     },
+    # Four-eyes credential resets (auth.resets): whose, how, who asked and who approved.
+    "CredentialReset": {
+        "id": ID,
+        "account_id": REF,
+        "method": CHOICE,
+        "second_factor": NotPersonal("whether the second factor goes too"),
+        "requested_by": STAFF_LOGIN,
+        "requested_at": WHEN,
+        "approved_by": STAFF_LOGIN,
+        "approved_at": WHEN,
+        "sealed_part": SECRET,
+        "open": NotPersonal("whether the reset waits for approval"),
+    },
     # The notification outbox (notify/): in clear only whom, what kind, how delivery went.
     "Notification": {
         "id": ID,
