@@ -19,6 +19,7 @@ import asyncpg
 
 # Any fixed 64-bit key; it only has to be the same in every process of this application.
 ADVISORY_KEY = 0x43524D5F4D494752  # "CRM_MIGR"
+POLL_SECONDS = 0.2
 
 
 @asynccontextmanager
@@ -37,7 +38,11 @@ async def _advisory_lock(database_url: str) -> AsyncIterator[None]:
     url = urlunsplit(parts._replace(scheme="postgresql", query=""))
     connection = await asyncpg.connect(url)
     try:
-        await connection.execute("SELECT pg_advisory_lock($1)", ADVISORY_KEY)
+        # Polled, not `pg_advisory_lock`: a statement waiting for the lock would hold its
+        # snapshot all along, and a migration building an index CONCURRENTLY (0023) in the
+        # process that holds the lock waits for every older snapshot: both would wait forever.
+        while not await connection.fetchval("SELECT pg_try_advisory_lock($1)", ADVISORY_KEY):  # noqa: ASYNC110 - another process holds it
+            await asyncio.sleep(POLL_SECONDS)
         try:
             yield
         finally:
