@@ -633,9 +633,15 @@ describe("admin and a new account", () => {
   const newPassword = "correct horse battery staple 2026";
   /** @type {string[]} */
   let recoveryCodes;
+  /** The two administrators' browsers, kept logged in (a TOTP code works once). */
+  /** @type {Awaited<ReturnType<typeof person>>} */
+  let firstAdmin;
+  /** @type {Awaited<ReturnType<typeof person>>} */
+  let secondAdmin;
 
   test("the administrator creates an account and sees its first password once", async () => {
     const admin = await person();
+    firstAdmin = admin;
     const { page } = admin;
     await logIn(page, server.url, cred("ADMIN"));
     await choosePurpose(page, "D");
@@ -666,6 +672,7 @@ describe("admin and a new account", () => {
 
   test("a second administrator approves it (four eyes), decides a disclosure, sees a phone masked under D", async () => {
     const second = await person();
+    secondAdmin = second;
     const { page } = second;
     await logIn(page, server.url, cred("ADMIN_2"));
     await choosePurpose(page, "D");
@@ -759,6 +766,41 @@ describe("admin and a new account", () => {
     await page.getByRole("button", { name: "確認" }).click();
     await page.getByRole("heading", { name: "作業の利用目的を選んでください" }).waitFor();
     assert.deepEqual(again.problems, []);
+  });
+
+  test("a lost password: one administrator asks, another approves, each sees half of it once", async () => {
+    const first = firstAdmin;
+    await go(first.page, "アカウント");
+    await first.page.getByRole("heading", { level: 1, name: "アカウント" }).waitFor();
+    const action = first.page.locator("form").filter({ has: first.page.getByLabel("二要素認証もリセットする") });
+    await action.getByLabel("ログインID").fill(login);
+    await action.getByLabel("二要素認証もリセットする").check();
+    await first.page.getByRole("button", { name: "認証情報のリセットを申請" }).click();
+    await first.page.getByRole("status").getByText(`${login} のリセットを申請しました。`).waitFor();
+    const firstHalf = await first.page.getByTestId("reset-part").innerText();
+    const waiting = first.page.getByTestId("resets").locator("tr", { hasText: login });
+    // The requester cannot approve its own request.
+    await waiting.getByRole("button", { name: `リセットを承認: ${login}` }).click();
+    await first.page.getByRole("alert").getByText("この操作は許可されていません。").waitFor();
+    await checkScreen(first, "accounts with a pending reset");
+    const second = secondAdmin;
+    await go(second.page, "アカウント");
+    await second.page.getByTestId("resets").getByRole("button", { name: `リセットを承認: ${login}` }).click();
+    await second.page.getByRole("status").getByText(`${login} のリセットを実行しました。`).waitFor();
+    const secondHalf = await second.page.getByTestId("reset-part").innerText();
+    assert.equal(await second.page.getByText(firstHalf).count(), 0, "the approver never sees the first half");
+    await checkScreen(second, "reset approved");
+    // The person: the old password no longer works; both halves, in order, then a new password
+    // and a new second factor.
+    const person_ = await person();
+    const { page } = person_;
+    await logIn(page, server.url, { login, password: firstHalf + secondHalf, token: "" });
+    await page.getByRole("heading", { name: "新しいパスワードの設定" }).waitFor();
+    await page.getByLabel("現在のパスワード").fill(firstHalf + secondHalf);
+    await page.getByLabel("新しいパスワード", { exact: true }).fill(`${newPassword} again`);
+    await page.getByLabel("新しいパスワード（確認）").fill(`${newPassword} again`);
+    await page.getByRole("button", { name: "パスワードを変更" }).click();
+    await page.getByRole("heading", { name: "二段階認証の設定" }).waitFor();
   });
 });
 

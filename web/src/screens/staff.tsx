@@ -582,7 +582,7 @@ export function Accounts() {
       {account && !account.initialPassword && (
         <Done>{t("accountRequested", { login: account.login })}</Done>
       )}
-      <PendingBindings key={account?.login ?? ""} />
+      <PendingBindings key={`bindings:${account?.login ?? ""}`} />
       <h2>{t("accountAction")}</h2>
       <form className="inline-form" onSubmit={(e) => e.preventDefault()}>
         <Input label={t("loginId")} name="target" autoComplete="off" value={target}
@@ -616,7 +616,7 @@ export function Accounts() {
           )}
         </div>
       )}
-      <PendingResets key={asked?.login ?? ""} />
+      <PendingResets key={`resets:${asked?.login ?? ""}`} />
     </Screen>
   );
 }
