@@ -102,7 +102,7 @@ async def approve(attempt: Attempt, *, admin: str, login_id: str) -> Reset:
     row = await CredentialReset.get_or_none(account_id=account.id, open=True)
     if row is None:
         raise PrivacyError(ErrorCode.NOT_FOUND, "No reset of this account awaits approval.")
-    if admin in (row.requested_by, account.login) or await binding.created_through(
+    if admin in (row.requested_by, account.login) or await _one_made_the_other(
         admin, row.requested_by
     ):
         raise PrivacyError(
@@ -123,6 +123,14 @@ async def approve(attempt: Attempt, *, admin: str, login_id: str) -> Reset:
         binding=Binding.of(person) if person is not None else None,
     )
     return done
+
+
+async def _one_made_the_other(approver: str, requester: str) -> bool:
+    """Either administrator created the other (directly or through accounts it created): one
+    person could hold both logins, and with them both parts of a staff password."""
+    return await binding.created_through(approver, requester) or await binding.created_through(
+        requester, approver
+    )
 
 
 async def _split_password(

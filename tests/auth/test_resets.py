@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from hashlib import sha256
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,7 @@ async def _staff(login: str = "support-1", *, totp: bool = True) -> Account:
         totp_secret=CONFIG.box.seal("JBSWY3DPEHPK3PXP") if totp else None,
         totp_confirmed=totp,
     )
-    await RecoveryCode.create(account_id=account.id, code_hash="r" * 64)
+    await RecoveryCode.create(account_id=account.id, code_hash=sha256(login.encode()).hexdigest())
     return account
 
 
@@ -95,6 +96,11 @@ async def test_a_staff_password_is_split_between_the_two_administrators(world: W
     await Account.create(login="puppet", role=Role.ADMIN, created_by=first)
     with pytest.raises(PrivacyError, match="Another administrator"):
         await resets.approve(at(), admin="puppet", login_id=staff.login)
+    # Nor can the administrator who made the requester: one person could hold both logins.
+    other = await _staff("support-2")
+    await resets.request(at(), admin="puppet", login_id=other.login, second_factor=False)
+    with pytest.raises(PrivacyError, match="Another administrator"):
+        await resets.approve(at(), admin=first, login_id=other.login)
     done = await resets.approve(at(), admin=second, login_id=staff.login)
     assert done.part is not None and done.part != asked.part
     # Each part alone, the old password: refused. Both, in order: a login that must change
