@@ -88,13 +88,19 @@ async def reset_totp(
     account = await Account.get(id=session.account_id)
     await check_password(attempt, account, password)
     await check_second_factor(attempt, account, code, recovery_code)
-    await Account.filter(id=account.id).update(
-        totp_secret=None, totp_confirmed=False, totp_last_step=None
-    )
-    await RecoveryCode.filter(account_id=account.id).delete()
+    await forget_second_factor(account.id)
     await revoke_credentials(account.id, attempt.now, keep=session.id)
     await attempt.event(Kind.TOTP_RESET, account)
     account.totp_confirmed = False
     if next_stage(account, totp_done=True) is Stage.FULL:
         return None
     return await advance(attempt, account, session, totp_done=True, browser=session.browser)
+
+
+async def forget_second_factor(account_id: int) -> None:
+    """The TOTP secret and every recovery code go: the next login enrols again (roles that
+    must have one). Inside a transaction, part of it."""
+    await Account.filter(id=account_id).update(
+        totp_secret=None, totp_confirmed=False, totp_last_step=None
+    )
+    await RecoveryCode.filter(account_id=account_id).delete()

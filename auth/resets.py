@@ -21,25 +21,26 @@ import asyncio
 import secrets
 from dataclasses import dataclass
 
-from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from auth import binding
 from auth.activation import CODE_ALPHABET, CODE_LIFETIME, code_hash, new_code
 from auth.attempt import Attempt
+from auth.enrolment import forget_second_factor
 from auth.events import Binding, Kind
 from auth.passwords import hash_password
 from auth.sessions import revoke_credentials
 from directives.errors import ErrorCode, PrivacyError
 from directives.reasons import ReasonCode, refused
-from models import Account, AccountBinding, Activation, CredentialReset, RecoveryCode, ResetMethod
+from models import Account, AccountBinding, Activation, CredentialReset, ResetMethod
 from models.binding import Channel
 from notify.outbox import enqueue
 from notify.templates import MessageKind
 
 PART_LENGTH = 8  # per administrator: 40 bits each, 80 together, from the code alphabet
 PENDING = "A reset of this account already waits for another administrator's approval."
+NOTHING_OPEN = "No reset of this account awaits approval."
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +102,7 @@ async def approve(attempt: Attempt, *, admin: str, login_id: str) -> Reset:
     account = await _account(login_id)
     row = await CredentialReset.get_or_none(account_id=account.id, open=True)
     if row is None:
-        raise PrivacyError(ErrorCode.NOT_FOUND, "No reset of this account awaits approval.")
+        raise PrivacyError(ErrorCode.NOT_FOUND, NOTHING_OPEN)
     if admin in (row.requested_by, account.login) or await _one_made_the_other(
         admin, row.requested_by
     ):
@@ -139,21 +140,12 @@ async def _split_password(
     mine = new_part()
     theirs = attempt.config.box.open(row.sealed_part)
     password_hash = await asyncio.to_thread(hash_password, theirs + mine)
-    async with in_transaction() as conn:
-        if not await _close(row, admin, attempt, conn):
-            raise PrivacyError(ErrorCode.NOT_FOUND, "No reset of this account awaits approval.")
-        await (
-            Account.filter(id=account.id)
-            .using_db(conn)
-            .update(
-                password_hash=password_hash,
-                password_changed_at=attempt.now,
-                must_change_password=True,
-                **_second_factor_gone(row),
-            )
-        )
-        await _drop_second_factor(row, account, conn)
-        await revoke_credentials(account.id, attempt.now)  # in the transaction
+    async with in_transaction():
+        await _reset_account(
+            attempt, admin, account, row,
+            password_hash=password_hash, password_changed_at=attempt.now,
+            must_change_password=True,
+        )  # fmt: skip
     return Reset(row, account.login, part=mine)
 
 
@@ -166,8 +158,10 @@ async def _send_new_code(
     code = new_code()
     expires = attempt.now + CODE_LIFETIME
     async with in_transaction() as conn:
-        if not await _close(row, admin, attempt, conn):
-            raise PrivacyError(ErrorCode.NOT_FOUND, "No reset of this account awaits approval.")
+        await _reset_account(
+            attempt, admin, account, row,
+            activation=Activation.AWAITING_PERSON, password_hash=None, must_change_password=False,
+        )  # fmt: skip
         message = await enqueue(
             attempt.config.box,
             recipient,
@@ -186,45 +180,25 @@ async def _send_new_code(
                 notification_id=message,
             )
         )
-        await (
-            Account.filter(id=account.id)
-            .using_db(conn)
-            .update(
-                activation=Activation.AWAITING_PERSON,
-                password_hash=None,
-                must_change_password=False,
-                **_second_factor_gone(row),
-            )
-        )
-        await _drop_second_factor(row, account, conn)
-        await revoke_credentials(account.id, attempt.now)  # in the transaction
     return Reset(row, account.login, channel=recipient.channel)
 
 
-async def _close(
-    row: CredentialReset, admin: str, attempt: Attempt, conn: BaseDBAsyncClient
-) -> bool:
-    """Approve the open row once: a concurrent approval finds it closed."""
-    closed = await (
-        CredentialReset.filter(id=row.id, open=True)
-        .using_db(conn)
-        .update(open=None, approved_by=admin, approved_at=attempt.now, sealed_part="")
-    )
-    row.open, row.approved_by, row.approved_at, row.sealed_part = None, admin, attempt.now, ""
-    return bool(closed)
-
-
-def _second_factor_gone(row: CredentialReset) -> dict[str, object]:
-    if not row.second_factor:
-        return {}
-    return {"totp_secret": None, "totp_confirmed": False, "totp_last_step": None}
-
-
-async def _drop_second_factor(
-    row: CredentialReset, account: Account, conn: BaseDBAsyncClient
+async def _reset_account(
+    attempt: Attempt, admin: str, account: Account, row: CredentialReset, **changes: object
 ) -> None:
+    """Inside the approval's transaction: the open reset closed once (a concurrent approval
+    finds it closed and changes nothing), the account changed, its second factor gone if
+    asked, every session and API token ended."""
+    closed = await CredentialReset.filter(id=row.id, open=True).update(
+        open=None, approved_by=admin, approved_at=attempt.now, sealed_part=""
+    )
+    if not closed:
+        raise PrivacyError(ErrorCode.NOT_FOUND, NOTHING_OPEN)
+    row.open, row.approved_by, row.approved_at, row.sealed_part = None, admin, attempt.now, ""
+    await Account.filter(id=account.id).update(**changes)
     if row.second_factor:
-        await RecoveryCode.filter(account_id=account.id).using_db(conn).delete()
+        await forget_second_factor(account.id)
+    await revoke_credentials(account.id, attempt.now)
 
 
 def _detail(row: CredentialReset) -> str:
