@@ -658,32 +658,34 @@ function PendingBindings() {
           ]} />
         </>
       )}
-      <h2>{t("bindingsTitle")}</h2>
-      <p>{t("bindingsHelp")}</p>
-      <ErrorBox error={result.error ?? state.error} />
-      {approved && <Done>{t("bindingApproved", { login: approved.login })}</Done>}
-      {pending && pending.length === 0 && <p>{t("bindingsNone")}</p>}
-      {pending && pending.length > 0 && (
-        <Table testId="bindings" rows={pending} rowKey={(b) => b.login} columns={[
-          { key: "login", label: t("loginId"), cell: (b) => b.login },
-          { key: "role", label: t("accountRole"), cell: (b) => roleLabel(b.role) },
-          { key: "subject", label: t("auditSubject"), cell: (b) => `${b.subjectType} #${b.subjectId}` },
-          { key: "state", label: t("bindingState"), cell: (b) => t(`activation${b.activation}`) },
-          {
-            key: "requested", label: t("bindingRequested"),
-            cell: (b) => `${b.requestedBy} · ${new Date(b.requestedAt).toLocaleString(lang)}`,
-          },
-          {
-            key: "approve", label: t("bindingApprove"), quiet: true,
-            cell: (b) => b.activation === "AWAITING_APPROVAL" && (
-              <button type="button" className="small" disabled={state.fetching}
-                aria-label={`${t("bindingApprove")}: ${b.login}`} onClick={() => void approveOne(b.login)}>
-                {t("bindingApprove")}
-              </button>
-            ),
-          },
-        ]} />
-      )}
+      <section aria-labelledby="bindings-title">
+        <h2 id="bindings-title">{t("bindingsTitle")}</h2>
+        <p>{t("bindingsHelp")}</p>
+        <ErrorBox error={result.error ?? state.error} />
+        {approved && <Done>{t("bindingApproved", { login: approved.login })}</Done>}
+        {pending && pending.length === 0 && <p>{t("bindingsNone")}</p>}
+        {pending && pending.length > 0 && (
+          <Table testId="bindings" rows={pending} rowKey={(b) => b.login} columns={[
+            { key: "login", label: t("loginId"), cell: (b) => b.login },
+            { key: "role", label: t("accountRole"), cell: (b) => roleLabel(b.role) },
+            { key: "subject", label: t("auditSubject"), cell: (b) => `${b.subjectType} #${b.subjectId}` },
+            { key: "state", label: t("bindingState"), cell: (b) => t(`activation${b.activation}`) },
+            {
+              key: "requested", label: t("bindingRequested"),
+              cell: (b) => `${b.requestedBy} · ${new Date(b.requestedAt).toLocaleString(lang)}`,
+            },
+            {
+              key: "approve", label: t("bindingApprove"), quiet: true,
+              cell: (b) => b.activation === "AWAITING_APPROVAL" && (
+                <button type="button" className="small" disabled={state.fetching}
+                  aria-label={`${t("bindingApprove")}: ${b.login}`} onClick={() => void approveOne(b.login)}>
+                  {t("bindingApprove")}
+                </button>
+              ),
+            },
+          ]} />
+        )}
+      </section>
     </>
   );
 }
@@ -701,40 +703,42 @@ function PendingResets() {
   const approved = state.data?.approveCredentialReset;
   return (
     <>
-      <h2>{t("resetsTitle")}</h2>
-      <p>{t("resetsHelp")}</p>
-      <ErrorBox error={result.error ?? state.error} />
-      {approved && (
-        <div className="done" role="status">
-          <p>{t("resetApproved", { login: approved.login })}</p>
-          {approved.temporaryPasswordPart && (
-            <p>{t("resetPartSecond")} <code data-testid="reset-part">{approved.temporaryPasswordPart}</code></p>
-          )}
-        </div>
-      )}
-      {pending && pending.length === 0 && <p>{t("resetsNone")}</p>}
-      {pending && pending.length > 0 && (
-        <Table testId="resets" rows={pending} rowKey={(r) => r.login} columns={[
-          { key: "login", label: t("loginId"), rowHeader: true, cell: (r) => r.login },
-          {
-            key: "method", label: t("bindingState"),
-            cell: (r) => `${t(`resetMethod${r.method}`)}${r.secondFactor ? ` · ${t("resetSecondFactor")}` : ""}`,
-          },
-          {
-            key: "requested", label: t("bindingRequested"),
-            cell: (r) => `${r.requestedBy} · ${new Date(r.requestedAt).toLocaleString(lang)}`,
-          },
-          {
-            key: "approve", label: t("resetApprove"), quiet: true,
-            cell: (r) => (
-              <button type="button" className="small" disabled={state.fetching}
-                aria-label={`${t("resetApprove")}: ${r.login}`} onClick={() => void approveOne(r.login)}>
-                {t("resetApprove")}
-              </button>
-            ),
-          },
-        ]} />
-      )}
+      <section aria-labelledby="resets-title">
+        <h2 id="resets-title">{t("resetsTitle")}</h2>
+        <p>{t("resetsHelp")}</p>
+        <ErrorBox error={result.error ?? state.error} />
+        {approved && (
+          <div className="done" role="status">
+            <p>{t("resetApproved", { login: approved.login })}</p>
+            {approved.temporaryPasswordPart && (
+              <p>{t("resetPartSecond")} <code data-testid="reset-part">{approved.temporaryPasswordPart}</code></p>
+            )}
+          </div>
+        )}
+        {pending && pending.length === 0 && <p>{t("resetsNone")}</p>}
+        {pending && pending.length > 0 && (
+          <Table testId="resets" rows={pending} rowKey={(r) => r.login} columns={[
+            { key: "login", label: t("loginId"), rowHeader: true, cell: (r) => r.login },
+            {
+              key: "method", label: t("bindingState"),
+              cell: (r) => `${t(`resetMethod${r.method}`)}${r.secondFactor ? ` · ${t("resetSecondFactor")}` : ""}`,
+            },
+            {
+              key: "requested", label: t("bindingRequested"),
+              cell: (r) => `${r.requestedBy} · ${new Date(r.requestedAt).toLocaleString(lang)}`,
+            },
+            {
+              key: "approve", label: t("resetApprove"), quiet: true,
+              cell: (r) => (
+                <button type="button" className="small" disabled={state.fetching}
+                  aria-label={`${t("resetApprove")}: ${r.login}`} onClick={() => void approveOne(r.login)}>
+                  {t("resetApprove")}
+                </button>
+              ),
+            },
+          ]} />
+        )}
+      </section>
     </>
   );
 }
