@@ -19,6 +19,7 @@ from ua_parser import parse
 
 from models import AccessLogEntry
 from models.group_commit import GroupCommit
+from models.sqlite_thread import SqliteWork
 
 log = logging.getLogger("crm.access")
 OTHER_PATH = "(other)"  # paths we do not serve are not recorded verbatim: they could hold anything
@@ -86,13 +87,23 @@ def insert_sql(dialect: str) -> str:
 
 
 async def insert_row(conn: BaseDBAsyncClient, row: AccessRow) -> None:
+    await conn.execute_query(insert_sql(conn.capabilities.dialect), _values(row))
+
+
+def sqlite_insert_row(row: AccessRow) -> SqliteWork[None]:
+    """`insert_row` as a statement for SQLite's thread (a group commit's member)."""
+    values = _values(row)
+    return lambda raw: raw.execute(insert_sql("sqlite"), values).close()
+
+
+def _values(row: AccessRow) -> list[object]:
     """Validated and converted as the model's save would (lengths, time zone)."""
     values = []
     for field in _FIELDS:
         value = getattr(row, field.model_field_name)
         field.validate(value)
         values.append(field.to_db_value(value, AccessLogEntry))
-    await conn.execute_query(insert_sql(conn.capabilities.dialect), values)
+    return values
 
 
 class AccessLogMiddleware:
@@ -111,7 +122,7 @@ class AccessLogMiddleware:
     ) -> None:
         self.app, self.paths, self.reverse_dns = app, paths, reverse_dns
         self.unlogged = unlogged  # probes: a row every few seconds would drown the log
-        self.rows: GroupCommit[AccessRow] = GroupCommit(insert_row)
+        self.rows: GroupCommit[AccessRow] = GroupCommit(insert_row, sqlite=sqlite_insert_row)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("path") in self.unlogged:

@@ -5,6 +5,8 @@ Entries never hold a value: subject, type, field names and decisions only.
 
 from __future__ import annotations
 
+import functools
+import sqlite3
 import uuid
 from collections import Counter
 from collections.abc import Sequence
@@ -19,6 +21,7 @@ from tortoise.transactions import in_transaction
 from directives.audit_record import AuditRecord, Entry
 from models.audit import AuditEntry, AuditRequest
 from models.group_commit import GroupCommit
+from models.sqlite_thread import SqliteWork, run_in_sqlite_thread
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +95,7 @@ class TortoiseAuditStore:
     """
 
     def __init__(self) -> None:
-        self._group: GroupCommit[_Rows] = GroupCommit(_insert_group_member)
+        self._group: GroupCommit[_Rows] = GroupCommit(_insert_on_time, sqlite=_sqlite_on_time)
 
     async def write(self, header: AuditHeader, buffer: AuditBuffer) -> None:
         # Hashed here, before the group's transaction (which holds SQLite's one connection).
@@ -147,15 +150,25 @@ class _Rows:
     leaf_hash: bytes
 
 
-async def _insert_group_member(conn: BaseDBAsyncClient, rows: _Rows) -> None:
-    await _insert_on_time(conn, rows)
-
-
 async def _insert_on_time(conn: BaseDBAsyncClient, rows: _Rows) -> None:
     """Insert, then check (inside the transaction, before its commit) that the ids were
     drawn within MAX_WRITE_DELAY of `at`; raising rolls the rows back."""
-    header = rows.header
-    await insert_rows(conn, header, rows.buffer, leaf_hash=rows.leaf_hash)
+    await insert_rows(conn, rows.header, rows.buffer, leaf_hash=rows.leaf_hash)
+    _check_on_time(rows.header)
+
+
+def _sqlite_on_time(rows: _Rows) -> SqliteWork[None]:
+    """`_insert_on_time` as statements for SQLite's thread (a group commit's member)."""
+    insert = _sqlite_insert(_request_values(rows.header, rows.buffer, rows.leaf_hash), rows.buffer)
+
+    def run(raw: sqlite3.Connection) -> None:
+        insert(raw)
+        _check_on_time(rows.header)
+
+    return run
+
+
+def _check_on_time(header: AuditHeader) -> None:
     late = utc_now() - header.at
     if late > MAX_WRITE_DELAY or late < -MAX_WRITE_DELAY:
         raise AuditWriteTooLate(f"audit written {late.total_seconds():.0f} s after its time")
@@ -171,26 +184,42 @@ async def insert_rows(
     """The request row (with the record's leaf hash: `leaf_hash_of` unless given) and its
     entry rows in one statement on PostgreSQL (one round trip however many entries: a
     data-modifying CTE feeding `unnest` of one array per column); on SQLite, where the client
-    is in-process, the request row and one multi-row insert per chunk of entries."""
-    fields = AuditRequest._meta.fields_map
-    request: list[object] = [  # converted as Tortoise would (SQLite compares `at` as text)
-        fields[name].to_db_value(getattr(header, name), AuditRequest) for name in _HEADER_COLUMNS
-    ]
-    leaf = leaf_hash if leaf_hash is not None else leaf_hash_of(header, buffer.entries)
-    request += [len(buffer.entries), leaf.hex()]
+    is in-process, the request row and one multi-row insert per chunk of entries, all in one
+    round trip to its thread."""
+    request = _request_values(header, buffer, leaf_hash)
     if conn.capabilities.dialect == "postgres":
         columns = list(zip(*buffer.entries, strict=True)) or [(), (), (), ()]
         await conn.execute_query(_POSTGRES_SQL, [*request, *(list(c) for c in columns)])
         return
-    _, rows = await conn.execute_query(_SQLITE_REQUEST_SQL, request)
-    request_pk = rows[0][0]
+    await run_in_sqlite_thread(conn, _sqlite_insert(request, buffer))
+
+
+def _request_values(
+    header: AuditHeader, buffer: AuditBuffer, leaf_hash: bytes | None
+) -> list[object]:
+    """The request row's values in _REQUEST_COLUMNS order, converted as Tortoise would (SQLite
+    compares `at` as text)."""
+    fields = AuditRequest._meta.fields_map
+    request: list[object] = [
+        fields[name].to_db_value(getattr(header, name), AuditRequest) for name in _HEADER_COLUMNS
+    ]
+    leaf = leaf_hash if leaf_hash is not None else leaf_hash_of(header, buffer.entries)
+    return [*request, len(buffer.entries), leaf.hex()]
+
+
+def _sqlite_insert(request: list[object], buffer: AuditBuffer) -> SqliteWork[None]:
     entries = buffer.entries
-    for start in range(0, len(entries), _SQLITE_CHUNK):
-        chunk = entries[start : start + _SQLITE_CHUNK]
-        await conn.execute_query(
-            _sqlite_entries_sql(len(chunk)),
-            [value for entry in chunk for value in (request_pk, *entry)],
-        )
+
+    def run(raw: sqlite3.Connection) -> None:
+        (request_pk,) = raw.execute(_SQLITE_REQUEST_SQL, request).fetchone()
+        for start in range(0, len(entries), _SQLITE_CHUNK):
+            chunk = entries[start : start + _SQLITE_CHUNK]
+            raw.execute(
+                _sqlite_entries_sql(len(chunk)),
+                [value for entry in chunk for value in (request_pk, *entry)],
+            )
+
+    return run
 
 
 # AuditHeader's fields in the order of these columns; then len(entries) and the leaf hash.
@@ -242,6 +271,7 @@ _SQLITE_REQUEST_SQL = (
 _SQLITE_CHUNK = 5_000
 
 
+@functools.lru_cache(maxsize=64)
 def _sqlite_entries_sql(rows: int) -> str:
     row = f"({', '.join('?' * len(_ENTRY_COLUMNS))})"
     values = ", ".join([row] * rows)

@@ -10,12 +10,14 @@ import uuid
 from contextlib import AbstractContextManager
 from typing import Any
 
+import aiosqlite
 import pytest
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import get_connection
 from tortoise.context import TortoiseContext
 from tortoise.transactions import in_transaction
 
+from auth.access_log import AccessRow, insert_row, sqlite_insert_row
 from directives.audit import AuditBuffer, AuditHeader, TortoiseAuditStore, utc_now
 from models import AccessLogEntry, AuditEntry, AuditRequest
 from models.group_commit import LINGER, SHARED, GroupCommit
@@ -85,6 +87,40 @@ async def test_a_group_is_fewer_commits_than_requests(db: TortoiseContext) -> No
     else:
         commits = log.commits  # the SQLite client logs its COMMITs
     assert 1 <= commits < 20
+
+
+async def test_on_sqlite_a_group_is_one_round_trip_to_the_database_thread(
+    db: TortoiseContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BEGIN, every member's inserts and COMMIT run as one function in aiosqlite's thread
+    (models.sqlite_thread), not one hop per statement."""
+    conn = get_connection("default")
+    if conn.capabilities.dialect != "sqlite":
+        return  # PostgreSQL: a group is one transaction over the network (test above)
+    await AuditRequest.all().count()  # the connection opened (its PRAGMAs are hops too)
+    hops = 0
+    execute = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        nonlocal hops
+        hops += 1
+        return await execute(self, fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    store, rows = TortoiseAuditStore(), GroupCommit(insert_row, sqlite=sqlite_insert_row)
+    access = AccessRow(
+        at=utc_now(), host_name=None, client_address="203.0.113.7", browser="curl", os="Other",
+        method="POST", path="/graphql", status=200, duration_ms=1.0,
+    )  # fmt: skip
+    with counting_commits() as log:
+        await asyncio.gather(
+            rows.submit(access, lazy=True), *(store.write(_header(), _buffer()) for _ in range(8))
+        )
+    monkeypatch.undo()
+    assert await AuditRequest.all().count() == 8
+    assert await AuditEntry.all().count() == 24
+    assert await AccessLogEntry.all().count() == 1
+    assert 1 <= log.commits == hops < 8
 
 
 async def test_one_bad_write_fails_alone(db: TortoiseContext) -> None:
