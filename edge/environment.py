@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Network = IPv4Network | IPv6Network
 MIB = 1024 * 1024
+AUDIT_SEQUENCE_SECONDS = 2.0  # between the audit sequencer's runs (checkpoints), by default
 
 
 class SettingsError(RuntimeError):
@@ -78,7 +79,7 @@ class Environment(BaseSettings):
         None, description="audit checkpoints' Ed25519 signing key (required in production)"
     )
     audit_sequence_seconds: float = Field(
-        2.0,
+        AUDIT_SEQUENCE_SECONDS,
         ge=0,
         le=3600,
         allow_inf_nan=False,

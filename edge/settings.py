@@ -20,7 +20,7 @@ from directives.audit import AuditStore
 from directives.checkpoint import CheckpointError, SigningKey, parse_signing_key
 from directives.policy_versions import PrivacyContact
 from edge import environment
-from edge.environment import MIB, Network, SettingsError
+from edge.environment import AUDIT_SEQUENCE_SECONDS, MIB, Network, SettingsError
 from models.files import private_directory
 from notify.transports import OutboxSettings
 from tlog.keys import development_key
@@ -52,7 +52,7 @@ class Settings:
     outbox: OutboxSettings | None = None  # None: letters in data_dir/post-outbox, no e-mail
     epsilon_budget: float | None = None  # CRM_RESEARCH_EPSILON_BUDGET; None: the default
     audit_signing_key: str | None = field(default=None, repr=False)  # CRM_AUDIT_SIGNING_KEY
-    audit_interval: float = 2.0  # CRM_AUDIT_SEQUENCE_SECONDS; 0: no background sequencer
+    audit_interval: float = AUDIT_SEQUENCE_SECONDS  # CRM_AUDIT_SEQUENCE_SECONDS; 0: none
     privacy_contact: PrivacyContact = field(default_factory=PrivacyContact)  # P3.5
     web_dist: Path | None = None  # CRM_WEB_DIST; None: the packaged front end, else web/dist
     trusted_documents: bool = False  # CRM_TRUSTED_DOCUMENTS; from_env: on in production
