@@ -20,7 +20,7 @@ from tortoise.transactions import in_transaction
 
 from directives.audit_record import AuditRecord, Entry
 from models.audit import AuditEntry, AuditRequest
-from models.group_commit import GroupCommit
+from models.group_commit import GroupCommit, PgPart, pg_array
 from models.sqlite_thread import SqliteWork, run_in_sqlite_thread
 
 
@@ -95,7 +95,9 @@ class TortoiseAuditStore:
     """
 
     def __init__(self) -> None:
-        self._group: GroupCommit[_Rows] = GroupCommit(_insert_on_time, sqlite=_sqlite_on_time)
+        self._group: GroupCommit[_Rows] = GroupCommit(
+            _insert_on_time, sqlite=_sqlite_on_time, postgres=_PgOnTime()
+        )
 
     async def write(self, header: AuditHeader, buffer: AuditBuffer) -> None:
         # Hashed here, before the group's transaction (which holds SQLite's one connection).
@@ -188,10 +190,73 @@ async def insert_rows(
     round trip to its thread."""
     request = _request_values(header, buffer, leaf_hash)
     if conn.capabilities.dialect == "postgres":
-        columns = list(zip(*buffer.entries, strict=True)) or [(), (), (), ()]
-        await conn.execute_query(_POSTGRES_SQL, [*request, *(list(c) for c in columns)])
+        part = _pg_part([(request, buffer.entries)], "a", 1, on_time=False)
+        await conn.execute_query(f"WITH {part.ctes} SELECT 1", part.values)
         return
     await run_in_sqlite_thread(conn, _sqlite_insert(request, buffer))
+
+
+class _PgOnTime:
+    """A group's audit records in its one PostgreSQL statement (models.group_commit.PgWrite):
+    a record whose id would be drawn more than MAX_WRITE_DELAY from its `at` is not inserted
+    (checked per row as its id is drawn), and its write fails alone."""
+
+    def part(self, items: Sequence[_Rows], name: str, first: int) -> PgPart:
+        requests = [
+            (_request_values(r.header, r.buffer, r.leaf_hash), r.buffer.entries) for r in items
+        ]
+        return _pg_part(requests, name, first, on_time=True)
+
+    def refusal(self, item: _Rows, written: frozenset[str]) -> Exception | None:
+        if item.header.request_id in written:
+            return None
+        return AuditWriteTooLate(f"audit written more than {MAX_WRITE_DELAY} from its time")
+
+
+def _pg_part(
+    requests: Sequence[tuple[list[object], Sequence[Entry]]],
+    name: str,
+    first: int,
+    *,
+    on_time: bool,
+) -> PgPart:
+    """Request rows and their entry rows as two CTEs over `unnest` of one array per column
+    (one round trip however many records and entries), ids drawn in the order given; the
+    first CTE returns each written request's request_id as `key`."""
+    columns: list[list[object]] = [[] for _ in _REQUEST_COLUMNS]
+    owners: list[object] = []
+    entries: list[list[object]] = [[] for _ in _ENTRY_COLUMNS[1:]]
+    for request, rows in requests:
+        for column, value in zip(columns, request, strict=True):
+            column.append(value)
+        for entry in rows:
+            owners.append(request[0])  # request_id, the first of _HEADER_COLUMNS
+            for column, value in zip(entries, entry, strict=True):
+                column.append(value)
+    number = iter(range(first, first + len(_REQUEST_COLUMNS) + len(_ENTRY_COLUMNS) + 1))
+    arrays = ", ".join(f"${next(number)}::{kind}" for kind in _REQUEST_ARRAYS)
+    values: list[object] = [*columns]
+    window = ""
+    if on_time:
+        delay = next(number)
+        window = (
+            f'WHERE u."at" BETWEEN clock_timestamp() - ${delay}::interval '
+            f"AND clock_timestamp() + ${delay}::interval "
+        )
+        values.append(MAX_WRITE_DELAY)
+    entry_arrays = ", ".join(f"${next(number)}::{kind}" for kind in _ENTRY_ARRAYS)
+    values += [owners, *entries]
+    ctes = (
+        f'{name}_r AS (INSERT INTO "{_REQUEST_TABLE}" ({_names(_REQUEST_COLUMNS)}) '  # noqa: S608 - constants
+        f"SELECT {', '.join(f'u.{c}' for c in _quoted(_REQUEST_COLUMNS))} FROM unnest({arrays}) "
+        f"WITH ORDINALITY AS u({_names(_REQUEST_COLUMNS)}, n) {window}"
+        'ORDER BY u.n RETURNING "id", "request_id" AS key), '
+        f'{name}_e AS (INSERT INTO "{_ENTRY_TABLE}" ({_names(_ENTRY_COLUMNS)}) '
+        f"SELECT r.id, {', '.join(f'e.{c}' for c in _quoted(_ENTRY_COLUMNS[1:]))} "
+        f"FROM unnest({entry_arrays}) WITH ORDINALITY AS e(owner, {_names(_ENTRY_COLUMNS[1:])}, n) "
+        f"JOIN {name}_r AS r ON r.key = e.owner ORDER BY e.n)"
+    )
+    return PgPart(ctes, values, written=f"{name}_r")
 
 
 def _request_values(
@@ -246,23 +311,21 @@ _ENTRY_COLUMNS = ("request_id", "subject_type", "subject_id", "type_name", "fiel
 assert set(_REQUEST_COLUMNS) == set(AuditRequest._meta.db_fields) - {"id"}, "audit_request"
 assert set(_ENTRY_COLUMNS) == set(AuditEntry._meta.db_fields) - {"id"} | {"request_id"}
 _REQUEST_TABLE, _ENTRY_TABLE = AuditRequest._meta.db_table, AuditEntry._meta.db_table
-_ARRAYS = len(_REQUEST_COLUMNS) + 1  # the first entry array's parameter number
+_REQUEST_ARRAYS = tuple(pg_array(AuditRequest._meta.fields_map[c]) for c in _REQUEST_COLUMNS)
+_ENTRY_ARRAYS = (
+    pg_array(AuditRequest._meta.fields_map["request_id"]),  # the owner, matched to its request
+    *(pg_array(AuditEntry._meta.fields_map[c]) for c in _ENTRY_COLUMNS[1:]),
+)
+
+
+def _quoted(columns: tuple[str, ...]) -> list[str]:
+    return [f'"{c}"' for c in columns]
 
 
 def _names(columns: tuple[str, ...]) -> str:
-    return ", ".join(f'"{c}"' for c in columns)
+    return ", ".join(_quoted(columns))
 
 
-_POSTGRES_SQL = (
-    f'WITH r AS (INSERT INTO "{_REQUEST_TABLE}" ({_names(_REQUEST_COLUMNS)}) '  # noqa: S608 - constants
-    f"VALUES ({', '.join(f'${n}' for n in range(1, len(_REQUEST_COLUMNS) + 1))}) "
-    'RETURNING "id") '
-    f'INSERT INTO "{_ENTRY_TABLE}" ({_names(_ENTRY_COLUMNS)}) '
-    "SELECT r.id, e.subject_type, e.subject_id, e.type_name, e.fields_decisions FROM r, "
-    f"unnest(${_ARRAYS}::text[], ${_ARRAYS + 1}::int[], ${_ARRAYS + 2}::text[], "
-    f"${_ARRAYS + 3}::text[]) WITH ORDINALITY "
-    "AS e(subject_type, subject_id, type_name, fields_decisions, n) ORDER BY e.n"
-)
 _SQLITE_REQUEST_SQL = (
     f'INSERT INTO "{_REQUEST_TABLE}" ({_names(_REQUEST_COLUMNS)}) '  # noqa: S608 - constants
     f'VALUES ({", ".join("?" * len(_REQUEST_COLUMNS))}) RETURNING "id"'

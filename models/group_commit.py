@@ -12,26 +12,32 @@ to LINGER for an eager one to travel with: with one client at a time, request n'
 row commits with request n+1's audit, one fsync per request instead of two. Lazy rows are
 still durable before their `submit` returns; only the moment of their commit moves.
 
-On SQLite, a group whose writes all have their SQLite form (`GroupCommit(write, sqlite=...)`:
-the same statements as plain sqlite3 calls) commits in one round trip to the database's
-thread (models.sqlite_thread) instead of one per statement, BEGIN and COMMIT included.
+A group whose writes all have their form for the database commits in one round trip: on
+SQLite (`GroupCommit(write, sqlite=...)`: the same statements as plain sqlite3 calls) BEGIN,
+the statements and COMMIT run as one function in the database's thread
+(models.sqlite_thread); on PostgreSQL (`postgres=...`: each writer's rows as data-modifying
+CTEs over `unnest` of one array per column) the whole group is one statement, its own
+transaction, with no BEGIN or COMMIT to wait for. A writer may decline some of its items in
+that statement (the audit's records written too late for their time): those fail, alone.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import get_connection
+from tortoise.fields import BigIntField, DatetimeField, Field, FloatField, IntField
 from tortoise.transactions import in_transaction
 
 from models.sqlite_thread import SqliteWork, in_one_transaction, run_in_sqlite_thread
 
 T = TypeVar("T")
+T_in = TypeVar("T_in", contravariant=True)
 Write = Callable[[BaseDBAsyncClient, T], Awaitable[None]]
 # The same write for SQLite's thread: given the item (on the event loop), the statements to run.
 SqliteWrite = Callable[[T], SqliteWork[None]]
@@ -39,9 +45,39 @@ LINGER = 0.05  # seconds a group of lazy rows alone waits for an eager one
 
 
 @dataclass(frozen=True, slots=True)
+class PgPart:
+    """One writer's share of a group's single PostgreSQL statement: data-modifying CTEs
+    (`name AS (...)`, comma-separated) whose parameters are numbered from the `first` they
+    were given, their values, and the name of one of them returning a `key` per item it
+    wrote, for a writer that may decline items (None: every item is written)."""
+
+    ctes: str
+    values: list[object]
+    written: str | None = None
+
+
+class PgWrite(Protocol[T_in]):
+    def part(self, items: Sequence[T_in], name: str, first: int) -> PgPart:
+        """The CTEs writing `items`, named from `name`, parameters from $first."""
+        ...
+
+    def refusal(self, item: T_in, written: frozenset[str]) -> Exception | None:
+        """Why `item` was not written (`written`: the keys its part returned), or None."""
+        ...
+
+
+def pg_array(field: Field[Any]) -> str:
+    """The PostgreSQL array type a column's values are sent as (`unnest($n::type[])`)."""
+    kinds = {DatetimeField: "timestamptz", IntField: "int", BigIntField: "bigint"}
+    kinds |= {FloatField: "float8"}
+    return next((kind for cls, kind in kinds.items() if isinstance(field, cls)), "text") + "[]"
+
+
+@dataclass(frozen=True, slots=True)
 class _Writer(Generic[T]):
     write: Write[T]
     sqlite: SqliteWrite[T] | None
+    postgres: PgWrite[T] | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +89,14 @@ class _Queued:
 
 
 class GroupCommit(Generic[T]):
-    def __init__(self, write: Write[T], *, sqlite: SqliteWrite[T] | None = None) -> None:
-        self._writer = _Writer(write, sqlite)
+    def __init__(
+        self,
+        write: Write[T],
+        *,
+        sqlite: SqliteWrite[T] | None = None,
+        postgres: PgWrite[T] | None = None,
+    ) -> None:
+        self._writer = _Writer(write, sqlite, postgres)
 
     async def submit(self, item: T, *, lazy: bool = False) -> None:
         await SHARED.submit(self._writer, item, lazy=lazy)
@@ -94,7 +136,7 @@ class Committer:
 
     async def _commit(self, group: list[_Queued]) -> None:
         try:
-            await _write_group(group)
+            refusals = await _write_group(group)
         except Exception as exc:
             if len(group) > 1:
                 for one in group:  # which one failed? each on its own
@@ -102,21 +144,57 @@ class Committer:
             else:
                 _settle(group[0].done, exc)
             return
-        for queued in group:
-            _settle(queued.done, None)
+        for queued, refusal in zip(group, refusals, strict=True):
+            _settle(queued.done, refusal)
 
 
-async def _write_group(group: list[_Queued]) -> None:
-    """One transaction: on SQLite one round trip when every write has its SQLite form."""
+async def _write_group(group: list[_Queued]) -> list[Exception | None]:
+    """One transaction, in one round trip when every write has its form for this database;
+    each item's refusal (None: written)."""
     conn = get_connection("default")
+    dialect = conn.capabilities.dialect
     sqlite = [queued.writer.sqlite for queued in group]
-    if conn.capabilities.dialect == "sqlite" and all(sqlite):
+    if dialect == "sqlite" and all(sqlite):
         works = [prepare(queued.item) for prepare, queued in zip(sqlite, group, strict=True)]  # type: ignore[misc]
         await run_in_sqlite_thread(conn, in_one_transaction(works))
-        return
+        return [None] * len(group)
+    if dialect == "postgres" and all(queued.writer.postgres for queued in group):
+        return await _one_statement(conn, group)
     async with in_transaction() as transaction:
         for queued in group:
             await queued.writer.write(transaction, queued.item)
+    return [None] * len(group)
+
+
+async def _one_statement(conn: BaseDBAsyncClient, group: list[_Queued]) -> list[Exception | None]:
+    """The group as one PostgreSQL statement: each writer's CTEs, then the keys written by
+    writers that may decline items."""
+    by_writer: dict[_Writer[Any], list[Any]] = {}
+    for queued in group:
+        by_writer.setdefault(queued.writer, []).append(queued.item)
+    ctes: list[str] = []
+    values: list[object] = []
+    selects: list[str] = []
+    for index, (writer, items) in enumerate(by_writer.items()):
+        assert writer.postgres is not None
+        part = writer.postgres.part(items, f"w{index}", len(values) + 1)
+        ctes.append(part.ctes)
+        values += part.values
+        if part.written is not None:
+            selects.append(f"SELECT {index} AS w, key FROM {part.written}")  # noqa: S608 - names
+    main = " UNION ALL ".join(selects) or "SELECT NULL::int AS w, NULL::text AS key WHERE false"
+    _, rows = await conn.execute_query(f"WITH {', '.join(ctes)} {main}", values)
+    written: dict[int, set[str]] = {}
+    for row in rows:
+        written.setdefault(row["w"], set()).add(row["key"])
+    index_of = {writer: index for index, writer in enumerate(by_writer)}
+    refusals: list[Exception | None] = []
+    for queued in group:
+        postgres = queued.writer.postgres
+        assert postgres is not None
+        keys = frozenset(written.get(index_of[queued.writer], ()))
+        refusals.append(postgres.refusal(queued.item, keys))
+    return refusals
 
 
 SHARED = Committer()

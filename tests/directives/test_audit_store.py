@@ -5,9 +5,11 @@ others; inside an open transaction (a mutation) it writes in that transaction.""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import uuid
 from contextlib import AbstractContextManager
+from datetime import timedelta
 from typing import Any
 
 import aiosqlite
@@ -17,8 +19,15 @@ from tortoise.connection import get_connection
 from tortoise.context import TortoiseContext
 from tortoise.transactions import in_transaction
 
-from auth.access_log import AccessRow, insert_row, sqlite_insert_row
-from directives.audit import AuditBuffer, AuditHeader, TortoiseAuditStore, utc_now
+from auth.access_log import AccessRow, PgRows, insert_row, sqlite_insert_row
+from directives.audit import (
+    MAX_WRITE_DELAY,
+    AuditBuffer,
+    AuditHeader,
+    AuditWriteTooLate,
+    TortoiseAuditStore,
+    utc_now,
+)
 from models import AccessLogEntry, AuditEntry, AuditRequest
 from models.group_commit import LINGER, SHARED, GroupCommit
 from tests.conftest import sql_log
@@ -121,6 +130,59 @@ async def test_on_sqlite_a_group_is_one_round_trip_to_the_database_thread(
     assert await AuditEntry.all().count() == 24
     assert await AccessLogEntry.all().count() == 1
     assert 1 <= log.commits == hops < 8
+
+
+class _Statements(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.sql: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.sql.append(record.getMessage())
+
+
+async def test_on_postgresql_a_group_is_one_statement(db: TortoiseContext) -> None:
+    """Every member's rows (audit requests, their entries, access-log rows) in one statement,
+    its own transaction: no BEGIN or COMMIT round trips."""
+    conn = get_connection("default")
+    if conn.capabilities.dialect != "postgres":
+        return  # SQLite: one round trip to its thread (test above)
+    await AuditRequest.all().count()  # the pool opened (its creation is logged too)
+    store, rows = TortoiseAuditStore(), GroupCommit(insert_row, postgres=PgRows())
+    access = AccessRow(
+        at=utc_now(), host_name=None, client_address="203.0.113.7", browser="curl", os="Other",
+        method="POST", path="/graphql", status=200, duration_ms=1.0,
+    )  # fmt: skip
+    with sql_log(_Statements()) as log:
+        await asyncio.gather(
+            rows.submit(access, lazy=True), *(store.write(_header(), _buffer()) for _ in range(8))
+        )
+    assert await AuditRequest.all().count() == 8
+    assert await AccessLogEntry.all().count() == 1
+    assert 1 <= len(log.sql) < 8
+    assert all(sql.startswith("WITH ") for sql in log.sql), log.sql
+    # Entries in written order under each request, requests in submitted order.
+    for (request_pk,) in await AuditRequest.all().order_by("id").values_list("id"):
+        found = (
+            await AuditEntry.filter(request_id=request_pk).order_by("id").values_list("subject_id")
+        )
+        assert [subject for (subject,) in found] == [1, 2, 3]
+
+
+async def test_a_late_record_in_a_group_fails_alone(db: TortoiseContext) -> None:
+    """A record whose id would be drawn more than MAX_WRITE_DELAY after its time is refused
+    (AuditWriteTooLate) without failing the records committed with it."""
+    store = TortoiseAuditStore()
+    late = _header()
+    late = dataclasses.replace(late, at=late.at - MAX_WRITE_DELAY - timedelta(seconds=5))
+    headers = [_header(), _header(), late, _header(), _header()]
+    results = await asyncio.gather(
+        *(store.write(h, _buffer()) for h in headers), return_exceptions=True
+    )
+    assert [type(r) for r in results] == [type(None)] * 2 + [AuditWriteTooLate] + [type(None)] * 2
+    written = {r for (r,) in await AuditRequest.all().values_list("request_id")}
+    assert written == {h.request_id for h in headers} - {late.request_id}
+    assert await AuditEntry.all().count() == 12
 
 
 async def test_one_bad_write_fails_alone(db: TortoiseContext) -> None:
