@@ -31,7 +31,15 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import get_connection
-from tortoise.fields import BigIntField, DatetimeField, Field, FloatField, IntField
+from tortoise.fields import (
+    BigIntField,
+    CharField,
+    DatetimeField,
+    Field,
+    FloatField,
+    IntField,
+    TextField,
+)
 from tortoise.transactions import in_transaction
 
 from models.sqlite_thread import SqliteWork, in_one_transaction, run_in_sqlite_thread
@@ -66,11 +74,20 @@ class PgWrite(Protocol[T_in]):
         ...
 
 
+# Subclasses first (BigIntField is an IntField).
+_PG_ARRAYS: tuple[tuple[type[Field[Any]], str], ...] = (
+    (DatetimeField, "timestamptz"), (BigIntField, "bigint"), (IntField, "int"),
+    (FloatField, "float8"), (CharField, "text"), (TextField, "text"),
+)  # fmt: skip
+
+
 def pg_array(field: Field[Any]) -> str:
-    """The PostgreSQL array type a column's values are sent as (`unnest($n::type[])`)."""
-    kinds = {DatetimeField: "timestamptz", IntField: "int", BigIntField: "bigint"}
-    kinds |= {FloatField: "float8"}
-    return next((kind for cls, kind in kinds.items() if isinstance(field, cls)), "text") + "[]"
+    """The PostgreSQL array type a column's values are sent as (`unnest($n::type[])`); a
+    column of another kind is refused (at import: the writers build their SQL then)."""
+    for cls, kind in _PG_ARRAYS:
+        if isinstance(field, cls):
+            return f"{kind}[]"
+    raise TypeError(f"no PostgreSQL array type for a {type(field).__name__}")
 
 
 @dataclass(frozen=True, slots=True)
