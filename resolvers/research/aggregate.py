@@ -3,11 +3,12 @@ depends on the data, and the key of each customer. Noise and budget: `noise`, `b
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 from directives.prefectures import PREFECTURES
 from models.contracts import Plan
-from resolvers.research.population import NO_PLAN, Member
+from resolvers.research.population import NO_PLAN, Census, Member
 from schema.research.view import ResearchDimension
 
 _DECADES = tuple(f"{year}s" for year in range(1900, 2030, 10))
@@ -44,3 +45,11 @@ KEY_OF: dict[ResearchDimension, Callable[[Member], str]] = {
     ResearchDimension.PLAN: _plan,
     ResearchDimension.OPTION_COUNT: _options,
 }
+
+
+def keys_of(census: Census, dimension: ResearchDimension) -> list[str]:
+    """Every customer's key by `dimension`, each distinct row's key found once and repeated
+    for the customers who have it (counting needs no order)."""
+    key_of = KEY_OF[dimension]
+    keys = [key_of(Member(0, row)) for row in census.rows]  # the id plays no part in a key
+    return list(itertools.chain.from_iterable(map(itertools.repeat, keys, census.weights)))

@@ -15,11 +15,11 @@ schemes cannot be joined at all.
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from resolvers.research.hierarchy import HIERARCHY, QUASI, Quasi, Value
 from schema.research.view import MIN_GROUP
@@ -27,6 +27,7 @@ from schema.research.view import MIN_GROUP
 K = MIN_GROUP  # every released row is identical to at least K - 1 others in all six
 MIN_COVERAGE = 0.9  # at least this share of customers must be released
 
+H = TypeVar("H", bound=Hashable)
 Row = tuple[object, ...]  # the six quasi-identifiers as research sees them (masked), in QUASI order
 
 
@@ -76,19 +77,45 @@ class _Codes:
     """Each quasi-identifier at each step as small integers, so grouping is cheap; and, per
     pair of quasi-identifiers, how many rows groups of K would keep on that pair alone: an
     upper bound for any scheme with those two steps (grouping by more columns only splits
-    groups further), which rules most schemes out before they are grouped in full."""
+    groups further), which rules most schemes out before they are grouped in full.
 
-    def __init__(self, rows: Sequence[Row]) -> None:
-        self.columns: list[list[list[int]]] = []
+    `rows` may be distinct rows, each standing for `weights` identical ones (a census): every
+    count is then weighted, and the answers are those the expanded rows would give. A pair's
+    counts come from the pair's joint counts of distinct values (a few thousand cells, however
+    many customers), each step's codes from the column's distinct values."""
+
+    def __init__(self, rows: Sequence[Row], weights: Sequence[int] | None = None) -> None:
+        self.weights = list(weights) if weights is not None else [1] * len(rows)
+        self.steps: list[list[list[int]]] = []  # [quasi][step][value code] -> step code
+        self.values: list[list[int]] = []  # [quasi][row] -> value code
         for position, quasi in enumerate(QUASI):
-            values = [row[position] for row in rows]
-            self.columns.append([_encode(step.apply, values) for step in HIERARCHY[quasi]])
+            values = _encode(lambda v: v, [row[position] for row in rows])  # type: ignore[arg-type, return-value]
+            self.values.append(values[0])
+            self.steps.append([_encode(step.apply, values[1])[0] for step in HIERARCHY[quasi]])
+        self.columns: dict[tuple[int, int], list[int]] = {}
         self.pairs = {
-            (a, sa, b, sb): _kept([self.columns[a][sa], self.columns[b][sb]])
+            (a, sa, b, sb): kept
             for a, b in itertools.combinations(range(len(QUASI)), 2)
-            for sa in range(len(self.columns[a]))
-            for sb in range(len(self.columns[b]))
+            for (sa, sb), kept in self._pair(a, b).items()
         }
+
+    def _pair(self, a: int, b: int) -> dict[tuple[int, int], int]:
+        joint = _sizes(zip(self.values[a], self.values[b], strict=True), self.weights)
+        kept = {}
+        for sa, codes_a in enumerate(self.steps[a]):
+            for sb, codes_b in enumerate(self.steps[b]):
+                sizes: Counter[tuple[int, int]] = Counter()
+                for (va, vb), n in joint.items():
+                    sizes[(codes_a[va], codes_b[vb])] += n
+                kept[(sa, sb)] = sum(n for n in sizes.values() if n >= K)
+        return kept
+
+    def column(self, quasi: int, step: int) -> list[int]:
+        """The rows' codes of one quasi-identifier at one step."""
+        if (quasi, step) not in self.columns:
+            codes = self.steps[quasi][step]
+            self.columns[(quasi, step)] = [codes[v] for v in self.values[quasi]]
+        return self.columns[(quasi, step)]
 
     def bound(self, scheme: Scheme) -> int:
         steps = scheme.steps
@@ -98,17 +125,24 @@ class _Codes:
         )
 
     def released(self, scheme: Scheme) -> int:
-        return _kept([self.columns[q][s] for q, s in enumerate(scheme.steps)])
+        columns = [self.column(q, s) for q, s in enumerate(scheme.steps)]
+        sizes = _sizes(zip(*columns, strict=True), self.weights)
+        return sum(n for n in sizes.values() if n >= K)
 
 
-def _kept(arrays: list[list[int]]) -> int:
-    sizes = Counter(zip(*arrays, strict=True))
-    return sum(n for n in sizes.values() if n >= K)
+def _sizes(keys: Iterable[H], weights: list[int]) -> Counter[H]:
+    """Total weight per key (each key repeated by its weight, counted in C)."""
+    return Counter(itertools.chain.from_iterable(map(itertools.repeat, keys, weights)))
 
 
-def _encode(apply: object, values: list[object]) -> list[int]:
-    codes: dict[Value, int] = {}
-    return [codes.setdefault(apply(v), len(codes)) for v in values]  # type: ignore[operator]
+def _encode(
+    apply: Callable[[object], Value], values: list[object]
+) -> tuple[list[int], list[object]]:
+    """Each value's code (the order of first appearance) under `apply`, and the distinct
+    values, by code."""
+    codes: dict[object, int] = {}
+    encoded = [codes.setdefault(apply(v), len(codes)) for v in values]
+    return encoded, list(codes)
 
 
 ALL_SCHEMES: tuple[Scheme, ...] = tuple(
@@ -120,16 +154,15 @@ ALL_SCHEMES: tuple[Scheme, ...] = tuple(
 
 
 def choose(rows: Sequence[Row]) -> Choice:
-    """The least lossy scheme releasing at least MIN_COVERAGE of `rows` in groups of K.
-
-    Remembered for the last population seen (a pure function of it): pages and repeated
-    requests over unchanged data pay for the search once."""
-    return _choose(tuple(rows))
+    """The least lossy scheme releasing at least MIN_COVERAGE of `rows` in groups of K."""
+    counts = Counter(rows)
+    return choose_counted(list(counts), list(counts.values()))
 
 
-@functools.lru_cache(maxsize=1)
-def _choose(rows: tuple[Row, ...]) -> Choice:
-    codes, population = _Codes(rows), len(rows)
+def choose_counted(rows: Sequence[Row], weights: Sequence[int]) -> Choice:
+    """`choose` for distinct `rows`, each standing for `weights` identical rows (a census):
+    computed once per version of the population (`snapshot`), not per request."""
+    codes, population = _Codes(rows, weights), sum(weights)
     needed = MIN_COVERAGE * population
     best = Choice(ALL_SCHEMES[-1], codes.released(ALL_SCHEMES[-1]), population)
     for scheme in ALL_SCHEMES:
