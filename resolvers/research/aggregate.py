@@ -3,7 +3,6 @@ depends on the data, and the key of each customer. Noise and budget: `noise`, `b
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 
 from directives.prefectures import PREFECTURES
@@ -47,9 +46,14 @@ KEY_OF: dict[ResearchDimension, Callable[[Member], str]] = {
 }
 
 
-def keys_of(census: Census, dimension: ResearchDimension) -> list[str]:
-    """Every customer's key by `dimension`, each distinct row's key found once and repeated
-    for the customers who have it (counting needs no order)."""
-    key_of = KEY_OF[dimension]
-    keys = [key_of(Member(0, row)) for row in census.rows]  # the id plays no part in a key
-    return list(itertools.chain.from_iterable(map(itertools.repeat, keys, census.weights)))
+def tally(census: Census, dimension: ResearchDimension) -> dict[str, int]:
+    """How many customers have each key of `dimension` (each distinct row's key found once),
+    kept with the census: it is the same for every answer until the population changes."""
+    counted = census.tallies.get(dimension)
+    if counted is None:
+        key_of, counted = KEY_OF[dimension], {}
+        for row, weight in zip(census.rows, census.weights, strict=True):
+            key = key_of(Member(0, row))  # the id plays no part in a key
+            counted[key] = counted.get(key, 0) + weight
+        census.tallies[dimension] = counted
+    return counted

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from array import array
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
@@ -68,6 +68,7 @@ class Census:
     weights: list[int]
     ids: array[int]
     row_of: array[int]
+    tallies: dict[object, dict[str, int]] = field(default_factory=dict)  # see aggregate.tally
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -9,7 +9,7 @@ from directives.usage import Use
 from directives.vocabulary import Decision
 from resolvers.query_by import require_query_by
 from resolvers.research import budget, noise
-from resolvers.research.aggregate import KEYS, keys_of
+from resolvers.research.aggregate import KEYS, tally
 from resolvers.research.pseudonyms import deployment_key
 from resolvers.research.rows import describe
 from resolvers.research.snapshot import current_census, current_release
@@ -92,7 +92,7 @@ class ResearchQuery:
         counted = await current_census()
         if use is not None:
             use.aggregate(len(counted))
-        counts = noise.release(plan, keys_of(counted, dimension))
+        counts = noise.release_tally(plan, tally(counted, dimension))
         return ResearchAggregate(
             dimension=dimension,
             groups=[ResearchGroup(key=key, count=count) for key, count in counts],

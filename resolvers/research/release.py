@@ -16,10 +16,10 @@ schemes cannot be joined at all.
 from __future__ import annotations
 
 import itertools
+import operator
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
 
 from resolvers.research.hierarchy import HIERARCHY, QUASI, Quasi, Value
 from schema.research.view import MIN_GROUP
@@ -27,7 +27,6 @@ from schema.research.view import MIN_GROUP
 K = MIN_GROUP  # every released row is identical to at least K - 1 others in all six
 MIN_COVERAGE = 0.9  # at least this share of customers must be released
 
-H = TypeVar("H", bound=Hashable)
 Row = tuple[object, ...]  # the six quasi-identifiers as research sees them (masked), in QUASI order
 
 
@@ -85,13 +84,13 @@ class _Codes:
     many customers), each step's codes from the column's distinct values."""
 
     def __init__(self, rows: Sequence[Row], weights: Sequence[int] | None = None) -> None:
-        self.weights = list(weights) if weights is not None else [1] * len(rows)
+        self.weights = None if weights is None else list(weights)  # None: one row each
         self.steps: list[list[list[int]]] = []  # [quasi][step][value code] -> step code
         self.values: list[list[int]] = []  # [quasi][row] -> value code
         for position, quasi in enumerate(QUASI):
-            values = _encode(lambda v: v, [row[position] for row in rows])  # type: ignore[arg-type, return-value]
-            self.values.append(values[0])
-            self.steps.append([_encode(step.apply, values[1])[0] for step in HIERARCHY[quasi]])
+            codes, values = _encode(_same, [row[position] for row in rows])
+            self.values.append(codes)
+            self.steps.append([_encode(step.apply, values)[0] for step in HIERARCHY[quasi]])
         self.columns: dict[tuple[int, int], list[int]] = {}
         self.pairs = {
             (a, sa, b, sb): kept
@@ -100,13 +99,19 @@ class _Codes:
         }
 
     def _pair(self, a: int, b: int) -> dict[tuple[int, int], int]:
-        joint = _sizes(zip(self.values[a], self.values[b], strict=True), self.weights)
+        """Rows kept by groups of K on columns a and b alone, at each of their steps: from
+        the joint counts of their values (small, however many rows)."""
+        width = len(self.steps[b][0])
+        joint = self._sizes(_packed([self.values[a], self.values[b]], [width]))
+        cells = [(*divmod(key, width), n) for key, n in joint.items()]
         kept = {}
         for sa, codes_a in enumerate(self.steps[a]):
             for sb, codes_b in enumerate(self.steps[b]):
-                sizes: Counter[tuple[int, int]] = Counter()
-                for (va, vb), n in joint.items():
-                    sizes[(codes_a[va], codes_b[vb])] += n
+                across = max(codes_b) + 1 if codes_b else 1
+                sizes: dict[int, int] = {}
+                for va, vb, n in cells:
+                    key = codes_a[va] * across + codes_b[vb]
+                    sizes[key] = sizes.get(key, 0) + n
                 kept[(sa, sb)] = sum(n for n in sizes.values() if n >= K)
         return kept
 
@@ -126,13 +131,31 @@ class _Codes:
 
     def released(self, scheme: Scheme) -> int:
         columns = [self.column(q, s) for q, s in enumerate(scheme.steps)]
-        sizes = _sizes(zip(*columns, strict=True), self.weights)
+        widths = [max(self.steps[q][s], default=0) + 1 for q, s in enumerate(scheme.steps)]
+        sizes = self._sizes(_packed(columns, widths[1:]))
         return sum(n for n in sizes.values() if n >= K)
 
+    def _sizes(self, keys: list[int]) -> dict[int, int]:
+        """Rows (total weight) per key."""
+        if self.weights is None:
+            return Counter(keys)
+        sizes: dict[int, int] = {}
+        get = sizes.get
+        for key, weight in zip(keys, self.weights, strict=True):
+            sizes[key] = get(key, 0) + weight
+        return sizes
 
-def _sizes(keys: Iterable[H], weights: list[int]) -> Counter[H]:
-    """Total weight per key (each key repeated by its weight, counted in C)."""
-    return Counter(itertools.chain.from_iterable(map(itertools.repeat, keys, weights)))
+
+def _packed(columns: list[list[int]], widths: list[int]) -> list[int]:
+    """Each row's codes as one integer (mixed radix: column i + 1 has `widths[i]` codes)."""
+    keys = columns[0]
+    for column, width in zip(columns[1:], widths, strict=True):
+        keys = list(map(operator.add, map(operator.mul, keys, itertools.repeat(width)), column))
+    return keys
+
+
+def _same(value: object) -> Value:
+    return value  # type: ignore[return-value]  # a row's values: hashable, compared as they are
 
 
 def _encode(
@@ -179,6 +202,18 @@ def choose_counted(rows: Sequence[Row], weights: Sequence[int]) -> Choice:
 
 def generalise(row: Row, scheme: Scheme) -> tuple[Value, ...]:
     return tuple(HIERARCHY[q][s].apply(v) for q, s, v in zip(QUASI, scheme.steps, row, strict=True))
+
+
+def generalise_all(rows: Sequence[Row], scheme: Scheme) -> list[tuple[Value, ...]]:
+    """`generalise` of each row, each step applied once per distinct value of its column."""
+    columns = []
+    for position, (quasi, step) in enumerate(zip(QUASI, scheme.steps, strict=True)):
+        apply, seen = HIERARCHY[quasi][step].apply, dict[object, Value]()
+        column = [row[position] for row in rows]
+        for value in set(column):
+            seen[value] = apply(value)
+        columns.append([seen[value] for value in column])
+    return list(zip(*columns, strict=True))
 
 
 def released(rows: Sequence[Row], scheme: Scheme) -> list[bool]:

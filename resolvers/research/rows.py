@@ -8,14 +8,13 @@ generalised values (a few thousand distinct rows); a page's records are built wh
 from __future__ import annotations
 
 from array import array
-from collections import Counter
 from dataclasses import dataclass
 
 from resolvers.research.hierarchy import QUASI, Value
 from resolvers.research.population import Census
 from resolvers.research.positions import window
 from resolvers.research.pseudonyms import pseudonymiser
-from resolvers.research.release import Choice, K, choose_counted, generalise
+from resolvers.research.release import Choice, K, choose_counted, generalise_all
 from schema.page import PageInfo
 from schema.research.view import (
     IntRange,
@@ -61,26 +60,23 @@ def research_rows(key: bytes, census: Census) -> Release:
     """Each distinct row generalised once: its group's size decides whether its customers are
     released (as `release.released` decides), and the same values are shown."""
     choice = choose_counted(census.rows, census.weights)
-    scheme = choice.scheme
-    generalised = [generalise(row, scheme) for row in census.rows]
-    sizes: Counter[tuple[Value, ...]] = Counter()
+    generalised = generalise_all(census.rows, choice.scheme)
+    sizes: dict[tuple[Value, ...], int] = {}
     for values, weight in zip(generalised, census.weights, strict=True):
-        sizes[values] += weight
-    shown = list({v: None for v in generalised if sizes[v] >= K})
+        sizes[values] = sizes.get(values, 0) + weight
+    shown = [values for values, size in sizes.items() if size >= K]
     index = {values: i for i, values in enumerate(shown)}
     of_row = [index.get(values, -1) for values in generalised]
-    name = pseudonymiser(key, scheme.code)
-    kept = [
-        (name(i), i, of_row[r])
-        for i, r in zip(census.ids, census.row_of, strict=True)
-        if of_row[r] >= 0
-    ]
-    kept.sort()
+    name = pseudonymiser(key, choice.scheme.code)
+    kept = [(i, of_row[r]) for i, r in zip(census.ids, census.row_of, strict=True)]
+    kept = [(i, v) for i, v in kept if v >= 0]
+    names = [name(i) for i, _ in kept]
+    order = sorted(range(len(kept)), key=names.__getitem__)  # stable: ties stay in id order
     return Release(
         choice,
-        "".join(n for n, _, _ in kept),
-        array("q", (i for _, i, _ in kept)),
-        array("i", (v for _, _, v in kept)),
+        "".join([names[p] for p in order]),
+        array("q", [kept[p][0] for p in order]),
+        array("i", [kept[p][1] for p in order]),
         shown,
     )
 
