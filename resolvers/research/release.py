@@ -16,11 +16,11 @@ schemes cannot be joined at all.
 from __future__ import annotations
 
 import itertools
-import operator
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from resolvers.research.counts import Codes, Steps
 from resolvers.research.hierarchy import HIERARCHY, QUASI, Quasi, Value
 from schema.research.view import MIN_GROUP
 
@@ -72,100 +72,21 @@ class Choice:
         return (self.released * self.scheme.loss + withheld) / self.population
 
 
-class _Codes:
-    """Each quasi-identifier at each step as small integers, so grouping is cheap; and, per
-    pair of quasi-identifiers, how many rows groups of K would keep on that pair alone: an
-    upper bound for any scheme with those two steps (grouping by more columns only splits
-    groups further), which rules most schemes out before they are grouped in full.
-
-    `rows` may be distinct rows, each standing for `weights` identical ones (a census): every
-    count is then weighted, and the answers are those the expanded rows would give. A pair's
-    counts come from the pair's joint counts of distinct values (a few thousand cells, however
-    many customers), each step's codes from the column's distinct values."""
+class _Codes(Codes):
+    """`counts.Codes` asked by scheme."""
 
     def __init__(self, rows: Sequence[Row], weights: Sequence[int] | None = None) -> None:
-        self.weights = None if weights is None else list(weights)  # None: one row each
-        self.steps: list[list[list[int]]] = []  # [quasi][step][value code] -> step code
-        self.values: list[list[int]] = []  # [quasi][row] -> value code
-        for position, quasi in enumerate(QUASI):
-            codes, values = _encode(_same, [row[position] for row in rows])
-            self.values.append(codes)
-            self.steps.append([_encode(step.apply, values)[0] for step in HIERARCHY[quasi]])
-        self.columns: dict[tuple[int, int], list[int]] = {}
-        self.pairs = {
-            (a, sa, b, sb): kept
-            for a, b in itertools.combinations(range(len(QUASI)), 2)
-            for (sa, sb), kept in self._pair(a, b).items()
-        }
+        super().__init__(rows, weights)
 
-    def _pair(self, a: int, b: int) -> dict[tuple[int, int], int]:
-        """Rows kept by groups of K on columns a and b alone, at each of their steps: from
-        the joint counts of their values (small, however many rows)."""
-        width = len(self.steps[b][0])
-        joint = self._sizes(_packed([self.values[a], self.values[b]], [width]))
-        cells = [(*divmod(key, width), n) for key, n in joint.items()]
-        kept = {}
-        for sa, codes_a in enumerate(self.steps[a]):
-            for sb, codes_b in enumerate(self.steps[b]):
-                across = max(codes_b) + 1 if codes_b else 1
-                sizes: dict[int, int] = {}
-                for va, vb, n in cells:
-                    key = codes_a[va] * across + codes_b[vb]
-                    sizes[key] = sizes.get(key, 0) + n
-                kept[(sa, sb)] = sum(n for n in sizes.values() if n >= K)
-        return kept
+    def bound(self, scheme: Scheme | Steps) -> int:
+        return super().bound(_steps(scheme))
 
-    def column(self, quasi: int, step: int) -> list[int]:
-        """The rows' codes of one quasi-identifier at one step."""
-        if (quasi, step) not in self.columns:
-            codes = self.steps[quasi][step]
-            self.columns[(quasi, step)] = [codes[v] for v in self.values[quasi]]
-        return self.columns[(quasi, step)]
-
-    def bound(self, scheme: Scheme) -> int:
-        steps = scheme.steps
-        return min(
-            self.pairs[(a, steps[a], b, steps[b])]
-            for a, b in itertools.combinations(range(len(steps)), 2)
-        )
-
-    def released(self, scheme: Scheme) -> int:
-        columns = [self.column(q, s) for q, s in enumerate(scheme.steps)]
-        widths = [max(self.steps[q][s], default=0) + 1 for q, s in enumerate(scheme.steps)]
-        sizes = self._sizes(_packed(columns, widths[1:]))
-        return sum(n for n in sizes.values() if n >= K)
-
-    def _sizes(self, keys: list[int]) -> dict[int, int]:
-        """Rows (total weight) per key."""
-        if self.weights is None:
-            return Counter(keys)
-        sizes: dict[int, int] = {}
-        get = sizes.get
-        for key, weight in zip(keys, self.weights, strict=True):
-            sizes[key] = get(key, 0) + weight
-        return sizes
+    def released(self, scheme: Scheme | Steps) -> int:
+        return super().released(_steps(scheme))
 
 
-def _packed(columns: list[list[int]], widths: list[int]) -> list[int]:
-    """Each row's codes as one integer (mixed radix: column i + 1 has `widths[i]` codes)."""
-    keys = columns[0]
-    for column, width in zip(columns[1:], widths, strict=True):
-        keys = list(map(operator.add, map(operator.mul, keys, itertools.repeat(width)), column))
-    return keys
-
-
-def _same(value: object) -> Value:
-    return value  # type: ignore[return-value]  # a row's values: hashable, compared as they are
-
-
-def _encode(
-    apply: Callable[[object], Value], values: list[object]
-) -> tuple[list[int], list[object]]:
-    """Each value's code (the order of first appearance) under `apply`, and the distinct
-    values, by code."""
-    codes: dict[object, int] = {}
-    encoded = [codes.setdefault(apply(v), len(codes)) for v in values]
-    return encoded, list(codes)
+def _steps(scheme: Scheme | Steps) -> Steps:
+    return scheme.steps if isinstance(scheme, Scheme) else scheme
 
 
 ALL_SCHEMES: tuple[Scheme, ...] = tuple(
@@ -187,6 +108,9 @@ def choose_counted(rows: Sequence[Row], weights: Sequence[int]) -> Choice:
     computed once per version of the population (`snapshot`), not per request."""
     codes, population = _Codes(rows, weights), sum(weights)
     needed = MIN_COVERAGE * population
+    candidates = [s.steps for s in ALL_SCHEMES if codes.bound(s) >= needed]
+    if candidates:  # the finest scheme under all of them: every grouping rolls up from it
+        codes.grouped(tuple(map(min, zip(*candidates, strict=True))))
     best = Choice(ALL_SCHEMES[-1], codes.released(ALL_SCHEMES[-1]), population)
     for scheme in ALL_SCHEMES:
         if scheme.loss >= best.loss:
