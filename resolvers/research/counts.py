@@ -12,7 +12,8 @@ is then weighted, and the answers are those the expanded rows would give.
   cells, however many customers).
 - A scheme grouped in full is rolled up from the smallest grouping already made of a finer
   scheme, when each step of the coarser scheme is a function of the finer one's (the ladders
-  are nested); otherwise grouped from the rows.
+  are nested) and that grouping is much smaller than the rows; otherwise grouped from the
+  rows.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ K = MIN_GROUP
 Steps = tuple[int, ...]
 Key = tuple[int, ...]  # a group: one step code per quasi-identifier
 KEPT_GROUPINGS = 4  # groupings kept to roll up from (the smallest)
+ROLL_UP_BELOW = 3  # a roll-up costs about 3 times a grouping from the rows, per group or row
 
 
 class Codes:
@@ -47,13 +49,19 @@ class Codes:
         }
 
     def _pair(self, a: int, b: int) -> dict[tuple[int, int], int]:
+        """Kept rows at every pair of steps of a and b: the joint counts are coarsened along
+        a once per step of a, then along b."""
         joint = self._sizes(zip(self.values[a], self.values[b], strict=True))
         kept = {}
         for sa, codes_a in enumerate(self.steps[a]):
+            along_a: dict[tuple[int, int], int] = {}
+            for (va, vb), n in joint.items():
+                key = (codes_a[va], vb)
+                along_a[key] = along_a.get(key, 0) + n
             for sb, codes_b in enumerate(self.steps[b]):
                 sizes: dict[tuple[int, int], int] = {}
-                for (va, vb), n in joint.items():
-                    key = (codes_a[va], codes_b[vb])
+                for (ca, vb), n in along_a.items():
+                    key = (ca, codes_b[vb])
                     sizes[key] = sizes.get(key, 0) + n
                 kept[(sa, sb)] = _kept(sizes.values())
         return kept
@@ -69,7 +77,12 @@ class Codes:
 
     def grouped(self, steps: Steps) -> dict[Key, int]:
         """Rows per group under `steps`, kept to roll coarser schemes up from."""
-        finer = [s for s in self.groupings if all(f <= c for f, c in zip(s, steps, strict=True))]
+        finer = [
+            s
+            for s in self.groupings
+            if all(f <= c for f, c in zip(s, steps, strict=True))
+            and len(self.groupings[s]) * ROLL_UP_BELOW <= len(self.values[0])
+        ]
         sizes = None
         for source in sorted(finer, key=lambda s: len(self.groupings[s])):
             sizes = self._rolled(source, steps)

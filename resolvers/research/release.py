@@ -108,9 +108,6 @@ def choose_counted(rows: Sequence[Row], weights: Sequence[int]) -> Choice:
     computed once per version of the population (`snapshot`), not per request."""
     codes, population = _Codes(rows, weights), sum(weights)
     needed = MIN_COVERAGE * population
-    candidates = [s.steps for s in ALL_SCHEMES if codes.bound(s) >= needed]
-    if candidates:  # the finest scheme under all of them: every grouping rolls up from it
-        codes.grouped(tuple(map(min, zip(*candidates, strict=True))))
     best = Choice(ALL_SCHEMES[-1], codes.released(ALL_SCHEMES[-1]), population)
     for scheme in ALL_SCHEMES:
         if scheme.loss >= best.loss:
