@@ -9,11 +9,13 @@ customers have it and which one each customer has."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 from array import array
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from tortoise.connection import get_connection
 
@@ -77,17 +79,11 @@ class Census:
         return [Member(i, self.rows[r]) for i, r in zip(self.ids, self.row_of, strict=True)]
 
 
-def _masker(category: Category) -> Callable[[str | None], str]:
-    """The analyst's mask for `category`, applied once per distinct value."""
-    strategy, seen = mask_for(Role.ANALYST, category), dict[str | None, str]()
-
-    def masked(value: str | None) -> str:
-        shown = seen.get(value)
-        if shown is None:
-            shown = seen[value] = apply_mask(strategy, value or "?") or ""
-        return shown
-
-    return masked
+def _masked(category: Category, values: Sequence[str | None]) -> list[str]:
+    """The analyst's mask for `category` of each value, applied once per distinct value."""
+    strategy = mask_for(Role.ANALYST, category)
+    shown = {v: apply_mask(strategy, v or "?") or "" for v in set(values)}
+    return list(map(shown.__getitem__, values))
 
 
 def _iso(value: date | str | None) -> str | None:
@@ -98,44 +94,59 @@ def _iso(value: date | str | None) -> str | None:
 Customer = tuple[int, date | str | None, str | None, str | None]  # SQLite gives dates as text
 Contract = tuple[int, str, int]  # contract id, plan, monthly fee
 Options = tuple[int, int]  # their monthly fees, how many
+_NO_CONTRACT: Contract = (0, NO_PLAN, 0)
+_NO_OPTIONS: Options = (0, 0)
 
 
-async def _select(sql: str) -> list[tuple[Any, ...]]:
+async def _select(sql: str) -> list[Any]:
     _, rows = await get_connection("default").execute_query(sql)
-    return [tuple(row) for row in rows]
+    return list(rows)
 
 
 async def census() -> Census:
-    """Every customer, read now."""
-    options = {c: (int(fees), int(n)) for c, fees, n in await _select(_OPTIONS)}
-    contracts = {c: (t, str(p), int(f)) for t, c, p, f in await _select(_CONTRACTS)}
-    customers = cast(list[Customer], await _select(_CUSTOMERS))
-    return await asyncio.to_thread(counted, customers, contracts, options)
+    """Every customer, read now (the three SELECTs at once where the database allows)."""
+    options, contracts, customers = await asyncio.gather(
+        _select(_OPTIONS), _select(_CONTRACTS), _select(_CUSTOMERS)
+    )
+    return await asyncio.to_thread(
+        counted,
+        customers,
+        {c: (t, str(p), int(f)) for t, c, p, f in contracts},
+        {c: (int(fees), int(n)) for c, fees, n in options},
+    )
 
 
 def counted(
-    customers: Iterable[Customer], contracts: dict[int, Contract], options: dict[int, Options]
+    customers: Sequence[Customer], contracts: dict[int, Contract], options: dict[int, Options]
 ) -> Census:
     """The census of `customers` with their contracts (by customer) and options (by
     contract)."""
-    birth, postal, address = (
-        _masker(Category.BIRTH_DATE),
-        _masker(Category.POSTAL_CODE),
-        _masker(Category.ADDRESS),
+    ids, born, codes, places = _columns(customers, 4)
+    signed = list(map(contracts.get, ids, itertools.repeat(_NO_CONTRACT)))
+    extras = [options.get(contract, _NO_OPTIONS) for contract, _, _ in signed]
+    rows: list[Row] = list(
+        zip(
+            _masked(Category.BIRTH_DATE, list(map(_iso, born))),
+            _masked(Category.POSTAL_CODE, codes),
+            _masked(Category.ADDRESS, places),
+            [plan for _, plan, _ in signed],
+            [fee + extra for (_, _, fee), (extra, _) in zip(signed, extras, strict=True)],
+            [count for _, count in extras],
+            strict=True,
+        )
     )
-    index: dict[Row, int] = {}
-    ids, row_of, weights = array("q"), array("I"), list[int]()
-    for customer_id, born, code, place in customers:
-        contract, plan, fee = contracts.get(customer_id, (0, NO_PLAN, 0))
-        extra, count = options.get(contract, (0, 0))
-        row = (birth(_iso(born)), postal(code), address(place), plan, fee + extra, count)
-        at = index.setdefault(row, len(index))
-        if at == len(weights):
-            weights.append(0)
-        weights[at] += 1
-        ids.append(customer_id)
-        row_of.append(at)
-    return Census(list(index), weights, ids, row_of)
+    weights = Counter(rows)
+    index = {row: i for i, row in enumerate(weights)}
+    return Census(
+        list(weights),
+        list(weights.values()),
+        array("q", ids),
+        array("I", map(index.__getitem__, rows)),
+    )
+
+
+def _columns(rows: Sequence[Sequence[Any]], width: int) -> list[list[Any]]:
+    return [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
 
 
 async def population() -> list[Member]:
