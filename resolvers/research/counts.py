@@ -19,15 +19,18 @@ is then weighted, and the answers are those the expanded rows would give.
 from __future__ import annotations
 
 import itertools
+import operator
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import TypeVar
 
 from resolvers.research.hierarchy import HIERARCHY, QUASI, Value
 from schema.research.view import MIN_GROUP
 
 K = MIN_GROUP
 Steps = tuple[int, ...]
-Key = tuple[int, ...]  # a group: one step code per quasi-identifier
+Key = tuple[int, ...]
+H = TypeVar("H", bound=Hashable)  # a group: one step code per quasi-identifier
 KEPT_GROUPINGS = 4  # groupings kept to roll up from (the smallest)
 ROLL_UP_BELOW = 3  # a roll-up costs about 3 times a grouping from the rows, per group or row
 
@@ -51,11 +54,14 @@ class Codes:
     def _pair(self, a: int, b: int) -> dict[tuple[int, int], int]:
         """Kept rows at every pair of steps of a and b: the joint counts are coarsened along
         a once per step of a, then along b."""
-        joint = self._sizes(zip(self.values[a], self.values[b], strict=True))
+        width = len(self.steps[b][0])  # b's distinct values: pack (va, vb) as va * width + vb
+        packed = map(operator.mul, self.values[a], itertools.repeat(width))
+        joint = self._sizes(map(operator.add, packed, self.values[b]))
         kept = {}
         for sa, codes_a in enumerate(self.steps[a]):
             along_a: dict[tuple[int, int], int] = {}
-            for (va, vb), n in joint.items():
+            for ab, n in joint.items():
+                va, vb = divmod(ab, width)
                 key = (codes_a[va], vb)
                 along_a[key] = along_a.get(key, 0) + n
             for sb, codes_b in enumerate(self.steps[b]):
@@ -125,11 +131,11 @@ class Codes:
         while len(self.groupings) > KEPT_GROUPINGS:
             del self.groupings[max(self.groupings, key=lambda s: len(self.groupings[s]))]
 
-    def _sizes(self, keys: Iterable[Key]) -> dict[Key, int]:
+    def _sizes(self, keys: Iterable[H]) -> dict[H, int]:
         """Rows (total weight) per key."""
         if self.weights is None:
             return Counter(keys)
-        sizes: dict[Key, int] = {}
+        sizes: dict[H, int] = {}
         get = sizes.get
         for key, weight in zip(keys, self.weights, strict=True):
             sizes[key] = get(key, 0) + weight
