@@ -9,9 +9,10 @@
 
 `seed` creates the database if missing (never `test` or `postgres`), applies the migrations
 and fills it with PostgreSQL's own `generate_series` (see scripts/scale_seed.py): customers in
-batches of 100,000, audit requests and entries in batches of 50,000 requests, security events
-and access-log rows over the same year, then VACUUM ANALYZE (what autovacuum keeps up on a
-table in use: statistics and the visibility map, which the plans depend on).
+batches of 100,000 with their contracts and options (spread as the demo's), audit requests and
+entries in batches of 50,000 requests, security events and access-log rows over the same year,
+then VACUUM ANALYZE (what autovacuum keeps up on a table in use: statistics and the visibility
+map, which the plans depend on).
 Safe to rerun: it tops up to the requested counts.
 
 `measure` runs every list, search and audit filter the API offers over these tables through
