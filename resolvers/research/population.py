@@ -26,15 +26,20 @@ from resolvers.research.release import Row
 
 NO_PLAN = "NONE"  # no active contract
 
-_CUSTOMERS = "SELECT id, birth_date, postal_code, address FROM customer ORDER BY id"
-# One active contract per customer (resolvers/sales/rules.py); were there two, the newest.
+# Customers in chunks of 100,000 by id (keyset: each an index range), so that a million rows
+# are never all held as database rows at once.
+_CUSTOMERS = "SELECT id, birth_date, postal_code, address FROM customer WHERE id > {} "
+_CHUNK = "ORDER BY id LIMIT 100000"
+_PLACEHOLDER = {"postgres": "$1", "sqlite": "?"}
+# Each active contract with its plan, its fee plus its active options' fees, and how many
+# options. One active contract per customer (resolvers/sales/rules.py); were there two, the
+# newest (the last one read) counts.
 _CONTRACTS = (
-    "SELECT id, customer_id, plan, monthly_fee FROM contract WHERE cancelled_on IS NULL ORDER BY id"
-)
-_OPTIONS = (
-    "SELECT s.contract_id, sum(o.monthly_fee), count(*) FROM option_subscription s "
-    "JOIN option_service o ON o.id = s.option_id JOIN contract c ON c.id = s.contract_id "
-    "WHERE s.cancelled_on IS NULL AND c.cancelled_on IS NULL GROUP BY s.contract_id"
+    "SELECT t.customer_id, t.plan, t.monthly_fee + coalesce(sum(o.monthly_fee), 0), count(o.id) "
+    "FROM contract t LEFT JOIN option_subscription s "
+    "ON s.contract_id = t.id AND s.cancelled_on IS NULL "
+    "LEFT JOIN option_service o ON o.id = s.option_id "
+    "WHERE t.cancelled_on IS NULL GROUP BY t.id, t.customer_id, t.plan, t.monthly_fee ORDER BY t.id"
 )
 
 
@@ -79,70 +84,74 @@ class Census:
         return [Member(i, self.rows[r]) for i, r in zip(self.ids, self.row_of, strict=True)]
 
 
-def _masked(category: Category, values: Sequence[str | None]) -> list[str]:
-    """The analyst's mask for `category` of each value, applied once per distinct value."""
-    strategy = mask_for(Role.ANALYST, category)
-    shown = {v: apply_mask(strategy, v or "?") or "" for v in set(values)}
-    return list(map(shown.__getitem__, values))
-
-
 def _iso(value: date | str | None) -> str | None:
     return value.isoformat() if isinstance(value, date) else value
 
 
-# What the three SELECTs return: a customer, an active contract, a contract's active options.
+# What the SELECTs return: a customer; a customer's active contract.
 Customer = tuple[int, date | str | None, str | None, str | None]  # SQLite gives dates as text
-Contract = tuple[int, str, int]  # contract id, plan, monthly fee
-Options = tuple[int, int]  # their monthly fees, how many
-_NO_CONTRACT: Contract = (0, NO_PLAN, 0)
-_NO_OPTIONS: Options = (0, 0)
+Contract = tuple[str, int, int]  # plan, monthly fee with the options', how many options
+_NO_CONTRACT: Contract = (NO_PLAN, 0, 0)
 
 
-async def _select(sql: str) -> list[Any]:
-    _, rows = await get_connection("default").execute_query(sql)
+class _Counting:
+    """A census made chunk by chunk: each mask applied once per distinct value, each row's
+    values built column by column."""
+
+    def __init__(self, contracts: dict[int, Contract]) -> None:
+        self.contracts = contracts
+        self.shown: dict[Category, dict[str | None, str]] = {}
+        self.index: dict[Row, int] = {}
+        self.ids, self.row_of = array("q"), array("I")
+
+    def add(self, customers: Sequence[Customer]) -> None:
+        ids, born, codes, places = _columns(customers, 4)
+        signed = list(map(self.contracts.get, ids, itertools.repeat(_NO_CONTRACT)))
+        rows = zip(
+            self._masked(Category.BIRTH_DATE, list(map(_iso, born))),
+            self._masked(Category.POSTAL_CODE, codes),
+            self._masked(Category.ADDRESS, places),
+            *_columns(signed, 3),
+            strict=True,
+        )
+        index = self.index
+        self.row_of.extend([index.setdefault(row, len(index)) for row in rows])
+        self.ids.extend(ids)
+
+    def _masked(self, category: Category, values: list[str | None]) -> list[str]:
+        strategy, shown = mask_for(Role.ANALYST, category), self.shown.setdefault(category, {})
+        for value in set(values).difference(shown):
+            shown[value] = apply_mask(strategy, value or "?") or ""
+        return list(map(shown.__getitem__, values))
+
+    def census(self) -> Census:
+        counts = Counter(self.row_of)
+        weights = [counts[i] for i in range(len(self.index))]
+        return Census(list(self.index), weights, self.ids, self.row_of)
+
+
+def counted(customers: Sequence[Customer], contracts: dict[int, Contract]) -> Census:
+    """The census of `customers` with their active contracts (by customer)."""
+    counting = _Counting(contracts)
+    counting.add(customers)
+    return counting.census()
+
+
+async def _select(sql: str, values: list[object] | None = None) -> list[Any]:
+    _, rows = await get_connection("default").execute_query(sql, values)
     return list(rows)
 
 
 async def census() -> Census:
-    """Every customer, read now (the three SELECTs at once where the database allows)."""
-    options, contracts, customers = await asyncio.gather(
-        _select(_OPTIONS), _select(_CONTRACTS), _select(_CUSTOMERS)
-    )
-    return await asyncio.to_thread(
-        counted,
-        customers,
-        {c: (t, str(p), int(f)) for t, c, p, f in contracts},
-        {c: (int(fees), int(n)) for c, fees, n in options},
-    )
-
-
-def counted(
-    customers: Sequence[Customer], contracts: dict[int, Contract], options: dict[int, Options]
-) -> Census:
-    """The census of `customers` with their contracts (by customer) and options (by
-    contract)."""
-    ids, born, codes, places = _columns(customers, 4)
-    signed = list(map(contracts.get, ids, itertools.repeat(_NO_CONTRACT)))
-    extras = [options.get(contract, _NO_OPTIONS) for contract, _, _ in signed]
-    rows: list[Row] = list(
-        zip(
-            _masked(Category.BIRTH_DATE, list(map(_iso, born))),
-            _masked(Category.POSTAL_CODE, codes),
-            _masked(Category.ADDRESS, places),
-            [plan for _, plan, _ in signed],
-            [fee + extra for (_, _, fee), (extra, _) in zip(signed, extras, strict=True)],
-            [count for _, count in extras],
-            strict=True,
-        )
-    )
-    weights = Counter(rows)
-    index = {row: i for i, row in enumerate(weights)}
-    return Census(
-        list(weights),
-        list(weights.values()),
-        array("q", ids),
-        array("I", map(index.__getitem__, rows)),
-    )
+    """Every customer, read now."""
+    contracts = {c: (str(p), int(f), int(n)) for c, p, f, n in await _select(_CONTRACTS)}
+    dialect = get_connection("default").capabilities.dialect
+    customers = _CUSTOMERS.replace("{}", _PLACEHOLDER.get(dialect, "$1")) + _CHUNK
+    counting, after = _Counting(contracts), 0
+    while chunk := await _select(customers, [after]):
+        await asyncio.to_thread(counting.add, chunk)
+        after = chunk[-1][0]
+    return await asyncio.to_thread(counting.census)
 
 
 def _columns(rows: Sequence[Sequence[Any]], width: int) -> list[list[Any]]:
