@@ -35,11 +35,11 @@ _PLACEHOLDER = {"postgres": "$1", "sqlite": "?"}
 # options. One active contract per customer (resolvers/sales/rules.py); were there two, the
 # newest (the last one read) counts.
 _CONTRACTS = (
-    "SELECT t.customer_id, t.plan, t.monthly_fee + coalesce(sum(o.monthly_fee), 0), count(o.id) "
-    "FROM contract t LEFT JOIN option_subscription s "
-    "ON s.contract_id = t.id AND s.cancelled_on IS NULL "
-    "LEFT JOIN option_service o ON o.id = s.option_id "
-    "WHERE t.cancelled_on IS NULL GROUP BY t.id, t.customer_id, t.plan, t.monthly_fee ORDER BY t.id"
+    "SELECT t.customer_id, t.plan, t.monthly_fee + coalesce(x.fees, 0), coalesce(x.n, 0) "
+    "FROM contract t LEFT JOIN (SELECT s.contract_id, sum(o.monthly_fee) AS fees, count(*) AS n "
+    "FROM option_subscription s JOIN option_service o ON o.id = s.option_id "
+    "WHERE s.cancelled_on IS NULL GROUP BY s.contract_id) x ON x.contract_id = t.id "
+    "WHERE t.cancelled_on IS NULL ORDER BY t.id"
 )
 
 
