@@ -143,14 +143,18 @@ async def _select(sql: str, values: list[object] | None = None) -> list[Any]:
 
 
 async def census() -> Census:
-    """Every customer, read now."""
-    contracts = {c: (str(p), int(f), int(n)) for c, p, f, n in await _select(_CONTRACTS)}
+    """Every customer, read now: each chunk is read while the one before is counted."""
     dialect = get_connection("default").capabilities.dialect
     customers = _CUSTOMERS.replace("{}", _PLACEHOLDER.get(dialect, "$1")) + _CHUNK
-    counting, after = _Counting(contracts), 0
-    while chunk := await _select(customers, [after]):
-        await asyncio.to_thread(counting.add, chunk)
-        after = chunk[-1][0]
+    signed, chunk = await asyncio.gather(_select(_CONTRACTS), _select(customers, [0]))
+    counting = _Counting({c: (str(p), int(f), int(n)) for c, p, f, n in signed})
+    del signed
+    while chunk:
+        following = asyncio.ensure_future(_select(customers, [chunk[-1][0]]))
+        try:
+            await asyncio.to_thread(counting.add, chunk)
+        finally:
+            chunk = await following
     return await asyncio.to_thread(counting.census)
 
 
