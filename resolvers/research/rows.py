@@ -7,6 +7,8 @@ generalised values (a few thousand distinct rows); a page's records are built wh
 
 from __future__ import annotations
 
+import itertools
+import operator
 from array import array
 from dataclasses import dataclass
 
@@ -67,16 +69,16 @@ def research_rows(key: bytes, census: Census) -> Release:
     shown = [values for values, size in sizes.items() if size >= K]
     index = {values: i for i, values in enumerate(shown)}
     of_row = [index.get(values, -1) for values in generalised]
-    name = pseudonymiser(key, choice.scheme.code)
-    kept = [(i, of_row[r]) for i, r in zip(census.ids, census.row_of, strict=True)]
-    kept = [(i, v) for i, v in kept if v >= 0]
-    names = [name(i) for i, _ in kept]
-    order = sorted(range(len(kept)), key=names.__getitem__)  # stable: ties stay in id order
+    shown_as = list(map(of_row.__getitem__, census.row_of))
+    ids = list(itertools.compress(census.ids, map(operator.ge, shown_as, itertools.repeat(0))))
+    groups = [v for v in shown_as if v >= 0]
+    names = list(map(pseudonymiser(key, choice.scheme.code), ids))
+    order = sorted(range(len(ids)), key=names.__getitem__)  # stable: ties stay in id order
     return Release(
         choice,
-        "".join([names[p] for p in order]),
-        array("q", [kept[p][0] for p in order]),
-        array("i", [kept[p][1] for p in order]),
+        "".join(map(names.__getitem__, order)),
+        array("q", map(ids.__getitem__, order)),
+        array("i", map(groups.__getitem__, order)),
         shown,
     )
 
