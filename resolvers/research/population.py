@@ -21,7 +21,7 @@ from tortoise.connection import get_connection
 
 from directives.masks import apply_mask
 from directives.policy import mask_for
-from directives.vocabulary import Category, Role
+from directives.vocabulary import Category, MaskStrategy, Role
 from resolvers.research.release import Row
 
 NO_PLAN = "NONE"  # no active contract
@@ -94,6 +94,11 @@ Contract = tuple[str, int, int]  # plan, monthly fee with the options', how many
 _NO_CONTRACT: Contract = (NO_PLAN, 0, 0)
 
 
+def _research_mask(category: Category) -> MaskStrategy:
+    """What the policy shows research of `category` (P5.F): the analyst's mask."""
+    return mask_for(Role.ANALYST, category)
+
+
 class _Counting:
     """A census made chunk by chunk: each mask applied once per distinct value, each row's
     values built column by column."""
@@ -119,7 +124,7 @@ class _Counting:
         self.ids.extend(ids)
 
     def _masked(self, category: Category, values: list[str | None]) -> list[str]:
-        strategy, shown = mask_for(Role.ANALYST, category), self.shown.setdefault(category, {})
+        strategy, shown = _research_mask(category), self.shown.setdefault(category, {})
         for value in set(values).difference(shown):
             shown[value] = apply_mask(strategy, value or "?") or ""
         return list(map(shown.__getitem__, values))
