@@ -9,9 +9,10 @@
 
 `seed` creates the database if missing (never `test` or `postgres`), applies the migrations
 and fills it with PostgreSQL's own `generate_series` (see scripts/scale_seed.py): customers in
-batches of 100,000, audit requests and entries in batches of 50,000 requests, security events
-and access-log rows over the same year, then VACUUM ANALYZE (what autovacuum keeps up on a
-table in use: statistics and the visibility map, which the plans depend on).
+batches of 100,000 with their contracts and options (spread as the demo's), audit requests and
+entries in batches of 50,000 requests, security events and access-log rows over the same year,
+then VACUUM ANALYZE (what autovacuum keeps up on a table in use: statistics and the visibility
+map, which the plans depend on).
 Safe to rerun: it tops up to the requested counts.
 
 `measure` runs every list, search and audit filter the API offers over these tables through
@@ -47,8 +48,10 @@ from scale_seed import (
     ENTRIES_PER_REQUEST,
     access_log_sql,
     agents_sql,
+    contracts_sql,
     customers_sql,
     entries_sql,
+    options_sql,
     requests_sql,
     security_events_sql,
 )
@@ -87,6 +90,13 @@ async def _count(table: str) -> int:
     return int(rows[0]["n"])
 
 
+async def _max(table: str, column: str) -> int:
+    rows = await get_connection("default").execute_query_dict(
+        f"SELECT coalesce(max({column}), 0) AS n FROM {table}"  # noqa: S608 - constants
+    )
+    return int(rows[0]["n"])
+
+
 async def _run(label: str, sql: str) -> None:
     started = time.perf_counter()
     await get_connection("default").execute_script(sql)
@@ -100,6 +110,11 @@ async def seed(customers: int, audit_entries: int, events: int, access_log: int)
     for first in range(have + 1, customers + 1, CUSTOMER_BATCH):
         last = min(first + CUSTOMER_BATCH - 1, customers)
         await _run(f"customers {first:,}-{last:,}", customers_sql(first, last))
+    await _run("options", options_sql())
+    done, top = await _max("contract", "customer_id"), await _max("customer", "id")
+    for first in range(done + 1, top + 1, CUSTOMER_BATCH):
+        last = min(first + CUSTOMER_BATCH - 1, top)
+        await _run(f"contracts, options of ids {first:,}-{last:,}", contracts_sql(first, last))
     requests = audit_entries // ENTRIES_PER_REQUEST
     have = await _count("audit_request")
     for first in range(have + 1, requests + 1, REQUEST_BATCH):
@@ -122,7 +137,15 @@ async def seed(customers: int, audit_entries: int, events: int, access_log: int)
     # As autovacuum leaves an insert-only table in use: statistics, and the visibility map
     # that index-only scans (and the planner's costs of them) rely on.
     await _run("vacuum analyze", "VACUUM ANALYZE")
-    for table in ("customer", "audit_request", "audit_entry", "security_event", "access_log"):
+    for table in (
+        "customer",
+        "contract",
+        "option_subscription",
+        "audit_request",
+        "audit_entry",
+        "security_event",
+        "access_log",
+    ):
         print(f"  {table}: {await _count(table):,} rows")
 
 

@@ -103,3 +103,46 @@ SELECT now() - interval '365 days' + (g::float8 / {total}) * interval '365 days'
        NULL, '203.0.113.7', 'Firefox', 'Linux', 'POST',
        (ARRAY{list(PATHS)})[1 + g % {len(PATHS)}], 200, 12.5
 FROM generate_series({first}, {last}) AS g"""
+
+
+# The demo's option catalogue (demo/sales.py): code, monthly fee in yen.
+OPTIONS = (
+    ("BACKUP", 1_100),
+    ("SSL", 1_650),
+    ("SMS", 2_200),
+    ("CTI", 3_300),
+    ("SUPPORT24", 5_500),
+    ("STORAGE", 550),
+)
+
+
+def options_sql() -> str:
+    rows = ", ".join(f"('{code}', '{code}', {fee}, '')" for code, fee in OPTIONS)
+    return f"""
+INSERT INTO option_service (code, name, monthly_fee, provider) VALUES {rows}
+ON CONFLICT (code) DO NOTHING"""
+
+
+def contracts_sql(first: int, last: int) -> str:
+    """Contracts of customers with ids first..last, as the demo spreads
+    them: one in 20 customers has none, plans LIGHT/STANDARD x2/PREMIUM at the plan's fee,
+    one contract in 16 cancelled; then zero to three options on each (0, 0, 1, 1, 2, 3)."""
+    codes = ", ".join(f"'{code}'" for code, _ in OPTIONS)
+    return f"""
+INSERT INTO contract (customer_id, agent_id, plan, monthly_fee, started_on, cancelled_on,
+                      created_at)
+SELECT c.id, c.agent_id, (ARRAY['LIGHT', 'STANDARD', 'STANDARD', 'PREMIUM'])[1 + h / 20 % 4],
+       (ARRAY[3300, 5500, 5500, 11000])[1 + h / 20 % 4],
+       date '2025-01-01' + (h % 480)::int,
+       CASE WHEN h / 80 % 16 = 0 THEN date '2026-05-28' + (h % 150)::int END, now()
+FROM (SELECT id, agent_id, ('x' || substr(md5('contract' || id), 1, 8))::bit(32)::bigint AS h
+      FROM customer WHERE id BETWEEN {first} AND {last}) AS c
+WHERE h % 20 <> 0;
+INSERT INTO option_subscription (contract_id, option_id, started_on, cancelled_on)
+SELECT t.id, o.id, t.started_on, NULL
+FROM (SELECT id, started_on, ('x' || substr(md5('options' || id), 1, 8))::bit(32)::bigint AS h
+      FROM contract WHERE id > (SELECT coalesce(max(contract_id), 0)
+                                FROM option_subscription)) AS t,
+     generate_series(0, 2) AS j, option_service AS o
+WHERE j < (ARRAY[0, 0, 1, 1, 2, 3])[1 + t.h % 6]
+  AND o.code = (ARRAY[{codes}])[1 + (t.h / 6 + j) % 6]"""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from directives.prefectures import PREFECTURES
 from models.contracts import Plan
-from resolvers.research.population import NO_PLAN, Member
+from resolvers.research.population import NO_PLAN, Census, Member
 from schema.research.view import ResearchDimension
 
 _DECADES = tuple(f"{year}s" for year in range(1900, 2030, 10))
@@ -44,3 +44,16 @@ KEY_OF: dict[ResearchDimension, Callable[[Member], str]] = {
     ResearchDimension.PLAN: _plan,
     ResearchDimension.OPTION_COUNT: _options,
 }
+
+
+def tally(census: Census, dimension: ResearchDimension) -> dict[str, int]:
+    """How many customers have each key of `dimension` (each distinct row's key found once),
+    kept with the census: it is the same for every answer until the population changes."""
+    counted = census.tallies.get(dimension)
+    if counted is None:
+        key_of, counted = KEY_OF[dimension], {}
+        for row, weight in zip(census.rows, census.weights, strict=True):
+            key = key_of(Member(0, row))  # the id plays no part in a key
+            counted[key] = counted.get(key, 0) + weight
+        census.tallies[dimension] = counted
+    return counted

@@ -11,7 +11,7 @@ are counted under `OTHER`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +29,9 @@ OTHER = "OTHER"
 class Histogram:
     """A noisy answer ready to release, with what it costs."""
 
-    measurement: Any  # opendp Measurement: list[str] -> list[int]
+    measurement: Any  # opendp Measurement: list[str] -> list[int]; `count >> noise`
+    count: Any  # opendp Transformation: list[str] -> the true count per key
+    noise: Any  # opendp Measurement: true counts -> noisy counts
     keys: tuple[str, ...]  # the categories, then OTHER
     epsilon: float  # OpenDP's privacy map at NEIGHBOURS
     scale: float
@@ -39,16 +41,29 @@ def histogram(categories: Sequence[str], epsilon: float) -> Histogram:
     """A discrete-Laplace histogram over `categories` costing `epsilon` per answer."""
     space = dp.vector_domain(dp.atom_domain(T=str)), dp.symmetric_distance()
     scale = NEIGHBOURS / epsilon
-    measurement = (
-        space
-        >> dp.t.then_count_by_categories(categories=list(categories), null_category=True)
-        >> dp.m.then_laplace(scale=scale)
-    )
+    count = space >> dp.t.then_count_by_categories(categories=list(categories), null_category=True)
+    noise = dp.m.make_laplace(count.output_domain, count.output_metric, scale=scale)
+    measurement = count >> noise
     spent = float(measurement.map(NEIGHBOURS))
-    return Histogram(measurement, (*categories, OTHER), spent, scale)
+    return Histogram(measurement, count, noise, (*categories, OTHER), spent, scale)
 
 
 def release(plan: Histogram, values: Sequence[str]) -> list[tuple[str, int]]:
     """One noisy count per key, in the plan's order. Call only once the budget is charged."""
     counts = plan.measurement(list(values))
     return list(zip(plan.keys, (int(c) for c in counts), strict=True))
+
+
+def true_counts(plan: Histogram, tally: Mapping[str, int]) -> list[int]:
+    """What `plan.count` makes of values counted as `tally` (value -> how many): each key's
+    count in order, then every other value's under OTHER."""
+    keys = plan.keys[:-1]
+    listed = set(keys)
+    return [tally.get(k, 0) for k in keys] + [sum(n for k, n in tally.items() if k not in listed)]
+
+
+def release_tally(plan: Histogram, tally: Mapping[str, int]) -> list[tuple[str, int]]:
+    """`release` of values already counted (a census counts each distinct value once): the
+    same mechanism, since `plan.measurement` is `plan.count >> plan.noise`."""
+    noisy = plan.noise(true_counts(plan, tally))
+    return list(zip(plan.keys, (int(c) for c in noisy), strict=True))

@@ -9,11 +9,10 @@ from directives.usage import Use
 from directives.vocabulary import Decision
 from resolvers.query_by import require_query_by
 from resolvers.research import budget, noise
-from resolvers.research.aggregate import KEY_OF, KEYS
-from resolvers.research.population import population
-from resolvers.research.positions import page_list
+from resolvers.research.aggregate import KEYS, tally
 from resolvers.research.pseudonyms import deployment_key
-from resolvers.research.rows import describe, research_rows
+from resolvers.research.rows import describe
+from resolvers.research.snapshot import current_census, current_release
 from schema.context import Info, caller_of
 from schema.research.connections import ResearchRecordConnection
 from schema.research.view import (
@@ -64,10 +63,10 @@ class ResearchQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> ResearchRecordConnection:
-        choice, rows = research_rows(await _key(info), await population())
-        chosen, page = page_list(rows, first, after, last, before)
+        release = await current_release(await _key(info))
+        chosen, page = release.page(first, after, last, before)
         return ResearchRecordConnection(
-            nodes=chosen, page_info=page, generalisation=describe(choice)
+            nodes=chosen, page_info=page, generalisation=describe(release.choice)
         )
 
     @strawberry.field(
@@ -90,10 +89,10 @@ class ResearchQuery:
         budget.check_epsilon(epsilon)
         plan = noise.histogram(KEYS[dimension], epsilon)
         after = await budget.charge(caller_of(info).account_id, plan.epsilon, _total(info))
-        members = await population()
+        counted = await current_census()
         if use is not None:
-            use.aggregate(len(members))
-        counts = noise.release(plan, [KEY_OF[dimension](m) for m in members])
+            use.aggregate(len(counted))
+        counts = noise.release_tally(plan, tally(counted, dimension))
         return ResearchAggregate(
             dimension=dimension,
             groups=[ResearchGroup(key=key, count=count) for key, count in counts],

@@ -15,12 +15,12 @@ schemes cannot be joined at all.
 
 from __future__ import annotations
 
-import functools
 import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from resolvers.research.counts import Codes, Steps
 from resolvers.research.hierarchy import HIERARCHY, QUASI, Quasi, Value
 from schema.research.view import MIN_GROUP
 
@@ -72,43 +72,21 @@ class Choice:
         return (self.released * self.scheme.loss + withheld) / self.population
 
 
-class _Codes:
-    """Each quasi-identifier at each step as small integers, so grouping is cheap; and, per
-    pair of quasi-identifiers, how many rows groups of K would keep on that pair alone: an
-    upper bound for any scheme with those two steps (grouping by more columns only splits
-    groups further), which rules most schemes out before they are grouped in full."""
+class _Codes(Codes):
+    """`counts.Codes` asked by scheme."""
 
-    def __init__(self, rows: Sequence[Row]) -> None:
-        self.columns: list[list[list[int]]] = []
-        for position, quasi in enumerate(QUASI):
-            values = [row[position] for row in rows]
-            self.columns.append([_encode(step.apply, values) for step in HIERARCHY[quasi]])
-        self.pairs = {
-            (a, sa, b, sb): _kept([self.columns[a][sa], self.columns[b][sb]])
-            for a, b in itertools.combinations(range(len(QUASI)), 2)
-            for sa in range(len(self.columns[a]))
-            for sb in range(len(self.columns[b]))
-        }
+    def __init__(self, rows: Sequence[Row], weights: Sequence[int] | None = None) -> None:
+        super().__init__(rows, weights)
 
-    def bound(self, scheme: Scheme) -> int:
-        steps = scheme.steps
-        return min(
-            self.pairs[(a, steps[a], b, steps[b])]
-            for a, b in itertools.combinations(range(len(steps)), 2)
-        )
+    def bound(self, scheme: Scheme | Steps) -> int:
+        return super().bound(_steps(scheme))
 
-    def released(self, scheme: Scheme) -> int:
-        return _kept([self.columns[q][s] for q, s in enumerate(scheme.steps)])
+    def released(self, scheme: Scheme | Steps) -> int:
+        return super().released(_steps(scheme))
 
 
-def _kept(arrays: list[list[int]]) -> int:
-    sizes = Counter(zip(*arrays, strict=True))
-    return sum(n for n in sizes.values() if n >= K)
-
-
-def _encode(apply: object, values: list[object]) -> list[int]:
-    codes: dict[Value, int] = {}
-    return [codes.setdefault(apply(v), len(codes)) for v in values]  # type: ignore[operator]
+def _steps(scheme: Scheme | Steps) -> Steps:
+    return scheme.steps if isinstance(scheme, Scheme) else scheme
 
 
 ALL_SCHEMES: tuple[Scheme, ...] = tuple(
@@ -120,16 +98,15 @@ ALL_SCHEMES: tuple[Scheme, ...] = tuple(
 
 
 def choose(rows: Sequence[Row]) -> Choice:
-    """The least lossy scheme releasing at least MIN_COVERAGE of `rows` in groups of K.
-
-    Remembered for the last population seen (a pure function of it): pages and repeated
-    requests over unchanged data pay for the search once."""
-    return _choose(tuple(rows))
+    """The least lossy scheme releasing at least MIN_COVERAGE of `rows` in groups of K."""
+    counts = Counter(rows)
+    return choose_counted(list(counts), list(counts.values()))
 
 
-@functools.lru_cache(maxsize=1)
-def _choose(rows: tuple[Row, ...]) -> Choice:
-    codes, population = _Codes(rows), len(rows)
+def choose_counted(rows: Sequence[Row], weights: Sequence[int]) -> Choice:
+    """`choose` for distinct `rows`, each standing for `weights` identical rows (a census):
+    computed once per version of the population (`snapshot`), not per request."""
+    codes, population = _Codes(rows, weights), sum(weights)
     needed = MIN_COVERAGE * population
     best = Choice(ALL_SCHEMES[-1], codes.released(ALL_SCHEMES[-1]), population)
     for scheme in ALL_SCHEMES:
@@ -146,6 +123,18 @@ def _choose(rows: tuple[Row, ...]) -> Choice:
 
 def generalise(row: Row, scheme: Scheme) -> tuple[Value, ...]:
     return tuple(HIERARCHY[q][s].apply(v) for q, s, v in zip(QUASI, scheme.steps, row, strict=True))
+
+
+def generalise_all(rows: Sequence[Row], scheme: Scheme) -> list[tuple[Value, ...]]:
+    """`generalise` of each row, each step applied once per distinct value of its column."""
+    columns = []
+    for position, (quasi, step) in enumerate(zip(QUASI, scheme.steps, strict=True)):
+        apply, seen = HIERARCHY[quasi][step].apply, dict[object, Value]()
+        column = [row[position] for row in rows]
+        for value in set(column):
+            seen[value] = apply(value)
+        columns.append([seen[value] for value in column])
+    return list(zip(*columns, strict=True))
 
 
 def released(rows: Sequence[Row], scheme: Scheme) -> list[bool]:

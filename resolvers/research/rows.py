@@ -1,15 +1,23 @@
 """Research rows (P5.F): the population generalised by the chosen scheme, rows of groups
-smaller than k left out, each under a pseudonym, ordered by pseudonym (never by id)."""
+smaller than k left out, each under a pseudonym, ordered by pseudonym (never by id).
+
+Made once per version of the population and pseudonym key (`snapshot`) and kept compact: the
+sorted pseudonyms in one string, and per position the customer's id and the index of its
+generalised values (a few thousand distinct rows); a page's records are built when asked."""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
+import itertools
+import operator
+from array import array
+from dataclasses import dataclass
 
 from resolvers.research.hierarchy import QUASI, Value
-from resolvers.research.population import Member
-from resolvers.research.pseudonyms import pseudonym
-from resolvers.research.release import Choice, K, choose, generalise
+from resolvers.research.population import Census
+from resolvers.research.positions import window
+from resolvers.research.pseudonyms import pseudonymiser
+from resolvers.research.release import Choice, K, choose_counted, generalise_all
+from schema.page import PageInfo
 from schema.research.view import (
     IntRange,
     ResearchGeneralisation,
@@ -18,28 +26,68 @@ from schema.research.view import (
     ResearchStep,
 )
 
+NAME = 20  # characters of a pseudonym
 
-def research_rows(key: bytes, members: Sequence[Member]) -> tuple[Choice, list[ResearchRecord]]:
-    """Each member generalised once: its group's size decides whether it is released (as
-    `release.released` decides), and the same values are shown."""
-    choice = choose([m.row for m in members])
-    scheme = choice.scheme
-    values = [generalise(m.row, scheme) for m in members]
-    sizes = Counter(values)
-    rows = [
-        _record(pseudonym(key, m.customer_id, scheme.code), m, shown)
-        for m, shown in zip(members, values, strict=True)
-        if sizes[shown] >= K
-    ]
-    rows.sort(key=lambda r: r.pseudonym)
-    return choice, rows
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """Released rows in pseudonym order: position i is `names[i*NAME:(i+1)*NAME]`, customer
+    `ids[i]`, generalised values `shown[values[i]]`."""
+
+    choice: Choice
+    names: str
+    ids: array[int]
+    values: array[int]
+    shown: list[tuple[Value, ...]]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def records(self, start: int, stop: int) -> list[ResearchRecord]:
+        return [
+            _record(self.names[i * NAME : (i + 1) * NAME], self.ids[i], self.shown[self.values[i]])
+            for i in range(start, min(stop, len(self)))
+        ]
+
+    def page(
+        self, first: int | None, after: str | None, last: int | None, before: str | None
+    ) -> tuple[list[ResearchRecord], PageInfo]:
+        """A page forward or backward, as `positions.page_list` cuts one from a list."""
+        span = window(first, after, last, before, len(self))
+        rows = self.records(span.start, span.stop)
+        return rows, span.page_info(len(rows), span.stop < len(self))
+
+
+def research_rows(key: bytes, census: Census) -> Release:
+    """Each distinct row generalised once: its group's size decides whether its customers are
+    released (as `release.released` decides), and the same values are shown."""
+    choice = choose_counted(census.rows, census.weights)
+    generalised = generalise_all(census.rows, choice.scheme)
+    sizes: dict[tuple[Value, ...], int] = {}
+    for values, weight in zip(generalised, census.weights, strict=True):
+        sizes[values] = sizes.get(values, 0) + weight
+    shown = [values for values, size in sizes.items() if size >= K]
+    index = {values: i for i, values in enumerate(shown)}
+    of_row = [index.get(values, -1) for values in generalised]
+    shown_as = list(map(of_row.__getitem__, census.row_of))
+    ids = list(itertools.compress(census.ids, map(operator.ge, shown_as, itertools.repeat(0))))
+    groups = [v for v in shown_as if v >= 0]
+    names = list(map(pseudonymiser(key, choice.scheme.code), ids))
+    order = sorted(range(len(ids)), key=names.__getitem__)  # stable: ties stay in id order
+    return Release(
+        choice,
+        "".join(map(names.__getitem__, order)),
+        array("q", map(ids.__getitem__, order)),
+        array("i", map(groups.__getitem__, order)),
+        shown,
+    )
 
 
 def _range(value: Value) -> IntRange | None:
     return IntRange(low=value[0], high=value[1]) if isinstance(value, tuple) else None
 
 
-def _record(name: str, member: Member, values: tuple[Value, ...]) -> ResearchRecord:
+def _record(name: str, customer_id: int, values: tuple[Value, ...]) -> ResearchRecord:
     birth, postal, address, plan, fee, options = values
     return ResearchRecord(
         pseudonym=name,
@@ -49,7 +97,7 @@ def _record(name: str, member: Member, values: tuple[Value, ...]) -> ResearchRec
         birth_date=str(birth),
         postal_code=str(postal),
         address=str(address),
-        row_id=member.customer_id,
+        row_id=customer_id,
     )
 
 

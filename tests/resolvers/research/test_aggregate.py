@@ -5,11 +5,15 @@ budget, refused with PRIVACY_BUDGET_EXHAUSTED once spent (also under concurrent 
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 
 from directives.prefectures import PREFECTURES
 from directives.privacy_schema import PrivacySchema
 from models import Customer, PrivacyBudget
+from resolvers.research import noise
+from resolvers.research.aggregate import KEYS
 from resolvers.research.budget import DEFAULT_TOTAL, MICRO
+from schema.research.view import ResearchDimension
 from tests.business_world import Business
 from tests.conftest import World
 from tests.resolvers.research.helpers import analyst, ask, code, data
@@ -120,3 +124,15 @@ async def test_epsilon_outside_its_bounds_is_refused_and_not_charged(
         assert code(result) == "BAD_INPUT"
     left, _ = await ask(schema, BUDGET, caller)
     assert data(left)["researchBudget"]["spent"] == 0
+
+
+def test_counts_kept_per_version_are_what_the_mechanism_counts() -> None:
+    """An answer adds the plan's noise to counts kept with the census: those counts are what
+    OpenDP's own counting makes of the values (each key in order, then OTHER), and the
+    released mechanism is that counting followed by that noise."""
+    plan = noise.histogram(KEYS[ResearchDimension.PLAN], 0.5)
+    values = ["LIGHT"] * 3 + ["PREMIUM"] * 7 + ["NONE"] + ["??"] * 2 + [""]
+    assert noise.true_counts(plan, Counter(values)) == list(plan.count(values))
+    released = noise.release_tally(plan, Counter(values))
+    assert [key for key, _ in released] == list(plan.keys)
+    assert plan.epsilon == float(plan.noise.map(plan.count.map(noise.NEIGHBOURS)))

@@ -15,6 +15,7 @@ from resolvers.research.release import (
     Row,
     _Codes,
     choose,
+    choose_counted,
     generalise,
     released,
 )
@@ -73,3 +74,14 @@ def test_identical_customers_are_released_as_masked() -> None:
     rows = _rows(1, seed=5) * K
     choice = choose(rows)
     assert choice.scheme == ALL_SCHEMES[0] and choice.loss == 0 and choice.coverage == 1
+
+
+def test_counts_over_distinct_rows_and_rolled_up_groupings_match_every_row() -> None:
+    """A census counts each distinct row once with its weight, and groups a scheme from a
+    finer one already grouped: every scheme releases what grouping each row afresh releases."""
+    rows = _rows(300, seed=6) + _rows(150, seed=6)  # every row of the second part twice
+    counts = Counter(rows)
+    codes = _Codes(list(counts), list(counts.values()))
+    for scheme in ALL_SCHEMES:
+        assert codes.released(scheme) == sum(released(rows, scheme)), scheme.code
+    assert choose_counted(list(counts), list(counts.values())) == choose(rows)

@@ -1,0 +1,161 @@
+"""How many rows a generalisation scheme releases (P5.F), counted cheaply for the lattice
+search in `release`. A scheme is given as its steps, one per quasi-identifier in QUASI order.
+
+Rows may be distinct rows, each standing for `weights` identical ones (a census): every count
+is then weighted, and the answers are those the expanded rows would give.
+
+- Each quasi-identifier's values are small integers, and each step maps a value's code to the
+  step's code (the step applied once per distinct value).
+- Per pair of quasi-identifiers, how many rows groups of K would keep on that pair alone, at
+  every pair of steps: an upper bound for any scheme with those two steps (grouping by more
+  columns only splits groups further), from the pair's joint counts of values (a few thousand
+  cells, however many customers).
+- A scheme grouped in full is rolled up from the smallest grouping already made of a finer
+  scheme, when each step of the coarser scheme is a function of the finer one's (the ladders
+  are nested) and that grouping is much smaller than the rows; otherwise grouped from the
+  rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import operator
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from typing import TypeVar
+
+from resolvers.research.hierarchy import HIERARCHY, QUASI, Value
+from schema.research.view import MIN_GROUP
+
+K = MIN_GROUP
+Steps = tuple[int, ...]
+Key = tuple[int, ...]
+H = TypeVar("H", bound=Hashable)  # a group: one step code per quasi-identifier
+KEPT_GROUPINGS = 4  # groupings kept to roll up from (the smallest)
+ROLL_UP_BELOW = 3  # a roll-up costs about 3 times a grouping from the rows, per group or row
+
+
+class Codes:
+    def __init__(self, rows: Sequence[Sequence[object]], weights: Sequence[int] | None) -> None:
+        self.weights = None if weights is None else list(weights)  # None: one row each
+        self.steps: list[list[list[int]]] = []  # [quasi][step][value code] -> step code
+        self.values: list[list[int]] = []  # [quasi][row] -> value code
+        for position, quasi in enumerate(QUASI):
+            codes, values = _encode(_same, [row[position] for row in rows])
+            self.values.append(codes)
+            self.steps.append([_encode(step.apply, values)[0] for step in HIERARCHY[quasi]])
+        self.groupings: dict[Steps, dict[Key, int]] = {}
+        self.pairs = {
+            (a, sa, b, sb): kept
+            for a, b in itertools.combinations(range(len(QUASI)), 2)
+            for (sa, sb), kept in self._pair(a, b).items()
+        }
+
+    def _pair(self, a: int, b: int) -> dict[tuple[int, int], int]:
+        """Kept rows at every pair of steps of a and b: the joint counts are coarsened along
+        a once per step of a, then along b."""
+        width = len(self.steps[b][0])  # b's distinct values: pack (va, vb) as va * width + vb
+        packed = map(operator.mul, self.values[a], itertools.repeat(width))
+        joint = self._sizes(map(operator.add, packed, self.values[b]))
+        kept = {}
+        for sa, codes_a in enumerate(self.steps[a]):
+            along_a: dict[tuple[int, int], int] = {}
+            for ab, n in joint.items():
+                va, vb = divmod(ab, width)
+                key = (codes_a[va], vb)
+                along_a[key] = along_a.get(key, 0) + n
+            for sb, codes_b in enumerate(self.steps[b]):
+                sizes: dict[tuple[int, int], int] = {}
+                for (ca, vb), n in along_a.items():
+                    key = (ca, codes_b[vb])
+                    sizes[key] = sizes.get(key, 0) + n
+                kept[(sa, sb)] = _kept(sizes.values())
+        return kept
+
+    def bound(self, steps: Steps) -> int:
+        return min(
+            self.pairs[(a, steps[a], b, steps[b])]
+            for a, b in itertools.combinations(range(len(steps)), 2)
+        )
+
+    def released(self, steps: Steps) -> int:
+        return _kept(self.grouped(steps).values())
+
+    def grouped(self, steps: Steps) -> dict[Key, int]:
+        """Rows per group under `steps`, kept to roll coarser schemes up from."""
+        finer = [
+            s
+            for s in self.groupings
+            if all(f <= c for f, c in zip(s, steps, strict=True))
+            and len(self.groupings[s]) * ROLL_UP_BELOW <= len(self.values[0])
+        ]
+        sizes = None
+        for source in sorted(finer, key=lambda s: len(self.groupings[s])):
+            sizes = self._rolled(source, steps)
+            if sizes is not None:
+                break
+        if sizes is None:
+            columns = [[codes[v] for v in self.values[q]] for q, codes in self._at(steps)]
+            sizes = self._sizes(zip(*columns, strict=True))
+        self._keep(steps, sizes)
+        return sizes
+
+    def _at(self, steps: Steps) -> Iterable[tuple[int, list[int]]]:
+        return ((q, self.steps[q][s]) for q, s in enumerate(steps))
+
+    def _rolled(self, source: Steps, steps: Steps) -> dict[Key, int] | None:
+        maps = []
+        for quasi, (finer, coarser) in enumerate(zip(source, steps, strict=True)):
+            codes = self._coarser(quasi, finer, coarser)
+            if codes is None:
+                return None
+            maps.append(codes)
+        grouping = self.groupings[source]
+        columns = list(zip(*grouping, strict=True)) or [() for _ in maps]
+        moved = [list(map(m.__getitem__, c)) for m, c in zip(maps, columns, strict=True)]
+        sizes: dict[Key, int] = {}
+        for key, n in zip(zip(*moved, strict=True), grouping.values(), strict=True):
+            sizes[key] = sizes.get(key, 0) + n
+        return sizes
+
+    def _coarser(self, quasi: int, finer: int, coarser: int) -> list[int] | None:
+        """Step `coarser`'s code for each of step `finer`'s codes, if a function of it."""
+        moved: dict[int, int] = {}
+        for f, c in zip(self.steps[quasi][finer], self.steps[quasi][coarser], strict=True):
+            if moved.setdefault(f, c) != c:
+                return None
+        return [moved[f] for f in range(len(moved))]
+
+    def _keep(self, steps: Steps, sizes: dict[Key, int]) -> None:
+        self.groupings[steps] = sizes
+        while len(self.groupings) > KEPT_GROUPINGS:
+            del self.groupings[max(self.groupings, key=lambda s: len(self.groupings[s]))]
+
+    def _sizes(self, keys: Iterable[H]) -> dict[H, int]:
+        """Rows (total weight) per key."""
+        if self.weights is None:
+            return Counter(keys)
+        sizes: dict[H, int] = {}
+        get = sizes.get
+        for key, weight in zip(keys, self.weights, strict=True):
+            sizes[key] = get(key, 0) + weight
+        return sizes
+
+
+def _kept(sizes: Iterable[int]) -> int:
+    """Rows in groups of at least K."""
+    return sum(n for n in sizes if n >= K)
+
+
+def _same(value: object) -> Value:
+    return value  # type: ignore[return-value]  # a row's values: hashable, compared as they are
+
+
+def _encode(
+    apply: Callable[[object], Value], values: list[object]
+) -> tuple[list[int], list[object]]:
+    """Each value's code (the order of first appearance) under `apply`, and the distinct
+    values, by code."""
+    codes: dict[object, int] = {}
+    encoded = [codes.setdefault(apply(v), len(codes)) for v in values]
+    return encoded, list(codes)

@@ -1,0 +1,68 @@
+"""The research population's version (P5.F), read from the database so that every worker on
+every host sees the same: `max(id)` of `research_change`, which triggers append to whenever
+what the population reads changes (migration 0026). One index-only read per request.
+
+On PostgreSQL ids are taken in one order and committed in another: a reader may see id 11
+while 10 is still to commit, and 10 would never raise the maximum. So a version read for a
+computation also keeps the transactions then in progress (the snapshot's xip); while any is
+pending, a later request asks whether it has finished and, if so, whether it left a change
+row. SQLite commits one writer at a time, in id order: nothing is ever pending there."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.connection import get_connection
+
+_LATEST = "SELECT coalesce(max(id), 0) FROM research_change"
+_PG_READ = (
+    "SELECT (SELECT coalesce(max(id), 0) FROM research_change), "
+    "ARRAY(SELECT x::text FROM pg_snapshot_xip(pg_current_snapshot()) AS x)"
+)
+_PG_RUNNING = "SELECT x FROM unnest($1::text[]) AS x WHERE pg_xact_status(x::xid8) = 'in progress'"
+_PG_WROTE = "SELECT EXISTS (SELECT 1 FROM research_change WHERE xid = ANY($1::text[]::xid8[]))"
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    number: int
+    pending: tuple[str, ...] = ()  # transactions that may still add a row numbered below
+
+
+def _postgres() -> bool:
+    return get_connection("default").capabilities.dialect == "postgres"
+
+
+async def _rows(sql: str, values: list[object] | None = None) -> list[tuple[Any, ...]]:
+    _, rows = await get_connection("default").execute_query(sql, values)
+    return [tuple(row) for row in rows]
+
+
+async def latest() -> int:
+    return int((await _rows(_LATEST))[0][0])
+
+
+async def read() -> Version:
+    """The version to compute under: read before the population, so that the population is
+    at least as new as the version it is kept under."""
+    if not _postgres():
+        return Version(await latest())
+    number, running = (await _rows(_PG_READ))[0]
+    return Version(int(number), tuple(running))
+
+
+async def still(version: Version) -> Version | None:
+    """`version` if the population has not changed since it was read (with fewer pending
+    transactions, once some have finished without a change), else None."""
+    if await latest() != version.number:
+        return None
+    if not version.pending:
+        return version
+    # Which are still running first, then whether the finished ones wrote: a transaction
+    # that commits in between is then seen by the second statement.
+    running = tuple(str(r[0]) for r in await _rows(_PG_RUNNING, [list(version.pending)]))
+    finished = [x for x in version.pending if x not in running]
+    if finished and (await _rows(_PG_WROTE, [finished]))[0][0]:
+        return None
+    return Version(version.number, running)

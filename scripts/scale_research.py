@@ -1,0 +1,126 @@
+"""Research at scale: a script, not a test (no timing asserts).
+
+    .venv/bin/python scripts/scale_research.py [--url postgres://postgres@127.0.0.1:5432/crm_scale]
+                                               [--pages 20] [--changes 2] [--aggregates 5]
+
+On a database seeded by `scripts/scale.py seed` (customers, contracts and options), through the
+real schema (guard, enforcement, audit write), as the scale analyst:
+
+- first page after a change: a customer's address is changed (and changed back afterwards),
+  then the first `researchRecords` page is timed, `--changes` times;
+- repeated pages: `--pages` pages walked forward (first: 50) over unchanged data, p50 / p99;
+- `researchAggregate` by plan, `--aggregates` times, p50 / p99;
+- the process's peak and current resident memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from tortoise.connection import get_connection
+from tortoise.context import TortoiseContext
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project, run from anywhere
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scale_queries import RESEARCH, callers
+
+from directives.vocabulary import Role
+from models.db import apply_migrations, tortoise_config
+from resolvers.app_schema import build_schema
+from resolvers.context import build_context
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/crm_scale"
+AGGREGATE = (
+    "query @purpose(code: F) { researchAggregate(dimension: PLAN, epsilon: 0.05) "
+    "{ groups { key count } } }"
+)
+
+
+def _rss_mb() -> tuple[float, float]:
+    """Peak and current resident set size, MB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    current = peak
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                current = int(line.split()[1]) / 1024
+    return peak, current
+
+
+async def _timed(document: str, variables: dict[str, Any] | None = None) -> tuple[float, Any]:
+    schema, who = build_schema(), await callers()
+    context = build_context(caller=who[Role.ANALYST], epsilon_budget=1e9)
+    started = time.perf_counter()
+    result = await schema.execute(document, variable_values=variables, context_value=context)
+    elapsed = (time.perf_counter() - started) * 1000
+    if result.errors:
+        raise SystemExit(str([e.message for e in result.errors]))
+    return elapsed, result.data
+
+
+async def _touch_a_customer() -> None:
+    """Change one customer's address and change it back (two changes, same data)."""
+    conn = get_connection("default")
+    await conn.execute_script(
+        "UPDATE customer SET address = address || '.' "
+        "WHERE id = (SELECT min(id) + 17 FROM customer)"
+    )
+    await conn.execute_script(
+        "UPDATE customer SET address = left(address, length(address) - 1) "
+        "WHERE id = (SELECT min(id) + 17 FROM customer)"
+    )
+
+
+def _p50_p99(times: list[float]) -> str:
+    ordered = sorted(times)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return f"p50 {statistics.median(ordered):9.1f} ms  p99 {p99:9.1f} ms  (n={len(times)})"
+
+
+async def measure(pages: int, changes: int, aggregates: int) -> None:
+    print(f"  resident at start: peak {_rss_mb()[0]:.0f} MB", flush=True)
+    firsts = []
+    for _ in range(changes):
+        await _touch_a_customer()
+        elapsed, _ = await _timed(RESEARCH)
+        firsts.append(elapsed)
+        print(f"  first page after a change: {elapsed:9.1f} ms", flush=True)
+    walked, after = [], None
+    for _ in range(pages):
+        elapsed, data = await _timed(RESEARCH, {"after": after})
+        walked.append(elapsed)
+        after = data["researchRecords"]["pageInfo"]["endCursor"]
+    print(f"  repeated pages (first: 50):   {_p50_p99(walked)}", flush=True)
+    counted = [(await _timed(AGGREGATE))[0] for _ in range(aggregates)]
+    print(f"  researchAggregate (PLAN):     {_p50_p99(counted)}", flush=True)
+    peak, current = _rss_mb()
+    print(f"  resident: peak {peak:.0f} MB, now {current:.0f} MB", flush=True)
+
+
+async def main(args: argparse.Namespace) -> None:
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=tortoise_config(args.url))
+        await apply_migrations()
+        await measure(args.pages, args.changes, args.aggregates)
+
+
+def _args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Research at scale (see docstring).")
+    parser.add_argument("--url", default=DEFAULT_URL)
+    parser.add_argument("--pages", type=int, default=20)
+    parser.add_argument("--changes", type=int, default=2)
+    parser.add_argument("--aggregates", type=int, default=5)
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(_args()))
