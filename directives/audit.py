@@ -309,6 +309,7 @@ class _ProbeDone(Exception):
 _ENTRY_COLUMNS = ("request_id", "subject_type", "subject_id", "type_name", "fields_decisions")
 # A column added to either table must be written here too: refuse to start otherwise.
 assert set(_REQUEST_COLUMNS) == set(AuditRequest._meta.db_fields) - {"id"}, "audit_request"
+assert _HEADER_COLUMNS[0] == "request_id", "_pg_part matches entries to requests by it"
 assert set(_ENTRY_COLUMNS) == set(AuditEntry._meta.db_fields) - {"id"} | {"request_id"}
 _REQUEST_TABLE, _ENTRY_TABLE = AuditRequest._meta.db_table, AuditEntry._meta.db_table
 _REQUEST_ARRAYS = tuple(pg_array(AuditRequest._meta.fields_map[c]) for c in _REQUEST_COLUMNS)
