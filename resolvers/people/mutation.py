@@ -122,7 +122,10 @@ class PeopleMutation:
                 .using_db(conn)
                 .update(**changes, version=row.version + 1)
             )
-            if updated != 1:
+            # Zero when another request moved the version first. Not "!= 1": on SQLite,
+            # Tortoise counts the rows triggers wrote too (total_changes), and a change to
+            # what research reads writes one (migration 0026).
+            if not updated:
                 raise PrivacyError(
                     ErrorCode.CONFLICT,
                     "Record changed meanwhile; retry.",

@@ -61,6 +61,21 @@ async def test_a_changed_address_is_in_the_next_answer(world: World, business: B
     assert all(r.address != "東京都 ***" for r in after.records(0, len(after)))
 
 
+async def test_a_customer_moving_through_the_api_is_in_the_next_answer(
+    schema: PrivacySchema, world: World
+) -> None:
+    """The customer's own change (updateMyRecord) of a column research reads: the change is
+    kept (the trigger's row does not make the optimistic check see a conflict) and moves the
+    version."""
+    before = await version.latest()
+    query = """mutation @purpose(code: A) { updateMyRecord(input: {postalCode: "530-0001",
+      address: "大阪府大阪市北区梅田1"}) { postalCode } }"""
+    result, _ = await run(schema, query, world.caller(Role.CUSTOMER))
+    assert result.errors is None, result.errors
+    assert (await Customer.get(id=world.customers[0].id)).postal_code == "530-0001"
+    assert await version.latest() > before
+
+
 async def test_a_new_contract_is_in_the_next_answer(db: TortoiseContext) -> None:
     await seed_realistic(300)
     signed = await Contract.filter(cancelled_on__isnull=True).values_list("customer_id", flat=True)
