@@ -5,14 +5,17 @@ and the SQLite files are readable by the server's user only."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
+import sqlite3
 import stat
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from tortoise.backends.sqlite.client import SqliteClient
 from tortoise.connection import get_connection
 from tortoise.context import TortoiseContext
 from tortoise.migrations.executor import MigrationExecutor, MigrationTarget
@@ -24,6 +27,8 @@ from auth.throttle import login_key
 from directives.errors import PrivacyError
 from models import LoginThrottle, SecurityEvent
 from models.db import apply_migrations, tortoise_config
+from models.sqlite_thread import run_in_sqlite_thread
+from tests.conftest import PG_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = AuthConfig(box=SecretBox("a test deployment secret, 32+ characters"))
@@ -123,3 +128,44 @@ async def test_files_an_older_version_left_readable_are_repaired(tmp_path: Path)
     assert _mode(data_dir) == 0o700
     database = {name: mode for name, mode in modes.items() if name.startswith("crm.sqlite3")}
     assert database == dict.fromkeys(["crm.sqlite3", "crm.sqlite3-wal", "crm.sqlite3-shm"], 0o600)
+
+
+def _sqlite_temp_files() -> list[str]:
+    """SQLite's temporary files this process holds open (`etilqs_…`, unlinked at creation)."""
+    names = []
+    for fd in os.listdir("/proc/self/fd"):
+        with contextlib.suppress(OSError):
+            names.append(os.readlink(f"/proc/self/fd/{fd}"))
+    return [name for name in names if "etilqs_" in name]
+
+
+@pytest.mark.skipif(PG_URL is not None, reason="SQLite's own temporary files")
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="open files read from /proc")
+async def test_sqlite_keeps_its_temporary_files_in_memory(db: TortoiseContext) -> None:
+    """Sorts and statement journals hold rows and page images (personal values): they never go
+    to a file, which SQLite would put outside the private data directory (/var/tmp). And a
+    commit reaches the disk before it returns (the audit is durable before an answer)."""
+    conn = get_connection("default")
+    assert isinstance(conn, SqliteClient)
+
+    def settings(raw: sqlite3.Connection) -> tuple[int, int]:
+        return raw.execute("PRAGMA temp_store").fetchone()[0], raw.execute(
+            "PRAGMA synchronous"
+        ).fetchone()[0]
+
+    assert await run_in_sqlite_thread(conn, settings) == (2, 2)  # MEMORY, FULL
+
+    def sort_while_watching(raw: sqlite3.Connection) -> list[str]:
+        # A sort far larger than the page cache: on a file, its runs spill to a temp file.
+        raw.execute("PRAGMA cache_size = 10")
+        try:
+            rows = raw.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50000) "
+                "SELECT i, printf('%.200c', 'x') FROM n ORDER BY random()"
+            )
+            rows.fetchone()  # the sort is done: its runs are where SQLite put them
+            return _sqlite_temp_files()
+        finally:
+            raw.execute("PRAGMA cache_size = -2000")
+
+    assert await run_in_sqlite_thread(conn, sort_while_watching) == []
