@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from itertools import product
+from operator import itemgetter
 
 from directives.policy_versions import valid_consent_versions
 from directives.vocabulary import Purpose
@@ -28,9 +29,13 @@ _WITHDRAWN: dict[tuple[bool, ...], frozenset[Purpose]] = {
 }
 
 
+_FLAGS = itemgetter(*_COLUMNS)  # a tuple of the flags, in _COLUMNS order (two or more)
+assert len(_COLUMNS) > 1, "itemgetter of one column returns the flag, not a tuple"
+
+
 def withdrawn(**columns: bool) -> frozenset[Purpose]:
     """The purposes a customer withdrew from, given its consent columns by name."""
-    return _WITHDRAWN[tuple(columns[c] for c in _COLUMNS)]
+    return _WITHDRAWN[_FLAGS(columns)]
 
 
 def in_force_filter(use: str, at: datetime, through: str = "") -> dict[str, object]:

@@ -16,6 +16,8 @@ from directives.vocabulary import MaskStrategy
 # generalised value is never made finer again; each form shows no more than the mask itself.
 _COARSE_YEAR = re.compile(r"(\d{4}|\d{3}\*|\d{2}\*{2}|\d\*{3}|\*{4})-\*\*-\*\*")
 _COARSE_POSTAL = re.compile(r"(\d{3}|\d{2}\*|\d\*{2}|\*{3})-\*{4}")
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NOT_DIGIT = re.compile(r"\D")  # compiled once: a mask runs per value, often per row
 _HIDDEN = " ***"  # what follows the prefecture (or region) an address mask shows
 _COARSE_AREAS = frozenset(area + _HIDDEN for area in (*PREFECTURES, *REGIONS, ""))
 
@@ -25,7 +27,7 @@ def _name_initials(value: str) -> str:
 
 
 def _year_only(value: str) -> str:
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if _FULL_DATE.fullmatch(value):
         return value[:4] + "-**-**"
     return value if _COARSE_YEAR.fullmatch(value) else "****-**-**"
 
@@ -33,7 +35,7 @@ def _year_only(value: str) -> str:
 def _postal_prefix(value: str) -> str:
     if _COARSE_POSTAL.fullmatch(value):
         return value
-    digits = re.sub(r"\D", "", value)
+    digits = _NOT_DIGIT.sub("", value)
     return digits[:3] + "-****" if len(digits) == 7 else "***-****"
 
 
@@ -46,7 +48,7 @@ def _prefecture_only(value: str) -> str:
 
 def _show_last(count: int) -> Callable[[str], str]:
     def mask(value: str) -> str:
-        digits = re.sub(r"\D", "", value)
+        digits = _NOT_DIGIT.sub("", value)
         if not digits:
             return "****"  # not '' (which would read as "no value")
         shown = digits[-count:] if len(digits) > count * 2 else ""
