@@ -15,6 +15,7 @@ from tortoise.connection import get_connection
 from tortoise.models import Model
 
 from models import Account, Activation, ApiToken, Session
+from models.sqlite_client import small_read
 
 M = TypeVar("M", bound=Model)
 
@@ -62,7 +63,8 @@ async def find_credential(token_hash: str) -> Found | None:
     conn = get_connection("default")
     dialect = conn.capabilities.dialect
     values = [token_hash, token_hash] if dialect == "sqlite" else [token_hash]
-    rows = await conn.execute_query_dict(_sql(dialect), values)
+    with small_read():  # at most one row: the token hashes are unique (LIMIT 1)
+        rows = await conn.execute_query_dict(_sql(dialect), values)
     if not rows:
         return None
     account = _model(Account, rows[0], "a")

@@ -31,6 +31,7 @@ def connection_config(db_url: str) -> str | dict[str, Any]:
     if not db_url.startswith("sqlite://"):
         return db_url
     connection = expand_db_url(db_url)
+    connection["engine"] = "models.sqlite_client"  # Tortoise's client, small reads in place
     credentials = connection["credentials"]
     if "journal_size_limit" not in parse_qs(urlsplit(db_url).query):
         credentials.update(SQLITE_DEFAULTS)

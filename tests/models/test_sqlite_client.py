@@ -1,0 +1,127 @@
+"""Small reads on SQLite run on the event loop's thread (models/sqlite_client.py): the same
+rows, no hop to aiosqlite's thread, never beside a transaction, and nothing but a bounded
+SELECT is run that way."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import aiosqlite
+import pytest
+from tortoise.connection import get_connection
+from tortoise.context import TortoiseContext
+from tortoise.transactions import in_transaction
+
+from auth.lookup import find_credential
+from models import Customer
+from models.sqlite_client import SMALL_READ_ROWS, SmallReadClient, small_read
+from resolvers.paging import fetch_page
+from schema.page import PageRequest
+from tests.conftest import PG_URL
+
+pytestmark = pytest.mark.skipif(PG_URL is not None, reason="SQLite's client")
+
+
+@contextmanager
+def hops(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The functions sent to aiosqlite's thread inside the block, by name."""
+    sent: list[str] = []
+    execute = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(getattr(fn, "__name__", repr(fn)))
+        return await execute(self, fn, *args, **kwargs)  # type: ignore[no-untyped-call]
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    try:
+        yield sent
+    finally:
+        monkeypatch.undo()
+
+
+async def _customers(n: int) -> None:
+    await Customer.bulk_create([Customer(name=f"顧客{i}") for i in range(n)])
+
+
+async def test_the_server_connection_is_this_client(db: TortoiseContext) -> None:
+    assert isinstance(get_connection("default"), SmallReadClient)
+
+
+async def test_a_small_read_answers_the_same_without_a_hop(
+    db: TortoiseContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _customers(5)
+    conn = get_connection("default")
+    sql = 'SELECT "id", "name" FROM "customer" WHERE "id" > ? ORDER BY "id" LIMIT 3'
+    with hops(monkeypatch) as sent:
+        through_thread = await conn.execute_query_dict(sql, [1])
+        counted, rows = await conn.execute_query(sql, [1])
+    assert len(sent) == 2
+    with hops(monkeypatch) as sent, small_read(3):
+        here = await conn.execute_query_dict(sql, [1])
+        counted_here, rows_here = await conn.execute_query(sql, [1])
+        queryset = await Customer.filter(id__gt=1).order_by("id").limit(3)
+    assert sent == []
+    assert here == through_thread and len(here) == 3
+    assert (counted_here, [dict(r) for r in rows_here]) == (counted, [dict(r) for r in rows])
+    assert [c.name for c in queryset] == [row["name"] for row in here]
+
+
+async def test_only_a_bounded_select_runs_here(
+    db: TortoiseContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _customers(SMALL_READ_ROWS + 5)
+    conn = get_connection("default")
+    with hops(monkeypatch) as sent, small_read():
+        await conn.execute_query('UPDATE "customer" SET "fax" = ? WHERE "id" = 1', ["03"])
+    assert len(sent) == 1  # a write keeps aiosqlite's thread, marked or not
+    with hops(monkeypatch) as sent, small_read(SMALL_READ_ROWS + 1):
+        await Customer.all().limit(SMALL_READ_ROWS + 1)
+    assert len(sent) == 1  # more rows than a small read: the thread
+    with hops(monkeypatch) as sent:
+        await fetch_page(Customer.all(), PageRequest.parse(SMALL_READ_ROWS + 1, None, None, None))
+        await fetch_page(Customer.all(), PageRequest.parse(20, None, None, None))
+    assert len(sent) == 1  # the large page only
+
+
+async def test_a_credential_lookup_makes_no_hop(
+    db: TortoiseContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await Customer.all().count()  # the connection opened (its PRAGMAs are hops)
+    with hops(monkeypatch) as sent:
+        assert await find_credential("0" * 64) is None
+    assert sent == []
+
+
+async def test_a_small_read_waits_for_a_transaction_and_never_sees_inside_it(
+    db: TortoiseContext,
+) -> None:
+    """The connection is one: a read run here while another task's transaction is open would
+    see its uncommitted rows. It waits for the transaction's lock instead."""
+    await _customers(1)
+    opened, release = asyncio.Event(), asyncio.Event()
+
+    async def writer() -> None:
+        async with in_transaction():
+            await Customer.create(name="未確定")
+            opened.set()
+            await release.wait()
+            raise RuntimeError("rolled back")
+
+    async def reader() -> list[str]:
+        await opened.wait()
+        with small_read(10):
+            return [c.name for c in await Customer.all().order_by("id").limit(10)]
+
+    writing = asyncio.create_task(writer())
+    reading = asyncio.create_task(reader())
+    await opened.wait()
+    await asyncio.sleep(0.05)
+    assert not reading.done()  # waiting for the transaction's lock
+    release.set()
+    with pytest.raises(RuntimeError, match="rolled back"):
+        await writing
+    assert await reading == ["顧客0"]  # never the uncommitted row
