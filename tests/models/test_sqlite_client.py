@@ -70,6 +70,19 @@ async def test_a_small_read_answers_the_same_without_a_hop(
     assert [c.name for c in queryset] == [row["name"] for row in here]
 
 
+async def test_rows_read_here_are_the_rows_the_thread_reads(db: TortoiseContext) -> None:
+    """Dicts built here, not sqlite3.Row: the same keys in the same order, a repeated column
+    name keeping its first column as sqlite3.Row does, NULLs and types as they are."""
+    await Customer.all().count()
+    conn = get_connection("default")
+    sql = "SELECT 1 AS a, 'x' AS b, NULL AS a, 2.5 AS c, x'00ff' AS d"
+    through_thread = await conn.execute_query_dict(sql)
+    with small_read():
+        here = await conn.execute_query_dict(sql)
+    assert here == through_thread == [{"a": 1, "b": "x", "c": 2.5, "d": b"\x00\xff"}]
+    assert list(here[0]) == list(through_thread[0])
+
+
 async def test_only_a_bounded_select_runs_here(
     db: TortoiseContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
