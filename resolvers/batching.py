@@ -11,6 +11,8 @@ from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from models.sqlite_client import small_read
+
 M = TypeVar("M", bound=Model)
 
 
@@ -18,7 +20,8 @@ def by_id(query: Callable[[], QuerySet[M]]) -> DataLoader[int, M | None]:
     """Rows by primary key, in one query per batch; missing or out-of-scope ids are None."""
 
     async def load(ids: list[int]) -> list[M | None]:
-        rows = {row.pk: row for row in await query().filter(id__in=ids)}
+        with small_read(len(ids)):  # at most one row per id (models/sqlite_client.py)
+            rows = {row.pk: row for row in await query().filter(id__in=ids)}
         return [rows.get(i) for i in ids]
 
     return DataLoader(load_fn=load)

@@ -18,6 +18,7 @@ from tortoise.transactions import in_transaction
 from auth.lookup import find_credential
 from models import Customer
 from models.sqlite_client import SMALL_READ_ROWS, SmallReadClient, small_read
+from resolvers.batching import by_id
 from resolvers.paging import fetch_page
 from schema.page import PageRequest
 from tests.conftest import PG_URL
@@ -98,6 +99,17 @@ async def test_only_a_bounded_select_runs_here(
         await fetch_page(Customer.all(), PageRequest.parse(SMALL_READ_ROWS + 1, None, None, None))
         await fetch_page(Customer.all(), PageRequest.parse(20, None, None, None))
     assert len(sent) == 1  # the large page only
+
+
+async def test_rows_by_id_make_no_hop_up_to_a_small_read(
+    db: TortoiseContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _customers(SMALL_READ_ROWS + 1)
+    with hops(monkeypatch) as sent:
+        few = await by_id(Customer.all).load_many([1, 2, 3])
+        many = await by_id(Customer.all).load_many(list(range(1, SMALL_READ_ROWS + 2)))
+    assert [c.id for c in few if c] == [1, 2, 3] and len([c for c in many if c]) == len(many)
+    assert len(sent) == 1  # the batch of more ids than a small read
 
 
 async def test_a_credential_lookup_makes_no_hop(
