@@ -4,9 +4,9 @@ aiosqlite runs every statement in its thread: the statement is queued, the threa
 it, and wakes the event loop again. For a point lookup that round trip costs more than the
 statement (~60 µs of CPU and more of waiting, measured in models/sqlite_thread.py), and a
 dashboard request made two of them before its audit: the credential lookup and its page of
-rows. Reads marked `small` run directly on the sqlite3 connection instead: measured with
-`wrk` at one client on the demo data, 6 % more dashboard requests per second and 6 % less CPU
-per request.
+rows. Reads marked `small` run directly on the sqlite3 connection instead: measured on the
+demo data (`scripts/http_bench.py`, interleaved with the code before), 10 % more dashboard
+requests per second at one client and 18 % at eight, with 9–15 % less CPU per request.
 
 Safe because Tortoise already serialises the connection: every statement of this client runs
 under its lock (`acquire_connection`), and a transaction holds that lock from BEGIN to COMMIT,
@@ -16,7 +16,9 @@ through the thread as before.
 
 What is small is said where the query is built, not guessed here: a read whose rows are bounded
 by a unique key or a page limit (`small_read`). Anything larger keeps the thread, so a long
-statement never holds up the event loop.
+statement never holds up the event loop. (A read here can still wait on SQLite's busy handler,
+as in the thread; in WAL mode readers do not wait for writers, so that is only while another
+process recovers the WAL index.)
 """
 
 from __future__ import annotations
