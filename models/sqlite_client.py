@@ -14,16 +14,21 @@ so a read run here never overlaps work in aiosqlite's thread, which is idle once
 its last work is resolved. Inside a transaction (Tortoise's own wrapper class), reads go
 through the thread as before.
 
-What is small is said where the query is built, not guessed here: a read whose rows are bounded
-by a unique key or a page limit (`small_read`). Anything larger keeps the thread, so a long
-statement never holds up the event loop. (A read here can still wait on SQLite's busy handler,
-as in the thread; in WAL mode readers do not wait for writers, so that is only while another
-process recovers the WAL index.)
+What is small is said where the query is built: a read whose rows are bounded by a unique key
+or a page limit (`small_read`). Anything larger keeps the thread, so a long statement never
+holds up the event loop. A bound on rows is not a bound on work, though: SQLite may walk a
+table or sort every match to find a page's few rows (it did for five lists whose PostgreSQL
+plans are index ranges). So the plan is checked too, once per statement text (EXPLAIN QUERY
+PLAN): only a statement that finds its rows through indexes alone (`SEARCH`, no `SCAN` of a
+table, no temporary B-tree) runs here; any other keeps the thread. (A read here can still wait
+on SQLite's busy handler, as in the thread; in WAL mode readers do not wait for writers, so
+that is only while another process recovers the WAL index.)
 """
 
 from __future__ import annotations
 
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -50,6 +55,10 @@ def small_read(rows: int = 1) -> Iterator[None]:
 
 
 class SmallReadClient(SqliteClient):
+    def __init__(self, file_path: str, **kwargs: Any) -> None:
+        super().__init__(file_path, **kwargs)
+        self._plans = PlanVerdicts()
+
     async def create_connection(self, with_db: bool) -> None:
         """Tortoise's own, but for `check_same_thread=False`: the connection is used from the
         event loop's thread too (never at the same time: see the module's docstring)."""
@@ -68,12 +77,12 @@ class SmallReadClient(SqliteClient):
     async def execute_query(
         self, query: str, values: list[Any] | None = None
     ) -> tuple[int, Sequence[dict[str, Any]]]:
-        if not _here(query):
+        rows = await self._read_here(query, values) if _here(query) else None
+        if rows is None:
             result: tuple[int, Sequence[dict[str, Any]]] = await super().execute_query(
                 query, values
             )
             return result
-        rows = await self._read_here(query, values)
         # sqlite3.Row, as Tortoise's own client returns; a SELECT counts its rows there too.
         return len(rows), cast("list[dict[str, Any]]", rows)
 
@@ -81,17 +90,59 @@ class SmallReadClient(SqliteClient):
     async def execute_query_dict(
         self, query: str, values: list[Any] | None = None
     ) -> list[dict[str, Any]]:
-        if not _here(query):
+        rows = await self._read_here(query, values) if _here(query) else None
+        if rows is None:
             found: list[dict[str, Any]] = await super().execute_query_dict(query, values)
             return found
-        return [dict(row) for row in await self._read_here(query, values)]
+        return [dict(row) for row in rows]
 
-    async def _read_here(self, query: str, values: list[Any] | None) -> list[sqlite3.Row]:
+    async def _read_here(self, query: str, values: list[Any] | None) -> list[sqlite3.Row] | None:
+        """The rows, read on this thread; None if the statement's plan is not index reads
+        alone (then it goes to aiosqlite's thread)."""
         query = query.replace("\x00", "'||CHAR(0)||'")  # as Tortoise's own client does
         async with self.acquire_connection() as connection:
+            raw = connection._conn
+            if not self._plans.index_only(raw, query, values or []):
+                return None
             self.log.debug("%s: %s", query, values)  # Tortoise's statement log, as its own
-            rows: list[sqlite3.Row] = connection._conn.execute(query, values or []).fetchall()
+            rows: list[sqlite3.Row] = raw.execute(query, values or []).fetchall()
             return rows
+
+
+class PlanVerdicts:
+    """Whether a statement finds its rows through indexes alone, per statement text (its plan
+    does not change with the values bound), the most recent PLAN_ENTRIES kept."""
+
+    def __init__(self) -> None:
+        self._verdicts: OrderedDict[str, bool] = OrderedDict()
+
+    def index_only(self, raw: sqlite3.Connection, query: str, values: list[Any]) -> bool:
+        verdict = self._verdicts.get(query)
+        if verdict is None:
+            plan = raw.execute(f"EXPLAIN QUERY PLAN {query}", values).fetchall()
+            verdict = index_reads_only([str(row[3]) for row in plan])
+            self._verdicts[query] = verdict
+            if len(self._verdicts) > PLAN_ENTRIES:
+                self._verdicts.popitem(last=False)
+        else:
+            self._verdicts.move_to_end(query)
+        return verdict
+
+
+PLAN_ENTRIES = 512
+
+
+def index_reads_only(details: list[str]) -> bool:
+    """No table scanned, no temporary B-tree (a sort or DISTINCT over every match): only index
+    searches, and scans of the statement's own subqueries (`CO-ROUTINE x`, `MATERIALIZE x`),
+    which hold what the searches found."""
+    own = {line.split()[1] for line in details if line.startswith(("CO-ROUTINE ", "MATERIALIZE "))}
+    for line in details:
+        if "TEMP B-TREE" in line:
+            return False
+        if line.startswith("SCAN ") and line.split()[1] not in own | {"CONSTANT"}:
+            return False
+    return True
 
 
 def _here(query: str) -> bool:

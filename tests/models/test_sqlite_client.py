@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from auth.lookup import find_credential
 from models import Customer
-from models.sqlite_client import SMALL_READ_ROWS, SmallReadClient, small_read
+from models.sqlite_client import SMALL_READ_ROWS, SmallReadClient, index_reads_only, small_read
 from resolvers.batching import by_id
 from resolvers.paging import fetch_page
 from schema.page import PageRequest
@@ -150,3 +150,39 @@ async def test_a_small_read_waits_for_a_transaction_and_never_sees_inside_it(
     with pytest.raises(RuntimeError, match="rolled back"):
         await writing
     assert await reading == ["顧客0"]  # never the uncommitted row
+
+
+async def test_a_small_read_whose_plan_walks_or_sorts_keeps_the_thread(
+    db: TortoiseContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A LIMIT bounds the rows, not the work: sorting every match by an unindexed column, or
+    walking the table, is sent on to aiosqlite's thread (and gives the same rows)."""
+    await _customers(5)
+    conn = get_connection("default")
+    sorted_by_fax = 'SELECT "id" FROM "customer" WHERE "id" > ? ORDER BY "fax", "id" LIMIT 3'
+    walked = 'SELECT "id" FROM "customer" WHERE "fax" = ? LIMIT 3'
+    indexed = 'SELECT "id" FROM "customer" WHERE "id" > ? ORDER BY "id" LIMIT 3'
+    with hops(monkeypatch) as sent, small_read(3):
+        rows = [
+            await conn.execute_query_dict(q, [v]) for q, v in ((sorted_by_fax, 0), (walked, ""))
+        ]
+        await conn.execute_query_dict(indexed, [0])
+    assert len(sent) == 2  # the sort and the walk; the index range was read here
+    assert rows == [[{"id": 1}, {"id": 2}, {"id": 3}]] * 2
+
+
+@pytest.mark.parametrize(
+    ("plan", "index_only"),
+    [
+        (["SEARCH customer USING INTEGER PRIMARY KEY (rowid>?)"], True),
+        (["COMPOUND QUERY", "LEFT-MOST SUBQUERY", "SEARCH s USING INDEX i (h=?)"], True),
+        (["CO-ROUTINE c", "SEARCH t USING INDEX i (h=?)", "SCAN c"], True),
+        (["SCAN CONSTANT ROW"], True),
+        (["SCAN customer"], False),
+        (["SCAN customer USING INDEX idx_name"], False),
+        (["SEARCH customer USING INDEX i (agent_id=?)", "USE TEMP B-TREE FOR ORDER BY"], False),
+        (["MATERIALIZE m", "SCAN m", "SCAN invoice"], False),
+    ],
+)
+def test_which_plans_are_index_reads(plan: list[str], index_only: bool) -> None:
+    assert index_reads_only(plan) is index_only

@@ -600,3 +600,43 @@ async def test_the_search_key_check_can_fail(world: World) -> None:
     other = RawSQL("""replace("customer"."phone", ' ', '')""")
     walked = Customer.annotate(k=other).filter(k="09000000000").order_by("id").limit(3)
     assert sqlite_full_scans(await sqlite_plan(walked.sql(), ["09000000000", 3]))
+
+
+# --- SQLite: what runs on the event loop's thread --------------------------------------------
+# models/sqlite_client.py runs reads marked small on the loop's own thread when their plan is
+# index searches alone. Every list's statements that ran there are read from EXPLAIN QUERY
+# PLAN again: none walks a whole large table or sorts what it found. (Without the client's own
+# plan check, five lists failed here: SQLite sorts or walks where PostgreSQL uses an index.)
+
+
+@sqlite_only
+@pytest.mark.parametrize("entry", [pytest.param(e, id=f"{e.root}-{e.role.value}") for e in LISTS])
+async def test_reads_on_the_event_loop_thread_are_index_reads(
+    schema: PrivacySchema,
+    world: World,
+    business: Business,
+    entry: Listed,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from models.sqlite_client import SmallReadClient
+
+    here: list[tuple[str, list[Any]]] = []
+    read_here = SmallReadClient._read_here
+
+    async def recorded(self: SmallReadClient, query: str, values: list[Any] | None) -> Any:
+        rows = await read_here(self, query, values)
+        if rows is not None:  # read here, not sent on to aiosqlite's thread
+            here.append((query, list(values or [])))
+        return rows
+
+    monkeypatch.setattr(SmallReadClient, "_read_here", recorded)
+    result, _ = await run(
+        schema, entry.document, world.caller(entry.role), variables=entry.variables(world, business)
+    )
+    monkeypatch.undo()
+    assert result.errors is None, result.errors
+    for sql, values in here:
+        plan = await sqlite_plan(sql, values)
+        if " WHERE " not in sql:  # the first page of all: the index walk stops at the limit
+            plan = [line for line in plan if not re.match(r"SCAN \S+ USING INDEX ", line)]
+        assert sqlite_full_scans(plan) == [], (sql, plan)
