@@ -19,6 +19,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from directives.reasons import ReasonCode, refused
+from models.sqlite_client import small_read
 from schema.page import PageInfo, PageRequest, page_of, parse_row_id
 
 M = TypeVar("M", bound=Model)
@@ -50,11 +51,13 @@ async def fetch_sorted(
     row; or backward, the last `last` rows before the `before` row (or the end)."""
     page = PageRequest.parse(first, None, last, None)  # sizes and direction checked once
     cursor = before if page.backward else after
-    start = await _anchor(query, column, cursor)
-    if page.backward:
-        rows = await _before(query, column, start, page.size + 1)
-    else:
-        rows = await _after(query, column, start, page.size + 1)
+    # Each statement's rows are bounded by the page (models/sqlite_client.py checks its plan).
+    with small_read(page.size + 1):
+        start = await _anchor(query, column, cursor)
+        if page.backward:
+            rows = await _before(query, column, start, page.size + 1)
+        else:
+            rows = await _after(query, column, start, page.size + 1)
     shown = rows[: page.size]
     if page.backward:
         shown.reverse()
