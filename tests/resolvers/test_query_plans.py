@@ -503,6 +503,15 @@ def sqlite_full_scans(details: list[str]) -> list[str]:
     ]
 
 
+async def assert_page_reads(statements: list[tuple[str, list[Any]]]) -> None:
+    """Each statement's SQLite plan walks no large table and sorts nothing."""
+    for sql, values in statements:
+        plan = await sqlite_plan(sql, values)
+        if " WHERE " not in sql:  # the first page of all: the index walk stops at the limit
+            plan = [line for line in plan if not re.match(r"SCAN \S+ USING INDEX ", line)]
+        assert sqlite_full_scans(plan) == [], (sql, plan)
+
+
 @sqlite_only
 @pytest.mark.parametrize("entry", AUDIT_FILTERED, ids=["+".join(sorted(w)) for w in AUDIT_WHERE])
 async def test_no_audit_filter_scans_on_sqlite(
@@ -543,11 +552,7 @@ async def test_event_lists_are_index_ranges_on_sqlite(
     assert result.errors is None, result.errors
     reads = [(q, v) for q, v in selects.statements if not q.upper().startswith("SELECT COUNT")]
     assert reads, "nothing was read: the check would be empty"
-    for sql, values in reads:
-        plan = await sqlite_plan(sql, values)
-        if " WHERE " not in sql:  # the first page of all: the index walk stops at the limit
-            plan = [line for line in plan if not re.match(r"SCAN \S+ USING INDEX ", line)]
-        assert sqlite_full_scans(plan) == [], (sql, plan)
+    await assert_page_reads(reads)
 
 
 @sqlite_only
@@ -635,8 +640,4 @@ async def test_reads_on_the_event_loop_thread_are_index_reads(
     )
     monkeypatch.undo()
     assert result.errors is None, result.errors
-    for sql, values in here:
-        plan = await sqlite_plan(sql, values)
-        if " WHERE " not in sql:  # the first page of all: the index walk stops at the limit
-            plan = [line for line in plan if not re.match(r"SCAN \S+ USING INDEX ", line)]
-        assert sqlite_full_scans(plan) == [], (sql, plan)
+    await assert_page_reads(here)
