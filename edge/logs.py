@@ -69,3 +69,11 @@ def configure_logging(*, fmt: str, level: str) -> None:
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
+    # Libraries that log each statement with its values at DEBUG (Tortoise's SQL log, and
+    # aiosqlite's, which names each call with its arguments): personal values. Never below
+    # INFO, whatever level the server runs at.
+    for name in STATEMENT_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLevelName(level)))
+
+
+STATEMENT_LOGGERS = ("tortoise.db_client", "aiosqlite")
