@@ -26,8 +26,23 @@ SQLITE_FORCED = {"synchronous": "FULL", "temp_store": "MEMORY"}
 SQLITE_DEFAULTS = {"journal_size_limit": 64 * 1024 * 1024}
 
 
+async def keep_session(connection: object) -> None:
+    """asyncpg's pool `reset`: nothing to send. By default the pool sends `SELECT
+    pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL` each time a connection goes
+    back, a round trip awaited after every statement Tortoise runs outside a transaction (three
+    extra per dashboard request). An open transaction is still rolled back (asyncpg does that
+    before calling this). Code on pooled connections leaves no session state behind (no SET
+    without LOCAL, session advisory locks, LISTEN or held cursors): tests/models/test_db.py
+    reads the source for them."""
+
+
 def connection_config(db_url: str) -> str | dict[str, Any]:
-    """The URL as Tortoise's connection config, SQLite's settings added (models/db.py)."""
+    """The URL as Tortoise's connection config: SQLite's settings added, PostgreSQL's pool
+    returning connections without a reset round trip (models/db.py)."""
+    if db_url.startswith(("postgres://", "asyncpg://")):
+        connection = expand_db_url(db_url)
+        connection["credentials"]["reset"] = keep_session
+        return connection
     if not db_url.startswith("sqlite://"):
         return db_url
     connection = expand_db_url(db_url)
