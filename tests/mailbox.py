@@ -3,6 +3,7 @@ persons the outbox writes to."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -47,9 +48,21 @@ class _Handler:
         return "250 Message accepted for delivery"
 
 
+def _free(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as asyncio's server does
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 @pytest.fixture
 def mailbox() -> Iterator[Mailbox]:
     for port in PORTS:
+        if not _free(port):  # aiosmtpd would wait its whole ready_timeout (5 s) to say so
+            continue
         box = Mailbox(port)
         controller = Controller(_Handler(box), hostname="127.0.0.1", port=port)
         try:
