@@ -43,7 +43,7 @@ from models import (
 )
 from models.tokens import hash_token
 from server import Settings, create_app
-from tests.conftest import PG_URL, _admin, _with_database
+from tests.conftest import PG_URL, _admin, _Copies, _with_database
 
 DEMO_CUSTOMERS = 30
 BILLING_E = "query @purpose(code: E) { customers(first: 5) { nodes { name accountNumber } } }"
@@ -84,17 +84,25 @@ async def serving(settings: Settings) -> AsyncIterator[Server]:
 
 @pytest.fixture
 async def database_url(
-    tmp_path: Path, template: str, request: pytest.FixtureRequest
+    tmp_path: Path, template: str | _Copies, request: pytest.FixtureRequest
 ) -> AsyncIterator[str]:
     """A copy of the migrated template, or (marked `empty_db`) an empty database."""
     empty = request.node.get_closest_marker("empty_db") is not None
-    if PG_URL is None:
+    if not isinstance(template, _Copies):
         if not empty:
             shutil.copyfile(template, tmp_path / "crm.sqlite3")
         yield f"sqlite://{tmp_path / 'crm.sqlite3'}"
         return
+    assert PG_URL is not None
+    if not empty:
+        name = await template.take()
+        try:
+            yield _with_database(PG_URL, name)
+        finally:
+            template.discard(name)
+        return
     name = f"crm_server_{uuid.uuid4().hex[:12]}"
-    await _admin(PG_URL, f'CREATE DATABASE "{name}"' + ("" if empty else f' TEMPLATE "{template}"'))
+    await _admin(PG_URL, f'CREATE DATABASE "{name}"')
     try:
         yield _with_database(PG_URL, name)
     finally:
