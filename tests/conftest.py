@@ -76,6 +76,19 @@ async def _migrate(url: str) -> None:
         await apply_migrations()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """On the PostgreSQL pass, tests that never touch its database (marked `sqlite_only`: a
+    server process on a SQLite data directory, SQLite's own files) are not run a second time."""
+    if not PG_URL:
+        return
+    again = pytest.mark.skip(
+        reason="SQLite only, whatever the suite's database: the SQLite pass runs it"
+    )
+    for item in items:
+        if item.get_closest_marker("sqlite_only") is not None:
+            item.add_marker(again)
+
+
 class _Copies:
     """PostgreSQL: this test process's copies of the template, made one ahead and dropped
     behind on a thread of its own, over one admin connection. CREATE and DROP DATABASE wait

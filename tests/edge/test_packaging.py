@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 CHECK = """
@@ -35,6 +37,7 @@ print("served from", edge.web.WEB_DIST)
 """
 
 
+@pytest.mark.sqlite_only
 def test_an_installed_package_serves_the_front_end(tmp_path: Path) -> None:
     wheels, target, data = tmp_path / "wheels", tmp_path / "site", tmp_path / "data"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]

@@ -180,6 +180,7 @@ def test_two_workers_start_together_on_an_empty_database(
         server.stop()
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_todays_command_line_and_the_real_http_server(tmp_path: Path) -> None:
     """`python server.py --demo --data-dir D --port P` as in the README; then what only a real
@@ -237,6 +238,7 @@ def test_todays_command_line_and_the_real_http_server(tmp_path: Path) -> None:
     assert addresses == {"127.0.0.1"}
 
 
+@pytest.mark.sqlite_only
 def test_help_lists_every_command_option_and_variable() -> None:
     overview = run("--help", env=environment())
     assert overview.returncode == 0
@@ -253,6 +255,7 @@ def test_help_lists_every_command_option_and_variable() -> None:
     assert "--login" in run("create-admin", "--help", env=environment()).stdout
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("value", ["abc", "0", "-5", "100000000"])
 def test_wrong_settings_are_refused_with_a_clear_message(value: str, tmp_path: Path) -> None:
     result = run(
@@ -278,6 +281,7 @@ def test_wrong_settings_are_refused_with_a_clear_message(value: str, tmp_path: P
         ("CRM_ENV", "prod"),
     ],
 )
+@pytest.mark.sqlite_only
 def test_every_setting_of_main_is_checked_the_same_way(
     name: str, value: str, tmp_path: Path
 ) -> None:
@@ -287,6 +291,7 @@ def test_every_setting_of_main_is_checked_the_same_way(
     assert "Traceback" not in result.stderr + result.stdout
 
 
+@pytest.mark.sqlite_only
 def test_production_refuses_to_serve_without_an_audit_signing_key(tmp_path: Path) -> None:
     env = environment(CRM_ENV="production", CRM_SECRET_KEY="a real deployment secret " * 2)
     result = run("serve", "--data-dir", str(tmp_path), "--port", "1", env=env)
@@ -295,6 +300,7 @@ def test_production_refuses_to_serve_without_an_audit_signing_key(tmp_path: Path
     assert "Traceback" not in result.stderr + result.stdout
 
 
+@pytest.mark.sqlite_only
 def test_secrets_are_never_echoed_in_setting_errors(tmp_path: Path) -> None:
     result = run(
         "migrate", "--data-dir", str(tmp_path), env=environment(CRM_SECRET_KEY="short-secret")
@@ -303,6 +309,7 @@ def test_secrets_are_never_echoed_in_setting_errors(tmp_path: Path) -> None:
     assert "short-secret" not in result.stderr
 
 
+@pytest.mark.sqlite_only
 def test_create_admin_prints_a_one_time_code_once(tmp_path: Path) -> None:
     env = environment()
     first = run("create-admin", "--login", "first-admin", "--data-dir", str(tmp_path), env=env)
@@ -328,6 +335,7 @@ def test_create_admin_prints_a_one_time_code_once(tmp_path: Path) -> None:
     assert code not in (tmp_path / "server.log").read_text()
 
 
+@pytest.mark.sqlite_only
 def test_migrate_applies_then_reports_nothing_pending(tmp_path: Path) -> None:
     env = environment()
     check = run("migrate", "--check", "--data-dir", str(tmp_path), env=env)
@@ -337,6 +345,7 @@ def test_migrate_applies_then_reports_nothing_pending(tmp_path: Path) -> None:
     assert again.returncode == 0 and again.stdout == ""
 
 
+@pytest.mark.sqlite_only
 def test_demo_seeds_an_empty_database_and_exits(tmp_path: Path) -> None:
     env = environment()
     result = run("demo", "--demo-customers", "10", "--data-dir", str(tmp_path), env=env)

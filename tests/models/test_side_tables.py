@@ -63,6 +63,7 @@ async def test_mistyped_login_ids_are_never_stored(db: TortoiseContext) -> None:
     assert login_key(CONFIG.box, " SATO.taro ") == login_key(CONFIG.box, "sato.taro")
 
 
+@pytest.mark.sqlite_only
 async def test_migration_clears_login_ids_kept_in_clear(tmp_path: Path) -> None:
     url = f"sqlite://{tmp_path / 'old.sqlite3'}"
     async with TortoiseContext() as ctx:
@@ -110,6 +111,7 @@ async def _start(data_dir: Path) -> dict[str, int]:
     return modes
 
 
+@pytest.mark.sqlite_only
 async def test_data_directory_and_database_files_are_private(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     modes = await _start(data_dir)
@@ -118,6 +120,7 @@ async def test_data_directory_and_database_files_are_private(tmp_path: Path) -> 
     assert {name: mode for name, mode in modes.items() if mode & 0o077} == {}
 
 
+@pytest.mark.sqlite_only
 async def test_files_an_older_version_left_readable_are_repaired(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     await _start(data_dir)

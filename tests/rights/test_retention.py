@@ -182,6 +182,7 @@ async def test_a_legal_hold_stops_the_purge_until_released(
     assert (await Customer.get(id=who.id)).email == ""
 
 
+@pytest.mark.sqlite_only
 def test_the_purge_command_refuses_the_future_and_dry_runs(tmp_path: Path) -> None:
     command = [sys.executable, "server.py", "purge", "--data-dir", str(tmp_path)]
     run_ = subprocess.run
