@@ -41,6 +41,7 @@ from models import (
     PurgeRecord,
     RightsRequest,
 )
+from resolvers.research import version as research_version
 from rights.invoice_erasure import erase_invoice_addresses, erase_invoice_names, named_invoices
 from rights.rows import column
 
@@ -221,6 +222,8 @@ async def purge(
             done.append(item)
         if progress is not None:
             progress(n, len(items))
+    # Not personal data, but a log that grows with every change: kept to its last version.
+    await research_version.compact()
     return PurgeResult(run_id, done, held)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tortoise.connection import get_connection
+from tortoise.transactions import in_transaction
 
 _LATEST = "SELECT coalesce(max(id), 0) FROM research_change"
 _PG_READ = (
@@ -22,6 +23,12 @@ _PG_READ = (
 )
 _PG_RUNNING = "SELECT x FROM unnest($1::text[]) AS x WHERE pg_xact_status(x::xid8) = 'in progress'"
 _PG_WROTE = "SELECT EXISTS (SELECT 1 FROM research_change WHERE xid = ANY($1::text[]::xid8[]))"
+_BUMP = {  # PostgreSQL's as a SELECT: Tortoise returns no rows for a statement opening INSERT
+    "postgres": "WITH bumped AS (INSERT INTO research_change DEFAULT VALUES RETURNING id) "
+    "SELECT id FROM bumped",
+    "sqlite": "INSERT INTO research_change (id) VALUES (NULL) RETURNING id",
+}
+_BELOW = "DELETE FROM research_change WHERE id < {}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,3 +73,19 @@ async def still(version: Version) -> Version | None:
     if finished and (await _rows(_PG_WROTE, [finished]))[0][0]:
         return None
     return Version(version.number, running)
+
+
+async def compact() -> int:
+    """research_change cut back to one row (the retention purge's run calls this): a new
+    version row, then every row below it deleted, in one transaction; the number deleted.
+
+    The new row comes first so that nothing is missed: a reader holding an older version
+    (with, on PostgreSQL, transactions pending whose rows this deletes) sees the maximum move
+    and computes again, once. A transaction still in progress keeps its row (not visible to
+    the delete), so a reader that saw it pending still finds it."""
+    conn = get_connection("default")
+    async with in_transaction() as transaction:
+        _, rows = await transaction.execute_query(_BUMP[conn.capabilities.dialect])
+        newest = int(dict(rows[0])["id"])
+        deleted, _ = await transaction.execute_query(_BELOW.format(newest))
+    return int(deleted)

@@ -24,7 +24,7 @@ from resolvers.research import version
 from resolvers.research.population import census
 from resolvers.research.rows import Release, research_rows
 from resolvers.research.snapshot import current_census, current_release
-from rights.retention import anonymise_customer
+from rights.retention import anonymise_customer, purge
 from tests.business_world import Business
 from tests.conftest import PG_URL, World, run
 from tests.resolvers.research.helpers import data, seed_realistic
@@ -169,3 +169,33 @@ async def test_a_change_committed_after_a_later_one_is_noticed(
         await writer.commit()
     assert _shown(await current_release(KEY)) == await _fresh()
     assert _shown(await current_release(KEY)) != while_pending
+
+
+async def test_the_change_log_is_cut_to_one_row_and_the_next_answer_is_computed_again(
+    world: World, business: Business
+) -> None:
+    """`version.compact` (run by the retention purge) keeps research_change one row long; a
+    version held from before it is no longer current, so nothing it deleted is missed."""
+    for n in range(3):
+        await Customer.filter(id=world.customers[n].id).update(address=f"北海道札幌市{n}")
+    held = await version.read()
+    before = await current_census()
+    conn = get_connection("default")
+    _, rows = await conn.execute_query("SELECT count(*) AS n FROM research_change")
+    assert int(dict(rows[0])["n"]) > 1
+    deleted = await version.compact()
+    _, rows = await conn.execute_query("SELECT id FROM research_change")
+    assert [int(dict(r)["id"]) for r in rows] == [await version.latest()]
+    assert deleted >= 3 and await version.latest() > held.number
+    assert await version.still(held) is None  # a reader holding it computes again
+    assert await current_census() is not before
+    assert await version.compact() == 1  # the row before; a no-op otherwise
+
+
+async def test_the_retention_purge_compacts_the_change_log(
+    world: World, business: Business
+) -> None:
+    await Customer.filter(id=world.customers[0].id).update(address="北海道札幌市9")
+    await purge(date.today(), datetime.now(UTC))
+    _, rows = await get_connection("default").execute_query("SELECT id FROM research_change")
+    assert len(rows) == 1
