@@ -96,7 +96,10 @@ class TortoiseAuditStore:
 
     def __init__(self) -> None:
         self._group: GroupCommit[_Rows] = GroupCommit(
-            _insert_on_time, sqlite=_sqlite_on_time, postgres=_PgOnTime()
+            _insert_on_time,
+            sqlite=_sqlite_on_time,
+            postgres=_PgOnTime(),
+            rows=lambda rows: 1 + len(rows.buffer.entries),
         )
 
     async def write(self, header: AuditHeader, buffer: AuditBuffer) -> None:

@@ -14,7 +14,8 @@ still durable before their `submit` returns; only the moment of their commit mov
 
 A group whose writes all have their form for the database commits in one round trip: on
 SQLite (`GroupCommit(write, sqlite=...)`: the same statements as plain sqlite3 calls) BEGIN,
-the statements and COMMIT run as one function in the database's thread
+the statements and COMMIT run as one function in the database's thread, or with no hop at
+all, on the event loop's thread, for a small group while no other process writes
 (models.sqlite_thread); on PostgreSQL (`postgres=...`: each writer's rows as data-modifying
 CTEs over `unnest` of one array per column) the whole group is one statement, its own
 transaction, with no BEGIN or COMMIT to wait for. A writer may decline some of its items in
@@ -42,7 +43,7 @@ from tortoise.fields import (
 )
 from tortoise.transactions import in_transaction
 
-from models.sqlite_thread import SqliteWork, in_one_transaction, run_in_sqlite_thread
+from models.sqlite_thread import SqliteWork, commit_in_one_transaction
 
 T = TypeVar("T")
 T_in = TypeVar("T_in", contravariant=True)
@@ -95,6 +96,7 @@ class _Writer(Generic[T]):
     write: Write[T]
     sqlite: SqliteWrite[T] | None
     postgres: PgWrite[T] | None
+    rows: Callable[[T], int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,8 +114,11 @@ class GroupCommit(Generic[T]):
         *,
         sqlite: SqliteWrite[T] | None = None,
         postgres: PgWrite[T] | None = None,
+        rows: Callable[[T], int] = lambda _: 1,
     ) -> None:
-        self._writer = _Writer(write, sqlite, postgres)
+        """`rows`: how many rows an item writes (a small group commits without a hop to
+        SQLite's thread: models.sqlite_thread)."""
+        self._writer = _Writer(write, sqlite, postgres, rows)
 
     async def submit(self, item: T, *, lazy: bool = False) -> None:
         await SHARED.submit(self._writer, item, lazy=lazy)
@@ -173,7 +178,8 @@ async def _write_group(group: list[_Queued]) -> list[Exception | None]:
     sqlite = [queued.writer.sqlite for queued in group]
     if dialect == "sqlite" and all(sqlite):
         works = [prepare(queued.item) for prepare, queued in zip(sqlite, group, strict=True)]  # type: ignore[misc]
-        await run_in_sqlite_thread(conn, in_one_transaction(works))
+        rows = sum(queued.writer.rows(queued.item) for queued in group)
+        await commit_in_one_transaction(conn, works, rows=rows)
         return [None] * len(group)
     if dialect == "postgres" and all(queued.writer.postgres for queued in group):
         return await _one_statement(conn, group)

@@ -58,6 +58,7 @@ class SmallReadClient(SqliteClient):
     def __init__(self, file_path: str, **kwargs: Any) -> None:
         super().__init__(file_path, **kwargs)
         self._plans = PlanVerdicts()
+        self.wal = False  # the journal is a write-ahead log (models.sqlite_thread's small writes)
 
     async def create_connection(self, with_db: bool) -> None:
         """Tortoise's own, but for `check_same_thread=False`: the connection is used from the
@@ -71,6 +72,9 @@ class SmallReadClient(SqliteClient):
         for pragma, value in self.pragmas.items():
             cursor = await self._connection.execute(f"PRAGMA {pragma}={value}")
             await cursor.close()
+        async with self._connection.execute("PRAGMA journal_mode") as cursor:
+            mode = await cursor.fetchone()
+        self.wal = mode is not None and str(mode[0]).lower() == "wal"
         await self._post_connect()
 
     @translate_exceptions

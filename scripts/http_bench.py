@@ -370,7 +370,11 @@ def measure(args: argparse.Namespace, kind: str, work: Path) -> None:
         tmp = stack.enter_context(tempfile.TemporaryDirectory())
         check_answers(project, bare)
         cells, audited, answered = closed_loop(args, wrk, targets, db, Path(tmp) / "w.lua")
-        opened = {t.name: asyncio.run(open_loop(t, args.rate, args.open_seconds)) for t in targets}
+        opened = {  # --open-seconds 0: the closed loop only
+            t.name: asyncio.run(open_loop(t, args.rate, args.open_seconds))
+            for t in targets
+            if args.open_seconds > 0
+        }
     report(kind, args, cells, opened, audited, answered)
 
 

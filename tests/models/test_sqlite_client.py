@@ -1,10 +1,14 @@
 """Small reads on SQLite run on the event loop's thread (models/sqlite_client.py): the same
 rows, no hop to aiosqlite's thread, never beside a transaction, and nothing but a bounded
-SELECT is run that way."""
+SELECT is run that way. Small transactions too (models/sqlite_thread.py), but never waiting
+there for another process's write lock."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,11 +17,13 @@ import aiosqlite
 import pytest
 from tortoise.connection import get_connection
 from tortoise.context import TortoiseContext
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from auth.lookup import find_credential
 from models import Customer
 from models.sqlite_client import SMALL_READ_ROWS, SmallReadClient, index_reads_only, small_read
+from models.sqlite_thread import SMALL_WRITE_ROWS, SqliteWork, commit_in_one_transaction
 from resolvers.batching import by_id
 from resolvers.paging import fetch_page
 from schema.page import PageRequest
@@ -186,3 +192,135 @@ async def test_a_small_read_whose_plan_walks_or_sorts_keeps_the_thread(
 )
 def test_which_plans_are_index_reads(plan: list[str], index_only: bool) -> None:
     assert index_reads_only(plan) is index_only
+
+
+# --- small transactions (models/sqlite_thread.py) -------------------------------------------
+
+
+def _insert(name: str, threads: list[int]) -> SqliteWork[None]:
+    def run(raw: sqlite3.Connection) -> None:
+        threads.append(threading.get_ident())
+        raw.execute("INSERT INTO scratch (name) VALUES (?)", [name])
+
+    return run
+
+
+def _committed(db_file: str) -> list[str]:
+    """Names as another connection (another process) reads them: committed rows."""
+    other = sqlite3.connect(db_file)
+    try:
+        return [name for (name,) in other.execute("SELECT name FROM scratch ORDER BY id")]
+    finally:
+        other.close()
+
+
+def _file() -> str:
+    conn = get_connection("default")
+    assert isinstance(conn, SmallReadClient)
+    return conn.filename
+
+
+async def _scratch() -> None:
+    """A table of its own (the connection opens meanwhile: its PRAGMAs are hops)."""
+    await get_connection("default").execute_script(
+        "CREATE TABLE scratch (id INTEGER PRIMARY KEY, name TEXT NOT NULL)"
+    )
+
+
+async def test_the_database_is_a_write_ahead_log_and_memory_is_not(db: TortoiseContext) -> None:
+    conn = get_connection("default")
+    assert isinstance(conn, SmallReadClient)
+    await _scratch()
+    assert conn.wal
+    memory = SmallReadClient(":memory:", connection_name="memory")
+    await memory.create_connection(with_db=True)
+    try:
+        assert not memory.wal  # its journal is in memory: small writes keep the thread
+    finally:
+        await memory.close()
+
+
+async def test_a_small_transaction_commits_here_without_a_hop(
+    db: TortoiseContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _scratch()
+    threads: list[int] = []
+    works = [_insert("一", threads), _insert("二", threads)]
+    with hops(monkeypatch) as sent:
+        await commit_in_one_transaction(get_connection("default"), works, rows=SMALL_WRITE_ROWS)
+    assert sent == []
+    assert threads == [threading.get_ident()] * 2
+    assert _committed(_file()) == ["一", "二"]  # durable for everyone once it returns
+
+
+async def test_a_larger_transaction_or_one_without_a_write_ahead_log_keeps_the_thread(
+    db: TortoiseContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conn = get_connection("default")
+    assert isinstance(conn, SmallReadClient)
+    await _scratch()
+    threads: list[int] = []
+    with hops(monkeypatch) as sent:
+        await commit_in_one_transaction(conn, [_insert("大", threads)], rows=SMALL_WRITE_ROWS + 1)
+    assert sent == ["run"]
+    monkeypatch.setattr(conn, "wal", False)
+    with hops(monkeypatch) as sent:
+        await commit_in_one_transaction(conn, [_insert("小", threads)], rows=1)
+    assert sent == ["run"]
+    assert threading.get_ident() not in threads
+    assert _committed(_file()) == ["大", "小"]
+
+
+async def test_another_process_holding_the_write_lock_never_stalls_the_loop(
+    db: TortoiseContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process writing: the small transaction does not wait on the loop's thread for
+    its lock (which would stop every request) but in aiosqlite's thread, under the
+    connection's own busy timeout, which stays what it was."""
+    conn = get_connection("default")
+    await _scratch()
+    (timeout_before,) = (await conn.execute_query("PRAGMA busy_timeout"))[1][0]
+    assert timeout_before >= 1000  # waits up to a second or more for the other writer
+    other = sqlite3.connect(_file(), isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO scratch (name) VALUES ('他')")
+    threads: list[int] = []
+    with hops(monkeypatch) as sent:
+        writing = asyncio.create_task(
+            commit_in_one_transaction(conn, [_insert("後", threads)], rows=1)
+        )
+        gaps: list[float] = []
+        last = time.perf_counter()
+        for _ in range(20):  # the loop keeps running while the write waits
+            await asyncio.sleep(0.01)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+        assert not writing.done()
+        other.execute("COMMIT")
+        await writing
+    other.close()
+    assert max(gaps) < 0.1
+    assert sent == ["run"] and threads and threading.get_ident() not in threads
+    assert _committed(_file()) == ["他", "後"]
+    assert (await conn.execute_query("PRAGMA busy_timeout"))[1][0][0] == timeout_before
+
+
+async def test_a_failed_small_transaction_keeps_nothing_and_raises_as_the_client_does(
+    db: TortoiseContext,
+) -> None:
+    conn = get_connection("default")
+    await _scratch()
+    await conn.execute_query("INSERT INTO scratch (id, name) VALUES (7, '元')")
+    threads: list[int] = []
+
+    def clash(raw: sqlite3.Connection) -> None:
+        raw.execute("INSERT INTO scratch (id, name) VALUES (7, '重複')")
+
+    with pytest.raises(IntegrityError):
+        await commit_in_one_transaction(conn, [_insert("消", threads), clash], rows=2)
+    assert threads == [threading.get_ident()]  # it ran here
+    assert _committed(_file()) == ["元"]  # the first insert rolled back with it
+    # and the connection is left outside any transaction, usable
+    await commit_in_one_transaction(conn, [_insert("次", threads)], rows=1)
+    assert _committed(_file()) == ["元", "次"]
