@@ -9,9 +9,9 @@ statements, under the client's lock, errors translated as the client translates 
 A small transaction makes no hop at all (`commit_in_one_transaction`): at most
 SMALL_WRITE_ROWS rows, on a WAL database whose write lock is free at that instant, it runs on
 the event loop's own thread, as small reads do (models/sqlite_client.py) and for the same
-reason: while it runs the loop would only wait for it. Measured on the demo data
-(`scripts/http_bench.py`, dashboard, one worker): 313 → 327 requests per second at one client,
-375 → 432 at eight, p99 at eight 32 → 24 ms. The loop never waits there for another
+reason: while it runs the loop would only wait for it. Measured on the demo data against the
+code before, interleaved (`scripts/http_bench.py --baseline-root`, dashboard, one worker):
+307 → 316 requests per second at one client, 347 → 410 at eight, p99 at eight 33 → 28 ms. The loop never waits there for another
 process's lock: the write lock is taken with `BEGIN IMMEDIATE` under a busy timeout of 0, and
 if another process holds it the transaction goes to the thread, where the connection's own
 busy timeout applies. Once the lock is held, a WAL commit waits for nobody.
