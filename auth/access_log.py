@@ -143,7 +143,7 @@ class AccessLogMiddleware:
         self.app, self.paths, self.reverse_dns = app, paths, reverse_dns
         self.unlogged = unlogged  # probes: a row every few seconds would drown the log
         self.rows: GroupCommit[AccessRow] = GroupCommit(
-            insert_row, sqlite=sqlite_insert_row, postgres=PgRows()
+            insert_row, sqlite=sqlite_insert_row, postgres=PgRows(), rows=lambda _: 1
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

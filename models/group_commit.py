@@ -114,11 +114,14 @@ class GroupCommit(Generic[T]):
         *,
         sqlite: SqliteWrite[T] | None = None,
         postgres: PgWrite[T] | None = None,
-        rows: Callable[[T], int] = lambda _: 1,
+        rows: Callable[[T], int] | None = None,
     ) -> None:
-        """`rows`: how many rows an item writes (a small group commits without a hop to
-        SQLite's thread: models.sqlite_thread)."""
-        self._writer = _Writer(write, sqlite, postgres, rows)
+        """`rows`: how many rows an item writes, required with a SQLite form (a group of at
+        most models.sqlite_thread.SMALL_WRITE_ROWS commits on the event loop's thread, so an
+        item's size must be known, not assumed)."""
+        if sqlite is not None and rows is None:
+            raise TypeError("a writer with a SQLite form says how many rows an item writes")
+        self._writer = _Writer(write, sqlite, postgres, rows or (lambda _: 1))
 
     async def submit(self, item: T, *, lazy: bool = False) -> None:
         await SHARED.submit(self._writer, item, lazy=lazy)

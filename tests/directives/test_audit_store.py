@@ -120,7 +120,8 @@ async def test_on_sqlite_a_group_is_one_round_trip_to_the_database_thread_or_non
         return await execute(self, fn, *args, **kwargs)  # type: ignore[no-untyped-call]
 
     monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
-    store, rows = TortoiseAuditStore(), GroupCommit(insert_row, sqlite=sqlite_insert_row)
+    store = TortoiseAuditStore()
+    rows = GroupCommit(insert_row, sqlite=sqlite_insert_row, rows=lambda _: 1)
     access = AccessRow(
         at=utc_now(), host_name=None, client_address="203.0.113.7", browser="curl", os="Other",
         method="POST", path="/graphql", status=200, duration_ms=1.0,
@@ -135,6 +136,14 @@ async def test_on_sqlite_a_group_is_one_round_trip_to_the_database_thread_or_non
     assert await AccessLogEntry.all().count() == 1
     assert 1 <= log.commits < 8
     assert hops == (log.commits if small_write_rows == 0 else 0)
+
+
+def test_a_writer_with_a_sqlite_form_says_how_many_rows_an_item_writes() -> None:
+    """A group small enough commits on the event loop's thread: a writer that did not say how
+    large its items are could put any amount of work there."""
+    with pytest.raises(TypeError, match="how many rows"):
+        GroupCommit(insert_row, sqlite=sqlite_insert_row)
+    GroupCommit(insert_row, postgres=PgRows())  # no SQLite form: nothing runs on the loop
 
 
 class _Statements(logging.Handler):
