@@ -324,3 +324,28 @@ async def test_a_failed_small_transaction_keeps_nothing_and_raises_as_the_client
     # and the connection is left outside any transaction, usable
     await commit_in_one_transaction(conn, [_insert("次", threads)], rows=1)
     assert _committed(_file()) == ["元", "次"]
+
+
+@pytest.mark.parametrize("rows", [1, SMALL_WRITE_ROWS + 1])
+async def test_a_commit_that_fails_is_rolled_back_here_and_in_the_thread(
+    db: TortoiseContext, rows: int
+) -> None:
+    """A deferred foreign key is checked at COMMIT: the COMMIT fails, the transaction is
+    rolled back (not left open on the connection for the next statement to join)."""
+    conn = get_connection("default")
+    await conn.execute_script(
+        "CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL "
+        "REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED)"
+    )
+    orphan: list[int] = []
+
+    def insert_orphan(raw: sqlite3.Connection) -> None:
+        orphan.append(threading.get_ident())
+        raw.execute("INSERT INTO child (parent_id) VALUES (42)")
+
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"):
+        await commit_in_one_transaction(conn, [insert_orphan], rows=rows)
+    assert (orphan == [threading.get_ident()]) == (rows <= SMALL_WRITE_ROWS)
+    assert (await conn.execute_query("SELECT count(*) FROM child"))[1][0][0] == 0
+    await commit_in_one_transaction(conn, [], rows=0)  # BEGIN works: no transaction was left
