@@ -13,6 +13,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -176,8 +177,53 @@ def test_two_workers_start_together_on_an_empty_database(
                 )
                 time.sleep(0.2)
             assert counted == 6
+        # Personal reads from both workers at once: each worker's audit commits contend for
+        # the one SQLite file (a small commit on a worker's event loop never waits there for
+        # the other's lock: models/sqlite_thread.py). Every answer is audited, none is lost.
+        refs = _concurrent_personal_reads(server.url, token, requests=48, clients=8)
+        assert len(refs) == 48
+        assert refs <= _audit_request_ids(empty_database_url)
     finally:
         server.stop()
+
+
+def _concurrent_personal_reads(url: str, token: str, *, requests: int, clients: int) -> set[str]:
+    """The audit references of `requests` answers with personal values, `clients` at once."""
+    query = {"query": "query @purpose(code: A) { customers(first: 5) { nodes { name phone } } }"}
+
+    def one(_: int) -> str:
+        with httpx.Client(base_url=url, timeout=30) as client:
+            response = client.post(
+                "/graphql", json=query, headers={"Authorization": f"Bearer {token}"}
+            )
+        body = response.json()
+        assert response.status_code == 200 and "errors" not in body, body
+        assert len(body["data"]["customers"]["nodes"]) == 5
+        return str(body["extensions"]["privacy"]["auditRef"])
+
+    with ThreadPoolExecutor(clients) as pool:
+        return set(pool.map(one, range(requests)))
+
+
+def _audit_request_ids(url: str) -> set[str]:
+    if url.startswith("sqlite://"):
+        db = sqlite3.connect(url.removeprefix("sqlite://"))
+        try:
+            return {row[0] for row in db.execute("SELECT request_id FROM audit_request")}
+        finally:
+            db.close()
+    import asyncio
+
+    import asyncpg
+
+    async def read() -> set[str]:
+        conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+        try:
+            return {r[0] for r in await conn.fetch("SELECT request_id FROM audit_request")}
+        finally:
+            await conn.close()
+
+    return asyncio.run(read())
 
 
 @pytest.mark.sqlite_only
