@@ -8,10 +8,12 @@ statements, under the client's lock, errors translated as the client translates 
 
 A small transaction makes no hop at all (`commit_in_one_transaction`): at most
 SMALL_WRITE_ROWS rows, on a WAL database whose write lock is free at that instant, it runs on
-the event loop's own thread, as small reads do (models/sqlite_client.py) and for the same
-reason: while it runs the loop would only wait for it. Measured on the demo data against the
-code before, interleaved (`scripts/http_bench.py --baseline-root`, dashboard, one worker):
-307 → 316 requests per second at one client, 347 → 410 at eight, p99 at eight 33 → 28 ms.
+the event loop's own thread, as small reads do (models/sqlite_client.py). In the thread it
+would hold the connection's lock just as long, and every statement of this process waits for
+that lock meanwhile: the thread would spare only other requests' work that needs no database,
+and the hop there and back costs more. Measured on the demo data against the code before,
+interleaved (`scripts/http_bench.py --baseline-root`, dashboard, one worker): 307 → 316
+requests per second at one client, 347 → 410 at eight, p99 at eight 33 → 28 ms.
 
 The loop never waits there for another process's lock: the write lock is taken with `BEGIN
 IMMEDIATE` under a busy timeout of 0, and if another process holds it the transaction goes to
