@@ -72,15 +72,20 @@ async def reserve(keys: list[str], now: datetime) -> int:
 
 
 async def _locked_row(key: str, now: datetime) -> LoginThrottle:
-    row = await LoginThrottle.select_for_update().get_or_none(key=key)
-    if row is None:
+    """The key's row, locked until the caller's transaction ends; made when missing.
+
+    A concurrent request may insert the row first (our insert then conflicts), and another
+    request's success may delete it again before we lock it (`succeeded` resets the key), so
+    the lookup is tried again until it finds a row: one we made is ours until we commit."""
+    while True:
+        row = await LoginThrottle.select_for_update().get_or_none(key=key)
+        if row is not None:
+            return row
         try:
             async with in_transaction():  # a savepoint: a concurrent insert may win
                 await LoginThrottle.create(key=key, failures=0, updated_at=now)
         except IntegrityError:
             pass
-        row = await LoginThrottle.select_for_update().get(key=key)
-    return row
 
 
 async def succeeded(*, reset: str, release: str) -> None:

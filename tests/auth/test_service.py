@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pyotp
 import pytest
 from tortoise.context import TortoiseContext
+from tortoise.exceptions import IntegrityError
 
 from auth import admin, enrolment, service, throttle
 from auth.callers import from_bearer
@@ -120,6 +122,29 @@ async def test_concurrent_guesses_cannot_outrun_the_throttle(db: TortoiseContext
     results = await asyncio.gather(*(_fail(T0, "sato") for _ in range(20)), return_exceptions=True)
     assert results.count("LOGIN_FAILED") == throttle.FREE_FAILURES
     assert results.count("LOGIN_THROTTLED") == 20 - throttle.FREE_FAILURES
+
+
+async def test_a_throttle_row_deleted_between_conflict_and_lock_is_made_again(
+    db: TortoiseContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The PostgreSQL race CI once hit: our insert conflicts with a concurrent one, whose
+    success then resets (deletes) the row before we lock it. Counting still happens."""
+    real_create = LoginThrottle.create
+    conflicts = 0
+
+    async def conflicting(**fields: Any) -> LoginThrottle:
+        nonlocal conflicts
+        if conflicts == 0:  # the other request's row: made, then deleted by its success
+            conflicts += 1
+            await real_create(**fields)
+            await LoginThrottle.filter(key=fields["key"]).delete()
+            raise IntegrityError("duplicate key value violates unique constraint")
+        return await real_create(**fields)
+
+    monkeypatch.setattr(LoginThrottle, "create", conflicting)
+    count = await throttle.reserve([throttle.totp_key(7)], T0)
+    assert conflicts == 1 and count == 1
+    assert (await LoginThrottle.get(key=throttle.totp_key(7))).failures == 1
 
 
 @pytest.mark.parametrize(
