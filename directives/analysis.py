@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from graphql import (
     ASTValidationRule,
     DocumentNode,
+    FragmentDefinitionNode,
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
@@ -24,6 +25,7 @@ from strawberry.schema.validation_rules.maybe_null import MaybeNullValidationRul
 from strawberry.schema.validation_rules.one_of import OneOfInputValidationRule
 
 from directives.cost import estimate
+from directives.early_audit import early_sites
 from directives.index import PersonalIndex
 from directives.operation import Usage
 from directives.text_input import refused_literal
@@ -42,6 +44,9 @@ class Analysis:
     # The estimated cost (directives.cost) of an operation without variables; None when the
     # operation has variables (page sizes may come from them): estimated per request then.
     cost: int | None = None
+    # How many enforced fields run before the audit can be written early; None: at the end
+    # (directives.early_audit).
+    early_sites: int | None = None
 
 
 def analyse(
@@ -64,7 +69,17 @@ def analyse(
     if usage is None or operation is None:
         return Analysis(errors, operation, usage)
     cost = None if operation.variable_definitions else estimate(schema, document, operation)
-    return Analysis(errors, operation, usage, refused_literal(document, operation), cost)
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    return Analysis(
+        errors,
+        operation,
+        usage,
+        refused_literal(document, operation),
+        cost,
+        early_sites(schema, fragments, operation),
+    )
 
 
 class AnalysisCache:

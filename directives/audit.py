@@ -21,7 +21,7 @@ from tortoise.transactions import in_transaction
 from directives.audit_record import AuditRecord, Entry
 from models.audit import AuditEntry, AuditRequest
 from models.group_commit import GroupCommit, PgPart, pg_array
-from models.sqlite_thread import SqliteWork, run_in_sqlite_thread
+from models.sqlite_thread import SMALL_WRITE_ROWS, SqliteWork, run_in_sqlite_thread
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +110,15 @@ class TortoiseAuditStore:
             await _insert_on_time(current, rows)
         else:
             await self._group.submit(rows)
+
+    def runs_beside(self, entries: int) -> bool:
+        """Whether a write of `entries` started before the execution ends runs beside it
+        (directives.early_audit): in SQLite's thread (a group of more than SMALL_WRITE_ROWS
+        rows) or in PostgreSQL's server. A smaller SQLite write runs on the event loop's own
+        thread (models.sqlite_thread): started early it would only come first."""
+        if get_connection("default").capabilities.dialect == "sqlite":
+            return 1 + entries > SMALL_WRITE_ROWS
+        return True
 
     async def probe(self) -> None:
         """Raises unless a request row can be written now (inserted, then rolled back)."""

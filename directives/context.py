@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -68,3 +68,8 @@ class PrivacyContext:
     audit: AuditBuffer = field(default_factory=AuditBuffer)
     plans: dict[Any, Any] = field(default_factory=dict)  # enforcement's per-request decisions
     security_log: SecurityLog = field(default_factory=NoSecurityLog)
+    # Set by the guard when a query's audit may be written before its end
+    # (directives.early_audit): how many enforced fields are still to run, and what starts the
+    # write after the last of them (an awaitable to wait for its dispatch, or None).
+    sites_left: int = 0
+    early_audit: Callable[[], Awaitable[None] | None] | None = None

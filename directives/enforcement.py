@@ -72,14 +72,38 @@ def _wrap(field: GraphQLField, index: PersonalIndex) -> None:
         result = inner(source, info, **args)
         if inspect.isawaitable(result):
             return _enforce_later(result, info, index)
-        return _enforce(result, info, index)
+        enforced = _enforce(result, info, index)
+        started = _site_done(info.context)
+        return enforced if started is None else _once_started(started, enforced)
 
     field.resolve = resolve
     field.extensions = {**field.extensions, ENFORCED: True}
 
 
 async def _enforce_later(result: Awaitable[Any], info: Info, index: PersonalIndex) -> Any:
-    return _enforce(await result, info, index)
+    enforced = _enforce(await result, info, index)
+    started = _site_done(info.context)
+    if started is not None:
+        await started
+    return enforced
+
+
+async def _once_started(started: Awaitable[None], enforced: Any) -> Any:
+    await started
+    return enforced
+
+
+def _site_done(context: PrivacyContext) -> Awaitable[None] | None:
+    """One enforced field ran; after the last the document has (directives.early_audit),
+    the audit write starts: what to await for its dispatch, or None."""
+    start = context.early_audit
+    if start is None:
+        return None
+    context.sites_left -= 1
+    if context.sites_left > 0:
+        return None
+    context.early_audit = None
+    return start()
 
 
 def _enforce(result: Any, info: Info, index: PersonalIndex) -> Any:

@@ -7,9 +7,12 @@ the privacy receipt; if the audit write fails, the caller gets an error and no d
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
+from dataclasses import replace
 from typing import Any
 
 from graphql import (
@@ -24,7 +27,7 @@ from tortoise.transactions import in_transaction
 
 from directives import provision
 from directives.analysis import Analysis, AnalysisCache, analyse
-from directives.audit import AuditHeader, utc_now
+from directives.audit import AuditBuffer, AuditHeader, utc_now
 from directives.context import PrivacyContext
 from directives.cost import estimate
 from directives.errors import ErrorCode, PrivacyError
@@ -57,6 +60,8 @@ class PrivacyGuard(SchemaExtension):
         self.refused_before_login: PrivacyError | None = None
         self.analysis: Analysis | None = None
         self.use: str | None = None
+        # The audit write started early (directives.early_audit), and how many entries it has.
+        self.early: tuple[asyncio.Future[None], int] | None = None
 
     @property
     def operations(self) -> Mapping[str, Operation]:
@@ -173,18 +178,53 @@ class PrivacyGuard(SchemaExtension):
                 yield
                 await self._flush(context)
         else:
-            yield
+            sites = analysis.early_sites if analysis is not None else None
+            if sites is not None:
+                context.sites_left = sites
+                context.early_audit = lambda: self._start_early(context)
+            try:
+                yield
+            finally:
+                context.early_audit = None
             await self._flush(context)
+
+    def _start_early(self, context: PrivacyContext) -> Awaitable[None] | None:
+        """The last enforced field ran (directives.early_audit): the audit write starts now,
+        on a copy of what is buffered, and goes on beside the rest of the execution; `_flush`
+        waits for it. Returns what the enforcement point awaits: a few turns of the event
+        loop, for the write to reach its thread or the database."""
+        audit = context.audit
+        if audit.pending_uses or not audit.entries:
+            return None  # a use still open, or nothing to write yet: at the end, as always
+        beside = getattr(context.audit_store, "runs_beside", None)
+        if beside is not None and not beside(len(audit.entries)):
+            return None  # it would run on this thread anyway: nothing to gain
+        written = replace(audit, entries=list(audit.entries), withheld=Counter())
+        task = asyncio.ensure_future(self._write_audit(context, written))
+        # Retrieved by `_flush`; if the execution fails first, nobody would.
+        task.add_done_callback(lambda done: done.cancelled() or done.exception())
+        self.early = (task, len(written.entries))
+        return _dispatched()
 
     async def _flush(self, context: PrivacyContext) -> None:
         result = self.execution_context.result
+        early, self.early = self.early, None
+        if early is not None:
+            task, count = early
+            await task  # AUDIT_UNAVAILABLE if it failed
+            if len(context.audit.entries) != count:
+                # The proof was wrong: something released after the record was made.
+                context.audit.written = False
+                log.error("audit entries after the early write request_id=%s", context.request_id)
+                raise _unavailable()
         if context.audit.pending_uses and not (result is not None and result.errors):
             # A resolver used a personal value, answered, and never said whose: fail closed.
             # (One that raised instead answered nothing from it.)
+            context.audit.written = False
             log.error("use of personal values not recorded request_id=%s", context.request_id)
             raise _unavailable()
-        if context.audit.entries:
-            await self._write_audit(context)
+        if early is None and context.audit.entries:
+            await self._write_audit(context, context.audit)
 
     def _admit(
         self, context: PrivacyContext, operation: OperationDefinitionNode, usage: Usage
@@ -282,16 +322,16 @@ class PrivacyGuard(SchemaExtension):
             policy_version=in_force(at).id,  # P11: the version in force when read
         )
 
-    async def _write_audit(self, context: PrivacyContext) -> None:
+    async def _write_audit(self, context: PrivacyContext, audit: AuditBuffer) -> None:
+        """`audit`'s entries: the request's buffer, or its copy when written early."""
         try:
             header = self._header(context)
-            await context.audit_store.write(header, context.audit)
+            await context.audit_store.write(header, audit)
             if context.caller is not None and context.caller.partner is not None:
                 # What an option provider received is a provision (APPI art. 29), recorded
                 # with the audit: fail closed like it.
-                entries = context.audit.entries
                 await provision.save_partner_reads(
-                    context.caller, header.request_id, header.at, entries
+                    context.caller, header.request_id, header.at, audit.entries
                 )
             context.audit.written = True
             context.audit.policy_version = header.policy_version
@@ -307,6 +347,14 @@ class PrivacyGuard(SchemaExtension):
         if not isinstance(context, PrivacyContext) or not context.audit.written:
             return {}
         return {"privacy": receipt(context)}
+
+
+async def _dispatched() -> None:
+    """Turns of the event loop for an audit write just started: the guard's task submits it,
+    the committer takes it and hands it to SQLite's thread or sends it to PostgreSQL (each a
+    turn when nothing else is ready). Only how much of the write overlaps depends on it."""
+    for _ in range(8):
+        await asyncio.sleep(0)
 
 
 def _unavailable() -> PrivacyError:
