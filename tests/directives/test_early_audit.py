@@ -4,8 +4,11 @@ that it records the same rows, and that an entry added after it fails the reques
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
+from tortoise.connection import get_connection
 
 import directives.analysis
 from directives.audit import AuditBuffer, AuditHeader, TortoiseAuditStore
@@ -156,11 +159,31 @@ async def test_the_database_store_writes_the_same_rows_early(
 
 async def test_which_writes_run_beside_the_execution(db: object) -> None:
     store = TortoiseAuditStore()
-    from tortoise.connection import get_connection
-
     if get_connection("default").capabilities.dialect == "sqlite":
         # A small write commits on the event loop's thread: started early it only comes first.
         assert not store.runs_beside(SMALL_WRITE_ROWS - 1)
         assert store.runs_beside(SMALL_WRITE_ROWS)
     else:
         assert store.runs_beside(1)
+
+
+async def test_concurrent_early_writes_each_record_their_own_request(
+    schema: PrivacySchema, world: World
+) -> None:
+    """Many queries at once, each writing early through the database store (group commits
+    of several early writes): every answer's auditRef names its own request row, with all of
+    its entries."""
+    store = TortoiseAuditStore()
+    store.runs_beside = lambda entries: True  # type: ignore[method-assign]
+    caller = world.caller(Role.SUPPORT)
+    texts = [LIST, NESTED.format(name="Nested", id=world.customers[0].id)] * 12
+    answers = await asyncio.gather(*(run(schema, t, caller, audit_store=store) for t in texts))
+    for text, (result, context) in zip(texts, answers, strict=True):
+        assert result.errors is None and context.audit.written
+        assert result.extensions is not None
+        ref = result.extensions["privacy"]["auditRef"]
+        [request] = await AuditRequest.filter(request_id=ref)
+        expected = len(world.customers) if text == LIST else 2
+        assert request.entry_count == expected
+        assert await AuditEntry.filter(request_id=request.id).count() == expected
+    assert await AuditRequest.all().count() == len(texts)
