@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from graphql import (
     ASTValidationRule,
     DocumentNode,
-    FragmentDefinitionNode,
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
@@ -69,16 +68,13 @@ def analyse(
     if usage is None or operation is None:
         return Analysis(errors, operation, usage)
     cost = None if operation.variable_definitions else estimate(schema, document, operation)
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
     return Analysis(
         errors,
         operation,
         usage,
         refused_literal(document, operation),
         cost,
-        early_sites(schema, fragments, operation),
+        early_sites(schema, document, operation),
     )
 
 

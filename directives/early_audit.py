@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -54,16 +55,16 @@ class _NotProven(Exception):
 
 
 def early_sites(
-    schema: GraphQLSchema,
-    fragments: Mapping[str, FragmentDefinitionNode],
-    operation: OperationDefinitionNode,
+    schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode
 ) -> int | None:
     """How many enforced fields the query runs, each at most once, with nothing able to add
     an audit entry after the last of them; None when that is not proven."""
     root = schema.query_type
     if operation.operation is not OperationType.QUERY or root is None:
         return None
-    walk = _Walk(fragments)
+    walk = _Walk(
+        {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    )
     try:
         walk.selections(operation.selection_set, root, root=True, under_list=False)
     except _NotProven:

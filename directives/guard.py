@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
-from dataclasses import replace
 from typing import Any
 
 from graphql import (
@@ -199,7 +197,7 @@ class PrivacyGuard(SchemaExtension):
         beside = getattr(context.audit_store, "runs_beside", None)
         if beside is not None and not beside(len(audit.entries)):
             return None  # it would run on this thread anyway: nothing to gain
-        written = replace(audit, entries=list(audit.entries), withheld=Counter())
+        written = AuditBuffer(entries=list(audit.entries))  # what the store writes
         task = asyncio.ensure_future(self._write_audit(context, written))
         # Retrieved by `_flush`; if the execution fails first, nobody would.
         task.add_done_callback(lambda done: done.cancelled() or done.exception())

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from graphql import FragmentDefinitionNode, OperationDefinitionNode, parse
+from graphql import OperationDefinitionNode, parse
 from tortoise.connection import get_connection
 
 import directives.analysis
@@ -27,11 +27,8 @@ NESTED = "query {name} @purpose(code: C) {{ customer(id: {id}) {{ name agent {{ 
 
 def _sites(schema: PrivacySchema, text: str) -> int | None:
     document = parse(text)
-    fragments = {
-        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-    }
     [operation] = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    return early_sites(schema._schema, fragments, operation)
+    return early_sites(schema._schema, document, operation)
 
 
 @pytest.mark.parametrize(
