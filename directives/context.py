@@ -68,6 +68,10 @@ class PrivacyContext:
     audit: AuditBuffer = field(default_factory=AuditBuffer)
     plans: dict[Any, Any] = field(default_factory=dict)  # enforcement's per-request decisions
     security_log: SecurityLog = field(default_factory=NoSecurityLog)
+    # A caller checked lately, not yet looked up again (auth.recent): True once the lookup
+    # made during this request gives the same caller. The guard waits for it before anything
+    # but a query runs and before the audit is written.
+    confirm_caller: Callable[[], Awaitable[bool]] | None = None
     # Set by the guard when a query's audit may be written before its end
     # (directives.early_audit): how many enforced fields are still to run, and what starts the
     # write after the last of them (an awaitable to wait for its dispatch, or None).

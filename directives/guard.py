@@ -161,6 +161,8 @@ class PrivacyGuard(SchemaExtension):
         context: PrivacyContext = self.execution_context.context
         analysis = self.analysis
         operation = analysis.operation if analysis is not None else None
+        if operation is None or operation.operation is not OperationType.QUERY:
+            await _caller_confirmed(context)  # a change is made by the caller of now only
         if operation is not None and analysis is not None and analysis.usage is not None:
             try:
                 self._admit(context, operation, analysis.usage)
@@ -322,6 +324,7 @@ class PrivacyGuard(SchemaExtension):
 
     async def _write_audit(self, context: PrivacyContext, audit: AuditBuffer) -> None:
         """`audit`'s entries: the request's buffer, or its copy when written early."""
+        await _caller_confirmed(context)  # nothing recorded as read by a caller of before
         try:
             header = self._header(context)
             await context.audit_store.write(header, audit)
@@ -353,6 +356,14 @@ async def _dispatched() -> None:
     turn when nothing else is ready). Only how much of the write overlaps depends on it."""
     for _ in range(8):
         await asyncio.sleep(0)
+
+
+async def _caller_confirmed(context: PrivacyContext) -> None:
+    """Refuses a caller checked lately that a lookup made now would not give (auth.recent);
+    the edge then runs the request again as the lookup says."""
+    confirm = context.confirm_caller
+    if confirm is not None and not await confirm():
+        raise PrivacyError(ErrorCode.UNAUTHENTICATED, "Authentication required.")
 
 
 def _unavailable() -> PrivacyError:

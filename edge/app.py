@@ -60,7 +60,7 @@ def create_app(settings: Settings) -> Starlette:
     audit_probe = getattr(audit_store, "probe", None)
 
     async def sdl(request: Request) -> Response:
-        denied = refuse_unless_staff(await resolve_caller(request, auth.sessions))
+        denied = refuse_unless_staff((await resolve_caller(request, auth.sessions))[0])
         return denied or PlainTextResponse(str(graphql.schema), media_type="application/graphql")
 
     async def spa(_: Request) -> Response:

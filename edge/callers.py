@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from auth.callers import Resolved, bearer_token, csrf_matches, from_bearer, from_session_token
+from auth.recent import Confirmation, RecentCallers
 from auth.sessions import SessionPolicy
 from directives.errors import ErrorCode
 from directives.operations import INTROSPECTION_ROLES
@@ -16,15 +17,22 @@ from models import Stage
 from resolvers.accounts.cookies import CSRF_HEADER, session_cookie_value
 
 
-async def resolve_caller(request: Request, policy: SessionPolicy) -> Resolved | None:
+async def resolve_caller(
+    request: Request, policy: SessionPolicy, recent: RecentCallers | None = None
+) -> tuple[Resolved | None, Confirmation | None]:
+    """The caller, and (API tokens checked lately, with `recent`: auth.recent) what confirms it
+    before anything changes or leaves; None when it was looked up just now."""
     now = datetime.now(UTC)
     token = bearer_token(request.headers.get("authorization"))
     if token is not None:
-        return await from_bearer(token, policy=policy, now=now)
+        bearer = token  # for the lookup (mypy: `token` narrowed here only)
+        if recent is not None:
+            return await recent.resolve(bearer, lambda: from_bearer(bearer, policy=policy, now=now))
+        return await from_bearer(token, policy=policy, now=now), None
     cookie = session_cookie_value(request.cookies)
     if cookie:
-        return await from_session_token(cookie, policy=policy, now=now, browser=True)
-    return None
+        return await from_session_token(cookie, policy=policy, now=now, browser=True), None
+    return None, None
 
 
 def csrf_ok(request: Request, resolved: Resolved | None) -> bool:

@@ -21,6 +21,7 @@ from auth import events
 from auth.attempt import AuthConfig
 from auth.callers import Resolved
 from auth.events import Kind
+from auth.recent import Confirmation, RecentCallers
 from directives.audit import AuditStore
 from directives.errors import ErrorCode
 from edge import metrics, negotiation, trusted_documents
@@ -38,6 +39,7 @@ from schema.context import Context
 
 MEDIA_TYPE = "crm.media_type"  # where the negotiated type waits in the request's scope
 CONTEXT = "crm.context"  # the operation's Context, for the metrics after it ran
+CONFIRMATION = "confirmation"  # in the scope's state: what confirms a caller checked lately
 
 
 class PrivacyGraphQL(GraphQL[Context, None]):
@@ -56,21 +58,28 @@ class PrivacyGraphQL(GraphQL[Context, None]):
         # Stateless: one of each serves every request.
         self.delivery = OutboxDelivery(auth.box)  # answers to rights requests (P7.3)
         self.notices = OutboxNotices()  # business transfers (P8.3), leak incidents
+        self.recent = RecentCallers()  # API-token callers this worker checked lately
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
-        response = await self._refusal(request) or await self._answer(request)
+        response = await self._refusal(request, self.recent) or await self._answer(request)
+        confirmation: Confirmation | None = request.scope.get("state", {}).get(CONFIRMATION)
+        if confirmation is not None and not await confirmation():
+            # The caller this worker checked lately is not the one a lookup gives now
+            # (auth.recent): nothing of that run leaves; it runs again as the lookup says.
+            response = await self._refusal(request, None) or await self._answer(request)
         await response(scope, receive, send)
 
-    async def _refusal(self, request: Request) -> Response | None:
+    async def _refusal(self, request: Request, recent: RecentCallers | None) -> Response | None:
         media = negotiation.choose_media_type(request.headers.get("accept"))
         if media is None and request.method == "POST":
             return error_response(406, ErrorCode.NOT_ACCEPTABLE, "Accept application/json.")
         request.scope[MEDIA_TYPE] = media or negotiation.JSON
-        resolved = await resolve_caller(request, self.auth.sessions)
+        state = request.scope.setdefault("state", {})
+        resolved, state[CONFIRMATION] = await resolve_caller(request, self.auth.sessions, recent)
         if not csrf_ok(request, resolved):
             await events.record(
                 Kind.AUTHORIZATION_FAILURE,
@@ -80,7 +89,7 @@ class PrivacyGraphQL(GraphQL[Context, None]):
                 detail="CSRF",
             )
             return error_response(403, ErrorCode.FORBIDDEN, "CSRF token missing or wrong.")
-        request.scope.setdefault("state", {})["resolved"] = resolved
+        state["resolved"] = resolved
         return None
 
     async def _answer(self, request: Request) -> Response:
@@ -126,6 +135,7 @@ class PrivacyGraphQL(GraphQL[Context, None]):
         context = build_context(
             caller=resolved.caller if resolved else None,
             session=resolved.session if resolved else None,
+            confirm_caller=request.scope.get("state", {}).get(CONFIRMATION),
             audit_store=self.audit_store,
             header_purpose=request.headers.get("x-purpose"),
             client_address=client_address(request.scope),

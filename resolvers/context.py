@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 
 from starlette.responses import Response
 
@@ -28,6 +29,7 @@ def build_context(
     request_id: str | None = None,
     auth: AuthConfig | None = None,
     session: Session | None = None,
+    confirm_caller: Callable[[], Awaitable[bool]] | None = None,
     response: Response | None = None,
     secure_transport: bool = False,
     pseudonym_key: bytes | None = None,
@@ -45,6 +47,7 @@ def build_context(
         security_log=DatabaseSecurityLog(client_address),
         auth=auth,
         session=session,
+        confirm_caller=confirm_caller,
         response=response,
         secure_transport=secure_transport,
         pseudonym_key=pseudonym_key,

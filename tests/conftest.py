@@ -14,7 +14,7 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -308,9 +308,11 @@ async def run(
     audit_store: AuditStore | None = None,
     operation_name: str | None = None,
     delivery: Delivery | None = None,
+    confirm_caller: Callable[[], Awaitable[bool]] | None = None,
 ) -> tuple[ExecutionResult, Context]:
     context = build_context(
         caller=caller,
+        confirm_caller=confirm_caller,
         audit_store=audit_store,
         header_purpose=header_purpose,
         client_address="203.0.113.7",
