@@ -7,20 +7,22 @@ RECHECK_WITHIN ago, the request starts with that caller at once and the lookup (
 `auth.callers.from_bearer`, with its refusals) runs as a task beside the execution. Its result is
 awaited where it matters (`Confirmation`):
 
-- by the guard, before a mutation (or anything but a query) runs, and before the audit is
-  written (directives.guard): nothing is changed, nor recorded as read, for a caller the lookup
-  would not give now;
+- by the guard, before anything but a query that only reads runs, before a refusal is
+  recorded, and before the audit is written (directives.guard): nothing is changed, nor
+  recorded as read, for a caller the lookup would not give now;
 - by the edge, before any answer leaves (edge.graphql_view): if the lookup now gives another
   caller (the token revoked or expired, the account disabled, its role changed) or fails, the
-  answer is dropped and the request runs again with what the lookup gave, exactly as it would
-  have run without this. So revocation is not delayed: every answer waits for a lookup made
-  after its request arrived, where without this the lookup came first.
+  answer is dropped (an exception too) and the request runs again with what the lookup gave,
+  exactly as it would have run without this. So revocation is not delayed: every answer waits
+  for a lookup made after its request arrived, where without this the lookup came first.
 
-What a discarded run of a query did stays done, as for an answer its client never received: a
-security event recorded, a research query's budget charged (resolvers.research.budget). RECHECK_
-WITHIN bounds how old the check behind such a run can be. Sessions (whose idle timeout each
-use extends) and option providers' accounts (whose reach is read with them) are always looked
-up first. Each worker keeps its own map; correctness never depends on it.
+Only a query whose roots all just read (directives.operations.READ_ONLY_SCOPES) starts
+before the lookup is back; research, which charges the analyst's budget as it reads, and the
+caller's own account wait for it first, and a refusal is recorded as a security event only
+once the lookup confirms whose it is. Sessions (whose idle timeout each use extends) and option
+providers' accounts (whose reach is read with them) are always looked up first. Each worker
+keeps its own map; correctness never depends on it. RECHECK_WITHIN bounds how old the check
+behind a discarded run can be.
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ from directives.operation import Usage
 from directives.operations import (
     INTROSPECTION_ROLES,
     PURPOSE_OPTIONAL_ROLES,
+    READ_ONLY_SCOPES,
     Operation,
     admit,
 )
@@ -161,13 +162,14 @@ class PrivacyGuard(SchemaExtension):
         context: PrivacyContext = self.execution_context.context
         analysis = self.analysis
         operation = analysis.operation if analysis is not None else None
-        if operation is None or operation.operation is not OperationType.QUERY:
+        if not self._reads_only(analysis):
             await _caller_confirmed(context)  # a change is made by the caller of now only
         if operation is not None and analysis is not None and analysis.usage is not None:
             try:
                 self._admit(context, operation, analysis.usage)
                 await _admit_use(context)
             except PrivacyError as refusal:
+                await _caller_confirmed(context)  # recorded against the caller of now only
                 await context.security_log.refused(context.caller, refusal.code.value)
                 raise
         if operation is not None and operation.operation is OperationType.MUTATION:
@@ -187,6 +189,19 @@ class PrivacyGuard(SchemaExtension):
             finally:
                 context.early_audit = None
             await self._flush(context)
+
+    def _reads_only(self, analysis: Analysis | None) -> bool:
+        """A query whose every root only reads (directives.operations.READ_ONLY_SCOPES)."""
+        operation = analysis.operation if analysis is not None else None
+        if analysis is None or analysis.usage is None or operation is None:
+            return False
+        if operation.operation is not OperationType.QUERY:
+            return False
+        roots = analysis.usage.root_fields - META_FIELDS
+        return all(
+            name in self.operations and self.operations[name].scope in READ_ONLY_SCOPES
+            for name in roots
+        )
 
     def _start_early(self, context: PrivacyContext) -> Awaitable[None] | None:
         """The last enforced field ran (directives.early_audit): the audit write starts now,

@@ -43,6 +43,23 @@ class RowScope(StrEnum):
     ACCOUNTS = "ACCOUNTS"  # every account (administration)
 
 
+# Scopes whose query roots only read stored rows (each read audited as always): a query on
+# these alone may start before the lookup of its caller, checked lately, is back
+# (auth.recent). Research (PSEUDONYMOUS) charges the analyst's budget as it reads, and the
+# caller's own (CALLER) are about the credential itself: such a query waits for the lookup
+# first, as does every mutation. A query root that writes takes one of those scopes.
+READ_ONLY_SCOPES: frozenset[RowScope] = frozenset(
+    {
+        RowScope.NONE,
+        RowScope.PEOPLE,
+        RowScope.CATALOGUE,
+        RowScope.AUDIT,
+        RowScope.AUDIT_PROOF,
+        RowScope.ACCOUNTS,
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Operation:
     """One root field's row. `purposes` None: any purpose the role may declare (and one is

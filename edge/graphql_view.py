@@ -65,13 +65,23 @@ class PrivacyGraphQL(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
-        response = await self._refusal(request, self.recent) or await self._answer(request)
-        confirmation: Confirmation | None = request.scope.get("state", {}).get(CONFIRMATION)
-        if confirmation is not None and not await confirmation():
+        try:
+            response = await self._refusal(request, self.recent) or await self._answer(request)
+        except Exception:
+            if await self._confirmed(request):
+                raise
+            response = None
+        if response is None or not await self._confirmed(request):
             # The caller this worker checked lately is not the one a lookup gives now
             # (auth.recent): nothing of that run leaves; it runs again as the lookup says.
             response = await self._refusal(request, None) or await self._answer(request)
         await response(scope, receive, send)
+
+    @staticmethod
+    async def _confirmed(request: Request) -> bool:
+        """True unless the caller was one checked lately that the lookup no longer gives."""
+        confirmation: Confirmation | None = request.scope.get("state", {}).get(CONFIRMATION)
+        return confirmation is None or await confirmation()
 
     async def _refusal(self, request: Request, recent: RecentCallers | None) -> Response | None:
         media = negotiation.choose_media_type(request.headers.get("accept"))

@@ -128,7 +128,8 @@ async def test_the_map_keeps_the_most_recently_used_tokens(clock: list[float]) -
         _, confirmation = await recent.resolve(token, lookup)
         if confirmation is not None:
             await confirmation()
-    assert (await recent.resolve("a", lookup))[1] is not None
+    _, kept = await recent.resolve("a", lookup)
+    assert kept is not None and await kept()
     assert (await recent.resolve("b", lookup))[1] is None
 
 

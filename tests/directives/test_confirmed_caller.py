@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 
+import directives.guard
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
-from models import AuditRequest, Contact
+from models import AuditRequest, Contact, PrivacyBudget, SecurityEvent
 from tests.conftest import World, run
 from tests.directives.test_early_audit import LIST, NESTED, RecordingStore
 
@@ -66,12 +68,25 @@ async def test_a_query_whose_caller_changed_answers_nothing_and_records_nothing(
     assert not context.audit.written and not (result.extensions or {}).get("privacy")
 
 
+@pytest.fixture
+def order(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """When the guard opened the mutation's transaction, against the lookup."""
+    seen: list[str] = []
+    opened = directives.guard.in_transaction  # type: ignore[attr-defined]
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        seen.append("transaction")
+        return opened(*args, **kwargs)
+
+    monkeypatch.setattr(directives.guard, "in_transaction", spied)
+    return seen
+
+
 async def test_a_mutation_waits_for_its_caller_before_it_changes_anything(
-    schema: PrivacySchema, world: World
+    schema: PrivacySchema, world: World, order: list[str]
 ) -> None:
     before = await Contact.all().count()
     gate = asyncio.Event()
-    order: list[str] = []
 
     async def confirmed() -> bool:
         await gate.wait()
@@ -89,7 +104,7 @@ async def test_a_mutation_waits_for_its_caller_before_it_changes_anything(
     )
     for _ in range(50):
         await asyncio.sleep(0)
-    assert await Contact.all().count() == before  # waiting, nothing done
+    assert order == []  # waiting: no transaction opened, nothing run
     gate.set()
     result, _ = await running
     assert order == ["lookup"]
@@ -99,7 +114,45 @@ async def test_a_mutation_waits_for_its_caller_before_it_changes_anything(
     assert not await AuditRequest.exists()
 
 
-async def test_a_confirmed_mutation_runs(schema: PrivacySchema, world: World) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{ me { login } }",  # the caller's own: about the credential itself
+        # research: the analyst's budget is charged as it reads
+        "query @purpose(code: F) { researchAggregate(dimension: BIRTH_DECADE) { groups { key } } }",
+    ],
+)
+async def test_a_query_that_does_not_only_read_waits_for_its_caller_first(
+    schema: PrivacySchema, world: World, text: str
+) -> None:
+    seen: list[str] = []
+    result, _ = await run(
+        schema, text, world.caller(Role.ANALYST), confirm_caller=lookup(False, seen)
+    )
+    assert seen == ["lookup"]
+    assert result.data is None and result.errors and result.errors[0].extensions
+    assert result.errors[0].extensions["code"] == "UNAUTHENTICATED"
+    assert not await PrivacyBudget.filter(answers__gt=0).exists()  # nothing charged
+
+
+async def test_a_refusal_is_recorded_only_for_the_caller_of_now(
+    schema: PrivacySchema, world: World
+) -> None:
+    """A purpose the remembered role may not declare: no security event under that role."""
+    seen: list[str] = []
+    result, _ = await run(
+        schema, LIST.replace("code: C", "code: F"), world.caller(Role.SUPPORT),
+        confirm_caller=lookup(False, seen),
+    )  # fmt: skip
+    assert seen == ["lookup"]
+    assert result.errors and result.errors[0].extensions
+    assert result.errors[0].extensions["code"] == "UNAUTHENTICATED"
+    assert not await SecurityEvent.exists()
+
+
+async def test_a_confirmed_mutation_runs(
+    schema: PrivacySchema, world: World, order: list[str]
+) -> None:
     seen: list[str] = []
     result, _ = await run(
         schema,
@@ -109,4 +162,5 @@ async def test_a_confirmed_mutation_runs(schema: PrivacySchema, world: World) ->
         confirm_caller=lookup(True, seen),
     )
     assert result.errors is None and seen[0] == "lookup"
+    assert order == ["transaction"]
     assert await Contact.filter(name="高橋 一郎").exists()

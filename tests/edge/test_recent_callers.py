@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 import auth.recent
+import directives.guard
 from auth.recent import RecentCallers
 from directives.vocabulary import Role
 from models import Account, ApiToken, AuditRequest, Contact
@@ -98,6 +99,24 @@ async def test_a_credential_changed_since_its_last_check_gets_nothing(
     assert _shape(answer) == _shape(await server.post(BILLING_E, Role.BILLING))
     assert _shape(answer)[1] == (None, ["UNAUTHENTICATED"])
     assert confirmations == [False]  # nothing started from the old check again
+
+
+@pytest.mark.parametrize("change", [_revoke, _expire, _disable])
+async def test_an_answer_with_nothing_to_audit_waits_for_the_lookup_too(
+    server: Server,
+    confirmations: list[bool],
+    change: Callable[[ApiToken], Awaitable[None]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No audit write to wait at: the edge alone holds the answer back. (`me` itself waits
+    in the guard, being the caller's own: here it is taken for a query that only reads.)"""
+    monkeypatch.setattr(directives.guard.PrivacyGuard, "_reads_only", lambda *_: True)
+    assert (await server.post(ME, Role.BILLING)).json()["data"]["me"]["login"]
+    await change(await _token(server, Role.BILLING))
+    answer = await server.post(ME, Role.BILLING)
+    assert confirmations == [False]
+    assert not (answer.json().get("data") or {}).get("me")
+    assert _shape(answer) == _shape(await server.post(ME, Role.BILLING))
 
 
 async def test_a_revoked_token_changes_nothing(server: Server, confirmations: list[bool]) -> None:
