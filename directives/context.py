@@ -70,7 +70,8 @@ class PrivacyContext:
     security_log: SecurityLog = field(default_factory=NoSecurityLog)
     # A caller checked lately, not yet looked up again (auth.recent): True once the lookup
     # made during this request gives the same caller. The guard waits for it before anything
-    # but a query runs and before the audit is written.
+    # but a query that only reads runs, before it records a refusal, and before the audit is
+    # written.
     confirm_caller: Callable[[], Awaitable[bool]] | None = None
     # Set by the guard when a query's audit may be written before its end
     # (directives.early_audit): how many enforced fields are still to run, and what starts the

@@ -47,7 +47,8 @@ class RowScope(StrEnum):
 # these alone may start before the lookup of its caller, checked lately, is back
 # (auth.recent). Research (PSEUDONYMOUS) charges the analyst's budget as it reads, and the
 # caller's own (CALLER) are about the credential itself: such a query waits for the lookup
-# first, as does every mutation. A query root that writes takes one of those scopes.
+# first, as does every mutation. A query root that writes takes one of those scopes
+# (tests/directives/test_read_only_roots.py runs every list and search and sees its writes).
 READ_ONLY_SCOPES: frozenset[RowScope] = frozenset(
     {
         RowScope.NONE,
