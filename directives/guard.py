@@ -162,7 +162,7 @@ class PrivacyGuard(SchemaExtension):
         context: PrivacyContext = self.execution_context.context
         analysis = self.analysis
         operation = analysis.operation if analysis is not None else None
-        if not self._reads_only(analysis):
+        if context.confirm_caller is not None and not self._reads_only(analysis):
             await _caller_confirmed(context)  # a change is made by the caller of now only
         if operation is not None and analysis is not None and analysis.usage is not None:
             try:

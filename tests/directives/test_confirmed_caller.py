@@ -9,11 +9,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+from strawberry.types import ExecutionResult
 
 import directives.guard
 from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
 from models import AuditRequest, Contact, PrivacyBudget, SecurityEvent
+from schema.context import Context
 from tests.conftest import World, run
 from tests.directives.test_early_audit import LIST, NESTED, RecordingStore
 
@@ -29,38 +31,43 @@ def lookup(gives: bool, seen: list[str]) -> Callable[[], Awaitable[bool]]:
     return confirmed
 
 
-@pytest.mark.parametrize("text", [LIST, NESTED.format(name="Late", id=1)])
+# A list (the audit written once the page is enforced, early) and a customer with its agent
+# (two enforced fields).
+QUERIES = [LIST, NESTED]
+
+
+async def _query(
+    schema: PrivacySchema, world: World, text: str, *, gives: bool
+) -> tuple[ExecutionResult, Context, list[str]]:
+    """`text` as SUPPORT, with a lookup that gives the same caller or not: the run, and the
+    order in which the lookup and the audit write came."""
+    events: list[str] = []
+    result, context = await run(
+        schema,
+        text.format(name="Late", id=world.customers[0].id) if text is NESTED else text,
+        world.caller(Role.SUPPORT),
+        audit_store=RecordingStore(events),
+        confirm_caller=lookup(gives, events),
+    )
+    return result, context, events
+
+
+@pytest.mark.parametrize("text", QUERIES)
 async def test_a_query_answers_once_its_caller_is_confirmed(
     schema: PrivacySchema, world: World, text: str
 ) -> None:
-    events: list[str] = []
-    store = RecordingStore(events)
-    result, context = await run(
-        schema,
-        text.replace("id: 1", f"id: {world.customers[0].id}"),
-        world.caller(Role.SUPPORT),
-        audit_store=store,
-        confirm_caller=lookup(True, events),
-    )
+    result, context, events = await _query(schema, world, text, gives=True)
     assert result.errors is None and result.data
     assert events == ["lookup", "write"]  # the lookup came back before the audit was written
     assert context.audit.written
 
 
-@pytest.mark.parametrize("text", [LIST, NESTED.format(name="Late", id=1)])
+@pytest.mark.parametrize("text", QUERIES)
 async def test_a_query_whose_caller_changed_answers_nothing_and_records_nothing(
     schema: PrivacySchema, world: World, text: str
 ) -> None:
     """Whether the audit would have been written early or at the end."""
-    events: list[str] = []
-    store = RecordingStore(events)
-    result, context = await run(
-        schema,
-        text.replace("id: 1", f"id: {world.customers[0].id}"),
-        world.caller(Role.SUPPORT),
-        audit_store=store,
-        confirm_caller=lookup(False, events),
-    )
+    result, context, events = await _query(schema, world, text, gives=False)
     assert events == ["lookup"]  # nothing written
     assert result.data is None
     assert result.errors and result.errors[0].extensions
