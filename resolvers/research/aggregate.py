@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from directives.prefectures import PREFECTURES
 from models.contracts import Plan
-from resolvers.research.population import NO_PLAN, Census, Member
+from resolvers.research.population import NO_PLAN, Census, Member, Patch
 from schema.research.view import ResearchDimension
 
 _DECADES = tuple(f"{year}s" for year in range(1900, 2030, 10))
@@ -57,3 +57,15 @@ def tally(census: Census, dimension: ResearchDimension) -> dict[str, int]:
             counted[key] = counted.get(key, 0) + weight
         census.tallies[dimension] = counted
     return counted
+
+
+def carried(before: Census, patch: Patch) -> None:
+    """The tallies `before` has made, carried to the census patched from it: each customer that
+    changed taken from its old row's key and added to its new one's."""
+    for dimension, counted in list(before.tallies.items()):
+        assert isinstance(dimension, ResearchDimension)
+        key_of, counted = KEY_OF[dimension], dict(counted)
+        for row, step in [*((r, -1) for r in patch.left), *((r, 1) for r in patch.joined)]:
+            key = key_of(Member(0, row))
+            counted[key] = counted.get(key, 0) + step
+        patch.census.tallies[dimension] = counted

@@ -9,10 +9,12 @@ customers have it and which one each customer has."""
 from __future__ import annotations
 
 import asyncio
+import bisect
 import itertools
+import json
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -38,9 +40,17 @@ _CONTRACTS = (
     "SELECT t.customer_id, t.plan, t.monthly_fee + coalesce(x.fees, 0), coalesce(x.n, 0) "
     "FROM contract t LEFT JOIN (SELECT s.contract_id, sum(o.monthly_fee) AS fees, count(*) AS n "
     "FROM option_subscription s JOIN option_service o ON o.id = s.option_id "
-    "WHERE s.cancelled_on IS NULL GROUP BY s.contract_id) x ON x.contract_id = t.id "
-    "WHERE t.cancelled_on IS NULL ORDER BY t.id"
+    "WHERE s.cancelled_on IS NULL{subscriptions} GROUP BY s.contract_id) x "
+    "ON x.contract_id = t.id WHERE t.cancelled_on IS NULL{contracts} ORDER BY t.id"
 )
+# The same for some customers only (a patch): their ids as one parameter, used twice.
+_SOME = {"postgres": "= ANY($1::bigint[])", "sqlite": "IN (SELECT value FROM json_each(?1))"}
+_SOME_CUSTOMERS = "SELECT id, birth_date, postal_code, address FROM customer WHERE id {}"
+_SOME_CONTRACTS = _CONTRACTS.format(
+    subscriptions=" AND s.contract_id IN (SELECT id FROM contract WHERE customer_id {})",
+    contracts=" AND t.customer_id {}",
+)
+_ALL_CONTRACTS = _CONTRACTS.format(subscriptions="", contracts="")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,12 +79,15 @@ class Member:
 @dataclass(frozen=True, slots=True)
 class Census:
     """The population, counted: `rows` are the distinct research rows, `weights` how many
-    customers have each; customer `ids` in id order, `row_of` the index of each one's row."""
+    customers have each; customer `ids` in id order, `row_of` the index of each one's row.
+    A census patched with a change (`patched`) may keep rows no customer has any more (weight
+    0): every count is weighted, so they count for nothing."""
 
     rows: list[Row]
     weights: list[int]
     ids: array[int]
     row_of: array[int]
+    index: dict[Row, int] = field(default_factory=dict)  # each row's position in `rows`
     tallies: dict[object, dict[str, int]] = field(default_factory=dict)  # see aggregate.tally
 
     def __len__(self) -> int:
@@ -109,7 +122,8 @@ class _Counting:
         self.index: dict[Row, int] = {}
         self.ids, self.row_of = array("q"), array("I")
 
-    def add(self, customers: Sequence[Customer]) -> None:
+    def research_rows(self, customers: Sequence[Customer]) -> tuple[list[int], Iterable[Row]]:
+        """The customers' ids and research rows."""
         ids, born, codes, places = _columns(customers, 4)
         signed = list(map(self.contracts.get, ids, itertools.repeat(_NO_CONTRACT)))
         rows = zip(
@@ -119,6 +133,10 @@ class _Counting:
             *_columns(signed, 3),
             strict=True,
         )
+        return ids, rows
+
+    def add(self, customers: Sequence[Customer]) -> None:
+        ids, rows = self.research_rows(customers)
         index = self.index
         self.row_of.extend([index.setdefault(row, len(index)) for row in rows])
         self.ids.extend(ids)
@@ -132,7 +150,7 @@ class _Counting:
     def census(self) -> Census:
         counts = Counter(self.row_of)
         weights = [counts[i] for i in range(len(self.index))]
-        return Census(list(self.index), weights, self.ids, self.row_of)
+        return Census(list(self.index), weights, self.ids, self.row_of, self.index)
 
 
 def counted(customers: Sequence[Customer], contracts: dict[int, Contract]) -> Census:
@@ -151,7 +169,7 @@ async def census() -> Census:
     """Every customer, read now: each chunk is read while the one before is counted."""
     dialect = get_connection("default").capabilities.dialect
     customers = _CUSTOMERS.replace("{}", _PLACEHOLDER.get(dialect, "$1")) + _CHUNK
-    signed, chunk = await asyncio.gather(_select(_CONTRACTS), _select(customers, [0]))
+    signed, chunk = await asyncio.gather(_select(_ALL_CONTRACTS), _select(customers, [0]))
     counting = _Counting({c: (str(p), int(f), int(n)) for c, p, f, n in signed})
     del signed
     while chunk:
@@ -161,6 +179,64 @@ async def census() -> Census:
         finally:
             chunk = await following
     return await asyncio.to_thread(counting.census)
+
+
+@dataclass(frozen=True, slots=True)
+class Patch:
+    """A census patched with the rows of the customers that changed: `left` the rows they had
+    (one per customer that had one), `joined` the rows they have now (one per customer still
+    there), so that anything counted per row can be carried over."""
+
+    census: Census
+    left: list[Row]
+    joined: list[Row]
+
+
+def patched(before: Census, changed: Iterable[int], now: dict[int, Row]) -> Patch:
+    """`before` with each `changed` customer's row replaced by its row `now`, or removed when
+    it has none (erased from the table). Copies what it changes (`before` may still be read):
+    the arrays in one pass, slices between the changed positions."""
+    rows, weights, index = list(before.rows), list(before.weights), dict(before.index)
+    ids, row_of = before.ids, before.row_of
+    new_ids, new_row_of = array("q"), array("I")
+    left, joined, done = [], [], 0
+    for customer in sorted(changed):
+        at = bisect.bisect_left(ids, customer, done)
+        new_ids.extend(ids[done:at])
+        new_row_of.extend(row_of[done:at])
+        done = at
+        if at < len(ids) and ids[at] == customer:
+            weights[row_of[at]] -= 1
+            left.append(rows[row_of[at]])
+            done = at + 1
+        row = now.get(customer)
+        if row is not None:
+            position = index.setdefault(row, len(rows))
+            if position == len(rows):
+                rows.append(row)
+                weights.append(0)
+            weights[position] += 1
+            joined.append(row)
+            new_ids.append(customer)
+            new_row_of.append(position)
+    new_ids.extend(ids[done:])
+    new_row_of.extend(row_of[done:])
+    return Patch(Census(rows, weights, new_ids, new_row_of, index), left, joined)
+
+
+async def patched_census(before: Census, changed: frozenset[int]) -> Patch:
+    """`before` patched with the `changed` customers read now (after the version: see
+    `version.changed_since`): two SELECTs by id, each mask applied to their values only."""
+    dialect = get_connection("default").capabilities.dialect
+    some = _SOME.get(dialect, _SOME["postgres"])
+    ids: object = sorted(changed) if dialect == "postgres" else json.dumps(sorted(changed))
+    customers, signed = await asyncio.gather(
+        _select(_SOME_CUSTOMERS.format(some), [ids]),
+        _select(_SOME_CONTRACTS.format(some, some), [ids]),
+    )
+    counting = _Counting({c: (str(p), int(f), int(n)) for c, p, f, n in signed})
+    now = dict(zip(*counting.research_rows(customers), strict=True))
+    return await asyncio.to_thread(patched, before, changed, now)
 
 
 def _columns(rows: Sequence[Sequence[Any]], width: int) -> list[list[Any]]:

@@ -21,7 +21,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import get_connection
 
 from resolvers.research import version
-from resolvers.research.population import Census, census
+from resolvers.research.aggregate import carried
+from resolvers.research.population import Census, census, patched_census
 from resolvers.research.rows import Release, research_rows
 
 T = TypeVar("T")
@@ -37,6 +38,10 @@ class _Slot:
     releases: dict[bytes, asyncio.Future[Release]] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
+
+# More changed customers than this since the census held and the next one counts everyone:
+# patching costs a read by id and a mask per changed customer, plus copying the arrays.
+MOST_PATCHED = 10_000
 
 _SLOTS: weakref.WeakKeyDictionary[BaseDBAsyncClient, _Slot] = weakref.WeakKeyDictionary()
 
@@ -66,12 +71,42 @@ async def _census() -> tuple[dict[bytes, asyncio.Future[Release]], Census]:
     if not await _current(slot):
         async with slot.lock:  # one computation per version: the others wait, then re-check
             if not await _current(slot):
+                held, before = slot.version, slot.census
                 slot.version = await version.read()  # before the population is read
-                slot.census = asyncio.ensure_future(_collector_paused(census()))
+                slot.census = asyncio.ensure_future(_collector_paused(_recount(held, before)))
                 slot.releases = {}
     releases, counting = slot.releases, slot.census
     assert counting is not None
     return releases, await _shared(counting)
+
+
+async def _recount(held: version.Version | None, before: asyncio.Future[Census] | None) -> Census:
+    """The census of the version just read: the one `held` patched with the customers changed
+    since, when the change log says which (at most MOST_PATCHED) and `before` was made;
+    otherwise every customer read again."""
+    if held is not None and _usable(before):
+        assert before is not None
+        changed = await version.changed_since(held, MOST_PATCHED)
+        made = await _made(before)
+        if changed is not None and made is not None and _worth_patching(made):
+            patch = await patched_census(made, changed)
+            carried(made, patch)
+            return patch.census
+    return await census()
+
+
+async def _made(before: asyncio.Future[Census]) -> Census | None:
+    """The census `before` makes (it may still be computing), or None if it fails."""
+    try:
+        return await _shared(before)
+    except Exception:  # its own request reports it; this one computes afresh
+        return None
+
+
+def _worth_patching(made: Census) -> bool:
+    """Patch while at least half the distinct rows are still someone's: rows left with no
+    customer stay (counted for nothing) until a full count drops them."""
+    return 2 * made.weights.count(0) <= len(made.rows)
 
 
 async def _collector_paused(work: Awaitable[T]) -> T:

@@ -29,6 +29,13 @@ _BUMP = {  # PostgreSQL's as a SELECT: Tortoise returns no rows for a statement 
     "sqlite": "INSERT INTO research_change (id) VALUES (NULL) RETURNING id",
 }
 _BELOW = "DELETE FROM research_change WHERE id < {}"
+# Whose rows changed since a version was read (migration 0027): rows numbered above it, and on
+# PostgreSQL rows of the transactions then pending (they may be numbered below). NULL: anyone.
+_SINCE = {
+    "postgres": "SELECT DISTINCT customer_id FROM research_change "
+    "WHERE id > $1 OR xid = ANY($2::text[]::xid8[]) LIMIT $3",
+    "sqlite": "SELECT DISTINCT customer_id FROM research_change WHERE id > ? LIMIT ?",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +80,21 @@ async def still(version: Version) -> Version | None:
     if finished and (await _rows(_PG_WROTE, [finished]))[0][0]:
         return None
     return Version(version.number, running)
+
+
+async def changed_since(held: Version, most: int) -> frozenset[int] | None:
+    """The customers whose research rows may differ from what they were when `held` was read
+    (at least those: a change committed since is included too), or None when that is not
+    known (a TRUNCATE, an option's fee, the compaction's row) or more than `most` changed.
+    Read after the new version and before the population, as `read` is."""
+    dialect = get_connection("default").capabilities.dialect
+    values: list[object] = [held.number, most + 1]
+    if dialect == "postgres":
+        values.insert(1, list(held.pending))
+    whose = [row[0] for row in await _rows(_SINCE[dialect], values)]
+    if len(whose) > most or None in whose:
+        return None
+    return frozenset(int(w) for w in whose)
 
 
 async def compact() -> int:

@@ -2,8 +2,8 @@
 outlive it: every change to what the population reads (an address, a new contract, an erased
 customer) makes the next answer the one a fresh computation gives; a change to anything else
 keeps the answer already made; concurrent requests share one computation; the change table
-holds no value; and on PostgreSQL a transaction that commits after a later one is still
-noticed."""
+holds no value (whose row changed is kept as an id: see test_patched_census); and on
+PostgreSQL a transaction that commits after a later one is still noticed."""
 
 from __future__ import annotations
 
@@ -140,11 +140,14 @@ async def test_pages_through_the_api_reflect_a_change(
 
 
 async def test_the_change_table_holds_no_value(world: World, business: Business) -> None:
+    """A change's number, its transaction and whose row it was (an id, as the audit keeps a
+    subject's): never a value."""
     await Customer.filter(id=world.customers[0].id).update(address="北海道札幌市1")
     _, rows = await get_connection("default").execute_query("SELECT * FROM research_change")
     assert rows
     for row in rows:
-        assert set(dict(row)) <= {"id", "xid"}  # a change's number and its transaction
+        assert set(dict(row)) <= {"id", "xid", "customer_id"}
+    assert world.customers[0].id in {dict(r)["customer_id"] for r in rows}
     shown = repr([tuple(dict(r).values()) for r in rows])
     for value in ("北海道", "札幌"):
         assert value not in shown

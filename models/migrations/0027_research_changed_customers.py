@@ -1,0 +1,142 @@
+import importlib
+
+from tortoise import migrations
+
+# research_change also says whose research row a change touched (customer_id), so that the
+# next research answer patches the census with those customers instead of reading all of
+# them again (resolvers/research/snapshot.py). An id, as the audit keeps a subject's id:
+# never a value. NULL means "anything may have changed": a TRUNCATE, an option service's fee
+# (every subscriber's fee), a subscription whose contract is already gone, the compaction's
+# row and every row written before this migration. On PostgreSQL one row per transaction and
+# customer (and none after a NULL one of the same transaction); on SQLite one per changed row.
+WATCHED = {  # table -> the columns the research population reads (as in 0026)
+    'customer': ('id', 'birth_date', 'postal_code', 'address'),
+    'contract': ('id', 'customer_id', 'plan', 'monthly_fee', 'cancelled_on'),
+    'option_subscription': ('id', 'contract_id', 'option_id', 'cancelled_on'),
+    'option_service': ('id', 'monthly_fee'),
+}
+# Whose row a changed row of each table is, as SQL over OLD / NEW (None: anyone's).
+SUBJECT = {
+    'customer': '{row}."id"',
+    'contract': '{row}."customer_id"',
+    'option_subscription': '(SELECT c."customer_id" FROM "contract" c WHERE c."id" = {row}."contract_id")',
+    'option_service': None,
+}
+
+def _pg_branch(table):
+    subject = SUBJECT[table]
+    if subject is None:
+        return f"WHEN '{table}' THEN whose := ARRAY[NULL::bigint];"
+    old, new = subject.format(row='OLD'), subject.format(row='NEW')
+    return (
+        f"WHEN '{table}' THEN\n"
+        f"            IF TG_OP <> 'INSERT' THEN whose := whose || ({old})::bigint; END IF;\n"
+        f"            IF TG_OP <> 'DELETE' THEN whose := whose || ({new})::bigint; END IF;"
+    )
+
+
+# A subject found NULL (a subscription whose contract is gone) is recorded as NULL: anything.
+PG_FUNCTION = """CREATE OR REPLACE FUNCTION research_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    whose bigint[] := ARRAY[NULL::bigint];
+    one bigint;
+BEGIN
+    IF TG_LEVEL = 'ROW' THEN
+        whose := ARRAY[]::bigint[];
+        CASE TG_TABLE_NAME
+        %s
+        END CASE;
+    END IF;
+    FOREACH one IN ARRAY whose LOOP
+        IF NOT EXISTS (SELECT 1 FROM research_change WHERE xid = pg_current_xact_id()
+                       AND (customer_id IS NULL OR customer_id = one)) THEN
+            INSERT INTO research_change (customer_id) VALUES (one);
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END
+$$""" % "\n        ".join(_pg_branch(t) for t in WATCHED)
+PG_BEFORE = [
+    'ALTER TABLE research_change ADD COLUMN IF NOT EXISTS customer_id BIGINT',
+    'CREATE INDEX IF NOT EXISTS research_change_xid_customer ON research_change (xid, customer_id)',
+    'DROP INDEX IF EXISTS research_change_xid',
+]
+
+
+def _changed(columns, is_distinct):
+    return ' OR '.join(f'OLD."{c}" {is_distinct} NEW."{c}"' for c in columns)
+
+
+def _pg_triggers(table, columns):
+    listed = ', '.join(f'"{c}"' for c in columns)
+    return (
+        f'DROP TRIGGER IF EXISTS "research_{table}_rows" ON "{table}"',
+        f'DROP TRIGGER IF EXISTS "research_{table}_update" ON "{table}"',
+        f'CREATE TRIGGER "research_{table}_rows" AFTER INSERT OR DELETE ON "{table}" '
+        'FOR EACH ROW EXECUTE FUNCTION research_changed()',
+        f'CREATE TRIGGER "research_{table}_truncate" AFTER TRUNCATE ON "{table}" '
+        'FOR EACH STATEMENT EXECUTE FUNCTION research_changed()',
+        f'CREATE TRIGGER "research_{table}_update" AFTER UPDATE OF {listed} ON "{table}" '
+        f'FOR EACH ROW WHEN ({_changed(columns, "IS DISTINCT FROM")}) '
+        'EXECUTE FUNCTION research_changed()',
+    )
+
+
+def _sqlite_insert(table, *rows):
+    subject = SUBJECT[table]
+    values = [subject.format(row=row) if subject else 'NULL' for row in rows]
+    return ' '.join(f'INSERT INTO research_change (customer_id) VALUES ({v});' for v in values)
+
+
+def _sqlite_triggers(table, columns):
+    listed = ', '.join(f'"{c}"' for c in columns)
+    return (
+        *(f'DROP TRIGGER IF EXISTS "research_{table}_{kind}"' for kind in ('insert', 'delete', 'update')),
+        f'CREATE TRIGGER "research_{table}_insert" AFTER INSERT ON "{table}" '
+        f'BEGIN {_sqlite_insert(table, "NEW")} END',
+        f'CREATE TRIGGER "research_{table}_delete" AFTER DELETE ON "{table}" '
+        f'BEGIN {_sqlite_insert(table, "OLD")} END',
+        f'CREATE TRIGGER "research_{table}_update" AFTER UPDATE OF {listed} ON "{table}" '
+        f'WHEN {_changed(columns, "IS NOT")} BEGIN {_sqlite_insert(table, "OLD", "NEW")} END',
+    )
+
+
+async def record_whose_row_changed(apps, schema_editor):
+    client = schema_editor.client
+    dialect = client.capabilities.dialect
+    if dialect == 'postgres':
+        statements, triggers = [*PG_BEFORE, PG_FUNCTION], _pg_triggers
+    elif dialect == 'sqlite':
+        statements = ['ALTER TABLE research_change ADD COLUMN customer_id INTEGER']
+        triggers = _sqlite_triggers
+    else:
+        raise RuntimeError(f'No research change triggers for {dialect}.')
+    for table, columns in WATCHED.items():
+        statements += triggers(table, columns)
+    statements.append('INSERT INTO research_change (customer_id) VALUES (NULL)')
+    for sql in statements:
+        await client.execute_script(sql)
+
+
+async def record_only_that_something_changed(apps, schema_editor):
+    """Back to 0026's triggers (the column is left: 0026's code never reads it)."""
+    before = importlib.import_module('models.migrations.0026_research_changes')
+    client = schema_editor.client
+    dialect = client.capabilities.dialect
+    for table in WATCHED:
+        names = ('rows', 'truncate', 'update') if dialect == 'postgres' else ('insert', 'delete', 'update')
+        for name in names:
+            on = f' ON "{table}"' if dialect == 'postgres' else ''
+            await client.execute_script(f'DROP TRIGGER IF EXISTS "research_{table}_{name}"{on}')
+    await before.watch_research_population(apps, schema_editor)
+
+
+class Migration(migrations.Migration):
+    dependencies = [('models', '0026_research_changes')]
+
+    initial = False
+
+    operations = [
+        migrations.operations.RunPython(record_whose_row_changed, record_only_that_something_changed)
+    ]

@@ -1,0 +1,328 @@
+"""The next research answer after a change patches the census with the customers whose rows
+changed (P5.F, migration 0027), instead of reading a million again: the change log records
+whose row each change touched, and the patched census is the one a full count gives. Where
+the log cannot say (an option's fee moves every subscriber's; the compaction's row; more
+customers than MOST_PATCHED), everyone is counted again."""
+
+from __future__ import annotations
+
+import random
+from array import array
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from tortoise.connection import get_connection
+from tortoise.context import TortoiseContext
+
+from models import Contract, Customer, OptionService, OptionSubscription
+from models.contracts import Plan
+from resolvers.research import population, snapshot, version
+from resolvers.research.aggregate import KEYS, tally
+from resolvers.research.population import Census, census, patched
+from resolvers.research.rows import research_rows
+from resolvers.research.snapshot import current_census, current_release
+from tests.conftest import PG_URL
+from tests.resolvers.research.helpers import seed_realistic
+from tests.resolvers.research.test_snapshot import KEY, _shown
+
+Change = Callable[[], Awaitable[object]]
+
+
+@pytest.fixture
+def counted_in_full(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many times the snapshot counted every customer (the patch does not)."""
+    calls: list[int] = []
+
+    async def counting() -> Census:
+        calls.append(1)
+        return await census()
+
+    monkeypatch.setattr(snapshot, "census", counting)
+    return calls
+
+
+def _members(counted: Census) -> list[tuple[int, object]]:
+    return [(m.customer_id, m.row) for m in counted.members()]
+
+
+def _consistent(counted: Census) -> None:
+    """Each row's weight is how many customers have it; every customer's row is listed."""
+    assert list(counted.ids) == sorted(set(counted.ids))
+    having = Counter(counted.row_of)
+    assert counted.weights == [having[i] for i in range(len(counted.rows))]
+    assert {row: i for i, row in enumerate(counted.rows)} == counted.index
+
+
+async def _after(change: Change, full: list[int]) -> Census:
+    """The census kept after `change`, checked against a full count of the same data."""
+    before = await current_census()
+    tallied = {d: dict(tally(before, d)) for d in KEYS}
+    made = len(full)
+    await change()
+    after = await current_census()
+    fresh = await census()
+    assert _members(after) == _members(fresh)
+    assert _members(after) != _members(before)  # so the comparison above can fail
+    _consistent(after)
+    for dimension in KEYS:  # carried over, not counted again: the same as counted afresh
+        assert dimension in after.tallies
+        assert {k: n for k, n in tally(after, dimension).items() if n} == {
+            k: n for k, n in tally(fresh, dimension).items() if n
+        }
+    assert tallied == {d: dict(tally(before, d)) for d in KEYS}  # the old one untouched
+    assert _shown(await current_release(KEY)) == _shown(research_rows(KEY, fresh))
+    assert len(full) == made, "patched, not counted in full"
+    return after
+
+
+async def _customer(n: int = 0) -> Customer:
+    customer = await Customer.all().order_by("id").offset(n).first()
+    assert customer is not None
+    return customer
+
+
+async def _signed() -> Contract:
+    contract = await Contract.filter(cancelled_on__isnull=True).order_by("id").first()
+    assert contract is not None
+    return contract
+
+
+CHANGES: dict[str, Change] = {}
+
+
+def change(function: Change) -> Change:
+    CHANGES[function.__name__] = function
+    return function
+
+
+@change
+async def an_address() -> None:
+    customer = await _customer(3)
+    await Customer.filter(id=customer.id).update(
+        address="大阪府大阪市北区1", postal_code="530-0001"
+    )
+
+
+@change
+async def a_birth_date() -> None:
+    await Customer.filter(id=(await _customer(5)).id).update(birth_date="1931-02-03")
+
+
+@change
+async def a_new_customer() -> None:
+    await Customer.create(name="新 規", birth_date="2001-01-01", postal_code="060-0001")
+
+
+@change
+async def a_removed_customer() -> None:
+    signed = await Contract.all().values_list("customer_id", flat=True)
+    prospect = await Customer.exclude(id__in=list(signed)).order_by("id").first()
+    assert prospect is not None  # one customer in 20 has no contract yet
+    await Customer.filter(id=prospect.id).delete()
+
+
+@change
+async def a_new_contract() -> None:
+    signed = await Contract.filter(cancelled_on__isnull=True).values_list("customer_id", flat=True)
+    prospect = await Customer.exclude(id__in=list(signed)).order_by("id").first()
+    assert prospect is not None
+    await Contract.create(
+        customer=prospect, plan=Plan.PREMIUM, monthly_fee=11_000, started_on=date.today()
+    )
+
+
+@change
+async def a_cancelled_contract() -> None:
+    await Contract.filter(id=(await _signed()).id).update(cancelled_on=date.today())
+
+
+@change
+async def a_new_option() -> None:
+    contract = await _signed()
+    taken = await OptionSubscription.filter(contract_id=contract.id).values_list(
+        "option_id", flat=True
+    )
+    option = await OptionService.exclude(id__in=list(taken)).order_by("id").first()
+    assert option is not None
+    await OptionSubscription.create(contract=contract, option=option, started_on=date.today())
+
+
+@change
+async def several_at_once() -> None:
+    for n in range(4):
+        await Customer.filter(id=(await _customer(10 + n)).id).update(birth_date=f"194{n}-05-05")
+    await Customer.create(name="新 規", birth_date="1977-07-07", postal_code="900-0001")
+
+
+@pytest.mark.parametrize("name", sorted(CHANGES))
+async def test_the_next_census_is_patched_as_a_full_count_would_make_it(
+    db: TortoiseContext, counted_in_full: list[int], name: str
+) -> None:
+    await seed_realistic(300)
+    await _after(CHANGES[name], counted_in_full)
+
+
+async def test_a_change_the_log_cannot_place_counts_everyone(
+    db: TortoiseContext, counted_in_full: list[int]
+) -> None:
+    """An option's fee is every subscriber's fee: the log says NULL, everyone is read again."""
+    await seed_realistic(300)
+    before = await current_census()
+    subscribed = await OptionSubscription.filter(cancelled_on__isnull=True).first()
+    assert subscribed is not None
+    option = await OptionService.get(id=subscribed.option_id)
+    await OptionService.filter(id=option.id).update(monthly_fee=option.monthly_fee + 700)
+    made = len(counted_in_full)
+    after = await current_census()
+    assert len(counted_in_full) == made + 1
+    assert _members(after) == _members(await census()) != _members(before)
+
+
+async def test_more_changes_than_are_patched_count_everyone(
+    db: TortoiseContext, counted_in_full: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await seed_realistic(200)
+    monkeypatch.setattr(snapshot, "MOST_PATCHED", 2)
+    await current_census()
+    for n in range(2):
+        await Customer.filter(id=(await _customer(n)).id).update(birth_date="1955-01-01")
+    made = len(counted_in_full)
+    await current_census()
+    assert len(counted_in_full) == made  # two: patched
+    for n in range(3):
+        await Customer.filter(id=(await _customer(n)).id).update(birth_date="1966-01-01")
+    await current_census()
+    assert len(counted_in_full) == made + 1  # three: counted in full
+
+
+async def test_the_compacted_log_counts_everyone(
+    db: TortoiseContext, counted_in_full: list[int]
+) -> None:
+    """Compaction deletes rows a held version would need: its own row says NULL."""
+    await seed_realistic(100)
+    await current_census()
+    await Customer.filter(id=(await _customer()).id).update(birth_date="1944-01-01")
+    await version.compact()
+    made = len(counted_in_full)
+    await current_census()
+    assert len(counted_in_full) == made + 1
+
+
+async def test_the_log_names_whose_row_changed(db: TortoiseContext) -> None:
+    """Each table's change is recorded under its customer; a change of an option's fee as
+    NULL (anyone's)."""
+    await seed_realistic(50)
+    contract = await _signed()
+    subscription = await OptionSubscription.filter(
+        cancelled_on__isnull=True, contract__customer_id__gt=contract.customer_id
+    ).first()
+    assert subscription is not None
+    subscriber = (await Contract.get(id=subscription.contract_id)).customer_id
+    moved = await Customer.filter(id__gt=subscriber).exclude(id=contract.customer_id).first()
+    assert moved is not None
+    held = await version.read()
+    await Customer.filter(id=moved.id).update(postal_code="999-9999")
+    await Contract.filter(id=contract.id).update(monthly_fee=1)
+    await OptionSubscription.filter(id=subscription.id).update(cancelled_on=date.today())
+    await Customer.filter(id=(await _customer(8)).id).update(phone="090-1111-2222")  # not read
+    whose = await version.changed_since(held, 100)
+    assert whose == {moved.id, contract.customer_id, subscriber}
+    assert await version.changed_since(held, 2) is None  # more than asked for
+    await OptionService.filter(id=subscription.option_id).update(monthly_fee=1)
+    assert await version.changed_since(held, 100) is None
+
+
+def test_a_patch_matches_a_count_of_the_changed_population() -> None:
+    """Many random patches, each against the census counted afresh from the result."""
+    rng = random.Random(7)  # noqa: S311 - reproducible test data
+    shapes = [(str(rng.randrange(5)), str(rng.randrange(3))) for _ in range(12)]
+    people: dict[int, Any] = {i: rng.choice(shapes) for i in range(1, 300, 2)}
+    counted = _count(people)
+    for _ in range(40):
+        changed = set(rng.sample(range(0, 320), rng.randrange(0, 30)))
+        for customer in changed:
+            if rng.random() < 0.3:
+                people.pop(customer, None)
+            else:
+                people[customer] = rng.choice([*shapes, (str(rng.random()), "x")])
+        now = {c: people[c] for c in changed if c in people}
+        counted = patched(counted, changed, now).census
+        _consistent(counted)
+        assert _members(counted) == sorted(people.items())
+
+
+def _count(people: dict[int, Any]) -> Census:
+    rows = list(dict.fromkeys(people[c] for c in sorted(people)))
+    index = {row: i for i, row in enumerate(rows)}
+    row_of = array("I", (index[people[c]] for c in sorted(people)))
+    weights = [Counter(row_of)[i] for i in range(len(rows))]
+    return Census(rows, weights, array("q", sorted(people)), row_of, index)
+
+
+async def test_a_census_whose_rows_are_mostly_gone_is_counted_again(
+    db: TortoiseContext, counted_in_full: list[int]
+) -> None:
+    """Each patch leaves the rows no customer has any more; once they are more than half,
+    the next census is a full count (which drops them)."""
+    await seed_realistic(10)
+    ids = await Customer.all().values_list("id", flat=True)
+    first = await current_census()
+    assert len(first.rows) == len(ids)  # every customer's row distinct
+    rounds = []
+    for year in (1931, 1932, 1933):
+        made = len(counted_in_full)
+        for customer in ids:
+            await Customer.filter(id=customer).update(birth_date=f"{year}-01-01")
+        counted = await current_census()
+        rounds.append(len(counted_in_full) > made)
+        _consistent(counted)
+    # rows / unused before each round: 10 / 0, 20 / 10 (half), 30 / 20 (more than half)
+    assert rounds == [False, False, True]
+    assert len((await current_census()).rows) == len(ids)
+
+
+async def test_the_patch_reads_only_the_changed_customers(db: TortoiseContext) -> None:
+    await seed_realistic(100)
+    before = await census()
+    moved = (await _customer(4)).id
+    await Customer.filter(id=moved).update(birth_date="1933-03-03")
+    statements: list[str] = []
+    conn: Any = get_connection("default")
+    execute = conn.execute_query
+
+    async def logged(sql: str, values: list[Any] | None = None) -> Any:
+        statements.append(sql)
+        return await execute(sql, values)
+
+    conn.execute_query = logged
+    try:
+        patch = await population.patched_census(before, frozenset({moved}))
+    finally:
+        del conn.execute_query
+    assert len(statements) == 2 and all("customer_id" in s or "WHERE id" in s for s in statements)
+    assert patch.left and patch.joined and patch.left[0] != patch.joined[0]
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL commits change rows out of id order")
+async def test_a_change_committed_after_a_later_one_is_patched_in(
+    db: TortoiseContext, counted_in_full: list[int]
+) -> None:
+    """A takes change id n and is still running when B's n + 1 is counted; A's row, numbered
+    below the version held, is found by A's transaction id, and A's customer patched in."""
+    await seed_realistic(100)
+    first, second = (await _customer(1)).id, (await _customer(2)).id
+    client: Any = get_connection("default")
+    async with client.acquire_connection() as a, client.acquire_connection() as b:
+        writer = a.transaction()
+        await writer.start()
+        await a.execute("UPDATE customer SET birth_date = '1950-06-01' WHERE id = $1", first)
+        await b.execute("UPDATE customer SET address = '京都府京都市1' WHERE id = $1", second)
+        while_pending = _members(await current_census())
+        await writer.commit()
+    made = len(counted_in_full)
+    after = await current_census()
+    assert _members(after) == _members(await census()) != while_pending
+    assert len(counted_in_full) == made
