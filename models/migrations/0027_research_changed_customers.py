@@ -48,9 +48,13 @@ BEGIN
         %s
         END CASE;
     END IF;
+    -- Two probes of (xid, customer_id), each one index entry: a transaction writing many
+    -- rows checks each against its own few, not against all it has written.
     FOREACH one IN ARRAY whose LOOP
-        IF NOT EXISTS (SELECT 1 FROM research_change WHERE xid = pg_current_xact_id()
-                       AND (customer_id IS NULL OR customer_id = one)) THEN
+        IF NOT EXISTS (SELECT 1 FROM research_change
+                       WHERE xid = pg_current_xact_id() AND customer_id IS NULL)
+           AND (one IS NULL OR NOT EXISTS (SELECT 1 FROM research_change
+                       WHERE xid = pg_current_xact_id() AND customer_id = one)) THEN
             INSERT INTO research_change (customer_id) VALUES (one);
         END IF;
     END LOOP;
@@ -71,8 +75,8 @@ def _changed(columns, is_distinct):
 def _pg_triggers(table, columns):
     listed = ', '.join(f'"{c}"' for c in columns)
     return (
-        f'DROP TRIGGER IF EXISTS "research_{table}_rows" ON "{table}"',
-        f'DROP TRIGGER IF EXISTS "research_{table}_update" ON "{table}"',
+        *(f'DROP TRIGGER IF EXISTS "research_{table}_{kind}" ON "{table}"'
+          for kind in ('rows', 'truncate', 'update')),
         f'CREATE TRIGGER "research_{table}_rows" AFTER INSERT OR DELETE ON "{table}" '
         'FOR EACH ROW EXECUTE FUNCTION research_changed()',
         f'CREATE TRIGGER "research_{table}_truncate" AFTER TRUNCATE ON "{table}" '
