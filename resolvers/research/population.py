@@ -76,6 +76,9 @@ class Member:
         return int(str(self.row[5]))
 
 
+_COUNTS = itertools.count(1)
+
+
 @dataclass(frozen=True, slots=True)
 class Census:
     """The population, counted: `rows` are the distinct research rows, `weights` how many
@@ -88,6 +91,11 @@ class Census:
     ids: array[int]
     row_of: array[int]
     index: dict[Row, int] = field(default_factory=dict)  # each row's position in `rows`
+    # The full count this census was patched from (its own number if it is one), and the
+    # customers changed since: a census descended from the same count has these `rows` as a
+    # prefix of its own (see rows.merged).
+    base: int = field(default_factory=lambda: next(_COUNTS))
+    since_base: frozenset[int] = frozenset()
     tallies: dict[object, dict[str, int]] = field(default_factory=dict)  # see aggregate.tally
 
     def __len__(self) -> int:
@@ -95,6 +103,11 @@ class Census:
 
     def members(self) -> list[Member]:
         return [Member(i, self.rows[r]) for i, r in zip(self.ids, self.row_of, strict=True)]
+
+    def row_index(self, customer_id: int) -> int | None:
+        """The index in `rows` of the customer's row, None if the customer is not counted."""
+        at = bisect.bisect_left(self.ids, customer_id)
+        return self.row_of[at] if at < len(self.ids) and self.ids[at] == customer_id else None
 
 
 def _iso(value: date | str | None) -> str | None:
@@ -221,7 +234,10 @@ def patched(before: Census, changed: Iterable[int], now: dict[int, Row]) -> Patc
             new_row_of.append(position)
     new_ids.extend(ids[done:])
     new_row_of.extend(row_of[done:])
-    return Patch(Census(rows, weights, new_ids, new_row_of, index), left, joined)
+    since = before.since_base.union(changed)
+    return Patch(
+        Census(rows, weights, new_ids, new_row_of, index, before.base, since), left, joined
+    )
 
 
 async def patched_census(before: Census, changed: frozenset[int]) -> Patch:

@@ -7,16 +7,20 @@ generalised values (a few thousand distinct rows); a page's records are built wh
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import itertools
 import operator
 from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from resolvers.research.hierarchy import QUASI, Value
 from resolvers.research.population import Census
 from resolvers.research.positions import window
 from resolvers.research.pseudonyms import pseudonymiser
-from resolvers.research.release import Choice, K, choose_counted, generalise_all
+from resolvers.research.release import Choice, K, Row, choose_counted, generalise_all
 from schema.page import PageInfo
 from schema.research.view import (
     IntRange,
@@ -32,20 +36,25 @@ NAME = 20  # characters of a pseudonym
 @dataclass(frozen=True, slots=True)
 class Release:
     """Released rows in pseudonym order: position i is `names[i*NAME:(i+1)*NAME]`, customer
-    `ids[i]`, generalised values `shown[values[i]]`."""
+    `ids[i]`, generalised values `groups[values[i]]`. Kept to merge a change into
+    (`merged`): each generalised group's size, and the group of each row of the census the
+    release was made from (`group_of_row`, by the census's row index)."""
 
     choice: Choice
     names: str
     ids: array[int]
     values: array[int]
-    shown: list[tuple[Value, ...]]
+    groups: list[tuple[Value, ...]]
+    group_index: dict[tuple[Value, ...], int]
+    sizes: list[int]  # customers per group: released when at least K
+    group_of_row: array[int]
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def records(self, start: int, stop: int) -> list[ResearchRecord]:
         return [
-            _record(self.names[i * NAME : (i + 1) * NAME], self.ids[i], self.shown[self.values[i]])
+            _record(self.names[i * NAME : (i + 1) * NAME], self.ids[i], self.groups[self.values[i]])
             for i in range(start, min(stop, len(self)))
         ]
 
@@ -58,29 +67,150 @@ class Release:
         return rows, span.page_info(len(rows), span.stop < len(self))
 
 
-def research_rows(key: bytes, census: Census) -> Release:
+def research_rows(key: bytes, census: Census, choice: Choice | None = None) -> Release:
     """Each distinct row generalised once: its group's size decides whether its customers are
-    released (as `release.released` decides), and the same values are shown."""
-    choice = choose_counted(census.rows, census.weights)
-    generalised = generalise_all(census.rows, choice.scheme)
-    sizes: dict[tuple[Value, ...], int] = {}
-    for values, weight in zip(generalised, census.weights, strict=True):
-        sizes[values] = sizes.get(values, 0) + weight
-    shown = [values for values, size in sizes.items() if size >= K]
-    index = {values: i for i, values in enumerate(shown)}
-    of_row = [index.get(values, -1) for values in generalised]
-    shown_as = list(map(of_row.__getitem__, census.row_of))
-    ids = list(itertools.compress(census.ids, map(operator.ge, shown_as, itertools.repeat(0))))
-    groups = [v for v in shown_as if v >= 0]
+    released (as `release.released` decides), and the same values are shown. `choice`: the
+    scheme if already chosen for this census."""
+    if choice is None:
+        choice = choose_counted(census.rows, census.weights)
+    groups, index, group_of_row = _grouped(census.rows, choice, [], {}, array("i"))
+    sizes = [0] * len(groups)
+    for group, weight in zip(group_of_row, census.weights, strict=True):
+        sizes[group] += weight
+    shown_as = [group if sizes[group] >= K else -1 for group in group_of_row]
+    of_customer = list(map(shown_as.__getitem__, census.row_of))
+    ids = list(itertools.compress(census.ids, map(operator.ge, of_customer, itertools.repeat(0))))
+    kept = [g for g in of_customer if g >= 0]
     names = list(map(pseudonymiser(key, choice.scheme.code), ids))
     order = sorted(range(len(ids)), key=names.__getitem__)  # stable: ties stay in id order
     return Release(
         choice,
         "".join(map(names.__getitem__, order)),
         array("q", map(ids.__getitem__, order)),
-        array("i", map(groups.__getitem__, order)),
-        shown,
+        array("i", map(kept.__getitem__, order)),
+        groups,
+        index,
+        sizes,
+        group_of_row,
     )
+
+
+def _grouped(
+    rows: Sequence[Row],
+    choice: Choice,
+    groups: list[tuple[Value, ...]],
+    index: dict[tuple[Value, ...], int],
+    group_of_row: array[int],
+) -> tuple[list[tuple[Value, ...]], dict[tuple[Value, ...], int], array[int]]:
+    """`group_of_row` extended with the group of each of `rows` (generalised by the scheme),
+    new groups appended to `groups`; all three returned (changed in place)."""
+    for values in generalise_all(rows, choice.scheme):
+        group = index.setdefault(values, len(groups))
+        if group == len(groups):
+            groups.append(values)
+        group_of_row.append(group)
+    return groups, index, group_of_row
+
+
+class _Names(Sequence[str]):
+    """A release's sorted pseudonyms as a sequence, for bisect."""
+
+    def __init__(self, names: str) -> None:
+        self.names = names
+
+    def __len__(self) -> int:
+        return len(self.names) // NAME
+
+    @overload
+    def __getitem__(self, i: int) -> str: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[str]: ...
+    def __getitem__(self, i: int | slice) -> str | Sequence[str]:
+        if isinstance(i, slice):
+            raise TypeError("positions only")
+        return self.names[i * NAME : (i + 1) * NAME]
+
+
+def merged(key: bytes, before: Release, was: Census, now: Census) -> Release:
+    """The release of `now` made from `before`, the release of `was`, when both censuses were
+    patched from the same full count (`was.rows` a prefix of `now.rows`) and the scheme
+    chosen for `now` is the one `before` used; otherwise made afresh (`research_rows`).
+
+    Only the customers changed since that count can be in another group; a group crossing K
+    brings in or takes out its other customers too. Each one taken out is found by its
+    pseudonym (bisect), each one brought in placed by it, and the arrays rebuilt in one pass
+    of slices: the same release `research_rows(key, now)` makes, without a million HMACs."""
+    choice = choose_counted(now.rows, now.weights)
+    if (
+        choice.scheme != before.choice.scheme
+        or was.base != now.base
+        or len(before.group_of_row) != len(was.rows)
+        or now.rows[: len(was.rows)] != was.rows  # identical objects: a pointer compare each
+    ):
+        return research_rows(key, now, choice)
+    groups, index, group_of_row = _grouped(
+        now.rows[len(was.rows) :],
+        choice,
+        list(before.groups),
+        dict(before.group_index),
+        array("i", before.group_of_row),
+    )
+    sizes = before.sizes + [0] * (len(groups) - len(before.sizes))
+    moved: dict[int, tuple[int, int]] = {}  # customer -> (group then, group now); -1: none
+    for customer in sorted(was.since_base | now.since_base):
+        then, at = was.row_index(customer), now.row_index(customer)
+        pair = (-1 if then is None else group_of_row[then], -1 if at is None else group_of_row[at])
+        if pair[0] != pair[1]:
+            moved[customer] = pair
+            if pair[0] >= 0:
+                sizes[pair[0]] -= 1
+            if pair[1] >= 0:
+                sizes[pair[1]] += 1
+
+    def shown_before(group: int) -> bool:
+        return 0 <= group < len(before.sizes) and before.sizes[group] >= K
+
+    def shown_now(group: int) -> bool:
+        return group >= 0 and sizes[group] >= K
+
+    touched = {g for pair in moved.values() for g in pair if g >= 0}
+    crossed = {g for g in touched if shown_before(g) != shown_now(g)}
+    out = {c for c, (then, _) in moved.items() if shown_before(then)}
+    brought = [(c, at) for c, (_, at) in moved.items() if shown_now(at)]
+    if crossed:  # the groups' other customers follow them
+        rows = {r for r, g in enumerate(group_of_row) if g in crossed}
+        for customer, row in zip(now.ids, now.row_of, strict=True):
+            if row in rows and customer not in moved:
+                group = group_of_row[row]
+                if shown_before(group):
+                    out.add(customer)
+                else:
+                    brought.append((customer, group))
+    name = pseudonymiser(key, choice.scheme.code)
+    sorted_names = _Names(before.names)
+    taken = sorted(bisect.bisect_left(sorted_names, name(c)) for c in out)
+    placed = sorted((name(c), c, g) for c, g in brought)
+    names, ids, values = [], array("q"), array("i")
+    done = 0
+    cuts = heapq.merge(
+        ((p, 1, "", 0, 0) for p in taken),
+        ((bisect.bisect_left(sorted_names, n), 0, n, c, g) for n, c, g in placed),
+    )
+    for position, taking, new_name, customer, group in cuts:
+        names.append(before.names[done * NAME : position * NAME])
+        ids.extend(before.ids[done:position])
+        values.extend(before.values[done:position])
+        done = position
+        if taking:
+            done += 1
+        else:
+            names.append(new_name)
+            ids.append(customer)
+            values.append(group)
+    names.append(before.names[done * NAME :])
+    ids.extend(before.ids[done:])
+    values.extend(before.values[done:])
+    return Release(choice, "".join(names), ids, values, groups, index, sizes, group_of_row)
 
 
 def _range(value: Value) -> IntRange | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import weakref
 from collections.abc import Awaitable, Callable, Iterator
@@ -23,7 +24,7 @@ from tortoise.connection import get_connection
 from resolvers.research import version
 from resolvers.research.aggregate import carried
 from resolvers.research.population import Census, census, patched_census
-from resolvers.research.rows import Release, research_rows
+from resolvers.research.rows import Release, merged, research_rows
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -36,6 +37,9 @@ class _Slot:
     version: version.Version | None = None
     census: asyncio.Future[Census] | None = None
     releases: dict[bytes, asyncio.Future[Release]] = field(default_factory=dict)
+    # The last release made per key, with the census it was made from: the next version's is
+    # merged from it (rows.merged) rather than made afresh.
+    made: dict[bytes, tuple[asyncio.Future[Release], Census]] = field(default_factory=dict)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
@@ -152,7 +156,13 @@ async def current_release(key: bytes) -> Release:
     releases, counted = await _census()
     future = releases.get(key)
     if not _usable(future):
-        future = asyncio.ensure_future(asyncio.to_thread(_paused(research_rows), key, counted))
+        made = _slot().made.get(key)
+        if made is not None and _usable(made[0]) and made[0].done() and made[1] is not counted:
+            work = functools.partial(merged, key, made[0].result(), made[1], counted)
+        else:
+            work = functools.partial(research_rows, key, counted)
+        future = asyncio.ensure_future(asyncio.to_thread(_paused(work)))
         releases[key] = future
+        _slot().made[key] = (future, counted)
     assert future is not None
     return await _shared(future)

@@ -19,10 +19,11 @@ from tortoise.context import TortoiseContext
 
 from models import Contract, Customer, OptionService, OptionSubscription
 from models.contracts import Plan
-from resolvers.research import population, snapshot, version
+from resolvers.research import population, rows, snapshot, version
 from resolvers.research.aggregate import KEYS, tally
 from resolvers.research.population import Census, census, patched
-from resolvers.research.rows import research_rows
+from resolvers.research.release import K
+from resolvers.research.rows import Release, merged, research_rows
 from resolvers.research.snapshot import current_census, current_release
 from tests.conftest import PG_URL
 from tests.resolvers.research.helpers import seed_realistic
@@ -56,8 +57,24 @@ def _consistent(counted: Census) -> None:
     assert {row: i for i, row in enumerate(counted.rows)} == counted.index
 
 
-async def _after(change: Change, full: list[int]) -> Census:
-    """The census kept after `change`, checked against a full count of the same data."""
+@pytest.fixture
+def released_afresh(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many releases were made afresh (not merged from the one before)."""
+    calls: list[int] = []
+
+    def counting(key: bytes, counted: Census, choice: Any = None) -> Release:
+        calls.append(1)
+        return research_rows(key, counted, choice)
+
+    monkeypatch.setattr(snapshot, "research_rows", counting)
+    monkeypatch.setattr(rows, "research_rows", counting)
+    return calls
+
+
+async def _after(change: Change, full: list[int], afresh: list[int] | None = None) -> Census:
+    """The census kept after `change`, checked against a full count of the same data; and the
+    release, merged from the one before where the scheme stands."""
+    released = await current_release(KEY)
     before = await current_census()
     tallied = {d: dict(tally(before, d)) for d in KEYS}
     made = len(full)
@@ -73,8 +90,12 @@ async def _after(change: Change, full: list[int]) -> Census:
             k: n for k, n in tally(fresh, dimension).items() if n
         }
     assert tallied == {d: dict(tally(before, d)) for d in KEYS}  # the old one untouched
-    assert _shown(await current_release(KEY)) == _shown(research_rows(KEY, fresh))
+    made_afresh = len(afresh or [])
+    answer = await current_release(KEY)
+    assert _shown(answer) == _shown(research_rows(KEY, fresh))
     assert len(full) == made, "patched, not counted in full"
+    if afresh is not None and answer.choice.scheme == released.choice.scheme:
+        assert len(afresh) == made_afresh, "merged, not made afresh"
     return after
 
 
@@ -159,10 +180,10 @@ async def several_at_once() -> None:
 
 @pytest.mark.parametrize("name", sorted(CHANGES))
 async def test_the_next_census_is_patched_as_a_full_count_would_make_it(
-    db: TortoiseContext, counted_in_full: list[int], name: str
+    db: TortoiseContext, counted_in_full: list[int], released_afresh: list[int], name: str
 ) -> None:
     await seed_realistic(300)
-    await _after(CHANGES[name], counted_in_full)
+    await _after(CHANGES[name], counted_in_full, released_afresh)
 
 
 async def test_a_change_the_log_cannot_place_counts_everyone(
@@ -229,7 +250,7 @@ async def test_the_log_names_whose_row_changed(db: TortoiseContext) -> None:
     await OptionSubscription.filter(id=subscription.id).update(cancelled_on=date.today())
     await Customer.filter(id=(await _customer(8)).id).update(phone="090-1111-2222")  # not read
     whose = await version.changed_since(held, 100)
-    assert whose == {moved.id, contract.customer_id, subscriber}
+    assert whose == frozenset({moved.id, contract.customer_id, subscriber})
     assert await version.changed_since(held, 2) is None  # more than asked for
     await OptionService.filter(id=subscription.option_id).update(monthly_fee=1)
     assert await version.changed_since(held, 100) is None
@@ -326,3 +347,27 @@ async def test_a_change_committed_after_a_later_one_is_patched_in(
     after = await current_census()
     assert _members(after) == _members(await census()) != while_pending
     assert len(counted_in_full) == made
+
+
+async def test_a_merged_release_is_the_one_made_afresh(db: TortoiseContext) -> None:
+    """Random patches of a realistic census (customers moved between its rows, added and
+    removed), each release merged from the one before and compared with one made afresh:
+    groups crossing K bring in and take out their other customers."""
+    await seed_realistic(400)
+    counted = await census()
+    pool, rng = list(counted.rows), random.Random(11)  # noqa: S311 - reproducible test data
+    release, crossings, merges = research_rows(KEY, counted), 0, 0
+    for _ in range(30):
+        ids = list(counted.ids)
+        changed = set(rng.sample(ids, 6)) | {max(ids) + 1 + n for n in range(rng.randrange(3))}
+        now = {c: rng.choice(pool) for c in changed if rng.random() < 0.8}
+        patch = patched(counted, changed, now)
+        fresh, made = research_rows(KEY, patch.census), merged(KEY, release, counted, patch.census)
+        assert _shown(made) == _shown(fresh) and made.choice == fresh.choice
+        assert list(made.ids) == list(fresh.ids) and made.names == fresh.names
+        if made.choice.scheme == release.choice.scheme:
+            merges += 1
+            kept = {g for g, size in enumerate(release.sizes) if size >= K}
+            crossings += kept != {g for g, size in enumerate(made.sizes) if size >= K}
+        counted, release = patch.census, made
+    assert merges >= 20 and crossings >= 5  # so both paths were taken
