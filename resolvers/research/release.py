@@ -72,7 +72,7 @@ class Choice:
         return (self.released * self.scheme.loss + withheld) / self.population
 
 
-class _Codes(Codes):
+class SchemeCodes(Codes):
     """`counts.Codes` asked by scheme."""
 
     def __init__(self, rows: Sequence[Row], weights: Sequence[int] | None = None) -> None:
@@ -106,7 +106,13 @@ def choose(rows: Sequence[Row]) -> Choice:
 def choose_counted(rows: Sequence[Row], weights: Sequence[int]) -> Choice:
     """`choose` for distinct `rows`, each standing for `weights` identical rows (a census):
     computed once per version of the population (`snapshot`), not per request."""
-    codes, population = _Codes(rows, weights), sum(weights)
+    return choose_coded(SchemeCodes(rows, weights))
+
+
+def choose_coded(codes: SchemeCodes) -> Choice:
+    """`choose_counted` of the rows `codes` were made of (or patched to: `Codes.patched`)."""
+    assert codes.weights is not None
+    population = sum(codes.weights)
     needed = MIN_COVERAGE * population
     best = Choice(ALL_SCHEMES[-1], codes.released(ALL_SCHEMES[-1]), population)
     for scheme in ALL_SCHEMES:

@@ -20,7 +20,7 @@ from resolvers.research.hierarchy import QUASI, Value
 from resolvers.research.population import Census
 from resolvers.research.positions import window
 from resolvers.research.pseudonyms import pseudonymiser
-from resolvers.research.release import Choice, K, Row, choose_counted, generalise_all
+from resolvers.research.release import Choice, K, Row, SchemeCodes, choose_coded, generalise_all
 from schema.page import PageInfo
 from schema.research.view import (
     IntRange,
@@ -48,6 +48,7 @@ class Release:
     group_index: dict[tuple[Value, ...], int]
     sizes: list[int]  # customers per group: released when at least K
     group_of_row: array[int]
+    codes: SchemeCodes  # the scheme search's counts, patched for the next (Codes.patched)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -67,12 +68,16 @@ class Release:
         return rows, span.page_info(len(rows), span.stop < len(self))
 
 
-def research_rows(key: bytes, census: Census, choice: Choice | None = None) -> Release:
+def research_rows(
+    key: bytes, census: Census, coded: tuple[Choice, SchemeCodes] | None = None
+) -> Release:
     """Each distinct row generalised once: its group's size decides whether its customers are
-    released (as `release.released` decides), and the same values are shown. `choice`: the
-    scheme if already chosen for this census."""
-    if choice is None:
-        choice = choose_counted(census.rows, census.weights)
+    released (as `release.released` decides), and the same values are shown. `coded`: the
+    scheme already chosen for this census, with the counts it was chosen on."""
+    if coded is None:
+        codes = SchemeCodes(census.rows, census.weights)
+        coded = choose_coded(codes), codes
+    choice, codes = coded
     groups, index, group_of_row = _grouped(census.rows, choice, [], {}, array("i"))
     sizes = [0] * len(groups)
     for group, weight in zip(group_of_row, census.weights, strict=True):
@@ -92,6 +97,7 @@ def research_rows(key: bytes, census: Census, choice: Choice | None = None) -> R
         index,
         sizes,
         group_of_row,
+        codes,
     )
 
 
@@ -134,20 +140,33 @@ class _Names(Sequence[str]):
 def merged(key: bytes, before: Release, was: Census, now: Census) -> Release:
     """The release of `now` made from `before`, the release of `was`, when both censuses were
     patched from the same full count (`was.rows` a prefix of `now.rows`) and the scheme
-    chosen for `now` is the one `before` used; otherwise made afresh (`research_rows`).
+    chosen for `now` is the one `before` used; otherwise made afresh (`research_rows`). The
+    scheme is chosen on `before`'s counts patched with the rows that changed.
 
     Only the customers changed since that count can be in another group; a group crossing K
     brings in or takes out its other customers too. Each one taken out is found by its
     pseudonym (bisect), each one brought in placed by it, and the arrays rebuilt in one pass
     of slices: the same release `research_rows(key, now)` makes, without a million HMACs."""
-    choice = choose_counted(now.rows, now.weights)
     if (
-        choice.scheme != before.choice.scheme
-        or was.base != now.base
+        was.base != now.base
         or len(before.group_of_row) != len(was.rows)
         or now.rows[: len(was.rows)] != was.rows  # identical objects: a pointer compare each
     ):
-        return research_rows(key, now, choice)
+        return research_rows(key, now)
+    changes: list[tuple[int, int | None, int | None]] = []  # customer, row then, row now
+    deltas: dict[int, int] = {}  # row -> change of its weight
+    for customer in sorted(was.since_base | now.since_base):
+        then, at = was.row_index(customer), now.row_index(customer)
+        if then != at:
+            changes.append((customer, then, at))
+            if then is not None:
+                deltas[then] = deltas.get(then, 0) - 1
+            if at is not None:
+                deltas[at] = deltas.get(at, 0) + 1
+    codes = before.codes.patched(now.rows, deltas)
+    choice = choose_coded(codes)
+    if choice.scheme != before.choice.scheme:
+        return research_rows(key, now, (choice, codes))
     groups, index, group_of_row = _grouped(
         now.rows[len(was.rows) :],
         choice,
@@ -157,8 +176,7 @@ def merged(key: bytes, before: Release, was: Census, now: Census) -> Release:
     )
     sizes = before.sizes + [0] * (len(groups) - len(before.sizes))
     moved: dict[int, tuple[int, int]] = {}  # customer -> (group then, group now); -1: none
-    for customer in sorted(was.since_base | now.since_base):
-        then, at = was.row_index(customer), now.row_index(customer)
+    for customer, then, at in changes:
         pair = (-1 if then is None else group_of_row[then], -1 if at is None else group_of_row[at])
         if pair[0] != pair[1]:
             moved[customer] = pair
@@ -210,7 +228,7 @@ def merged(key: bytes, before: Release, was: Census, now: Census) -> Release:
     names.append(before.names[done * NAME :])
     ids.extend(before.ids[done:])
     values.extend(before.values[done:])
-    return Release(choice, "".join(names), ids, values, groups, index, sizes, group_of_row)
+    return Release(choice, "".join(names), ids, values, groups, index, sizes, group_of_row, codes)
 
 
 def _range(value: Value) -> IntRange | None:

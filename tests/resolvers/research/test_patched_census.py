@@ -22,7 +22,7 @@ from models.contracts import Plan
 from resolvers.research import population, rows, snapshot, version
 from resolvers.research.aggregate import KEYS, tally
 from resolvers.research.population import Census, census, patched
-from resolvers.research.release import K
+from resolvers.research.release import ALL_SCHEMES, K, SchemeCodes, choose_coded
 from resolvers.research.rows import Release, merged, research_rows
 from resolvers.research.snapshot import current_census, current_release
 from tests.conftest import PG_URL
@@ -371,3 +371,36 @@ async def test_a_merged_release_is_the_one_made_afresh(db: TortoiseContext) -> N
             crossings += kept != {g for g, size in enumerate(made.sizes) if size >= K}
         counted, release = patch.census, made
     assert merges >= 20 and crossings >= 5  # so both paths were taken
+
+
+async def test_patched_scheme_counts_are_those_counted_afresh(db: TortoiseContext) -> None:
+    """The scheme search's counts (pair bounds, groupings kept, released rows per scheme)
+    patched with the rows whose weights moved equal those counted from the new census."""
+    await seed_realistic(300)
+    counted = await census()
+    codes, rng = SchemeCodes(counted.rows, counted.weights), random.Random(5)  # noqa: S311
+    choose_coded(codes)  # groupings kept, to be patched too
+    pool = list(counted.rows)
+    for _ in range(8):
+        ids = list(counted.ids)
+        changed = set(rng.sample(ids, 9)) | {max(ids) + 1}
+        now = {c: rng.choice([*pool, (*rng.choice(pool)[:5], "99")]) for c in changed}
+        patch = patched(counted, changed, now)
+        deltas: Counter[int] = Counter()
+        for customer in changed:
+            then, at = counted.row_index(customer), patch.census.row_index(customer)
+            deltas.update({} if then is None else {then: -1})
+            deltas.update({} if at is None else {at: 1})
+        new = codes.patched(patch.census.rows, dict(deltas))
+        fresh = SchemeCodes(patch.census.rows, patch.census.weights)
+        assert new.pairs == fresh.pairs
+        assert new.groupings
+        for steps, sizes in new.groupings.items():
+            assert {k: n for k, n in sizes.items() if n} == {
+                k: n for k, n in fresh.grouped(steps).items() if n
+            }
+        for scheme in rng.sample(ALL_SCHEMES, 40):
+            assert new.released(scheme) == fresh.released(scheme)
+        assert choose_coded(new) == choose_coded(fresh)
+        assert codes.pairs == SchemeCodes(counted.rows, counted.weights).pairs  # untouched
+        counted, codes = patch.census, new

@@ -13,7 +13,7 @@ from resolvers.research.release import (
     Choice,
     K,
     Row,
-    _Codes,
+    SchemeCodes,
     choose,
     choose_counted,
     generalise,
@@ -58,7 +58,7 @@ def test_generalises_rather_than_drops() -> None:
 def test_the_choice_is_the_least_lossy_scheme_that_covers_enough() -> None:
     for seed in (2, 3):
         rows = _rows(400, seed=seed)
-        codes = _Codes(rows)
+        codes = SchemeCodes(rows)
         every = [Choice(s, codes.released(s), len(rows)) for s in ALL_SCHEMES]
         best = min((c for c in every if c.coverage >= MIN_COVERAGE), key=lambda c: c.loss)
         assert choose(rows).loss == best.loss
@@ -81,7 +81,7 @@ def test_counts_over_distinct_rows_and_rolled_up_groupings_match_every_row() -> 
     finer one already grouped: every scheme releases what grouping each row afresh releases."""
     rows = _rows(300, seed=6) + _rows(150, seed=6)  # every row of the second part twice
     counts = Counter(rows)
-    codes = _Codes(list(counts), list(counts.values()))
+    codes = SchemeCodes(list(counts), list(counts.values()))
     for scheme in ALL_SCHEMES:
         assert codes.released(scheme) == sum(released(rows, scheme)), scheme.code
     assert choose_counted(list(counts), list(counts.values())) == choose(rows)
