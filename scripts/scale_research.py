@@ -1,13 +1,15 @@
 """Research at scale: a script, not a test (no timing asserts).
 
     .venv/bin/python scripts/scale_research.py [--url postgres://postgres@127.0.0.1:5432/crm_scale]
-                                               [--pages 20] [--changes 2] [--aggregates 5]
+                                               [--pages 20] [--changes 10] [--aggregates 5]
 
 On a database seeded by `scripts/scale.py seed` (customers, contracts and options), through the
 real schema (guard, enforcement, audit write), as the scale analyst:
 
-- first page after a change: a customer's address is changed (and changed back afterwards),
-  then the first `researchRecords` page is timed, `--changes` times;
+- the first page on this worker: everyone counted;
+- first page after a change: a customer's birth date moves ten years (each moved back at the
+  end), then the first `researchRecords` page is timed, `--changes` times; likewise the first
+  `researchAggregate` after a change;
 - repeated pages: `--pages` pages walked forward (first: 50) over unchanged data, p50 / p99;
 - `researchAggregate` by plan, `--aggregates` times, p50 / p99;
 - the process's peak and current resident memory.
@@ -67,17 +69,16 @@ async def _timed(document: str, variables: dict[str, Any] | None = None) -> tupl
     return elapsed, result.data
 
 
-async def _touch_a_customer() -> None:
-    """Change one customer's address and change it back (two changes, same data)."""
-    conn = get_connection("default")
-    await conn.execute_script(
-        "UPDATE customer SET address = address || '.' "
-        "WHERE id = (SELECT min(id) + 17 FROM customer)"
-    )
-    await conn.execute_script(
-        "UPDATE customer SET address = left(address, length(address) - 1) "
-        "WHERE id = (SELECT min(id) + 17 FROM customer)"
-    )
+_MOVED = (
+    "UPDATE customer SET birth_date = birth_date {} 3653 "
+    "WHERE id = (SELECT min(id) + {} FROM customer)"
+)
+
+
+async def _move_a_customer(n: int, back: bool = False) -> None:
+    """Customer n (from the first) ten years older or, `back`, as before: a research row
+    that really moves (another birth decade)."""
+    await get_connection("default").execute_script(_MOVED.format("+" if back else "-", 17 + n))
 
 
 def _p50_p99(times: list[float]) -> str:
@@ -88,12 +89,21 @@ def _p50_p99(times: list[float]) -> str:
 
 async def measure(pages: int, changes: int, aggregates: int) -> None:
     print(f"  resident at start: peak {_rss_mb()[0]:.0f} MB", flush=True)
-    firsts = []
-    for _ in range(changes):
-        await _touch_a_customer()
-        elapsed, _ = await _timed(RESEARCH)
-        firsts.append(elapsed)
-        print(f"  first page after a change: {elapsed:9.1f} ms", flush=True)
+    elapsed, _ = await _timed(RESEARCH)
+    print(f"  first page on this worker (everyone counted): {elapsed:9.1f} ms", flush=True)
+    await _timed(AGGREGATE)
+    firsts, counted_first = [], []
+    try:
+        for n in range(changes):
+            await _move_a_customer(n)
+            firsts.append((await _timed(RESEARCH))[0])
+            await _move_a_customer(changes + n)
+            counted_first.append((await _timed(AGGREGATE))[0])
+    finally:
+        for n in range(2 * changes):
+            await _move_a_customer(n, back=True)
+    print(f"  first page after a change:    {_p50_p99(firsts)}", flush=True)
+    print(f"  first aggregate after one:    {_p50_p99(counted_first)}", flush=True)
     walked, after = [], None
     for _ in range(pages):
         elapsed, data = await _timed(RESEARCH, {"after": after})
@@ -117,7 +127,7 @@ def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Research at scale (see docstring).")
     parser.add_argument("--url", default=DEFAULT_URL)
     parser.add_argument("--pages", type=int, default=20)
-    parser.add_argument("--changes", type=int, default=2)
+    parser.add_argument("--changes", type=int, default=10)
     parser.add_argument("--aggregates", type=int, default=5)
     return parser.parse_args()
 

@@ -3,15 +3,17 @@
 The census (`population.census`) and the released rows (`rows.research_rows`, per pseudonym
 key) are pure functions of the population and the key. Each is kept for the database's
 current version (`version`), per database connection (a weak reference: a closed database's
-answers go with it), and recomputed only when the version moves. Concurrent requests for a
-version being computed await the one computation; the computing itself runs in a thread so
-the event loop keeps answering other requests meanwhile."""
+answers go with it), and made again only when the version moves: the census patched with the
+customers the change log names since (`population.patched`), the release merged from the
+last one (`rows.merged`); everyone is counted again only when the log cannot say who
+changed. Concurrent requests for a version being computed await the one computation; the
+computing itself runs in a thread so the event loop keeps answering other requests
+meanwhile."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import gc
 import weakref
 from collections.abc import Awaitable, Callable, Iterator
@@ -99,8 +101,8 @@ async def _recount(held: version.Version | None, before: asyncio.Future[Census] 
     return await census()
 
 
-async def _made(before: asyncio.Future[Census]) -> Census | None:
-    """The census `before` makes (it may still be computing), or None if it fails."""
+async def _made(before: asyncio.Future[T]) -> T | None:
+    """What `before` makes (it may still be computing), or None if it fails."""
     try:
         return await _shared(before)
     except Exception:  # its own request reports it; this one computes afresh
@@ -156,13 +158,22 @@ async def current_release(key: bytes) -> Release:
     releases, counted = await _census()
     future = releases.get(key)
     if not _usable(future):
-        made = _slot().made.get(key)
-        if made is not None and _usable(made[0]) and made[0].done() and made[1] is not counted:
-            work = functools.partial(merged, key, made[0].result(), made[1], counted)
-        else:
-            work = functools.partial(research_rows, key, counted)
-        future = asyncio.ensure_future(asyncio.to_thread(_paused(work)))
+        slot = _slot()
+        future = asyncio.ensure_future(_release(key, slot.made.get(key), counted))
         releases[key] = future
-        _slot().made[key] = (future, counted)
+        slot.made[key] = (future, counted)
     assert future is not None
     return await _shared(future)
+
+
+async def _release(
+    key: bytes, made: tuple[asyncio.Future[Release], Census] | None, counted: Census
+) -> Release:
+    """The release of `counted`: merged from the last one made under `key` (awaited if it is
+    still being made, so that changes in quick succession each merge rather than all count
+    everyone), or made afresh if there is none or it failed."""
+    if made is not None and made[1] is not counted:
+        previous, was = await _made(made[0]), made[1]
+        if previous is not None:
+            return await asyncio.to_thread(_paused(merged), key, previous, was, counted)
+    return await asyncio.to_thread(_paused(research_rows), key, counted)

@@ -6,7 +6,9 @@ customers than MOST_PATCHED), everyone is counted again."""
 
 from __future__ import annotations
 
+import asyncio
 import random
+import threading
 from array import array
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -404,3 +406,41 @@ async def test_patched_scheme_counts_are_those_counted_afresh(db: TortoiseContex
         assert choose_coded(new) == choose_coded(fresh)
         assert codes.pairs == SchemeCodes(counted.rows, counted.weights).pairs  # untouched
         counted, codes = patch.census, new
+
+
+async def test_a_release_asked_while_the_last_is_made_is_merged_from_it(
+    db: TortoiseContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Changes in quick succession: the next release waits for the one being made and merges
+    from it, rather than making its own from scratch meanwhile."""
+    await seed_realistic(200)
+    await current_release(KEY)
+    gate, started = threading.Event(), threading.Event()
+    merges: list[int] = []
+    afresh: list[int] = []
+    merge, make = rows.merged, rows.research_rows
+
+    def held(*args: Any) -> Release:
+        merges.append(1)
+        started.set()
+        gate.wait(10)
+        return merge(*args)
+
+    def counted(*args: Any) -> Release:
+        afresh.append(1)
+        return make(*args)
+
+    monkeypatch.setattr(snapshot, "merged", held)
+    monkeypatch.setattr(snapshot, "research_rows", counted)
+    await Customer.filter(id=(await _customer(1)).id).update(birth_date="1940-01-01")
+    first = asyncio.ensure_future(current_release(KEY))
+    assert await asyncio.to_thread(started.wait, 10)
+    await Customer.filter(id=(await _customer(2)).id).update(birth_date="1941-01-01")
+    second = asyncio.ensure_future(current_release(KEY))
+    await asyncio.sleep(0.1)
+    assert len(merges) == 1 and not afresh  # waiting for the first
+    gate.set()
+    await first
+    answer = await second
+    assert len(merges) == 2 and not afresh
+    assert _shown(answer) == _shown(research_rows(KEY, await census()))
