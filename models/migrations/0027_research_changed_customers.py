@@ -93,6 +93,18 @@ def _sqlite_insert(table, *rows):
     return ' '.join(f'INSERT INTO research_change (customer_id) VALUES ({v});' for v in values)
 
 
+def _sqlite_update(table):
+    """The new row's customer, and the old row's too when it is another (or unknown)."""
+    subject = SUBJECT[table]
+    if subject is None:
+        return _sqlite_insert(table, 'NEW')
+    old, new = subject.format(row='OLD'), subject.format(row='NEW')
+    return (
+        f'{_sqlite_insert(table, "NEW")} INSERT INTO research_change (customer_id) '
+        f'SELECT {old} WHERE {old} IS NOT {new};'
+    )
+
+
 def _sqlite_triggers(table, columns):
     listed = ', '.join(f'"{c}"' for c in columns)
     return (
@@ -102,7 +114,7 @@ def _sqlite_triggers(table, columns):
         f'CREATE TRIGGER "research_{table}_delete" AFTER DELETE ON "{table}" '
         f'BEGIN {_sqlite_insert(table, "OLD")} END',
         f'CREATE TRIGGER "research_{table}_update" AFTER UPDATE OF {listed} ON "{table}" '
-        f'WHEN {_changed(columns, "IS NOT")} BEGIN {_sqlite_insert(table, "OLD", "NEW")} END',
+        f'WHEN {_changed(columns, "IS NOT")} BEGIN {_sqlite_update(table)} END',
     )
 
 
@@ -124,7 +136,7 @@ async def record_whose_row_changed(apps, schema_editor):
 
 
 async def record_only_that_something_changed(apps, schema_editor):
-    """Back to 0026's triggers (the column is left: 0026's code never reads it)."""
+    """Back to 0026's triggers and table (the column dropped, with its index)."""
     before = importlib.import_module('models.migrations.0026_research_changes')
     client = schema_editor.client
     dialect = client.capabilities.dialect
@@ -133,6 +145,7 @@ async def record_only_that_something_changed(apps, schema_editor):
         for name in names:
             on = f' ON "{table}"' if dialect == 'postgres' else ''
             await client.execute_script(f'DROP TRIGGER IF EXISTS "research_{table}_{name}"{on}')
+    await client.execute_script('ALTER TABLE research_change DROP COLUMN customer_id')
     await before.watch_research_population(apps, schema_editor)
 
 

@@ -48,6 +48,7 @@ class _Slot:
 # More changed customers than this since the census held and the next one counts everyone:
 # patching costs a read by id and a mask per changed customer, plus copying the arrays.
 MOST_PATCHED = 10_000
+MOST_SINCE_COUNT = 50_000  # customers changed since everyone was last counted
 
 _SLOTS: weakref.WeakKeyDictionary[BaseDBAsyncClient, _Slot] = weakref.WeakKeyDictionary()
 
@@ -110,9 +111,10 @@ async def _made(before: asyncio.Future[T]) -> T | None:
 
 
 def _worth_patching(made: Census) -> bool:
-    """Patch while at least half the distinct rows are still someone's: rows left with no
-    customer stay (counted for nothing) until a full count drops them."""
-    return 2 * made.weights.count(0) <= len(made.rows)
+    """Patch while at least half the distinct rows are still someone's (rows left with no
+    customer stay, counted for nothing, until a full count drops them), and while at most
+    MOST_SINCE_COUNT customers changed since the last full count (each merge looks at each)."""
+    return 2 * made.weights.count(0) <= len(made.rows) and len(made.since_base) <= MOST_SINCE_COUNT
 
 
 async def _collector_paused(work: Awaitable[T]) -> T:

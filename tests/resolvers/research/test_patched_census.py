@@ -444,3 +444,30 @@ async def test_a_release_asked_while_the_last_is_made_is_merged_from_it(
     answer = await second
     assert len(merges) == 2 and not afresh
     assert _shown(answer) == _shown(research_rows(KEY, await census()))
+
+
+async def test_everyone_is_counted_again_once_many_changed_since_the_last_count(
+    db: TortoiseContext, counted_in_full: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await seed_realistic(100)
+    monkeypatch.setattr(snapshot, "MOST_SINCE_COUNT", 3)
+    first = await current_census()
+    counts = []
+    for n in range(3):
+        await Customer.filter(id=(await _customer(2 * n)).id).update(birth_date="1950-01-01")
+        await Customer.filter(id=(await _customer(2 * n + 1)).id).update(birth_date="1951-01-01")
+        counted = await current_census()
+        counts.append((len(counted_in_full), len(counted.since_base), counted.base == first.base))
+    made = counts[0][0]
+    # 2 changed since the count, then 4 (patched: the census held had 2), then counted again
+    assert counts == [(made, 2, True), (made, 4, True), (made + 1, 0, False)]
+
+
+async def test_a_row_moved_to_another_customer_names_both(db: TortoiseContext) -> None:
+    await seed_realistic(50)
+    contract = await _signed()
+    other = await Customer.exclude(id=contract.customer_id).order_by("id").first()
+    assert other is not None
+    held = await version.read()
+    await Contract.filter(id=contract.id).update(customer_id=other.id)
+    assert await version.changed_since(held, 100) == frozenset({contract.customer_id, other.id})
