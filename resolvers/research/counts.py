@@ -40,6 +40,10 @@ ROLL_UP_BELOW = 3  # a roll-up costs about 3 times a grouping from the rows, per
 
 
 _WIDE = 1 << 32  # two codes packed in one int: a * _WIDE + b
+# A patch of up to this many rows moves each row's group at every pair of steps (240 groups a
+# row); more, and the pair counts are made again from the joint counts (tens of thousands).
+MOVED_ROWS = 500
+Cell = tuple[int, int, int, int]  # (quasi a, its step, quasi b, its step)
 
 
 class Codes:
@@ -57,6 +61,7 @@ class Codes:
             self.steps.append([c for c, _ in stepped])
             self.step_encoders.append([e for _, e in stepped])
         self.groupings: dict[Steps, dict[Key, int]] = {}
+        self.released_counts: dict[Steps, int] = {}  # rows in groups of K, per grouping
         self.joints = {
             (a, b): self._sizes(
                 map(
@@ -69,17 +74,21 @@ class Codes:
         }
         self.pairs = self._pairs()
 
-    def _pairs(self) -> dict[tuple[int, int, int, int], int]:
-        return {
-            (a, sa, b, sb): kept
-            for (a, b), joint in self.joints.items()
-            for (sa, sb), kept in self._pair(a, b, joint).items()
-        }
+    def _pairs(self) -> dict[Cell, int]:
+        """Kept rows at every pair of steps of every pair of quasi-identifiers, from the
+        joint counts; each pair's group sizes kept too (`cells`), for `patched`."""
+        self.cells: dict[Cell, dict[tuple[int, int], int]] = {}
+        for (a, b), joint in self.joints.items():
+            for (sa, sb), sizes in self._pair(a, b, joint).items():
+                self.cells[(a, sa, b, sb)] = sizes
+        return {cell: _kept(sizes.values()) for cell, sizes in self.cells.items()}
 
-    def _pair(self, a: int, b: int, joint: dict[int, int]) -> dict[tuple[int, int], int]:
-        """Kept rows at every pair of steps of a and b: the joint counts are coarsened along
-        a once per step of a, then along b."""
-        kept = {}
+    def _pair(
+        self, a: int, b: int, joint: dict[int, int]
+    ) -> dict[tuple[int, int], dict[tuple[int, int], int]]:
+        """Group sizes at every pair of steps of a and b: the joint counts are coarsened
+        along a once per step of a, then along b."""
+        cells = {}
         for sa, codes_a in enumerate(self.steps[a]):
             along_a: dict[tuple[int, int], int] = {}
             for ab, n in joint.items():
@@ -91,8 +100,20 @@ class Codes:
                 for (ca, vb), n in along_a.items():
                     key = (ca, codes_b[vb])
                     sizes[key] = sizes.get(key, 0) + n
-                kept[(sa, sb)] = _kept(sizes.values())
-        return kept
+                cells[(sa, sb)] = sizes
+        return cells
+
+    def _moved_pairs(self, before: Codes, changed: dict[int, int]) -> None:
+        """`pairs` and `cells` of `before` with the rows in `changed` re-weighted: each
+        changed row moves one group per pair of steps (copies: `before` keeps its own)."""
+        self.cells = {cell: dict(sizes) for cell, sizes in before.cells.items()}
+        self.pairs = dict(before.pairs)
+        for r, d in changed.items():
+            for (a, sa, b, sb), sizes in self.cells.items():
+                group = (self.steps[a][sa][self.values[a][r]], self.steps[b][sb][self.values[b][r]])
+                was = sizes.get(group, 0)
+                sizes[group] = was + d
+                self.pairs[(a, sa, b, sb)] += _counted(was + d) - _counted(was)
 
     def patched(self, rows: Sequence[Sequence[object]], deltas: dict[int, int]) -> Self:
         """These codes for `rows` (the rows coded here, then any appended), each row's weight
@@ -123,14 +144,22 @@ class Codes:
                 packed = new.values[a][r] * _WIDE + new.values[b][r]
                 joint[packed] = joint.get(packed, 0) + d
             new.joints[(a, b)] = joint
-        new.pairs = new._pairs()
-        new.groupings = {}
+        if len(changed) <= MOVED_ROWS:
+            new._moved_pairs(self, changed)
+        else:
+            new.pairs = new._pairs()
+        new.groupings, new.released_counts = {}, {}
         for steps, grouping in self.groupings.items():
-            sizes = dict(grouping)
+            sizes, released = dict(grouping), self.released_counts.get(steps)
             for r, d in changed.items():
                 group = tuple(new.steps[q][s][new.values[q][r]] for q, s in enumerate(steps))
-                sizes[group] = sizes.get(group, 0) + d
+                was = sizes.get(group, 0)
+                sizes[group] = was + d
+                if released is not None:
+                    released += _counted(was + d) - _counted(was)
             new.groupings[steps] = sizes
+            if released is not None:
+                new.released_counts[steps] = released
         return new
 
     def bound(self, steps: Steps) -> int:
@@ -140,7 +169,11 @@ class Codes:
         )
 
     def released(self, steps: Steps) -> int:
-        return _kept(self.grouped(steps).values())
+        counted = self.released_counts.get(steps)
+        if counted is None or steps not in self.groupings:
+            counted = _kept(self.grouped(steps).values())
+            self.released_counts[steps] = counted
+        return counted
 
     def grouped(self, steps: Steps) -> dict[Key, int]:
         """Rows per group under `steps`, kept to roll coarser schemes up from (and, in codes
@@ -210,6 +243,11 @@ class Codes:
 def _kept(sizes: Iterable[int]) -> int:
     """Rows in groups of at least K."""
     return sum(n for n in sizes if n >= K)
+
+
+def _counted(size: int) -> int:
+    """What a group of `size` adds to `_kept`."""
+    return size if size >= K else 0
 
 
 def _same(value: object) -> Value:

@@ -21,7 +21,7 @@ from tortoise.context import TortoiseContext
 
 from models import Contract, Customer, OptionService, OptionSubscription
 from models.contracts import Plan
-from resolvers.research import population, rows, snapshot, version
+from resolvers.research import counts, population, rows, snapshot, version
 from resolvers.research.aggregate import KEYS, tally
 from resolvers.research.population import Census, census, patched
 from resolvers.research.release import ALL_SCHEMES, K, SchemeCodes, choose_coded
@@ -277,6 +277,10 @@ def test_a_patch_matches_a_count_of_the_changed_population() -> None:
         assert _members(counted) == sorted(people.items())
 
 
+def _nonzero(sizes: dict[Any, int]) -> dict[Any, int]:
+    return {k: n for k, n in sizes.items() if n}
+
+
 def _count(people: dict[int, Any]) -> Census:
     rows = list(dict.fromkeys(people[c] for c in sorted(people)))
     index = {row: i for i, row in enumerate(rows)}
@@ -375,9 +379,14 @@ async def test_a_merged_release_is_the_one_made_afresh(db: TortoiseContext) -> N
     assert merges >= 20 and crossings >= 5  # so both paths were taken
 
 
-async def test_patched_scheme_counts_are_those_counted_afresh(db: TortoiseContext) -> None:
+@pytest.mark.parametrize("moved_rows", [counts.MOVED_ROWS, 0])
+async def test_patched_scheme_counts_are_those_counted_afresh(
+    db: TortoiseContext, monkeypatch: pytest.MonkeyPatch, moved_rows: int
+) -> None:
     """The scheme search's counts (pair bounds, groupings kept, released rows per scheme)
-    patched with the rows whose weights moved equal those counted from the new census."""
+    patched with the rows whose weights moved equal those counted from the new census: each
+    row's groups moved, or (past MOVED_ROWS) the pairs counted again from the joint counts."""
+    monkeypatch.setattr(counts, "MOVED_ROWS", moved_rows)
     await seed_realistic(300)
     counted = await census()
     codes, rng = SchemeCodes(counted.rows, counted.weights), random.Random(5)  # noqa: S311
@@ -396,11 +405,14 @@ async def test_patched_scheme_counts_are_those_counted_afresh(db: TortoiseContex
         new = codes.patched(patch.census.rows, dict(deltas))
         fresh = SchemeCodes(patch.census.rows, patch.census.weights)
         assert new.pairs == fresh.pairs
-        assert new.groupings
+        assert {c: _nonzero(sizes) for c, sizes in new.cells.items()} == {
+            c: _nonzero(sizes) for c, sizes in fresh.cells.items()
+        }
+        assert new.groupings and new.released_counts
         for steps, sizes in new.groupings.items():
-            assert {k: n for k, n in sizes.items() if n} == {
-                k: n for k, n in fresh.grouped(steps).items() if n
-            }
+            assert _nonzero(sizes) == _nonzero(fresh.grouped(steps))
+        for steps, released in new.released_counts.items():
+            assert released == fresh.released(steps)
         for scheme in rng.sample(ALL_SCHEMES, 40):
             assert new.released(scheme) == fresh.released(scheme)
         assert choose_coded(new) == choose_coded(fresh)
