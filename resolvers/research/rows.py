@@ -207,6 +207,8 @@ def merged(key: bytes, before: Release, was: Census, now: Census) -> Release:
     name = pseudonymiser(key, choice.scheme.code)
     sorted_names = _Names(before.names)
     taken = sorted(bisect.bisect_left(sorted_names, name(c)) for c in out)
+    if sorted(before.ids[p] for p in taken if p < len(before)) != sorted(out):
+        return research_rows(key, now, (choice, codes))  # not where it should be: start over
     placed = sorted((name(c), c, g) for c, g in brought)
     names, ids, values = [], array("q"), array("i")
     done = 0
