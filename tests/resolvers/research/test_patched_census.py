@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import json
 import random
 import threading
 from array import array
@@ -31,6 +32,7 @@ from resolvers.research.snapshot import current_census, current_release
 from tests.conftest import PG_URL
 from tests.resolvers.research.helpers import seed_realistic
 from tests.resolvers.research.test_snapshot import KEY, _shown
+from tests.resolvers.test_query_plans import full_scans, generic_plan
 
 Change = Callable[[], Awaitable[object]]
 
@@ -498,3 +500,12 @@ async def test_a_release_not_as_it_should_be_is_made_afresh(db: TortoiseContext)
     answer = merged(KEY, jumbled, counted, patch.census)
     assert _shown(answer) == _shown(research_rows(KEY, patch.census))
     assert gone not in set(answer.ids)
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL plans")
+async def test_the_change_log_is_read_by_index(db: TortoiseContext) -> None:
+    """research_change grows by a row per changed customer until the purge compacts it: the
+    read of whose rows changed since a version takes index ranges, even as a generic plan."""
+    plan = await generic_plan(version._SINCE["postgres"])
+    assert full_scans(plan) == [], plan
+    assert "research_change_xid_customer" in json.dumps(plan)
