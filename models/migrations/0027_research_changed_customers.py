@@ -8,7 +8,7 @@ from tortoise import migrations
 # never a value. NULL means "anything may have changed": a TRUNCATE, an option service's fee
 # (every subscriber's fee), a subscription whose contract is already gone, the compaction's
 # row and every row written before this migration. On PostgreSQL one row per transaction and
-# customer (and none after a NULL one of the same transaction); on SQLite one per changed row.
+# customer (a unique index); on SQLite one per changed row.
 WATCHED = {  # table -> the columns the research population reads (as in 0026)
     'customer': ('id', 'birth_date', 'postal_code', 'address'),
     'contract': ('id', 'customer_id', 'plan', 'monthly_fee', 'cancelled_on'),
@@ -48,22 +48,20 @@ BEGIN
         %s
         END CASE;
     END IF;
-    -- Two probes of (xid, customer_id), each one index entry: a transaction writing many
-    -- rows checks each against its own few, not against all it has written.
+    -- One row per transaction and customer, kept so by the unique index: a conflict is found
+    -- in the index, whatever plan a query would get (a probe planned while the table was
+    -- small scans it, and a transaction writing many rows would scan it once per row).
     FOREACH one IN ARRAY whose LOOP
-        IF NOT EXISTS (SELECT 1 FROM research_change
-                       WHERE xid = pg_current_xact_id() AND customer_id IS NULL)
-           AND (one IS NULL OR NOT EXISTS (SELECT 1 FROM research_change
-                       WHERE xid = pg_current_xact_id() AND customer_id = one)) THEN
-            INSERT INTO research_change (customer_id) VALUES (one);
-        END IF;
+        INSERT INTO research_change (customer_id) VALUES (one)
+        ON CONFLICT (xid, (coalesce(customer_id, 0))) DO NOTHING;
     END LOOP;
     RETURN NULL;
 END
 $$""" % "\n        ".join(_pg_branch(t) for t in WATCHED)
 PG_BEFORE = [
     'ALTER TABLE research_change ADD COLUMN IF NOT EXISTS customer_id BIGINT',
-    'CREATE INDEX IF NOT EXISTS research_change_xid_customer ON research_change (xid, customer_id)',
+    'CREATE UNIQUE INDEX IF NOT EXISTS research_change_xid_customer '
+    'ON research_change (xid, (coalesce(customer_id, 0)))',
     'DROP INDEX IF EXISTS research_change_xid',
 ]
 
@@ -130,7 +128,10 @@ async def record_whose_row_changed(apps, schema_editor):
         raise RuntimeError(f'No research change triggers for {dialect}.')
     for table, columns in WATCHED.items():
         statements += triggers(table, columns)
-    statements.append('INSERT INTO research_change (customer_id) VALUES (NULL)')
+    statements.append(  # a new version: anything may have changed (none if this transaction
+        'INSERT INTO research_change (customer_id) VALUES (NULL)'  # already holds one)
+        + (' ON CONFLICT (xid, (coalesce(customer_id, 0))) DO NOTHING' if dialect == 'postgres' else '')
+    )
     for sql in statements:
         await client.execute_script(sql)
 

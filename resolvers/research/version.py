@@ -99,7 +99,8 @@ async def changed_since(held: Version, most: int) -> frozenset[int] | None:
 
 async def compact() -> int:
     """research_change cut back to one row (the retention purge's run calls this): a new
-    version row, then every row below it deleted, in one transaction; the number deleted.
+    version row, then every row below it deleted, in one transaction of its own (on
+    PostgreSQL a transaction holds at most one NULL row: migration 0027); the number deleted.
 
     The new row comes first so that nothing is missed: a reader holding an older version
     (with, on PostgreSQL, transactions pending whose rows this deletes) sees the maximum move
