@@ -14,7 +14,7 @@ import itertools
 import json
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -205,7 +205,7 @@ class Patch:
     joined: list[Row]
 
 
-def patched(before: Census, changed: Iterable[int], now: dict[int, Row]) -> Patch:
+def patched(before: Census, changed: Collection[int], now: dict[int, Row]) -> Patch:
     """`before` with each `changed` customer's row replaced by its row `now`, or removed when
     it has none (erased from the table). Copies what it changes (`before` may still be read):
     the arrays in one pass, slices between the changed positions."""
