@@ -163,6 +163,8 @@ def merged(key: bytes, before: Release, was: Census, now: Census) -> Release:
                 deltas[then] = deltas.get(then, 0) - 1
             if at is not None:
                 deltas[at] = deltas.get(at, 0) + 1
+    if not changes and len(now.rows) == len(was.rows):
+        return before  # no one's row moved (an address within its prefecture): the same rows
     codes = before.codes.patched(now.rows, deltas)
     choice = choose_coded(codes)
     if choice.scheme != before.choice.scheme:

@@ -509,3 +509,14 @@ async def test_the_change_log_is_read_by_index(db: TortoiseContext) -> None:
     plan = await generic_plan(version._SINCE["postgres"])
     assert full_scans(plan) == [], plan
     assert "research_change_xid_customer" in json.dumps(plan)
+
+
+async def test_a_change_research_does_not_see_keeps_the_release(db: TortoiseContext) -> None:
+    """An address moved within its prefecture: the trigger records it (the column changed),
+    the census is patched, and no one's research row moved: the release made stands."""
+    await seed_realistic(100)
+    made = await current_release(KEY)
+    moved = await _customer(6)
+    await Customer.filter(id=moved.id).update(address=f"{moved.address}別館")
+    assert (await current_census()).since_base == {moved.id}
+    assert await current_release(KEY) is made
