@@ -9,12 +9,10 @@ from tortoise import migrations
 # (every subscriber's fee), a subscription whose contract is already gone, the compaction's
 # row and every row written before this migration. On PostgreSQL one row per transaction and
 # customer (a unique index); on SQLite one per changed row.
-WATCHED = {  # table -> the columns the research population reads (as in 0026)
-    'customer': ('id', 'birth_date', 'postal_code', 'address'),
-    'contract': ('id', 'customer_id', 'plan', 'monthly_fee', 'cancelled_on'),
-    'option_subscription': ('id', 'contract_id', 'option_id', 'cancelled_on'),
-    'option_service': ('id', 'monthly_fee'),
-}
+# 0026 is fixed once applied: its watched columns and trigger helpers are used as they are.
+BEFORE = importlib.import_module('models.migrations.0026_research_changes')
+WATCHED = BEFORE.WATCHED  # table -> the columns the research population reads
+_changed = BEFORE._changed
 # Whose row a changed row of each table is, as SQL over OLD / NEW (None: anyone's).
 SUBJECT = {
     'customer': '{row}."id"',
@@ -22,6 +20,7 @@ SUBJECT = {
     'option_subscription': '(SELECT c."customer_id" FROM "contract" c WHERE c."id" = {row}."contract_id")',
     'option_service': None,
 }
+
 
 def _pg_branch(table):
     subject = SUBJECT[table]
@@ -64,10 +63,6 @@ PG_BEFORE = [
     'ON research_change (xid, (coalesce(customer_id, 0)))',
     'DROP INDEX IF EXISTS research_change_xid',
 ]
-
-
-def _changed(columns, is_distinct):
-    return ' OR '.join(f'OLD."{c}" {is_distinct} NEW."{c}"' for c in columns)
 
 
 def _pg_triggers(table, columns):
@@ -138,7 +133,6 @@ async def record_whose_row_changed(apps, schema_editor):
 
 async def record_only_that_something_changed(apps, schema_editor):
     """Back to 0026's triggers and table (the column dropped, with its index)."""
-    before = importlib.import_module('models.migrations.0026_research_changes')
     client = schema_editor.client
     dialect = client.capabilities.dialect
     for table in WATCHED:
@@ -147,7 +141,7 @@ async def record_only_that_something_changed(apps, schema_editor):
             on = f' ON "{table}"' if dialect == 'postgres' else ''
             await client.execute_script(f'DROP TRIGGER IF EXISTS "research_{table}_{name}"{on}')
     await client.execute_script('ALTER TABLE research_change DROP COLUMN customer_id')
-    await before.watch_research_population(apps, schema_editor)
+    await BEFORE.watch_research_population(apps, schema_editor)
 
 
 class Migration(migrations.Migration):
