@@ -4,6 +4,7 @@ lossy one that does so (checked against an exhaustive search)."""
 
 from __future__ import annotations
 
+import gc
 import random
 from collections import Counter
 
@@ -85,3 +86,30 @@ def test_counts_over_distinct_rows_and_rolled_up_groupings_match_every_row() -> 
     for scheme in ALL_SCHEMES:
         assert codes.released(scheme) == sum(released(rows, scheme)), scheme.code
     assert choose_counted(list(counts), list(counts.values())) == choose(rows)
+
+
+def test_the_scheme_counts_hold_nothing_the_cyclic_collector_walks() -> None:
+    """Everything the scheme search keeps per row or per group (codes, joint counts, pair
+    cells, groupings kept), as made and as patched for the next version, is a container whose
+    entries the cyclic collector never walks (an untracked dict, an array): each version
+    copies them, and a tracked copy of millions of entries costs the collector's next pass
+    over young objects tens of milliseconds."""
+    rows = _rows(400, seed=8)
+    counts = Counter(rows)
+    made = SchemeCodes(list(counts), list(counts.values()))
+    choose_counted(list(counts), list(counts.values()))
+    for scheme in ALL_SCHEMES[:60]:
+        made.released(scheme)  # groupings made from the rows, and rolled up
+    distinct = list(counts)
+    patched = made.patched([*distinct, (*distinct[0][:5], 9)], {0: -1, len(distinct): 1})
+    for codes in (made, patched):
+        assert codes.groupings and codes.cells and codes.joints
+        kept = [
+            *codes.values,
+            *(step for steps in codes.steps for step in steps),
+            *codes.groupings.values(),
+            *codes.cells.values(),
+            *codes.joints.values(),
+        ]
+        walked = [len(gc.get_referents(c)) for c in kept if gc.is_tracked(c)]
+        assert len(kept) > 100 and max(walked, default=0) <= 1  # an array's type, at most
