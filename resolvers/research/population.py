@@ -14,10 +14,10 @@ import itertools
 import json
 from array import array
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 from tortoise.connection import get_connection
 
@@ -79,6 +79,44 @@ class Member:
 _COUNTS = itertools.count(1)
 
 
+class Rows(Sequence[Row]):
+    """A census's distinct rows: those of the full count it descends from (`counted`: one list
+    shared by every census patched from that count, never changed), then those appended since
+    (its own). A patch shares rather than copies: a copy of half a million rows cost the copy
+    and, in the cyclic collector's next pass over young objects, a walk of every row."""
+
+    __slots__ = ("appended", "counted")
+
+    def __init__(self, counted: list[Row], appended: tuple[Row, ...] = ()) -> None:
+        self.counted, self.appended = counted, appended
+
+    def __len__(self) -> int:
+        return len(self.counted) + len(self.appended)
+
+    def __iter__(self) -> Iterator[Row]:
+        return itertools.chain(self.counted, self.appended)
+
+    @overload
+    def __getitem__(self, i: int) -> Row: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Row]: ...
+    def __getitem__(self, i: int | slice) -> Row | list[Row]:
+        n = len(self.counted)
+        if isinstance(i, slice):
+            start, stop, step = i.indices(len(self))
+            if step != 1:
+                return list(self)[i]
+            return self.counted[start:stop] + list(self.appended[max(0, start - n) : stop - n])
+        if i < 0:
+            i += len(self)
+        return self.counted[i] if 0 <= i < n else self.appended[i - n]
+
+    def extends(self, other: Rows) -> bool:
+        """Whether `other` is a prefix of these rows (a census this one was patched from)."""
+        appended = self.appended[: len(other.appended)]
+        return self.counted is other.counted and appended == other.appended
+
+
 @dataclass(frozen=True, slots=True)
 class Census:
     """The population, counted: `rows` are the distinct research rows, `weights` how many
@@ -86,11 +124,14 @@ class Census:
     A census patched with a change (`patched`) may keep rows no customer has any more (weight
     0): every count is weighted, so they count for nothing."""
 
-    rows: list[Row]
-    weights: list[int]
+    rows: Rows
+    weights: array[int]
     ids: array[int]
     row_of: array[int]
-    index: dict[Row, int] = field(default_factory=dict)  # each row's position in `rows`
+    # Each row's position in `rows`: `index` for the full count's rows (shared like them),
+    # `appended` for the rows appended since.
+    index: dict[Row, int] = field(default_factory=dict)
+    appended: dict[Row, int] = field(default_factory=dict)
     # The full count this census was patched from (its own number if it is one), and the
     # customers changed since: a census descended from the same count has these `rows` as a
     # prefix of its own (see rows.merged).
@@ -102,7 +143,8 @@ class Census:
         return len(self.ids)
 
     def members(self) -> list[Member]:
-        return [Member(i, self.rows[r]) for i, r in zip(self.ids, self.row_of, strict=True)]
+        rows = list(self.rows)
+        return [Member(i, rows[r]) for i, r in zip(self.ids, self.row_of, strict=True)]
 
     def row_index(self, customer_id: int) -> int | None:
         """The index in `rows` of the customer's row, None if the customer is not counted."""
@@ -162,8 +204,8 @@ class _Counting:
 
     def census(self) -> Census:
         counts = Counter(self.row_of)
-        weights = [counts[i] for i in range(len(self.index))]
-        return Census(list(self.index), weights, self.ids, self.row_of, self.index)
+        weights = array("q", [counts[i] for i in range(len(self.index))])
+        return Census(Rows(list(self.index)), weights, self.ids, self.row_of, self.index)
 
 
 def counted(customers: Sequence[Customer], contracts: dict[int, Contract]) -> Census:
@@ -208,8 +250,10 @@ class Patch:
 def patched(before: Census, changed: Collection[int], now: dict[int, Row]) -> Patch:
     """`before` with each `changed` customer's row replaced by its row `now`, or removed when
     it has none (erased from the table). Copies what it changes (`before` may still be read):
-    the arrays in one pass, slices between the changed positions."""
-    rows, weights, index = list(before.rows), list(before.weights), dict(before.index)
+    the arrays in one pass, slices between the changed positions; the full count's rows and
+    their index are shared, rows new since appended (`Rows`)."""
+    rows, weights, appended = before.rows, array("q", before.weights), dict(before.appended)
+    added: list[Row] = []
     ids, row_of = before.ids, before.row_of
     new_ids, new_row_of = array("q"), array("I")
     left, joined, done = [], [], 0
@@ -224,10 +268,12 @@ def patched(before: Census, changed: Collection[int], now: dict[int, Row]) -> Pa
             done = at + 1
         row = now.get(customer)
         if row is not None:
-            position = index.setdefault(row, len(rows))
-            if position == len(rows):
-                rows.append(row)
-                weights.append(0)
+            position = before.index.get(row)
+            if position is None:
+                position = appended.setdefault(row, len(rows) + len(added))
+                if position == len(rows) + len(added):
+                    added.append(row)
+                    weights.append(0)
             weights[position] += 1
             joined.append(row)
             new_ids.append(customer)
@@ -235,8 +281,11 @@ def patched(before: Census, changed: Collection[int], now: dict[int, Row]) -> Pa
     new_ids.extend(ids[done:])
     new_row_of.extend(row_of[done:])
     since = before.since_base.union(changed)
+    now_rows = Rows(rows.counted, rows.appended + tuple(added))
     return Patch(
-        Census(rows, weights, new_ids, new_row_of, index, before.base, since), left, joined
+        Census(now_rows, weights, new_ids, new_row_of, before.index, appended, before.base, since),
+        left,
+        joined,
     )
 
 

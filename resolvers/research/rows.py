@@ -150,7 +150,7 @@ def merged(key: bytes, before: Release, was: Census, now: Census) -> Release:
     if (
         was.base != now.base
         or len(before.group_of_row) != len(was.rows)
-        or now.rows[: len(was.rows)] != was.rows  # identical objects: a pointer compare each
+        or not now.rows.extends(was.rows)
     ):
         return research_rows(key, now)
     changes: list[tuple[int, int | None, int | None]] = []  # customer, row then, row now

@@ -25,7 +25,7 @@ from models import Contract, Customer, OptionService, OptionSubscription
 from models.contracts import Plan
 from resolvers.research import counts, population, rows, snapshot, version
 from resolvers.research.aggregate import KEYS, tally
-from resolvers.research.population import Census, census, patched
+from resolvers.research.population import Census, Rows, census, patched
 from resolvers.research.release import ALL_SCHEMES, K, SchemeCodes, choose_coded
 from resolvers.research.rows import Release, merged, research_rows
 from resolvers.research.snapshot import current_census, current_release
@@ -58,8 +58,8 @@ def _consistent(counted: Census) -> None:
     """Each row's weight is how many customers have it; every customer's row is listed."""
     assert list(counted.ids) == sorted(set(counted.ids))
     having = Counter(counted.row_of)
-    assert counted.weights == [having[i] for i in range(len(counted.rows))]
-    assert {row: i for i, row in enumerate(counted.rows)} == counted.index
+    assert list(counted.weights) == [having[i] for i in range(len(counted.rows))]
+    assert {row: i for i, row in enumerate(counted.rows)} == counted.index | counted.appended
 
 
 @pytest.fixture
@@ -266,7 +266,8 @@ def test_a_patch_matches_a_count_of_the_changed_population() -> None:
     rng = random.Random(7)  # noqa: S311 - reproducible test data
     shapes = [(str(rng.randrange(5)), str(rng.randrange(3))) for _ in range(12)]
     people: dict[int, Any] = {i: rng.choice(shapes) for i in range(1, 300, 2)}
-    counted = _count(people)
+    counted = first = _count(people)
+    first_rows, first_index = list(first.rows), dict(first.index)
     for _ in range(40):
         changed = set(rng.sample(range(0, 320), rng.randrange(0, 30)))
         for customer in changed:
@@ -275,7 +276,12 @@ def test_a_patch_matches_a_count_of_the_changed_population() -> None:
             else:
                 people[customer] = rng.choice([*shapes, (str(rng.random()), "x")])
         now = {c: people[c] for c in changed if c in people}
-        counted = patched(counted, changed, now).census
+        patch = patched(counted, changed, now)
+        # The full count's rows and their index are shared, not copied (nor changed).
+        assert patch.census.rows.counted is first.rows.counted == first_rows
+        assert patch.census.index is first.index == first_index
+        assert patch.census.rows.extends(counted.rows)
+        counted = patch.census
         _consistent(counted)
         assert _members(counted) == sorted(people.items())
 
@@ -288,8 +294,8 @@ def _count(people: dict[int, Any]) -> Census:
     rows = list(dict.fromkeys(people[c] for c in sorted(people)))
     index = {row: i for i, row in enumerate(rows)}
     row_of = array("I", (index[people[c]] for c in sorted(people)))
-    weights = [Counter(row_of)[i] for i in range(len(rows))]
-    return Census(rows, weights, array("q", sorted(people)), row_of, index)
+    weights = array("q", [Counter(row_of)[i] for i in range(len(rows))])
+    return Census(Rows(rows), weights, array("q", sorted(people)), row_of, index)
 
 
 async def test_a_census_whose_rows_are_mostly_gone_is_counted_again(
@@ -500,6 +506,29 @@ async def test_a_release_not_as_it_should_be_is_made_afresh(db: TortoiseContext)
     answer = merged(KEY, jumbled, counted, patch.census)
     assert _shown(answer) == _shown(research_rows(KEY, patch.census))
     assert gone not in set(answer.ids)
+
+
+async def test_a_release_is_not_merged_into_a_census_patched_on_another_branch(
+    db: TortoiseContext,
+) -> None:
+    """Two censuses patched from the same one, each appending its own new row: the release of
+    one is not merged into the other (their appended rows differ at the same positions); the
+    answer is the release made afresh."""
+    await seed_realistic(200)
+    counted = await census()
+    release = research_rows(KEY, counted)
+    group = release.group_of_row
+    first = counted.rows[0]
+    second = next(counted.rows[r] for r in range(len(counted.rows)) if group[r] != group[0])
+    a, b = counted.ids[0], counted.ids[1]  # each given a new row like one of two groups
+    one = patched(counted, {a}, {a: (*first[:4], int(str(first[4])) + 1, first[5])}).census
+    other = patched(counted, {b}, {b: (*second[:4], int(str(second[4])) + 1, second[5])}).census
+    assert one.base == other.base and len(one.rows) == len(other.rows)
+    answer = merged(KEY, research_rows(KEY, one), one, other)
+    fresh = research_rows(KEY, other)
+    assert _shown(answer) == _shown(fresh) and answer.names == fresh.names
+    assert list(answer.group_of_row) == list(fresh.group_of_row)
+    assert merged(KEY, release, counted, other).names == fresh.names  # a true prefix merges
 
 
 @pytest.mark.skipif(not PG_URL, reason="PostgreSQL plans")
