@@ -52,6 +52,9 @@ _WIDE = 1 << 32  # two codes packed in one int: a * _WIDE + b
 # A patch of up to this many rows moves each row's group at every pair of steps (240 groups a
 # row); more, and the pair counts are made again from the joint counts (tens of thousands).
 MOVED_ROWS = 500
+# A grouping kept is shared by the codes patched from it, each with its own changes, until
+# these are more than this fraction of its groups (then one merged dict).
+MERGED_CHANGES = 8
 Cell = tuple[int, int, int, int]  # (quasi a, its step, quasi b, its step)
 
 
@@ -69,7 +72,10 @@ class Codes:
             stepped = [_encode(step.apply, encoder) for step in HIERARCHY[quasi]]
             self.steps.append([c for c, _ in stepped])
             self.step_encoders.append([e for _, e in stepped])
+        # Groupings kept: sizes as made (shared with the codes patched from these, never
+        # changed), and the sizes changed since, by group (`grouped` applies them).
         self.groupings: dict[Steps, dict[Key, int]] = {}
+        self.changes: dict[Steps, dict[Key, int]] = {}
         self.released_counts: dict[Steps, int] = {}  # rows in groups of K, per grouping
         self.joints = {
             (a, b): self._sizes(
@@ -159,19 +165,21 @@ class Codes:
             new._moved_pairs(self, changed)
         else:
             new.pairs = new._pairs()
-        new.groupings, new.released_counts = {}, {}
+        new.groupings, new.changes, new.released_counts = {}, {}, {}
         for steps, grouping in self.groupings.items():
             places = new._places(steps)
             if places != self._places(steps):  # a new step code: another radix, made if asked
                 continue
-            sizes, released = dict(grouping), self.released_counts.get(steps)
+            sizes, released = dict(self.changes.get(steps, {})), self.released_counts.get(steps)
             for r, d in changed.items():
                 group = sum(new.steps[q][s][new.values[q][r]] * m for q, s, m in places)
-                was = sizes.get(group, 0)
+                was = sizes.get(group, grouping.get(group, 0))
                 sizes[group] = was + d
                 if released is not None:
                     released += _counted(was + d) - _counted(was)
-            new.groupings[steps] = sizes
+            if len(sizes) * MERGED_CHANGES > len(grouping):
+                grouping, sizes = grouping | sizes, {}
+            new.groupings[steps], new.changes[steps] = grouping, sizes
             if released is not None:
                 new.released_counts[steps] = released
         return new
@@ -194,6 +202,8 @@ class Codes:
         patched for a new version, ready for the same scheme asked again)."""
         kept = self.groupings.get(steps)
         if kept is not None:
+            if self.changes.get(steps):  # a new dict: the one made may be shared
+                kept = self.groupings[steps] = kept | self.changes.pop(steps)
             return kept
         finer = [
             s
@@ -231,7 +241,7 @@ class Codes:
             if codes is None:
                 return None
             maps.append(codes)
-        grouping = self.groupings[source]
+        grouping = self.grouped(source)
         radices = [max(1, len(self.step_encoders[q][s])) for q, s in enumerate(source)]
         moved = (
             map(_times(codes, to).__getitem__, _digits(grouping, at, radix))
@@ -255,7 +265,9 @@ class Codes:
     def _keep(self, steps: Steps, sizes: dict[Key, int]) -> None:
         self.groupings[steps] = sizes
         while len(self.groupings) > KEPT_GROUPINGS:
-            del self.groupings[max(self.groupings, key=lambda s: len(self.groupings[s]))]
+            largest = max(self.groupings, key=lambda s: len(self.groupings[s]))
+            del self.groupings[largest]
+            self.changes.pop(largest, None)
 
     def _sizes(self, keys: Iterable[H]) -> dict[H, int]:
         """Rows (total weight) per key."""

@@ -388,14 +388,17 @@ async def test_a_merged_release_is_the_one_made_afresh(db: TortoiseContext) -> N
     assert merges >= 20 and crossings >= 5  # so both paths were taken
 
 
-@pytest.mark.parametrize("moved_rows", [counts.MOVED_ROWS, 0])
+@pytest.mark.parametrize(("moved_rows", "merged_changes"), [(counts.MOVED_ROWS, 0), (0, 10**9)])
 async def test_patched_scheme_counts_are_those_counted_afresh(
-    db: TortoiseContext, monkeypatch: pytest.MonkeyPatch, moved_rows: int
+    db: TortoiseContext, monkeypatch: pytest.MonkeyPatch, moved_rows: int, merged_changes: int
 ) -> None:
     """The scheme search's counts (pair bounds, groupings kept, released rows per scheme)
     patched with the rows whose weights moved equal those counted from the new census: each
-    row's groups moved, or (past MOVED_ROWS) the pairs counted again from the joint counts."""
+    row's groups moved, or (past MOVED_ROWS) the pairs counted again from the joint counts;
+    the groupings kept shared with their changes beside them, or (past MERGED_CHANGES) merged
+    into one new dict."""
     monkeypatch.setattr(counts, "MOVED_ROWS", moved_rows)
+    monkeypatch.setattr(counts, "MERGED_CHANGES", merged_changes)
     await seed_realistic(300)
     counted = await census()
     codes, rng = SchemeCodes(counted.rows, counted.weights), random.Random(5)  # noqa: S311
@@ -418,8 +421,10 @@ async def test_patched_scheme_counts_are_those_counted_afresh(
             c: _nonzero(sizes) for c, sizes in fresh.cells.items()
         }
         assert new.groupings and new.released_counts
-        for steps, sizes in new.groupings.items():
-            assert _nonzero(sizes) == _nonzero(fresh.grouped(steps))
+        shared = [new.groupings[s] is codes.groupings.get(s) for s in new.groupings]
+        assert all(shared) if not merged_changes else not any(shared)
+        for steps in list(new.groupings):
+            assert _nonzero(new.grouped(steps)) == _nonzero(fresh.grouped(steps))
         for steps, released in new.released_counts.items():
             assert released == fresh.released(steps)
         for scheme in rng.sample(ALL_SCHEMES, 40):
