@@ -137,6 +137,7 @@ class Census:
     # prefix of its own (see rows.merged).
     base: int = field(default_factory=lambda: next(_COUNTS))
     since_base: frozenset[int] = frozenset()
+    unused: int = 0  # rows of weight 0 (none in a full count)
     tallies: dict[object, dict[str, int]] = field(default_factory=dict)  # see aggregate.tally
 
     def __len__(self) -> int:
@@ -254,6 +255,7 @@ def patched(before: Census, changed: Collection[int], now: dict[int, Row]) -> Pa
     their index are shared, rows new since appended (`Rows`)."""
     rows, weights, appended = before.rows, array("q", before.weights), dict(before.appended)
     added: list[Row] = []
+    touched: set[int] = set()  # rows whose weight changed
     ids, row_of = before.ids, before.row_of
     new_ids, new_row_of = array("q"), array("I")
     left, joined, done = [], [], 0
@@ -263,6 +265,7 @@ def patched(before: Census, changed: Collection[int], now: dict[int, Row]) -> Pa
         new_row_of.extend(row_of[done:at])
         done = at
         if at < len(ids) and ids[at] == customer:
+            touched.add(row_of[at])
             weights[row_of[at]] -= 1
             left.append(rows[row_of[at]])
             done = at + 1
@@ -274,6 +277,7 @@ def patched(before: Census, changed: Collection[int], now: dict[int, Row]) -> Pa
                 if position == len(rows) + len(added):
                     added.append(row)
                     weights.append(0)
+            touched.add(position)
             weights[position] += 1
             joined.append(row)
             new_ids.append(customer)
@@ -281,9 +285,21 @@ def patched(before: Census, changed: Collection[int], now: dict[int, Row]) -> Pa
     new_ids.extend(ids[done:])
     new_row_of.extend(row_of[done:])
     since = before.since_base.union(changed)
+    was_unused = sum(1 for r in touched if r < len(before.weights) and not before.weights[r])
+    unused = before.unused - was_unused + sum(1 for r in touched if not weights[r])
     now_rows = Rows(rows.counted, rows.appended + tuple(added))
     return Patch(
-        Census(now_rows, weights, new_ids, new_row_of, before.index, appended, before.base, since),
+        Census(
+            now_rows,
+            weights,
+            new_ids,
+            new_row_of,
+            before.index,
+            appended,
+            before.base,
+            since,
+            unused,
+        ),
         left,
         joined,
     )

@@ -114,7 +114,7 @@ def _worth_patching(made: Census) -> bool:
     """Patch while at least half the distinct rows are still someone's (rows left with no
     customer stay, counted for nothing, until a full count drops them), and while at most
     MOST_SINCE_COUNT customers changed since the last full count (each merge looks at each)."""
-    return 2 * made.weights.count(0) <= len(made.rows) and len(made.since_base) <= MOST_SINCE_COUNT
+    return 2 * made.unused <= len(made.rows) and len(made.since_base) <= MOST_SINCE_COUNT
 
 
 async def _collector_paused(work: Awaitable[T]) -> T:

@@ -59,6 +59,7 @@ def _consistent(counted: Census) -> None:
     assert list(counted.ids) == sorted(set(counted.ids))
     having = Counter(counted.row_of)
     assert list(counted.weights) == [having[i] for i in range(len(counted.rows))]
+    assert counted.unused == list(counted.weights).count(0)
     assert {row: i for i, row in enumerate(counted.rows)} == counted.index | counted.appended
 
 
