@@ -35,13 +35,14 @@ NAME = 20  # characters of a pseudonym
 
 @dataclass(frozen=True, slots=True)
 class Release:
-    """Released rows in pseudonym order: position i is `names[i*NAME:(i+1)*NAME]`, customer
+    """Released rows in pseudonym order: position i is `names[i*NAME:(i+1)*NAME]` (ASCII:
+    a merge splices the bytes of the release before without copying them twice), customer
     `ids[i]`, generalised values `groups[values[i]]`. Kept to merge a change into
     (`merged`): each generalised group's size, and the group of each row of the census the
     release was made from (`group_of_row`, by the census's row index)."""
 
     choice: Choice
-    names: str
+    names: bytes
     ids: array[int]
     values: array[int]
     groups: list[tuple[Value, ...]]
@@ -55,7 +56,11 @@ class Release:
 
     def records(self, start: int, stop: int) -> list[ResearchRecord]:
         return [
-            _record(self.names[i * NAME : (i + 1) * NAME], self.ids[i], self.groups[self.values[i]])
+            _record(
+                self.names[i * NAME : (i + 1) * NAME].decode(),
+                self.ids[i],
+                self.groups[self.values[i]],
+            )
             for i in range(start, min(stop, len(self)))
         ]
 
@@ -90,7 +95,7 @@ def research_rows(
     order = sorted(range(len(ids)), key=names.__getitem__)  # stable: ties stay in id order
     return Release(
         choice,
-        "".join(map(names.__getitem__, order)),
+        "".join(map(names.__getitem__, order)).encode("ascii"),
         array("q", map(ids.__getitem__, order)),
         array("i", map(kept.__getitem__, order)),
         groups,
@@ -118,20 +123,20 @@ def _grouped(
     return groups, index, group_of_row
 
 
-class _Names(Sequence[str]):
+class _Names(Sequence[bytes]):
     """A release's sorted pseudonyms as a sequence, for bisect."""
 
-    def __init__(self, names: str) -> None:
+    def __init__(self, names: bytes) -> None:
         self.names = names
 
     def __len__(self) -> int:
         return len(self.names) // NAME
 
     @overload
-    def __getitem__(self, i: int) -> str: ...
+    def __getitem__(self, i: int) -> bytes: ...
     @overload
-    def __getitem__(self, i: slice) -> Sequence[str]: ...
-    def __getitem__(self, i: int | slice) -> str | Sequence[str]:
+    def __getitem__(self, i: slice) -> Sequence[bytes]: ...
+    def __getitem__(self, i: int | slice) -> bytes | Sequence[bytes]:
         if isinstance(i, slice):
             raise TypeError("positions only")
         return self.names[i * NAME : (i + 1) * NAME]
@@ -206,22 +211,31 @@ def merged(key: bytes, before: Release, was: Census, now: Census) -> Release:
                     out.add(customer)
                 else:
                     brought.append((customer, group))
-    name = pseudonymiser(key, choice.scheme.code)
+    pseudonym = pseudonymiser(key, choice.scheme.code)
+
+    def name(customer: int) -> bytes:
+        return pseudonym(customer).encode("ascii")
+
     sorted_names = _Names(before.names)
     taken = sorted(bisect.bisect_left(sorted_names, name(c)) for c in out)
     if sorted(before.ids[p] for p in taken if p < len(before)) != sorted(out):
         return research_rows(key, now, (choice, codes))  # not where it should be: start over
     placed = sorted((name(c), c, g) for c, g in brought)
-    names, ids, values = [], array("q"), array("i")
+    # The arrays rebuilt from slices of the ones before: memoryviews, so that each byte is
+    # copied once (a slice of a str or an array is itself a copy).
+    old_names, old_ids = memoryview(before.names), memoryview(before.ids).cast("B")
+    old_values, width = memoryview(before.values).cast("B"), before.values.itemsize
+    names: list[bytes | memoryview] = []
+    ids, values = array("q"), array(before.values.typecode)
     done = 0
     cuts = heapq.merge(
-        ((p, 1, "", 0, 0) for p in taken),
+        ((p, 1, b"", 0, 0) for p in taken),
         ((bisect.bisect_left(sorted_names, n), 0, n, c, g) for n, c, g in placed),
     )
     for position, taking, new_name, customer, group in cuts:
-        names.append(before.names[done * NAME : position * NAME])
-        ids.extend(before.ids[done:position])
-        values.extend(before.values[done:position])
+        names.append(old_names[done * NAME : position * NAME])
+        ids.frombytes(old_ids[done * ids.itemsize : position * ids.itemsize])
+        values.frombytes(old_values[done * width : position * width])
         done = position
         if taking:
             done += 1
@@ -229,10 +243,11 @@ def merged(key: bytes, before: Release, was: Census, now: Census) -> Release:
             names.append(new_name)
             ids.append(customer)
             values.append(group)
-    names.append(before.names[done * NAME :])
-    ids.extend(before.ids[done:])
-    values.extend(before.values[done:])
-    return Release(choice, "".join(names), ids, values, groups, index, sizes, group_of_row, codes)
+    names.append(old_names[done * NAME :])
+    ids.frombytes(old_ids[done * ids.itemsize :])
+    values.frombytes(old_values[done * width :])
+    joined = b"".join(names)
+    return Release(choice, joined, ids, values, groups, index, sizes, group_of_row, codes)
 
 
 def _range(value: Value) -> IntRange | None:
