@@ -322,5 +322,5 @@ def _encode(
     """Each value's code (the order of first appearance) under `apply`, and the codes by
     distinct value (in code order)."""
     codes: dict[object, int] = {}
-    encoded = array("l", [codes.setdefault(apply(v), len(codes)) for v in values])
+    encoded = array("i", [codes.setdefault(apply(v), len(codes)) for v in values])
     return encoded, codes
