@@ -12,7 +12,7 @@ import heapq
 import itertools
 import operator
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import overload
 
@@ -20,7 +20,7 @@ from resolvers.research.hierarchy import QUASI, Value
 from resolvers.research.population import Census
 from resolvers.research.positions import window
 from resolvers.research.pseudonyms import pseudonymiser
-from resolvers.research.release import Choice, K, Row, SchemeCodes, choose_coded, generalise_all
+from resolvers.research.release import Choice, K, SchemeCodes, choose_coded, generalise_all
 from schema.page import PageInfo
 from schema.research.view import (
     IntRange,
@@ -83,7 +83,9 @@ def research_rows(
         codes = SchemeCodes(census.rows, census.weights)
         coded = choose_coded(codes), codes
     choice, codes = coded
-    groups, index, group_of_row = _grouped(census.rows, choice, [], {}, array("i"))
+    groups, index, group_of_row = _grouped(
+        generalise_all(census.rows, choice.scheme), [], {}, array("i")
+    )
     sizes = [0] * len(groups)
     for group, weight in zip(group_of_row, census.weights, strict=True):
         sizes[group] += weight
@@ -107,15 +109,14 @@ def research_rows(
 
 
 def _grouped(
-    rows: Sequence[Row],
-    choice: Choice,
+    generalised: Iterable[tuple[Value, ...]],
     groups: list[tuple[Value, ...]],
     index: dict[tuple[Value, ...], int],
     group_of_row: array[int],
 ) -> tuple[list[tuple[Value, ...]], dict[tuple[Value, ...], int], array[int]]:
-    """`group_of_row` extended with the group of each of `rows` (generalised by the scheme),
-    new groups appended to `groups`; all three returned (changed in place)."""
-    for values in generalise_all(rows, choice.scheme):
+    """`group_of_row` extended with the group of each row's generalised values, new groups
+    appended to `groups`; all three returned (changed in place)."""
+    for values in generalised:
         group = index.setdefault(values, len(groups))
         if group == len(groups):
             groups.append(values)
@@ -174,13 +175,11 @@ def merged(key: bytes, before: Release, was: Census, now: Census) -> Release:
     choice = choose_coded(codes)
     if choice.scheme != before.choice.scheme:
         return research_rows(key, now, (choice, codes))
-    groups, index, group_of_row = _grouped(
-        now.rows[len(was.rows) :],
-        choice,
-        list(before.groups),
-        dict(before.group_index),
-        array("i", before.group_of_row),
-    )
+    appended = generalise_all(now.rows[len(was.rows) :], choice.scheme)
+    groups, index = before.groups, before.group_index  # shared unless a group is new
+    if any(values not in index for values in appended):
+        groups, index = list(groups), dict(index)
+    groups, index, group_of_row = _grouped(appended, groups, index, array("i", before.group_of_row))
     sizes = before.sizes + [0] * (len(groups) - len(before.sizes))
     moved: dict[int, tuple[int, int]] = {}  # customer -> (group then, group now); -1: none
     for customer, then, at in changes:

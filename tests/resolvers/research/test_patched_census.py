@@ -383,6 +383,7 @@ async def test_a_merged_release_is_the_one_made_afresh(db: TortoiseContext) -> N
         assert list(made.ids) == list(fresh.ids) and made.names == fresh.names
         if made.choice.scheme == release.choice.scheme:
             merges += 1
+            assert made.groups is release.groups  # rows from the pool: no group is new
             kept = {g for g, size in enumerate(release.sizes) if size >= K}
             crossings += kept != {g for g, size in enumerate(made.sizes) if size >= K}
         counted, release = patch.census, made
