@@ -227,12 +227,18 @@ class Codes:
 
     def _places(self, steps: Steps) -> list[tuple[int, int, int]]:
         """(quasi, step, place value) per quasi-identifier: a group is the sum of its step
-        codes times their place values, each radix the step's number of codes here."""
+        codes times their place values, each radix `_radix` of the step's number of codes."""
         places, value = [], 1
         for q in reversed(range(len(steps))):
             places.append((q, steps[q], value))
-            value *= max(1, len(self.step_encoders[q][steps[q]]))
+            value *= self._radix(q, steps[q])
         return places[::-1]
+
+    def _radix(self, quasi: int, step: int) -> int:
+        """The power of two above the step's number of codes: a value not seen before (a
+        birth year, a postal area) keeps the radix, and the groupings kept stay usable
+        (`patched` drops one whose radix moved, and the search groups it again)."""
+        return 1 << len(self.step_encoders[quasi][step]).bit_length()
 
     def _rolled(self, source: Steps, steps: Steps) -> dict[Key, int] | None:
         maps = []
@@ -242,7 +248,7 @@ class Codes:
                 return None
             maps.append(codes)
         grouping = self.grouped(source)
-        radices = [max(1, len(self.step_encoders[q][s])) for q, s in enumerate(source)]
+        radices = [self._radix(q, s) for q, s in enumerate(source)]
         moved = (
             map(_times(codes, to).__getitem__, _digits(grouping, at, radix))
             for codes, (_, _, at), (_, _, to), radix in zip(

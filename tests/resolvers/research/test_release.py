@@ -113,3 +113,29 @@ def test_the_scheme_counts_hold_nothing_the_cyclic_collector_walks() -> None:
         ]
         walked = [len(gc.get_referents(c)) for c in kept if gc.is_tracked(c)]
         assert len(kept) > 100 and max(walked, default=0) <= 1  # an array's type, at most
+
+
+def test_a_value_not_seen_before_keeps_the_groupings() -> None:
+    """A patched row with a new birth year and a new postal area: the groupings kept are
+    carried over (their radix has room for a new code) rather than grouped again from every
+    row, and each still counts what grouping afresh counts."""
+    counts = Counter(_rows(400, seed=9))
+    distinct = list(counts)
+    made = SchemeCodes(distinct, list(counts.values()))
+    choose_counted(distinct, list(counts.values()))
+    for scheme in ALL_SCHEMES[:60]:
+        made.released(scheme)
+    new_row = ("1899-**-**", "999-****", *distinct[0][2:])
+    rows = [*distinct, new_row]
+    patched = made.patched(rows, {0: -1, len(distinct): 1})
+    assert patched.groupings.keys() == made.groupings.keys()
+    weights = [*counts.values(), 1]
+    weights[0] -= 1
+    fresh = SchemeCodes(rows, weights)
+    for steps in list(patched.groupings):
+        assert patched.released(steps) == fresh.released(steps)
+        assert _nonzero(patched.grouped(steps)) == _nonzero(fresh.grouped(steps))
+
+
+def _nonzero(sizes: dict[int, int]) -> dict[int, int]:
+    return {group: n for group, n in sizes.items() if n}
