@@ -201,10 +201,12 @@ def merged(key: bytes, before: Release, was: Census, now: Census) -> Release:
     crossed = {g for g in touched if shown_before(g) != shown_now(g)}
     out = {c for c, (then, _) in moved.items() if shown_before(then)}
     brought = [(c, at) for c, (_, at) in moved.items() if shown_now(at)]
-    if crossed:  # the groups' other customers follow them
-        rows = {r for r, g in enumerate(group_of_row) if g in crossed}
-        for customer, row in zip(now.ids, now.row_of, strict=True):
-            if row in rows and customer not in moved:
+    if crossed:  # the groups' other customers follow them (found by C-level scans)
+        rows = set(itertools.compress(itertools.count(), map(crossed.__contains__, group_of_row)))
+        pairs = zip(now.ids, now.row_of, strict=True)
+        members = itertools.compress(pairs, map(rows.__contains__, now.row_of))
+        for customer, row in members:
+            if customer not in moved:
                 group = group_of_row[row]
                 if shown_before(group):
                     out.add(customer)
