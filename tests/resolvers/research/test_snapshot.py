@@ -8,6 +8,7 @@ PostgreSQL a transaction that commits after a later one is still noticed."""
 from __future__ import annotations
 
 import asyncio
+import gc
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ from directives.privacy_schema import PrivacySchema
 from directives.vocabulary import Role
 from models import Contract, Customer
 from models.contracts import Plan
-from resolvers.research import version
+from resolvers.research import snapshot, version
 from resolvers.research.population import census
 from resolvers.research.rows import Release, research_rows
 from resolvers.research.snapshot import current_census, current_release
@@ -202,3 +203,23 @@ async def test_the_retention_purge_compacts_the_change_log(
     await purge(date.today(), datetime.now(UTC))
     _, rows = await get_connection("default").execute_query("SELECT id FROM research_change")
     assert len(rows) == 1
+
+
+@pytest.mark.parametrize("frozen_from", [0, 10**9])
+async def test_a_large_full_count_is_frozen_out_of_the_collectors_passes(
+    db: TortoiseContext, monkeypatch: pytest.MonkeyPatch, frozen_from: int
+) -> None:
+    """From FROZEN_FROM customers, the census and release a full count made are moved to the
+    cyclic collector's permanent generation (no pass walks their half-million-entry
+    containers again); below it, they stay where the collector put them."""
+    monkeypatch.setattr(snapshot, "FROZEN_FROM", frozen_from)
+    await seed_realistic(50)
+    try:
+        counted = await current_census()
+        release = await current_release(KEY)
+        walked = {id(o) for o in gc.get_objects()}  # every generation but the permanent one
+        frozen = id(counted.rows.counted) not in walked and id(release.groups) not in walked
+        assert frozen == (frozen_from == 0)
+        assert (gc.get_freeze_count() > 0) == frozen
+    finally:
+        gc.unfreeze()  # the rest of the test run as it was
