@@ -106,7 +106,9 @@ class Rows(Sequence[Row]):
             start, stop, step = i.indices(len(self))
             if step != 1:
                 return list(self)[i]
-            return self.counted[start:stop] + list(self.appended[max(0, start - n) : stop - n])
+            return self.counted[start:stop] + list(
+                self.appended[max(0, start - n) : max(0, stop - n)]
+            )
         if i < 0:
             i += len(self)
         return self.counted[i] if 0 <= i < n else self.appended[i - n]

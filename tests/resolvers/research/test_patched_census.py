@@ -26,7 +26,7 @@ from models.contracts import Plan
 from resolvers.research import counts, population, rows, snapshot, version
 from resolvers.research.aggregate import KEYS, tally
 from resolvers.research.population import Census, Rows, census, patched
-from resolvers.research.release import ALL_SCHEMES, K, SchemeCodes, choose_coded
+from resolvers.research.release import ALL_SCHEMES, K, Row, SchemeCodes, choose_coded
 from resolvers.research.rows import Release, merged, research_rows
 from resolvers.research.snapshot import current_census, current_release
 from tests.conftest import PG_URL
@@ -260,6 +260,25 @@ async def test_the_log_names_whose_row_changed(db: TortoiseContext) -> None:
     assert await version.changed_since(held, 2) is None  # more than asked for
     await OptionService.filter(id=subscription.option_id).update(monthly_fee=1)
     assert await version.changed_since(held, 100) is None
+
+
+def test_rows_shared_and_appended_read_as_one_list() -> None:
+    """`Rows` (a full count's rows, then those appended since) indexes, slices and iterates as
+    the list it stands for, whichever part an index or a slice falls in."""
+    counted: list[Row] = [(str(i),) * 6 for i in range(10)]
+    for extra in (0, 3, 12):
+        appended: tuple[Row, ...] = tuple((f"a{i}",) * 6 for i in range(extra))
+        rows, whole = Rows(counted, appended), counted + list(appended)
+        assert len(rows) == len(whole) and list(rows) == whole
+        assert [rows[i] for i in range(-len(whole), len(whole))] == [
+            whole[i] for i in range(-len(whole), len(whole))
+        ]
+        for start in range(-3, len(whole) + 2):
+            for stop in range(-3, len(whole) + 2):
+                assert rows[start:stop] == whole[start:stop], (extra, start, stop)
+        assert rows[::2] == whole[::2]
+        assert Rows(counted, (*appended, counted[0])).extends(rows)
+        assert not Rows(list(counted), appended).extends(rows)  # another full count's list
 
 
 def test_a_patch_matches_a_count_of_the_changed_population() -> None:
