@@ -23,18 +23,21 @@ _PG_READ = (
 )
 _PG_RUNNING = "SELECT x FROM unnest($1::text[]) AS x WHERE pg_xact_status(x::xid8) = 'in progress'"
 _PG_WROTE = "SELECT EXISTS (SELECT 1 FROM research_change WHERE xid = ANY($1::text[]::xid8[]))"
-_BUMP = {  # PostgreSQL's as a SELECT: Tortoise returns no rows for a statement opening INSERT
-    "postgres": "WITH bumped AS (INSERT INTO research_change DEFAULT VALUES RETURNING id) "
-    "SELECT id FROM bumped",
-    "sqlite": "INSERT INTO research_change (id) VALUES (NULL) RETURNING id",
-}
 _BELOW = "DELETE FROM research_change WHERE id < {}"
+_CUT = {  # a compaction's row (migration 0028): the rows numbered below `cut` are deleted
+    "postgres": "INSERT INTO research_change (cut) VALUES ($1)",
+    "sqlite": "INSERT INTO research_change (cut) VALUES (?)",
+}
+# Rows a compaction keeps: the latest ids, far more than a reader that can patch is behind
+# (snapshot.MOST_PATCHED customers); a reader held below them counts everyone again.
+KEPT_CHANGES = 100_000
 # Whose rows changed since a version was read (migration 0027): rows numbered above it, and on
-# PostgreSQL rows of the transactions then pending (they may be numbered below). NULL: anyone.
+# PostgreSQL rows of the transactions then pending (they may be numbered below). A customer
+# NULL: anyone; a compaction's row: its cut (0028).
 _SINCE = {
-    "postgres": "SELECT DISTINCT customer_id FROM research_change "
+    "postgres": "SELECT DISTINCT customer_id, cut FROM research_change "
     "WHERE id > $1 OR xid = ANY($2::text[]::xid8[]) LIMIT $3",
-    "sqlite": "SELECT DISTINCT customer_id FROM research_change WHERE id > ? LIMIT ?",
+    "sqlite": "SELECT DISTINCT customer_id, cut FROM research_change WHERE id > ? LIMIT ?",
 }
 
 
@@ -85,30 +88,46 @@ async def still(version: Version) -> Version | None:
 async def changed_since(held: Version, most: int) -> frozenset[int] | None:
     """The customers whose research rows may differ from what they were when `held` was read
     (at least those: a change committed since is included too), or None when that is not
-    known (a TRUNCATE, an option's fee, the compaction's row) or more than `most` changed.
-    Read after the new version and before the population, as `read` is."""
+    known (a TRUNCATE, an option's fee, a compaction that may have deleted rows `held` needs)
+    or more than `most` changed. Read after the new version and before the population, as
+    `read` is.
+
+    A compaction since deleted rows numbered below its cut: none that `held` needs when the
+    cut is at most one above it and no transaction was pending when it was read (a pending
+    one may have numbered its row below the version, and committed before the delete)."""
     dialect = get_connection("default").capabilities.dialect
     values: list[object] = [held.number, most + 1]
     if dialect == "postgres":
         values.insert(1, list(held.pending))
-    whose = [row[0] for row in await _rows(_SINCE[dialect], values)]
-    if len(whose) > most or None in whose:
+    rows = await _rows(_SINCE[dialect], values)
+    if len(rows) > most:
         return None
-    return frozenset(int(w) for w in whose)
+    whose = set()
+    for customer, cut in rows:
+        if cut is not None:
+            if held.pending or int(cut) > held.number + 1:
+                return None
+        elif customer is None:
+            return None
+        else:
+            whose.add(int(customer))
+    return frozenset(whose)
 
 
 async def compact() -> int:
-    """research_change cut back to one row (the retention purge's run calls this): a new
-    version row, then every row below it deleted, in one transaction of its own (on
-    PostgreSQL a transaction holds at most one NULL row: migration 0027); the number deleted.
+    """research_change cut back to its latest KEPT_CHANGES ids (the retention purge's run calls
+    this), in one transaction of its own: the rows numbered below the cut deleted, and, if
+    any was, a row recording the cut (a new version); the number deleted.
 
-    The new row comes first so that nothing is missed: a reader holding an older version
-    (with, on PostgreSQL, transactions pending whose rows this deletes) sees the maximum move
-    and computes again, once. A transaction still in progress keeps its row (not visible to
-    the delete), so a reader that saw it pending still finds it."""
+    A reader holding a version at or above the cut goes on patching (`changed_since`); one
+    holding an older version, or one that saw transactions pending, counts everyone again,
+    once. A transaction still in progress keeps its row (not visible to the delete), so a
+    reader that saw it pending still finds it."""
     conn = get_connection("default")
     async with in_transaction() as transaction:
-        _, rows = await transaction.execute_query(_BUMP[conn.capabilities.dialect])
-        newest = int(dict(rows[0])["id"])
-        deleted, _ = await transaction.execute_query(_BELOW.format(newest))
+        _, rows = await transaction.execute_query(_LATEST)
+        cut = int(next(iter(rows[0]))) - KEPT_CHANGES + 1
+        deleted, _ = await transaction.execute_query(_BELOW.format(cut))
+        if deleted:
+            await transaction.execute_query(_CUT[conn.capabilities.dialect], [cut])
     return int(deleted)

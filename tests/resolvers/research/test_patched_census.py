@@ -225,17 +225,23 @@ async def test_more_changes_than_are_patched_count_everyone(
     assert len(counted_in_full) == made + 1  # three: counted in full
 
 
-async def test_the_compacted_log_counts_everyone(
-    db: TortoiseContext, counted_in_full: list[int]
+@pytest.mark.parametrize("kept", [1, 10**6])
+async def test_a_census_held_below_the_compactions_cut_counts_everyone(
+    db: TortoiseContext, counted_in_full: list[int], monkeypatch: pytest.MonkeyPatch, kept: int
 ) -> None:
-    """Compaction deletes rows a held version would need: its own row says NULL."""
+    """Compaction deletes the rows below its cut, and its row says where it cut: a census held
+    from a version below it counts everyone (the rows naming whose row changed are gone);
+    one held above it is patched with the changes kept, as a full count would make it."""
+    monkeypatch.setattr(version, "KEPT_CHANGES", kept)
     await seed_realistic(100)
     await current_census()
-    await Customer.filter(id=(await _customer()).id).update(birth_date="1944-01-01")
+    for n, born in enumerate(("1944-01-01", "1955-05-05")):  # two changes: the first cut
+        await Customer.filter(id=(await _customer(n)).id).update(birth_date=born)
     await version.compact()
     made = len(counted_in_full)
-    await current_census()
-    assert len(counted_in_full) == made + 1
+    patched_now = await current_census()
+    assert len(counted_in_full) == made + (1 if kept == 1 else 0)
+    assert _members(patched_now) == _members(await census())
 
 
 async def test_the_log_names_whose_row_changed(db: TortoiseContext) -> None:

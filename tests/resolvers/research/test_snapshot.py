@@ -142,12 +142,12 @@ async def test_pages_through_the_api_reflect_a_change(
 
 async def test_the_change_table_holds_no_value(world: World, business: Business) -> None:
     """A change's number, its transaction and whose row it was (an id, as the audit keeps a
-    subject's): never a value."""
+    subject's), a compaction's cut (an id): never a value."""
     await Customer.filter(id=world.customers[0].id).update(address="北海道札幌市1")
     _, rows = await get_connection("default").execute_query("SELECT * FROM research_change")
     assert rows
     for row in rows:
-        assert set(dict(row)) <= {"id", "xid", "customer_id"}
+        assert set(dict(row)) <= {"id", "xid", "customer_id", "cut"}
     assert world.customers[0].id in {dict(r)["customer_id"] for r in rows}
     shown = repr([tuple(dict(r).values()) for r in rows])
     for value in ("北海道", "札幌"):
@@ -175,34 +175,45 @@ async def test_a_change_committed_after_a_later_one_is_noticed(
     assert _shown(await current_release(KEY)) != while_pending
 
 
-async def test_the_change_log_is_cut_to_one_row_and_the_next_answer_is_computed_again(
-    world: World, business: Business
+async def test_the_change_log_is_cut_to_its_latest_rows_and_a_version_below_computes_again(
+    world: World, business: Business, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`version.compact` (run by the retention purge) keeps research_change one row long; a
-    version held from before it is no longer current, so nothing it deleted is missed."""
+    """`version.compact` (run by the retention purge) keeps research_change's latest
+    KEPT_CHANGES ids and records its cut in a row of its own (a new version, so no reader's
+    version stays current); a version held from below the cut, or one that saw transactions
+    pending, cannot patch (rows it needs may be gone) and computes everyone again; one at or
+    above the cut patches with nothing deleted missed."""
+    monkeypatch.setattr(version, "KEPT_CHANGES", 2)
     for n in range(3):
         await Customer.filter(id=world.customers[n].id).update(address=f"北海道札幌市{n}")
     held = await version.read()
     before = await current_census()
     conn = get_connection("default")
     _, rows = await conn.execute_query("SELECT count(*) AS n FROM research_change")
-    assert int(dict(rows[0])["n"]) > 1
+    assert int(dict(rows[0])["n"]) > 3
     deleted = await version.compact()
-    _, rows = await conn.execute_query("SELECT id FROM research_change")
-    assert [int(dict(r)["id"]) for r in rows] == [await version.latest()]
-    assert deleted >= 3 and await version.latest() > held.number
+    cut = held.number - 1  # the latest two ids kept
+    _, rows = await conn.execute_query("SELECT id, cut FROM research_change ORDER BY id")
+    kept = [(int(dict(r)["id"]), dict(r)["cut"]) for r in rows]
+    assert all(number >= cut and mark is None for number, mark in kept[:-1])
+    assert kept[-1] == (await version.latest(), cut) and deleted >= 3
     assert await version.still(held) is None  # a reader holding it computes again
     assert await current_census() is not before
-    assert await version.compact() == 1  # the row before; a no-op otherwise
+    assert await version.changed_since(version.Version(cut - 2), 100) is None  # below the cut
+    assert await version.changed_since(version.Version(held.number), 100) == frozenset()
+    pending = version.Version(held.number, ("1",))  # a transaction then in progress
+    assert await version.changed_since(pending, 100) is None
 
 
 async def test_the_retention_purge_compacts_the_change_log(
-    world: World, business: Business
+    world: World, business: Business, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(version, "KEPT_CHANGES", 1)
     await Customer.filter(id=world.customers[0].id).update(address="北海道札幌市9")
+    await Customer.filter(id=world.customers[1].id).update(address="北海道札幌市8")
     await purge(date.today(), datetime.now(UTC))
-    _, rows = await get_connection("default").execute_query("SELECT id FROM research_change")
-    assert len(rows) == 1
+    _, rows = await get_connection("default").execute_query("SELECT cut FROM research_change")
+    assert len(rows) == 2 and dict(rows[-1])["cut"] is not None  # the latest and the cut's
 
 
 @pytest.mark.parametrize("frozen_from", [0, 10**9])
