@@ -24,12 +24,14 @@ _PG_READ = (
 _PG_RUNNING = "SELECT x FROM unnest($1::text[]) AS x WHERE pg_xact_status(x::xid8) = 'in progress'"
 _PG_WROTE = "SELECT EXISTS (SELECT 1 FROM research_change WHERE xid = ANY($1::text[]::xid8[]))"
 _BELOW = "DELETE FROM research_change WHERE id < {}"
+_NEWEST = "SELECT id FROM research_change ORDER BY id DESC LIMIT 1 OFFSET {}"  # a backward walk
 _CUT = {  # a compaction's row (migration 0028): the rows numbered below `cut` are deleted
     "postgres": "INSERT INTO research_change (cut) VALUES ($1)",
     "sqlite": "INSERT INTO research_change (cut) VALUES (?)",
 }
-# Rows a compaction keeps: the latest ids, far more than a reader that can patch is behind
-# (snapshot.MOST_PATCHED customers); a reader held below them counts everyone again.
+# Rows a compaction keeps: the latest, far more than a reader that can patch is behind
+# (snapshot.MOST_PATCHED customers); a reader held below them counts everyone again. Counted
+# in rows, not ids: a transaction's conflicting inserts (one row per customer) use up ids.
 KEPT_CHANGES = 100_000
 # Whose rows changed since a version was read (migration 0027): rows numbered above it, and on
 # PostgreSQL rows of the transactions then pending (they may be numbered below). A customer
@@ -115,7 +117,7 @@ async def changed_since(held: Version, most: int) -> frozenset[int] | None:
 
 
 async def compact() -> int:
-    """research_change cut back to its latest KEPT_CHANGES ids (the retention purge's run calls
+    """research_change cut back to its latest KEPT_CHANGES rows (the retention purge's run calls
     this), in one transaction of its own: the rows numbered below the cut deleted, and, if
     any was, a row recording the cut (a new version); the number deleted.
 
@@ -125,8 +127,10 @@ async def compact() -> int:
     reader that saw it pending still finds it."""
     conn = get_connection("default")
     async with in_transaction() as transaction:
-        _, rows = await transaction.execute_query(_LATEST)
-        cut = int(next(iter(rows[0]))) - KEPT_CHANGES + 1
+        _, rows = await transaction.execute_query(_NEWEST.format(int(KEPT_CHANGES) - 1))
+        if not rows:
+            return 0  # no more rows than are kept
+        cut = int(next(iter(rows[0])))
         deleted, _ = await transaction.execute_query(_BELOW.format(cut))
         if deleted:
             await transaction.execute_query(_CUT[conn.capabilities.dialect], [cut])
