@@ -222,7 +222,7 @@ async def purge(
             done.append(item)
         if progress is not None:
             progress(n, len(items))
-    # Not personal data, but a log that grows with every change: kept to its last version.
+    # Not personal data, but a log that grows with every change: kept to its latest rows.
     await research_version.compact()
     return PurgeResult(run_id, done, held)
 
