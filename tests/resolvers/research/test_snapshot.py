@@ -212,7 +212,9 @@ async def test_the_retention_purge_compacts_the_change_log(
     await Customer.filter(id=world.customers[0].id).update(address="北海道札幌市9")
     await Customer.filter(id=world.customers[1].id).update(address="北海道札幌市8")
     await purge(date.today(), datetime.now(UTC))
-    _, rows = await get_connection("default").execute_query("SELECT cut FROM research_change")
+    _, rows = await get_connection("default").execute_query(
+        "SELECT cut FROM research_change ORDER BY id"
+    )
     assert len(rows) == 2 and dict(rows[-1])["cut"] is not None  # the latest and the cut's
 
 
