@@ -40,7 +40,7 @@ from schema.research.view import MIN_GROUP
 K = MIN_GROUP
 Steps = tuple[int, ...]
 Key = int  # a group: its step code per quasi-identifier, in mixed radix (`_places`)
-H = TypeVar("H", bound=Hashable)  # a group: one step code per quasi-identifier
+H = TypeVar("H", bound=Hashable)  # a key counted by `_sizes`: a group, a packed pair
 # Groupings kept (the smallest): to roll coarser ones up from, and patched for the next
 # version, whose search asks the same schemes again (at 1M customers the search groups 8:
 # keeping all 8 costs about 180 MB and saves 1.5 s of the first answer after a change).
