@@ -24,6 +24,7 @@ from tortoise.connection import get_connection
 from directives.masks import apply_mask
 from directives.policy import mask_for
 from directives.vocabulary import Category, MaskStrategy, Role
+from resolvers.research.chunked import Chunked, Edit
 from resolvers.research.release import Row
 
 NO_PLAN = "NONE"  # no active contract
@@ -122,14 +123,15 @@ class Rows(Sequence[Row]):
 @dataclass(frozen=True, slots=True)
 class Census:
     """The population, counted: `rows` are the distinct research rows, `weights` how many
-    customers have each; customer `ids` in id order, `row_of` the index of each one's row.
+    customers have each; customer `ids` in id order, `row_of` the index of each one's row
+    (chunked: a patch shares every chunk no change falls in).
     A census patched with a change (`patched`) may keep rows no customer has any more (weight
     0): every count is weighted, so they count for nothing."""
 
     rows: Rows
     weights: array[int]
-    ids: array[int]
-    row_of: array[int]
+    ids: Chunked[int]
+    row_of: Chunked[int]
     # Each row's position in `rows`: `index` for the full count's rows (shared like them),
     # `appended` for the rows appended since.
     index: dict[Row, int] = field(default_factory=dict)
@@ -208,7 +210,8 @@ class _Counting:
     def census(self) -> Census:
         counts = Counter(self.row_of)
         weights = array("q", [counts[i] for i in range(len(self.index))])
-        return Census(Rows(list(self.index)), weights, self.ids, self.row_of, self.index)
+        ids, row_of = Chunked.of("q", self.ids), Chunked.of("I", self.row_of)
+        return Census(Rows(list(self.index)), weights, ids, row_of, self.index)
 
 
 def counted(customers: Sequence[Customer], contracts: dict[int, Contract]) -> Census:
@@ -253,24 +256,19 @@ class Patch:
 def patched(before: Census, changed: Collection[int], now: dict[int, Row]) -> Patch:
     """`before` with each `changed` customer's row replaced by its row `now`, or removed when
     it has none (erased from the table). Copies what it changes (`before` may still be read):
-    the arrays in one pass, slices between the changed positions; the full count's rows and
-    their index are shared, rows new since appended (`Rows`)."""
+    the weights, and the chunks of the customer arrays the changes fall in (`Chunked`); the
+    full count's rows and their index are shared, rows new since appended (`Rows`)."""
     rows, weights, appended = before.rows, array("q", before.weights), dict(before.appended)
     added: list[Row] = []
     touched: set[int] = set()  # rows whose weight changed
     ids, row_of = before.ids, before.row_of
-    new_ids, new_row_of = array("q"), array("I")
+    id_edits: list[Edit[int]] = []
+    row_edits: list[Edit[int]] = []
     left, joined, done = [], [], 0
     for customer in sorted(changed):
         at = bisect.bisect_left(ids, customer, done)
-        new_ids.extend(ids[done:at])
-        new_row_of.extend(row_of[done:at])
         done = at
-        if at < len(ids) and ids[at] == customer:
-            touched.add(row_of[at])
-            weights[row_of[at]] -= 1
-            left.append(rows[row_of[at]])
-            done = at + 1
+        there = at < len(ids) and ids[at] == customer
         row = now.get(customer)
         if row is not None:
             position = before.index.get(row)
@@ -282,10 +280,18 @@ def patched(before: Census, changed: Collection[int], now: dict[int, Row]) -> Pa
             touched.add(position)
             weights[position] += 1
             joined.append(row)
-            new_ids.append(customer)
-            new_row_of.append(position)
-    new_ids.extend(ids[done:])
-    new_row_of.extend(row_of[done:])
+            if not there:
+                id_edits.append((at, False, customer))
+            row_edits.append((at, False, position))
+        if there:
+            was = row_of[at]
+            touched.add(was)
+            weights[was] -= 1
+            left.append(rows[was])
+            row_edits.append((at, True, 0))
+            if row is None:
+                id_edits.append((at, True, 0))
+            done = at + 1
     since = before.since_base.union(changed)
     was_unused = sum(1 for r in touched if r < len(before.weights) and not before.weights[r])
     unused = before.unused - was_unused + sum(1 for r in touched if not weights[r])
@@ -294,8 +300,8 @@ def patched(before: Census, changed: Collection[int], now: dict[int, Row]) -> Pa
         Census(
             now_rows,
             weights,
-            new_ids,
-            new_row_of,
+            ids.spliced(id_edits),
+            row_of.spliced(row_edits),
             before.index,
             appended,
             before.base,

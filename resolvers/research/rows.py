@@ -2,8 +2,9 @@
 smaller than k left out, each under a pseudonym, ordered by pseudonym (never by id).
 
 Made once per version of the population and pseudonym key (`snapshot`) and kept compact: the
-sorted pseudonyms in one string, and per position the customer's id and the index of its
-generalised values (a few thousand distinct rows); a page's records are built when asked."""
+sorted pseudonyms, and per position the customer's id and the index of its generalised values
+(a few thousand distinct rows), each a chunked array (`chunked`: a version merged from the one
+before shares every chunk no change falls in); a page's records are built when asked."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ import heapq
 import itertools
 import operator
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import overload
 
+from resolvers.research.chunked import Chunked
 from resolvers.research.hierarchy import QUASI, Value
 from resolvers.research.population import Census
 from resolvers.research.positions import window
@@ -35,16 +36,15 @@ NAME = 20  # characters of a pseudonym
 
 @dataclass(frozen=True, slots=True)
 class Release:
-    """Released rows in pseudonym order: position i is `names[i*NAME:(i+1)*NAME]` (ASCII:
-    a merge splices the bytes of the release before without copying them twice), customer
-    `ids[i]`, generalised values `groups[values[i]]`. Kept to merge a change into
+    """Released rows in pseudonym order: position i is pseudonym `names[i]` (ASCII bytes),
+    customer `ids[i]`, generalised values `groups[values[i]]`. Kept to merge a change into
     (`merged`): each generalised group's size, and the group of each row of the census the
     release was made from (`group_of_row`, by the census's row index)."""
 
     choice: Choice
-    names: bytes
-    ids: array[int]
-    values: array[int]
+    names: Chunked[bytes]
+    ids: Chunked[int]
+    values: Chunked[int]
     groups: list[tuple[Value, ...]]
     group_index: dict[tuple[Value, ...], int]
     sizes: list[int]  # customers per group: released when at least K
@@ -55,13 +55,12 @@ class Release:
         return len(self.ids)
 
     def records(self, start: int, stop: int) -> list[ResearchRecord]:
+        span = slice(start, min(stop, len(self)))
         return [
-            _record(
-                self.names[i * NAME : (i + 1) * NAME].decode(),
-                self.ids[i],
-                self.groups[self.values[i]],
+            _record(name.decode(), customer, self.groups[value])
+            for name, customer, value in zip(
+                self.names[span], self.ids[span], self.values[span], strict=True
             )
-            for i in range(start, min(stop, len(self)))
         ]
 
     def page(
@@ -97,9 +96,9 @@ def research_rows(
     order = sorted(range(len(ids)), key=names.__getitem__)  # stable: ties stay in id order
     return Release(
         choice,
-        "".join(map(names.__getitem__, order)).encode("ascii"),
-        array("q", map(ids.__getitem__, order)),
-        array("i", map(kept.__getitem__, order)),
+        Chunked.packed(NAME, "".join(map(names.__getitem__, order)).encode("ascii")),
+        Chunked.of("q", array("q", map(ids.__getitem__, order))),
+        Chunked.of("i", array("i", map(kept.__getitem__, order))),
         groups,
         index,
         sizes,
@@ -124,25 +123,6 @@ def _grouped(
     return groups, index, group_of_row
 
 
-class _Names(Sequence[bytes]):
-    """A release's sorted pseudonyms as a sequence, for bisect."""
-
-    def __init__(self, names: bytes) -> None:
-        self.names = names
-
-    def __len__(self) -> int:
-        return len(self.names) // NAME
-
-    @overload
-    def __getitem__(self, i: int) -> bytes: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[bytes]: ...
-    def __getitem__(self, i: int | slice) -> bytes | Sequence[bytes]:
-        if isinstance(i, slice):
-            raise TypeError("positions only")
-        return self.names[i * NAME : (i + 1) * NAME]
-
-
 def merged(key: bytes, before: Release, was: Census, now: Census) -> Release:
     """The release of `now` made from `before`, the release of `was`, when both censuses were
     patched from the same full count (`was.rows` a prefix of `now.rows`) and the scheme
@@ -151,8 +131,9 @@ def merged(key: bytes, before: Release, was: Census, now: Census) -> Release:
 
     Only the customers changed since that count can be in another group; a group crossing K
     brings in or takes out its other customers too. Each one taken out is found by its
-    pseudonym (bisect), each one brought in placed by it, and the arrays rebuilt in one pass
-    of slices: the same release `research_rows(key, now)` makes, without a million HMACs."""
+    pseudonym (bisect), each one brought in placed by it, in new versions of the chunked
+    arrays that share every chunk no change falls in: the same release `research_rows(key,
+    now)` makes, without a million HMACs or a copy of the arrays."""
     if (
         was.base != now.base
         or len(before.group_of_row) != len(was.rows)
@@ -217,38 +198,29 @@ def merged(key: bytes, before: Release, was: Census, now: Census) -> Release:
     def name(customer: int) -> bytes:
         return pseudonym(customer).encode("ascii")
 
-    sorted_names = _Names(before.names)
-    taken = sorted(bisect.bisect_left(sorted_names, name(c)) for c in out)
+    taken = sorted(bisect.bisect_left(before.names, name(c)) for c in out)
     if sorted(before.ids[p] for p in taken if p < len(before)) != sorted(out):
         return research_rows(key, now, (choice, codes))  # not where it should be: start over
     placed = sorted((name(c), c, g) for c, g in brought)
-    # The arrays rebuilt from slices of the ones before: memoryviews, so that each byte is
-    # copied once (a slice of a str or an array is itself a copy).
-    old_names, old_ids = memoryview(before.names), memoryview(before.ids).cast("B")
-    old_values, width = memoryview(before.values).cast("B"), before.values.itemsize
-    names: list[bytes | memoryview] = []
-    ids, values = array("q"), array(before.values.typecode)
-    done = 0
-    cuts = heapq.merge(
-        ((p, 1, b"", 0, 0) for p in taken),
-        ((bisect.bisect_left(sorted_names, n), 0, n, c, g) for n, c, g in placed),
+    # Positions in the release before; at one position, a row brought in goes before the
+    # row taken out (False < True), as `Chunked.spliced` wants its edits.
+    cuts = list(
+        heapq.merge(
+            ((p, True, b"", 0, 0) for p in taken),
+            ((bisect.bisect_left(before.names, n), False, n, c, g) for n, c, g in placed),
+        )
     )
-    for position, taking, new_name, customer, group in cuts:
-        names.append(old_names[done * NAME : position * NAME])
-        ids.frombytes(old_ids[done * ids.itemsize : position * ids.itemsize])
-        values.frombytes(old_values[done * width : position * width])
-        done = position
-        if taking:
-            done += 1
-        else:
-            names.append(new_name)
-            ids.append(customer)
-            values.append(group)
-    names.append(old_names[done * NAME :])
-    ids.frombytes(old_ids[done * ids.itemsize :])
-    values.frombytes(old_values[done * width :])
-    joined = b"".join(names)
-    return Release(choice, joined, ids, values, groups, index, sizes, group_of_row, codes)
+    return Release(
+        choice,
+        before.names.spliced([(p, take, n) for p, take, n, _, _ in cuts]),
+        before.ids.spliced([(p, take, c) for p, take, _, c, _ in cuts]),
+        before.values.spliced([(p, take, g) for p, take, _, _, g in cuts]),
+        groups,
+        index,
+        sizes,
+        group_of_row,
+        codes,
+    )
 
 
 def _range(value: Value) -> IntRange | None:

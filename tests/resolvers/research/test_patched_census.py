@@ -23,8 +23,9 @@ from tortoise.context import TortoiseContext
 
 from models import Contract, Customer, OptionService, OptionSubscription
 from models.contracts import Plan
-from resolvers.research import counts, population, rows, snapshot, version
+from resolvers.research import chunked, counts, population, rows, snapshot, version
 from resolvers.research.aggregate import KEYS, tally
+from resolvers.research.chunked import Chunked
 from resolvers.research.population import Census, Rows, census, patched
 from resolvers.research.release import ALL_SCHEMES, K, Row, SchemeCodes, choose_coded
 from resolvers.research.rows import Release, merged, research_rows
@@ -35,6 +36,13 @@ from tests.resolvers.research.test_snapshot import KEY, _shown
 from tests.resolvers.test_query_plans import full_scans, generic_plan
 
 Change = Callable[[], Awaitable[object]]
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Censuses and releases of a few hundred customers in many chunks (resolvers/research/
+    chunked.py), so that patches and merges cross, split and empty chunks."""
+    monkeypatch.setattr(chunked, "CHUNK", 8)
 
 
 @pytest.fixture
@@ -321,7 +329,8 @@ def _count(people: dict[int, Any]) -> Census:
     index = {row: i for i, row in enumerate(rows)}
     row_of = array("I", (index[people[c]] for c in sorted(people)))
     weights = array("q", [Counter(row_of)[i] for i in range(len(rows))])
-    return Census(Rows(rows), weights, array("q", sorted(people)), row_of, index)
+    ids = Chunked.of("q", sorted(people))
+    return Census(Rows(rows), weights, ids, Chunked.of("I", row_of), index)
 
 
 async def test_a_census_whose_rows_are_mostly_gone_is_counted_again(
@@ -532,7 +541,7 @@ async def test_a_release_not_as_it_should_be_is_made_afresh(db: TortoiseContext)
     await seed_realistic(200)
     counted = await census()
     made = research_rows(KEY, counted)
-    jumbled = dataclasses.replace(made, ids=array("q", reversed(made.ids)))
+    jumbled = dataclasses.replace(made, ids=Chunked.of("q", reversed(made.ids)))
     gone = made.ids[0]
     patch = patched(counted, {gone}, {})
     answer = merged(KEY, jumbled, counted, patch.census)
