@@ -31,7 +31,7 @@ Edit: TypeAlias = "tuple[int, bool, T]"
 
 
 class Chunked(Sequence[T], Generic[T]):
-    __slots__ = ("chunks", "kind", "starts")
+    __slots__ = ("chunks", "firsts", "kind", "starts")
 
     def __init__(self, kind: str | int, chunks: Iterable[Piece]) -> None:
         """`kind`: an array typecode (int entries) or a width in bytes (byte-string entries);
@@ -42,6 +42,12 @@ class Chunked(Sequence[T], Generic[T]):
         if isinstance(kind, int):
             lengths = (n // kind for n in lengths)
         self.starts = array("q", itertools.accumulate(lengths, initial=0))
+        # Each chunk's first entry (`bisect_left` finds the chunk at C speed, then the entry).
+        self.firsts: Sequence[T] = (
+            [chunk[:kind] for chunk in self.chunks]  # type: ignore[assignment, misc]
+            if isinstance(kind, int)
+            else array(kind, [chunk[0] for chunk in self.chunks])
+        )
 
     @classmethod
     def of(cls, kind: str | int, entries: Iterable[T]) -> Chunked[T]:
@@ -76,6 +82,20 @@ class Chunked(Sequence[T], Generic[T]):
         if isinstance(self.kind, int):
             return chunk[at * self.kind : (at + 1) * self.kind]  # type: ignore[return-value]
         return chunk[at]  # type: ignore[return-value]
+
+    def bisect_left(self, entry: T, lo: int = 0) -> int:
+        """`bisect.bisect_left(self, entry, lo)` on sorted entries, without a Python call
+        per probe: the chunk first (the last whose first entry is below `entry`), then the
+        position in it."""
+        c = bisect.bisect_left(self.firsts, entry) - 1
+        if c < 0:
+            return lo
+        chunk = self.chunks[c]
+        if isinstance(self.kind, int):
+            at = _bisect_packed(chunk, self.kind, entry)  # type: ignore[arg-type]
+        else:
+            at = bisect.bisect_left(chunk, entry)
+        return max(lo, self.starts[c] + at)
 
     def __iter__(self) -> Iterator[T]:
         return self._from(0)
@@ -162,3 +182,15 @@ def _ints(typecode: str, data: bytes | memoryview) -> array[int]:
     values = array(typecode)
     values.frombytes(data)
     return values
+
+
+def _bisect_packed(chunk: bytes, width: int, entry: bytes) -> int:
+    """bisect_left over byte strings of `width` laid end to end in `chunk`."""
+    low, high = 0, len(chunk) // width
+    while low < high:
+        middle = (low + high) // 2
+        if chunk[middle * width : (middle + 1) * width] < entry:
+            low = middle + 1
+        else:
+            high = middle
+    return low

@@ -9,7 +9,6 @@ customers have it and which one each customer has."""
 from __future__ import annotations
 
 import asyncio
-import bisect
 import itertools
 import json
 from array import array
@@ -153,7 +152,7 @@ class Census:
 
     def row_index(self, customer_id: int) -> int | None:
         """The index in `rows` of the customer's row, None if the customer is not counted."""
-        at = bisect.bisect_left(self.ids, customer_id)
+        at = self.ids.bisect_left(customer_id)
         return self.row_of[at] if at < len(self.ids) and self.ids[at] == customer_id else None
 
 
@@ -266,7 +265,7 @@ def patched(before: Census, changed: Collection[int], now: dict[int, Row]) -> Pa
     row_edits: list[Edit[int]] = []
     left, joined, done = [], [], 0
     for customer in sorted(changed):
-        at = bisect.bisect_left(ids, customer, done)
+        at = ids.bisect_left(customer, done)
         done = at
         there = at < len(ids) and ids[at] == customer
         row = now.get(customer)

@@ -8,7 +8,6 @@ before shares every chunk no change falls in); a page's records are built when a
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import itertools
 import operator
@@ -198,7 +197,7 @@ def merged(key: bytes, before: Release, was: Census, now: Census) -> Release:
     def name(customer: int) -> bytes:
         return pseudonym(customer).encode("ascii")
 
-    taken = sorted(bisect.bisect_left(before.names, name(c)) for c in out)
+    taken = sorted(before.names.bisect_left(name(c)) for c in out)
     if sorted(before.ids[p] for p in taken if p < len(before)) != sorted(out):
         return research_rows(key, now, (choice, codes))  # not where it should be: start over
     placed = sorted((name(c), c, g) for c, g in brought)
@@ -207,7 +206,7 @@ def merged(key: bytes, before: Release, was: Census, now: Census) -> Release:
     cuts = list(
         heapq.merge(
             ((p, True, b"", 0, 0) for p in taken),
-            ((bisect.bisect_left(before.names, n), False, n, c, g) for n, c, g in placed),
+            ((before.names.bisect_left(n), False, n, c, g) for n, c, g in placed),
         )
     )
     return Release(

@@ -75,9 +75,14 @@ def test_every_version_reads_as_its_list(kind: str | int, monkeypatch: pytest.Mo
 def test_bisect_finds_positions_as_in_the_list() -> None:
     values = sorted(random.Random(3).sample(range(10**9), 20_000))  # noqa: S311 - test data
     made = Chunked.of("q", values)
-    for probe in [*values[::97], -1, 10**9]:
-        assert bisect.bisect_left(made, probe) == bisect.bisect_left(values, probe)
-        assert bisect.bisect_left(made, probe, 5000) == bisect.bisect_left(values, probe, 5000)
+    names = Chunked.of(8, [v.to_bytes(8, "big") for v in values])
+    for probe in [*values[::97], *(v + 1 for v in values[::89]), -1, 0, 10**9]:
+        for lo in (0, 5000):
+            expected = bisect.bisect_left(values, probe, lo)
+            assert bisect.bisect_left(made, probe, lo) == expected
+            assert made.bisect_left(probe, lo) == expected
+            if probe >= 0:
+                assert names.bisect_left(probe.to_bytes(8, "big"), lo) == expected
 
 
 def test_an_edit_shares_every_chunk_it_does_not_fall_in() -> None:
