@@ -34,6 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Self, TypeVar
 
+from resolvers.research.chunked import Chunked, Edit
 from resolvers.research.hierarchy import HIERARCHY, QUASI, Value
 from schema.research.view import MIN_GROUP
 
@@ -60,14 +61,18 @@ Cell = tuple[int, int, int, int]  # (quasi a, its step, quasi b, its step)
 
 class Codes:
     def __init__(self, rows: Sequence[Sequence[object]], weights: Sequence[int] | None) -> None:
-        self.weights = None if weights is None else array("q", weights)  # None: one row each
+        # Per row (chunked, `Chunked`: codes patched for a new version share every chunk no
+        # change falls in): its weight (None: one row each), and its value code per quasi.
+        self.weights = None if weights is None else Chunked.of("q", weights)
+        # The rows' total weight (kept as patched: a sum of half a million weights is 6 ms).
+        self.total = len(rows) if self.weights is None else sum(map(sum, self.weights.chunks))
         self.steps: list[list[array[int]]] = []  # [quasi][step][value code] -> step code
-        self.values: list[array[int]] = []  # [quasi][row] -> value code
+        self.values: list[Chunked[int]] = []  # [quasi][row] -> value code
         self.encoders: list[dict[object, int]] = []  # [quasi] value -> code
         self.step_encoders: list[list[dict[object, int]]] = []  # [quasi][step] -> step codes
         for position, quasi in enumerate(QUASI):
             codes, encoder = _encode(_same, [row[position] for row in rows])
-            self.values.append(codes)
+            self.values.append(Chunked.of(codes.typecode, codes))
             self.encoders.append(encoder)
             stepped = [_encode(step.apply, encoder) for step in HIERARCHY[quasi]]
             self.steps.append([c for c, _ in stepped])
@@ -117,17 +122,18 @@ class Codes:
                 cells[(sa, sb)] = sizes
         return cells
 
-    def _moved_pairs(self, before: Codes, changed: dict[int, int]) -> None:
+    def _moved_pairs(
+        self, before: Codes, changed: dict[int, int], coded: dict[int, list[int]]
+    ) -> None:
         """`pairs` and `cells` of `before` with the rows in `changed` re-weighted: each
-        changed row moves one group per pair of steps (copies: `before` keeps its own)."""
+        changed row moves one group per pair of steps (copies: `before` keeps its own);
+        `coded`: each changed row's value codes."""
         self.cells = {cell: dict(sizes) for cell, sizes in before.cells.items()}
         self.pairs = dict(before.pairs)
         for r, d in changed.items():
+            values = coded[r]
             for (a, sa, b, sb), sizes in self.cells.items():
-                group = (
-                    self.steps[a][sa][self.values[a][r]] * _WIDE
-                    + self.steps[b][sb][self.values[b][r]]
-                )
+                group = self.steps[a][sa][values[a]] * _WIDE + self.steps[b][sb][values[b]]
                 was = sizes.get(group, 0)
                 sizes[group] = was + d
                 self.pairs[(a, sa, b, sb)] += _counted(was + d) - _counted(was)
@@ -138,31 +144,44 @@ class Codes:
         weights would be, from the changed rows only. A copy: these stay as they are."""
         assert self.weights is not None
         new = copy.copy(self)
-        new.weights = self.weights + array("q", bytes(8 * (len(rows) - len(self.weights))))
-        new.values = [array(v.typecode, v) for v in self.values]
         new.steps = [[array(s.typecode, s) for s in q] for q in self.steps]
         new.encoders = [dict(e) for e in self.encoders]
         new.step_encoders = [[dict(e) for e in q] for q in self.step_encoders]
-        for row in rows[len(self.weights) :]:
+        old = len(self.weights)
+        coded: dict[int, list[int]] = {}  # each changed or appended row's value codes
+        for r, row in enumerate(rows[old:], old):
+            coded[r] = []
             for q, value in enumerate(row):
                 code = new.encoders[q].setdefault(value, len(new.encoders[q]))
-                new.values[q].append(code)
+                coded[r].append(code)
                 if code == len(new.steps[q][0]):  # a value not seen before: its step codes
                     for s, step in enumerate(HIERARCHY[QUASI[q]]):
                         encoder = new.step_encoders[q][s]
                         new.steps[q][s].append(encoder.setdefault(step.apply(value), len(encoder)))
+        new.values = [
+            values.spliced([(old, False, coded[r][q]) for r in range(old, len(rows))])
+            for q, values in enumerate(self.values)
+        ]
         changed = {r: d for r, d in deltas.items() if d}
-        for r, d in changed.items():
-            new.weights[r] += d
+        for r in changed.keys() - coded.keys():
+            coded[r] = [values[r] for values in self.values]
+        weights: list[Edit[int]] = []  # each changed weight replaced, appended rows' added
+        for r in sorted(changed.keys() | range(old, len(rows))):
+            d = changed.get(r, 0)
+            weights += (
+                [(r, False, self.weights[r] + d), (r, True, 0)] if r < old else [(old, False, d)]
+            )
+        new.weights = self.weights.spliced(weights)
+        new.total = self.total + sum(changed.values())
         new.joints = {}
         for (a, b), joint in self.joints.items():
             joint = dict(joint)
             for r, d in changed.items():
-                packed = new.values[a][r] * _WIDE + new.values[b][r]
+                packed = coded[r][a] * _WIDE + coded[r][b]
                 joint[packed] = joint.get(packed, 0) + d
             new.joints[(a, b)] = joint
         if len(changed) <= MOVED_ROWS:
-            new._moved_pairs(self, changed)
+            new._moved_pairs(self, changed, coded)
         else:
             new.pairs = new._pairs()
         new.groupings, new.changes, new.released_counts = {}, {}, {}
@@ -172,7 +191,7 @@ class Codes:
                 continue
             sizes, released = dict(self.changes.get(steps, {})), self.released_counts.get(steps)
             for r, d in changed.items():
-                group = sum(new.steps[q][s][new.values[q][r]] * m for q, s, m in places)
+                group = sum(new.steps[q][s][coded[r][q]] * m for q, s, m in places)
                 was = sizes.get(group, grouping.get(group, 0))
                 sizes[group] = was + d
                 if released is not None:

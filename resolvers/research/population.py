@@ -123,12 +123,12 @@ class Rows(Sequence[Row]):
 class Census:
     """The population, counted: `rows` are the distinct research rows, `weights` how many
     customers have each; customer `ids` in id order, `row_of` the index of each one's row
-    (chunked: a patch shares every chunk no change falls in).
+    (all three chunked: a patch shares every chunk no change falls in).
     A census patched with a change (`patched`) may keep rows no customer has any more (weight
     0): every count is weighted, so they count for nothing."""
 
     rows: Rows
-    weights: array[int]
+    weights: Chunked[int]
     ids: Chunked[int]
     row_of: Chunked[int]
     # Each row's position in `rows`: `index` for the full count's rows (shared like them),
@@ -208,7 +208,7 @@ class _Counting:
 
     def census(self) -> Census:
         counts = Counter(self.row_of)
-        weights = array("q", [counts[i] for i in range(len(self.index))])
+        weights = Chunked.of("q", [counts[i] for i in range(len(self.index))])
         ids, row_of = Chunked.of("q", self.ids), Chunked.of("I", self.row_of)
         return Census(Rows(list(self.index)), weights, ids, row_of, self.index)
 
@@ -255,11 +255,11 @@ class Patch:
 def patched(before: Census, changed: Collection[int], now: dict[int, Row]) -> Patch:
     """`before` with each `changed` customer's row replaced by its row `now`, or removed when
     it has none (erased from the table). Copies what it changes (`before` may still be read):
-    the weights, and the chunks of the customer arrays the changes fall in (`Chunked`); the
-    full count's rows and their index are shared, rows new since appended (`Rows`)."""
-    rows, weights, appended = before.rows, array("q", before.weights), dict(before.appended)
+    the chunks of its arrays the changes fall in (`Chunked`); the full count's rows and their
+    index are shared, rows new since appended (`Rows`)."""
+    rows, appended = before.rows, dict(before.appended)
     added: list[Row] = []
-    touched: set[int] = set()  # rows whose weight changed
+    delta: dict[int, int] = {}  # row -> change of its weight (a row added now had none)
     ids, row_of = before.ids, before.row_of
     id_edits: list[Edit[int]] = []
     row_edits: list[Edit[int]] = []
@@ -275,30 +275,32 @@ def patched(before: Census, changed: Collection[int], now: dict[int, Row]) -> Pa
                 position = appended.setdefault(row, len(rows) + len(added))
                 if position == len(rows) + len(added):
                     added.append(row)
-                    weights.append(0)
-            touched.add(position)
-            weights[position] += 1
+            delta[position] = delta.get(position, 0) + 1
             joined.append(row)
             if not there:
                 id_edits.append((at, False, customer))
             row_edits.append((at, False, position))
         if there:
             was = row_of[at]
-            touched.add(was)
-            weights[was] -= 1
+            delta[was] = delta.get(was, 0) - 1
             left.append(rows[was])
             row_edits.append((at, True, 0))
             if row is None:
                 id_edits.append((at, True, 0))
             done = at + 1
     since = before.since_base.union(changed)
-    was_unused = sum(1 for r in touched if r < len(before.weights) and not before.weights[r])
-    unused = before.unused - was_unused + sum(1 for r in touched if not weights[r])
+    old = len(before.weights)
+    weight = {r: (before.weights[r] if r < old else 0) + d for r, d in delta.items()}
+    was_unused = sum(1 for r in delta if r < old and not before.weights[r])
+    unused = before.unused - was_unused + sum(1 for r in delta if not weight[r])
+    weights: list[Edit[int]] = []  # each changed weight replaced, the added rows' appended
+    for r in sorted(delta):
+        weights += [(r, False, weight[r]), (r, True, 0)] if r < old else [(old, False, weight[r])]
     now_rows = Rows(rows.counted, rows.appended + tuple(added))
     return Patch(
         Census(
             now_rows,
-            weights,
+            before.weights.spliced(weights),
             ids.spliced(id_edits),
             row_of.spliced(row_edits),
             before.index,

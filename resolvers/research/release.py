@@ -111,8 +111,7 @@ def choose_counted(rows: Sequence[Row], weights: Sequence[int]) -> Choice:
 
 def choose_coded(codes: SchemeCodes) -> Choice:
     """`choose_counted` of the rows `codes` were made of (or patched to: `Codes.patched`)."""
-    assert codes.weights is not None
-    population = sum(codes.weights)
+    population = codes.total
     needed = MIN_COVERAGE * population
     best = Choice(ALL_SCHEMES[-1], codes.released(ALL_SCHEMES[-1]), population)
     for scheme in ALL_SCHEMES:

@@ -328,7 +328,7 @@ def _count(people: dict[int, Any]) -> Census:
     rows = list(dict.fromkeys(people[c] for c in sorted(people)))
     index = {row: i for i, row in enumerate(rows)}
     row_of = array("I", (index[people[c]] for c in sorted(people)))
-    weights = array("q", [Counter(row_of)[i] for i in range(len(rows))])
+    weights = Chunked.of("q", [Counter(row_of)[i] for i in range(len(rows))])
     ids = Chunked.of("q", sorted(people))
     return Census(Rows(rows), weights, ids, Chunked.of("I", row_of), index)
 

@@ -8,6 +8,7 @@ import gc
 import random
 from collections import Counter
 
+from resolvers.research.chunked import CHUNK, Chunked
 from resolvers.research.release import (
     ALL_SCHEMES,
     MIN_COVERAGE,
@@ -91,9 +92,10 @@ def test_counts_over_distinct_rows_and_rolled_up_groupings_match_every_row() -> 
 def test_the_scheme_counts_hold_nothing_the_cyclic_collector_walks() -> None:
     """Everything the scheme search keeps per row or per group (codes, joint counts, pair
     cells, groupings kept), as made and as patched for the next version, is a container whose
-    entries the cyclic collector never walks (an untracked dict, an array): each version
-    copies them, and a tracked copy of millions of entries costs the collector's next pass
-    over young objects tens of milliseconds."""
+    entries the cyclic collector never walks (an untracked dict, an array), or a chunked
+    array, which it walks per chunk of arrays, never per row: each version makes new ones,
+    and a tracked container of millions of entries costs the collector's next pass over young
+    objects tens of milliseconds."""
     rows = _rows(400, seed=8)
     counts = Counter(rows)
     made = SchemeCodes(list(counts), list(counts.values()))
@@ -104,8 +106,12 @@ def test_the_scheme_counts_hold_nothing_the_cyclic_collector_walks() -> None:
     patched = made.patched([*distinct, (*distinct[0][:5], 9)], {0: -1, len(distinct): 1})
     for codes in (made, patched):
         assert codes.groupings and codes.cells and codes.joints
+        assert codes.weights is not None
+        chunked = [*codes.values, codes.weights]
+        assert all(isinstance(c, Chunked) for c in chunked)
+        assert all(len(gc.get_referents(chunk)) <= 1 for c in chunked for chunk in c.chunks)
+        assert all(len(c.chunks) <= len(c) // CHUNK + 1 for c in chunked)
         kept = [
-            *codes.values,
             *(step for steps in codes.steps for step in steps),
             *codes.groupings.values(),
             *codes.cells.values(),
@@ -132,6 +138,14 @@ def test_a_value_not_seen_before_keeps_the_groupings() -> None:
     weights = [*counts.values(), 1]
     weights[0] -= 1
     fresh = SchemeCodes(rows, weights)
+    assert patched.weights is not None and list(patched.weights) == weights
+    assert patched.total == fresh.total == sum(weights)
+    erased = made.patched(distinct, {1: -1})  # a customer gone: the total kept follows
+    assert (
+        erased.total
+        == sum(counts.values()) - 1
+        == SchemeCodes(distinct, [n - (i == 1) for i, n in enumerate(counts.values())]).total
+    )
     for steps in list(patched.groupings):
         assert patched.released(steps) == fresh.released(steps)
         assert _nonzero(patched.grouped(steps)) == _nonzero(fresh.grouped(steps))
