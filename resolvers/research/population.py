@@ -141,6 +141,9 @@ class Census:
     base: int = field(default_factory=lambda: next(_COUNTS))
     since_base: frozenset[int] = frozenset()
     unused: int = 0  # rows of weight 0 (none in a full count)
+    # The full count's customers by row (shared like its rows): row r's are
+    # `members[offsets[r]:offsets[r + 1]]`, as counted (those in `since_base` may have moved).
+    by_row: tuple[array[int], array[int]] | None = None  # (offsets, members)
     tallies: dict[object, dict[str, int]] = field(default_factory=dict)  # see aggregate.tally
 
     def __len__(self) -> int:
@@ -149,6 +152,25 @@ class Census:
     def members(self) -> list[Member]:
         rows = list(self.rows)
         return [Member(i, rows[r]) for i, r in zip(self.ids, self.row_of, strict=True)]
+
+    def customers_of(self, rows: Collection[int]) -> list[tuple[int, int]]:
+        """(customer, row) for every customer whose row is one of `rows`: the full count's
+        customers of those rows (`by_row`) but those changed since, then each changed one
+        whose row now is one of them; without `by_row`, every customer is looked at."""
+        if self.by_row is None:
+            wanted = set(rows)
+            pairs = zip(self.ids, self.row_of, strict=True)
+            return list(itertools.compress(pairs, map(wanted.__contains__, self.row_of)))
+        offsets, members = self.by_row
+        since, found = self.since_base, []
+        for r in rows:
+            if r < len(offsets) - 1:
+                found += [(c, r) for c in members[offsets[r] : offsets[r + 1]] if c not in since]
+        for customer in since:
+            row = self.row_index(customer)
+            if row is not None and row in rows:
+                found.append((customer, row))
+        return found
 
     def row_index(self, customer_id: int) -> int | None:
         """The index in `rows` of the customer's row, None if the customer is not counted."""
@@ -208,9 +230,20 @@ class _Counting:
 
     def census(self) -> Census:
         counts = Counter(self.row_of)
-        weights = Chunked.of("q", [counts[i] for i in range(len(self.index))])
-        ids, row_of = Chunked.of("q", self.ids), Chunked.of("I", self.row_of)
-        return Census(Rows(list(self.index)), weights, ids, row_of, self.index)
+        weights = [counts[i] for i in range(len(self.index))]
+        offsets = array("q", itertools.accumulate(weights, initial=0))
+        members, fill = array("q", bytes(8 * len(self.ids))), array("q", offsets)
+        for customer, row in zip(self.ids, self.row_of, strict=True):  # by row, in id order
+            members[fill[row]] = customer
+            fill[row] += 1
+        return Census(
+            Rows(list(self.index)),
+            Chunked.of("q", weights),
+            Chunked.of("q", self.ids),
+            Chunked.of("I", self.row_of),
+            self.index,
+            by_row=(offsets, members),
+        )
 
 
 def counted(customers: Sequence[Customer], contracts: dict[int, Contract]) -> Census:
@@ -308,6 +341,7 @@ def patched(before: Census, changed: Collection[int], now: dict[int, Row]) -> Pa
             before.base,
             since,
             unused,
+            by_row=before.by_row,
         ),
         left,
         joined,

@@ -181,11 +181,9 @@ def merged(key: bytes, before: Release, was: Census, now: Census) -> Release:
     crossed = {g for g in touched if shown_before(g) != shown_now(g)}
     out = {c for c, (then, _) in moved.items() if shown_before(then)}
     brought = [(c, at) for c, (_, at) in moved.items() if shown_now(at)]
-    if crossed:  # the groups' other customers follow them (found by C-level scans)
+    if crossed:  # the groups' other customers follow them (by row: `Census.customers_of`)
         rows = set(itertools.compress(itertools.count(), map(crossed.__contains__, group_of_row)))
-        pairs = zip(now.ids, now.row_of, strict=True)
-        members = itertools.compress(pairs, map(rows.__contains__, now.row_of))
-        for customer, row in members:
+        for customer, row in now.customers_of(rows):
             if customer not in moved:
                 group = group_of_row[row]
                 if shown_before(group):

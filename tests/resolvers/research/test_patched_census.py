@@ -590,3 +590,35 @@ async def test_a_change_research_does_not_see_keeps_the_release(db: TortoiseCont
     await Customer.filter(id=moved.id).update(address=f"{moved.address}別館")
     assert (await current_census()).since_base == {moved.id}
     assert await current_release(KEY) is made
+
+
+def test_customers_of_rows_are_found_by_row_as_by_looking_at_everyone() -> None:
+    """`Census.customers_of` reads the full count's customers by row, minus those changed
+    since, plus each changed one where it is now: the same customers a look at everyone finds,
+    through patches that move customers between rows, onto new rows, in and out."""
+    rng = random.Random(5)  # noqa: S311 - reproducible test data, not secrets
+
+    def customer(i: int) -> population.Customer:
+        born = date(1950 + rng.randrange(30), 1 + rng.randrange(12), 1)
+        return (
+            i,
+            born,
+            f"{rng.randrange(100, 104)}-0000",
+            rng.choice(["東京都 新宿区", "大阪府 北区"]),
+        )
+
+    now = population.counted([customer(i) for i in range(1, 300)], {})
+    assert now.by_row is not None
+    for step in range(60):
+        ids = list(now.ids)
+        changed = set(rng.sample(ids, 4)) | {1000 + step}  # one customer new
+        rows = list(now.rows)
+        moved: dict[int, Row] = {}
+        for c in changed:
+            if rng.random() < 0.8:  # else erased
+                new_row = (f"{1800 + step}-**-**", *rows[0][1:])  # a row not seen before
+                moved[c] = rng.choice(rows) if rng.random() < 0.7 else new_row
+        now = patched(now, changed, moved).census
+        wanted = set(rng.sample(range(len(now.rows)), 12)) | set(now.row_of[:3])
+        looked = dataclasses.replace(now, by_row=None).customers_of(wanted)
+        assert looked and sorted(now.customers_of(wanted)) == sorted(looked)
