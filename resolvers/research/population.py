@@ -199,7 +199,7 @@ class _Counting:
 
     def __init__(self, contracts: dict[int, Contract]) -> None:
         self.contracts = contracts
-        self.shown: dict[Category, dict[str | None, str]] = {}
+        self.shown: dict[Category, dict[date | str | None, str]] = {}
         self.index: dict[Row, int] = {}
         self.ids, self.row_of = array("q"), array("I")
 
@@ -208,7 +208,7 @@ class _Counting:
         ids, born, codes, places = _columns(customers, 4)
         signed = list(map(self.contracts.get, ids, itertools.repeat(_NO_CONTRACT)))
         rows = zip(
-            self._masked(Category.BIRTH_DATE, list(map(_iso, born))),
+            self._masked(Category.BIRTH_DATE, born),
             self._masked(Category.POSTAL_CODE, codes),
             self._masked(Category.ADDRESS, places),
             *_columns(signed, 3),
@@ -222,10 +222,12 @@ class _Counting:
         self.row_of.extend([index.setdefault(row, len(index)) for row in rows])
         self.ids.extend(ids)
 
-    def _masked(self, category: Category, values: list[str | None]) -> list[str]:
+    def _masked(self, category: Category, values: list[date | str | None]) -> list[str]:
+        """Each value masked, once per distinct value (a date as ISO text: PostgreSQL gives
+        dates, SQLite text)."""
         strategy, shown = _research_mask(category), self.shown.setdefault(category, {})
         for value in set(values).difference(shown):
-            shown[value] = apply_mask(strategy, value or "?") or ""
+            shown[value] = apply_mask(strategy, _iso(value) or "?") or ""
         return list(map(shown.__getitem__, values))
 
     def census(self) -> Census:

@@ -271,3 +271,13 @@ def test_a_form_showing_more_than_the_mask_is_masked_again(
 def test_masking_twice_is_masking_once(strategy: MaskStrategy, value: str) -> None:
     once = apply_mask(strategy, value)
     assert apply_mask(strategy, once) == once
+
+
+@pytest.mark.parametrize("prefecture", sorted(PREFECTURES))
+def test_each_prefecture_is_found_whatever_follows(prefecture: str) -> None:
+    """The prefecture is looked up by its length (3 or 4 characters): every one of the 47 is
+    found, alone or before any rest, and a value that only begins like one is not."""
+    for rest in ("", "渋谷区1-2-3", "県", "都", "市役所", " ", "1"):
+        assert apply_mask(S.PREFECTURE_ONLY, prefecture + rest) == f"{prefecture} ***"
+    for partial in (prefecture[:2], prefecture[:-1] + "市", "旧" + prefecture):
+        assert apply_mask(S.PREFECTURE_ONLY, partial) == " ***"
