@@ -9,8 +9,9 @@ the others: a change costs a few chunks, whatever the population.
 
 Two kinds of entry: ints (each chunk an `array` of one typecode) and fixed-width byte strings
 (`width` bytes each, each chunk one `bytes`). Reads: `len`, an entry by position (the chunk
-found by bisecting the chunks' starts), iteration at C speed (chained chunks), and `bisect`
-through the Sequence protocol.
+found by bisecting the chunks' starts), iteration (chained chunks), and `bisect_left` on sorted
+entries (the chunk by its first entry, then the entry in it, each at C speed; `bisect` through
+the Sequence protocol works too, at a Python call per probe).
 """
 
 from __future__ import annotations
