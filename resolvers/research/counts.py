@@ -57,6 +57,56 @@ MOVED_ROWS = 500
 # these are more than this fraction of its groups (then one merged dict).
 MERGED_CHANGES = 8
 Cell = tuple[int, int, int, int]  # (quasi a, its step, quasi b, its step)
+# The joint and pair counts of a patched version are layers of changes over counts shared
+# with the versions before; past this many layers (or a patch of more than FLATTEN_ROWS rows,
+# whose lookups would each walk them all) they are flattened into new counts.
+LAYERS = 16
+FLATTEN_ROWS = 8
+
+
+class Layered:
+    """Sizes per key: `base`, shared by versions and never changed, under `layers` of the
+    changes made since (the newest last; the last is this version's own). A version copies
+    no counts: it adds a layer of the few keys its rows moved."""
+
+    __slots__ = ("base", "layers")
+
+    def __init__(self, base: dict[int, int], layers: tuple[dict[int, int], ...] = ()) -> None:
+        self.base, self.layers = base, layers
+
+    def flat(self) -> dict[int, int]:
+        """The sizes as one dict (the base itself when there is no layer)."""
+        if not self.layers:
+            return self.base
+        sizes = dict(self.base)
+        for layer in self.layers:
+            sizes.update(layer)
+        return sizes
+
+    def next(self, *, flatten: bool = False) -> tuple[Layered, dict[int, int]]:
+        """A version on top of this one, and the dict it changes: its own (empty) layer, or
+        when flattened its own copy of every size (then its base, with no layer)."""
+        if flatten or len(self.layers) >= LAYERS:
+            sizes = dict(self.base)
+            for layer in self.layers:
+                sizes.update(layer)
+            return Layered(sizes), sizes
+        own: dict[int, int] = {}
+        return Layered(self.base, (*self.layers, own)), own
+
+    def below(self, key: int) -> int:
+        """The size under this version's own changes (its last layer, or its own base)."""
+        for layer in reversed(self.layers[:-1]):
+            size = layer.get(key)
+            if size is not None:
+                return size
+        return self.base.get(key, 0) if self.layers else 0
+
+    def items(self) -> Iterable[tuple[int, int]]:
+        return self.flat().items()
+
+    def values(self) -> Iterable[int]:
+        return self.flat().values()
 
 
 class Codes:
@@ -82,8 +132,8 @@ class Codes:
         self.groupings: dict[Steps, dict[Key, int]] = {}
         self.changes: dict[Steps, dict[Key, int]] = {}
         self.released_counts: dict[Steps, int] = {}  # rows in groups of K, per grouping
-        self.joints = {
-            (a, b): self._sizes(
+        self.joints: dict[tuple[int, int], Layered] = {
+            (a, b): self._layer(
                 map(
                     operator.add,
                     map(operator.mul, self.values[a], itertools.repeat(_WIDE)),
@@ -94,14 +144,17 @@ class Codes:
         }
         self.pairs = self._pairs()
 
+    def _layer(self, keys: Iterable[int]) -> Layered:
+        return Layered(self._sizes(keys))
+
     def _pairs(self) -> dict[Cell, int]:
         """Kept rows at every pair of steps of every pair of quasi-identifiers, from the
         joint counts; each pair's group sizes kept too (`cells`), for `patched`."""
-        self.cells: dict[Cell, dict[int, int]] = {}  # group: (code a) * _WIDE + code b
+        self.cells: dict[Cell, Layered] = {}  # group: (code a) * _WIDE + code b
         for (a, b), joint in self.joints.items():
-            for (sa, sb), sizes in self._pair(a, b, joint).items():
-                self.cells[(a, sa, b, sb)] = sizes
-        return {cell: _kept(sizes.values()) for cell, sizes in self.cells.items()}
+            for (sa, sb), sizes in self._pair(a, b, joint.flat()).items():
+                self.cells[(a, sa, b, sb)] = Layered(sizes)
+        return {cell: _kept(sizes.base.values()) for cell, sizes in self.cells.items()}
 
     def _pair(self, a: int, b: int, joint: dict[int, int]) -> dict[tuple[int, int], dict[int, int]]:
         """Group sizes at every pair of steps of a and b: the joint counts are coarsened
@@ -126,16 +179,22 @@ class Codes:
         self, before: Codes, changed: dict[int, int], coded: dict[int, list[int]]
     ) -> None:
         """`pairs` and `cells` of `before` with the rows in `changed` re-weighted: each
-        changed row moves one group per pair of steps (copies: `before` keeps its own);
-        `coded`: each changed row's value codes."""
-        self.cells = {cell: dict(sizes) for cell, sizes in before.cells.items()}
+        changed row moves one group per pair of steps (a layer over `before`'s counts, which
+        stay as they are); `coded`: each changed row's value codes."""
+        self.cells, own = {}, {}
+        flatten = len(changed) > FLATTEN_ROWS
+        for cell, sizes in before.cells.items():
+            self.cells[cell], own[cell] = sizes.next(flatten=flatten)
         self.pairs = dict(before.pairs)
         for r, d in changed.items():
             values = coded[r]
             for (a, sa, b, sb), sizes in self.cells.items():
                 group = self.steps[a][sa][values[a]] * _WIDE + self.steps[b][sb][values[b]]
-                was = sizes.get(group, 0)
-                sizes[group] = was + d
+                mine = own[(a, sa, b, sb)]
+                was = mine.get(group)
+                if was is None:
+                    was = sizes.below(group)
+                mine[group] = was + d
                 self.pairs[(a, sa, b, sb)] += _counted(was + d) - _counted(was)
 
     def patched(self, rows: Sequence[Sequence[object]], deltas: dict[int, int]) -> Self:
@@ -175,11 +234,12 @@ class Codes:
         new.total = self.total + sum(changed.values())
         new.joints = {}
         for (a, b), joint in self.joints.items():
-            joint = dict(joint)
+            layered, own = joint.next(flatten=len(changed) > FLATTEN_ROWS)
             for r, d in changed.items():
                 packed = coded[r][a] * _WIDE + coded[r][b]
-                joint[packed] = joint.get(packed, 0) + d
-            new.joints[(a, b)] = joint
+                was = own.get(packed)
+                own[packed] = (layered.below(packed) if was is None else was) + d
+            new.joints[(a, b)] = layered
         if len(changed) <= MOVED_ROWS:
             new._moved_pairs(self, changed, coded)
         else:

@@ -424,17 +424,27 @@ async def test_a_merged_release_is_the_one_made_afresh(db: TortoiseContext) -> N
     assert merges >= 20 and crossings >= 5  # so both paths were taken
 
 
-@pytest.mark.parametrize(("moved_rows", "merged_changes"), [(counts.MOVED_ROWS, 0), (0, 10**9)])
+@pytest.mark.parametrize(
+    ("moved_rows", "merged_changes", "flatten_rows"),
+    [(counts.MOVED_ROWS, 0, 10**9), (counts.MOVED_ROWS, 0, 0), (0, 10**9, 10**9)],
+)
 async def test_patched_scheme_counts_are_those_counted_afresh(
-    db: TortoiseContext, monkeypatch: pytest.MonkeyPatch, moved_rows: int, merged_changes: int
+    db: TortoiseContext,
+    monkeypatch: pytest.MonkeyPatch,
+    moved_rows: int,
+    merged_changes: int,
+    flatten_rows: int,
 ) -> None:
     """The scheme search's counts (pair bounds, groupings kept, released rows per scheme)
     patched with the rows whose weights moved equal those counted from the new census: each
     row's groups moved, or (past MOVED_ROWS) the pairs counted again from the joint counts;
     the groupings kept shared with their changes beside them, or (past MERGED_CHANGES) merged
-    into one new dict."""
+    into one new dict; the joint and pair counts as layers over the version before's (three
+    at most here, then flattened), or flattened at every patch; the version before unchanged."""
     monkeypatch.setattr(counts, "MOVED_ROWS", moved_rows)
     monkeypatch.setattr(counts, "MERGED_CHANGES", merged_changes)
+    monkeypatch.setattr(counts, "FLATTEN_ROWS", flatten_rows)
+    monkeypatch.setattr(counts, "LAYERS", 3)
     await seed_realistic(300)
     counted = await census()
     codes, rng = SchemeCodes(counted.rows, counted.weights), random.Random(5)  # noqa: S311
@@ -450,12 +460,20 @@ async def test_patched_scheme_counts_are_those_counted_afresh(
             then, at = counted.row_index(customer), patch.census.row_index(customer)
             deltas.update({} if then is None else {then: -1})
             deltas.update({} if at is None else {at: 1})
+        cells_before = {c: _nonzero(sizes.flat()) for c, sizes in codes.cells.items()}
+        joints_before = {p: _nonzero(sizes.flat()) for p, sizes in codes.joints.items()}
         new = codes.patched(patch.census.rows, dict(deltas))
         fresh = SchemeCodes(patch.census.rows, patch.census.weights)
         assert new.pairs == fresh.pairs
-        assert {c: _nonzero(sizes) for c, sizes in new.cells.items()} == {
-            c: _nonzero(sizes) for c, sizes in fresh.cells.items()
+        assert {c: _nonzero(sizes.flat()) for c, sizes in new.cells.items()} == {
+            c: _nonzero(sizes.flat()) for c, sizes in fresh.cells.items()
         }
+        assert {p: _nonzero(sizes.flat()) for p, sizes in new.joints.items()} == {
+            p: _nonzero(sizes.flat()) for p, sizes in fresh.joints.items()
+        }
+        assert all(len(sizes.layers) <= 3 for sizes in (*new.cells.values(), *new.joints.values()))
+        assert {c: _nonzero(sizes.flat()) for c, sizes in codes.cells.items()} == cells_before
+        assert {p: _nonzero(sizes.flat()) for p, sizes in codes.joints.items()} == joints_before
         assert new.groupings and new.released_counts
         shared = [new.groupings[s] is codes.groupings.get(s) for s in new.groupings]
         assert all(shared) if not merged_changes else not any(shared)

@@ -93,9 +93,9 @@ def test_the_scheme_counts_hold_nothing_the_cyclic_collector_walks() -> None:
     """Everything the scheme search keeps per row or per group (codes, joint counts, pair
     cells, groupings kept), as made and as patched for the next version, is a container whose
     entries the cyclic collector never walks (an untracked dict, an array), or a chunked
-    array, which it walks per chunk of arrays, never per row: each version makes new ones,
-    and a tracked container of millions of entries costs the collector's next pass over young
-    objects tens of milliseconds."""
+    array or layered counts, which it walks per chunk or per layer, never per row or group:
+    each version makes new ones, and a tracked container of millions of entries costs the
+    collector's next pass over young objects tens of milliseconds."""
     rows = _rows(400, seed=8)
     counts = Counter(rows)
     made = SchemeCodes(list(counts), list(counts.values()))
@@ -114,8 +114,11 @@ def test_the_scheme_counts_hold_nothing_the_cyclic_collector_walks() -> None:
         kept = [
             *(step for steps in codes.steps for step in steps),
             *codes.groupings.values(),
-            *codes.cells.values(),
-            *codes.joints.values(),
+            *(
+                counts  # a layered count: the counts shared, and each layer of changes
+                for layered in (*codes.cells.values(), *codes.joints.values())
+                for counts in (layered.base, *layered.layers)
+            ),
         ]
         walked = [len(gc.get_referents(c)) for c in kept if gc.is_tracked(c)]
         assert len(kept) > 100 and max(walked, default=0) <= 1  # an array's type, at most
