@@ -181,21 +181,24 @@ class Codes:
         """`pairs` and `cells` of `before` with the rows in `changed` re-weighted: each
         changed row moves one group per pair of steps (a layer over `before`'s counts, which
         stay as they are); `coded`: each changed row's value codes."""
-        self.cells, own = {}, {}
+        self.cells, moving = {}, []
         flatten = len(changed) > FLATTEN_ROWS
         for cell, sizes in before.cells.items():
-            self.cells[cell], own[cell] = sizes.next(flatten=flatten)
-        self.pairs = dict(before.pairs)
+            layered, own = sizes.next(flatten=flatten)
+            self.cells[cell] = layered
+            moving.append((cell, layered, own))  # iterated per row: no key built per cell
+        self.pairs = pairs = dict(before.pairs)
+        steps = self.steps
         for r, d in changed.items():
             values = coded[r]
-            for (a, sa, b, sb), sizes in self.cells.items():
-                group = self.steps[a][sa][values[a]] * _WIDE + self.steps[b][sb][values[b]]
-                mine = own[(a, sa, b, sb)]
-                was = mine.get(group)
+            for cell, layered, own in moving:
+                a, sa, b, sb = cell
+                group = steps[a][sa][values[a]] * _WIDE + steps[b][sb][values[b]]
+                was = own.get(group)
                 if was is None:
-                    was = sizes.below(group)
-                mine[group] = was + d
-                self.pairs[(a, sa, b, sb)] += _counted(was + d) - _counted(was)
+                    was = layered.below(group)
+                own[group] = was + d
+                pairs[cell] += _counted(was + d) - _counted(was)
 
     def patched(self, rows: Sequence[Sequence[object]], deltas: dict[int, int]) -> Self:
         """These codes for `rows` (the rows coded here, then any appended), each row's weight
