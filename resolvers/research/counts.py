@@ -74,9 +74,9 @@ class Layered:
     def __init__(self, base: dict[int, int], layers: tuple[dict[int, int], ...] = ()) -> None:
         self.base, self.layers = base, layers
 
-    def flat(self) -> dict[int, int]:
-        """The sizes as one dict (the base itself when there is no layer)."""
-        if not self.layers:
+    def flat(self, *, copy: bool = False) -> dict[int, int]:
+        """The sizes as one dict: the base itself when there is no layer, unless `copy`."""
+        if not self.layers and not copy:
             return self.base
         sizes = dict(self.base)
         for layer in self.layers:
@@ -87,26 +87,19 @@ class Layered:
         """A version on top of this one, and the dict it changes: its own (empty) layer, or
         when flattened its own copy of every size (then its base, with no layer)."""
         if flatten or len(self.layers) >= LAYERS:
-            sizes = dict(self.base)
-            for layer in self.layers:
-                sizes.update(layer)
+            sizes = self.flat(copy=True)
             return Layered(sizes), sizes
         own: dict[int, int] = {}
         return Layered(self.base, (*self.layers, own)), own
 
     def below(self, key: int) -> int:
-        """The size under this version's own changes (its last layer, or its own base)."""
+        """The size of a key missing from this version's own dict (`next`): from the layers
+        under its own and the base; 0 when its own dict is its base (flattened)."""
         for layer in reversed(self.layers[:-1]):
             size = layer.get(key)
             if size is not None:
                 return size
         return self.base.get(key, 0) if self.layers else 0
-
-    def items(self) -> Iterable[tuple[int, int]]:
-        return self.flat().items()
-
-    def values(self) -> Iterable[int]:
-        return self.flat().values()
 
 
 class Codes:
