@@ -15,13 +15,16 @@ is then weighted, and the answers are those the expanded rows would give.
   are nested) and that grouping is much smaller than the rows; otherwise grouped from the
   rows.
 
-Everything sized by the rows holds integers only: codes in arrays, a group as one int (its
-step codes in mixed radix, `_places`), so that the cyclic collector walks none of their
-entries (a dict of ints is not tracked; an array has no references). The codes are copied for
-each version of the population (`patched`), and a tracked copy of dicts keyed by tuples (1.7
-million entries at a million customers) cost the collector's next pass over young objects
-~40 ms, walking every key. Mixed radix keeps a group within one or two 30-bit digits: shifting
-each code to a fixed 32-bit place made ints of up to six digits and the search twice as slow.
+Everything sized by the rows holds integers only: codes and weights in chunked arrays, a
+group as one int (its step codes in mixed radix, `_places`), so that the cyclic collector
+walks none of their entries (a dict of ints is not tracked; an array has no references). Each
+version of the population (`patched`) shares what it does not change: the chunks of the codes
+and weights no changed row falls in (`chunked`), the groupings kept (with their changes
+beside them), and the joint and pair counts (a layer of changes over them, `Layered`). Copied
+per version, as dicts keyed by tuples (1.7 million entries at a million customers), they cost
+the collector's next pass over young objects ~40 ms, walking every key. Mixed radix keeps a
+group within one or two 30-bit digits: shifting each code to a fixed 32-bit place made ints
+of up to six digits and the search twice as slow.
 """
 
 from __future__ import annotations
