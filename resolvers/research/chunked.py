@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Generic, TypeAlias, TypeVar, overload
 
 CHUNK = 4096  # entries per chunk as made; an edited chunk past twice this is split again
@@ -152,6 +152,22 @@ class Chunked(Sequence[T], Generic[T]):
             out.extend(self._split(self._edited(chunk, low, edits[e:end])))
             e = end
         return Chunked(self.kind, (piece for piece in out if len(piece)))
+
+    def updated(self, entries: Mapping[int, T]) -> Chunked[T]:
+        """A new version with the entry at each position of `entries` below `len(self)`
+        replaced, and those from `len(self)` on (each next in turn) appended; `spliced`."""
+        size, appended = len(self), 0
+        edits: list[Edit[T]] = []
+        for position in sorted(entries):
+            entry = entries[position]
+            if position < size:
+                edits += [(position, False, entry), (position, True, entry)]
+            elif position == size + appended:
+                edits.append((size, False, entry))
+                appended += 1
+            else:
+                raise ValueError(f"position {position} would leave a gap")
+        return self.spliced(edits)
 
     def _edited(self, chunk: Piece, low: int, edits: Sequence[Edit[T]]) -> Piece:
         """`chunk` (its first entry at `low`) with `edits`, each old byte copied once."""

@@ -37,7 +37,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Self, TypeVar
 
-from resolvers.research.chunked import Chunked, Edit
+from resolvers.research.chunked import Chunked
 from resolvers.research.hierarchy import HIERARCHY, QUASI, Value
 from schema.research.view import MIN_GROUP
 
@@ -217,19 +217,14 @@ class Codes:
                         encoder = new.step_encoders[q][s]
                         new.steps[q][s].append(encoder.setdefault(step.apply(value), len(encoder)))
         new.values = [
-            values.spliced([(old, False, coded[r][q]) for r in range(old, len(rows))])
+            values.updated({r: codes[q] for r, codes in coded.items()})
             for q, values in enumerate(self.values)
         ]
         changed = {r: d for r, d in deltas.items() if d}
         for r in changed.keys() - coded.keys():
             coded[r] = [values[r] for values in self.values]
-        weights: list[Edit[int]] = []  # each changed weight replaced, appended rows' added
-        for r in sorted(changed.keys() | range(old, len(rows))):
-            d = changed.get(r, 0)
-            weights += (
-                [(r, False, self.weights[r] + d), (r, True, 0)] if r < old else [(old, False, d)]
-            )
-        new.weights = self.weights.spliced(weights)
+        weights = {r: (self.weights[r] if r < old else 0) + changed.get(r, 0) for r in coded}
+        new.weights = self.weights.updated(weights)  # the changed rows', then each appended one
         new.total = self.total + sum(changed.values())
         new.joints = {}
         for (a, b), joint in self.joints.items():

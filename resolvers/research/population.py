@@ -331,14 +331,11 @@ def patched(before: Census, changed: Collection[int], now: dict[int, Row]) -> Pa
     weight = {r: (before.weights[r] if r < old else 0) + d for r, d in delta.items()}
     was_unused = sum(1 for r in delta if r < old and not before.weights[r])
     unused = before.unused - was_unused + sum(1 for r in delta if not weight[r])
-    weights: list[Edit[int]] = []  # each changed weight replaced, the added rows' appended
-    for r in sorted(delta):
-        weights += [(r, False, weight[r]), (r, True, 0)] if r < old else [(old, False, weight[r])]
     now_rows = Rows(rows.counted, rows.appended + tuple(added))
     return Patch(
         Census(
             now_rows,
-            before.weights.spliced(weights),
+            before.weights.updated(weight),  # the added rows' appended
             ids.spliced(id_edits),
             row_of.spliced(row_edits),
             before.index,

@@ -100,3 +100,13 @@ def test_puts_into_an_empty_sequence() -> None:
     assert len(empty) == 0 and list(empty) == []
     made = empty.spliced([(0, False, b"abcd"), (0, False, b"efgh")])
     assert list(made) == [b"abcd", b"efgh"]
+
+
+def test_updated_replaces_entries_and_appends_the_ones_that_follow() -> None:
+    made = Chunked.of("q", range(20))
+    assert list(made.updated({3: -3, 20: 100, 21: 101, 0: -1})) == [
+        -1, 1, 2, -3, *range(4, 20), 100, 101,
+    ]  # fmt: skip
+    assert list(made) == list(range(20)) and made.updated({}) is made
+    with pytest.raises(ValueError, match="gap"):
+        made.updated({21: 1})  # nothing at 20
