@@ -92,26 +92,35 @@ class Cell:
 # --- servers -----------------------------------------------------------------------------
 
 
-def _wait_ready(url: str, seconds: float = 600) -> None:
+def _wait_ready(
+    url: str, process: subprocess.Popen[bytes], log: Path, seconds: float = 600
+) -> None:
+    """Until the server answers; a server that exits first, or never answers, ends the run
+    with the end of what it logged (its log file is kept)."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             if httpx.post(url, json={"query": "{ __typename }"}, timeout=2).status_code < 500:
                 return
         except httpx.HTTPError:
             pass
         time.sleep(0.3)
-    raise SystemExit(f"{url} did not start")
+    tail = "\n".join(log.read_text(errors="replace").splitlines()[-20:])
+    raise SystemExit(f"{url} did not start; the end of {log}:\n{tail}")
 
 
 @contextmanager
 def server(args: list[str], env: dict[str, str], url: str, cwd: Path = ROOT) -> Iterator[int]:
-    process = subprocess.Popen(  # noqa: S603 - our own scripts
-        [PYTHON, *args], cwd=cwd, env={**os.environ, **env},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    """The server `args` run, its output in a log file of its own (kept if it fails)."""
+    with tempfile.NamedTemporaryFile(
+        "wb", prefix="http-bench-", suffix=".log", delete=False
+    ) as log:
+        process = subprocess.Popen(  # noqa: S603 - our own scripts
+            [PYTHON, *args], cwd=cwd, env={**os.environ, **env},
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
     try:
-        _wait_ready(url)
+        _wait_ready(url, process, Path(log.name))
         yield process.pid
     finally:
         process.send_signal(signal.SIGINT)
@@ -119,6 +128,7 @@ def server(args: list[str], env: dict[str, str], url: str, cwd: Path = ROOT) -> 
             process.wait(30)
         except subprocess.TimeoutExpired:
             process.kill()
+    Path(log.name).unlink(missing_ok=True)  # started and stopped: nothing to look at
 
 
 def _cpu_ticks(pid: int) -> int:
