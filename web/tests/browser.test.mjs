@@ -844,9 +844,17 @@ describe("auditor", () => {
     const customer = await first.locator("td").nth(2).innerText();
     await page.getByRole("search").getByLabel("顧客番号").fill(customer);
     await page.getByRole("search").getByRole("button", { name: "絞り込む" }).click();
-    await page.locator("[data-testid=provisions] tbody tr").first().waitFor();
-    const shown = await page.locator("[data-testid=provisions] tbody tr td:nth-child(3)").allInnerTexts();
-    assert.ok(shown.length > 0 && shown.every((id) => id === customer), "only that customer's records");
+    // The unfiltered rows stay until the filtered page replaces them: wait for that page (any
+    // row would be found at once, and read before the answer came), failing if it never shows.
+    const onlyThat = await page.waitForFunction(
+      (id) => {
+        const cells = [...document.querySelectorAll("[data-testid=provisions] tbody tr td:nth-child(3)")];
+        return cells.length > 0 && cells.every((td) => td.innerText === id);
+      },
+      customer,
+      { timeout: 10_000 },
+    ).then(() => true, () => false);
+    assert.ok(onlyThat, "only that customer's records");
     await checkScreen(auditor, "provision records");
     await go(page, "第三者提供");
     await page.getByTestId("nda-NDA-2026-001").getByText("はい").waitFor();
