@@ -848,7 +848,9 @@ describe("auditor", () => {
     // row would be found at once, and read before the answer came), failing if it never shows.
     const onlyThat = await page.waitForFunction(
       (id) => {
-        const cells = [...document.querySelectorAll("[data-testid=provisions] tbody tr td:nth-child(3)")];
+        const cells = /** @type {HTMLElement[]} */ (
+          Array.from(document.querySelectorAll("[data-testid=provisions] tbody tr td:nth-child(3)"))
+        );
         return cells.length > 0 && cells.every((td) => td.innerText === id);
       },
       customer,
