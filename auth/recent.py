@@ -23,6 +23,11 @@ once the lookup confirms whose it is. Sessions (whose idle timeout each use exte
 providers' accounts (whose reach is read with them) are always looked up first. Each worker
 keeps its own map; correctness never depends on it. RECHECK_WITHIN bounds how old the check
 behind a discarded run can be.
+
+It is used only where the lookup waits (`lookup_waits`): on PostgreSQL, a round trip. On
+SQLite the lookup is a small read on the event loop's own thread (models.sqlite_client): CPU
+the request pays wherever it runs, so starting beside it gains nothing, and the task, the
+confirmation's awaits and their wake-ups cost ~50 µs (timed inside the server, one client).
 """
 
 from __future__ import annotations
@@ -33,13 +38,22 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from tortoise.connection import get_connection
+
 from auth.callers import Resolved
+from models.sqlite_client import SmallReadClient
 from models.tokens import hash_token
 
 RECHECK_WITHIN = 5.0  # seconds since this worker last checked the token
 REMEMBERED = 10_000  # tokens kept at most (least recently used dropped first)
 
 Lookup = Callable[[], Awaitable[Resolved | None]]
+
+
+def lookup_waits() -> bool:
+    """Whether a credential lookup waits for the database (then a caller checked lately starts
+    beside it): not on SQLite, whose small reads run on the event loop's thread."""
+    return not isinstance(get_connection("default"), SmallReadClient)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from auth import events
 from auth.attempt import AuthConfig
 from auth.callers import Resolved
 from auth.events import Kind
-from auth.recent import Confirmation, RecentCallers
+from auth.recent import Confirmation, RecentCallers, lookup_waits
 from directives.audit import AuditStore
 from directives.errors import ErrorCode
 from edge import metrics, negotiation, trusted_documents
@@ -58,7 +58,7 @@ class PrivacyGraphQL(GraphQL[Context, None]):
         # Stateless: one of each serves every request.
         self.delivery = OutboxDelivery(auth.box)  # answers to rights requests (P7.3)
         self.notices = OutboxNotices()  # business transfers (P8.3), leak incidents
-        self.recent = RecentCallers()  # API-token callers this worker checked lately
+        self.recent = RecentCallers()  # API-token callers checked lately (where lookups wait)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -66,7 +66,8 @@ class PrivacyGraphQL(GraphQL[Context, None]):
             return
         request = Request(scope, receive)
         try:
-            response = await self._refusal(request, self.recent) or await self._answer(request)
+            recent = self.recent if lookup_waits() else None
+            response = await self._refusal(request, recent) or await self._answer(request)
         except Exception:
             if await self._confirmed(request):
                 raise

@@ -10,9 +10,11 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from tortoise.connection import get_connection
 
 import auth.recent
 import directives.guard
+import edge.graphql_view
 from auth.recent import RecentCallers
 from directives.vocabulary import Role
 from models import Account, ApiToken, AuditRequest, Contact
@@ -29,7 +31,7 @@ ME = "{ me { login } }"
 
 
 @pytest.fixture
-def confirmations(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+def said(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """What each lookup made beside a request said (True: the caller it started with)."""
     said: list[bool] = []
     confirm = RecentCallers._confirm
@@ -41,6 +43,24 @@ def confirmations(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
     monkeypatch.setattr(RecentCallers, "_confirm", recorded)
     return said
+
+
+@pytest.fixture
+def confirmations(said: list[bool], monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """`said`, with lookups started beside on either database (on SQLite they are not: below)."""
+    monkeypatch.setattr(edge.graphql_view, "lookup_waits", lambda: True)
+    return said
+
+
+async def test_a_lookup_starts_beside_only_where_it_waits(server: Server, said: list[bool]) -> None:
+    """On PostgreSQL the lookup is a round trip, which the request overlaps; on SQLite it is a
+    read on the event loop's thread, made first: nothing to overlap, a task less."""
+    postgres = get_connection("default").capabilities.dialect == "postgres"
+    assert auth.recent.lookup_waits() is postgres
+    for _ in range(2):
+        answer = await server.post(BILLING_E, Role.BILLING)
+        assert answer.status_code == 200 and answer.json()["data"]["customers"]["nodes"]
+    assert said == ([True] if postgres else [])
 
 
 async def _token(server: Server, role: Role) -> ApiToken:
