@@ -6,11 +6,11 @@ import hmac
 from dataclasses import dataclass
 from datetime import datetime
 
-from auth.lookup import Found, find_credential
+from auth.lookup import Found, Holder, find_credential
 from auth.partners import partner_reach
 from auth.sessions import SessionPolicy, keep_alive
 from directives.context import Caller
-from models import Account, ApiToken, Role, Session, Stage
+from models import ApiToken, Role, Session, Stage
 from models.tokens import hash_token
 
 
@@ -27,7 +27,7 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
-async def _caller(account: Account, session: Session | None, now: datetime) -> Caller:
+async def _caller(account: Holder, session: Session | None, now: datetime) -> Caller:
     partner = None
     if account.role is Role.PARTNER:
         partner = await partner_reach(account.provider_id, now.date())

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import logging
 from contextlib import AbstractContextManager
+from dataclasses import fields
 from datetime import timedelta
 
 from tortoise.context import TortoiseContext
 
 from auth import admin
 from auth.callers import from_bearer, from_session_token
+from auth.lookup import find_credential
 from auth.sessions import open_session
 from models import Account, ApiToken, Role, Stage
+from models.tokens import hash_token
 from tests.auth.test_service import PASSWORD, POLICY, T0, _account, at
 from tests.conftest import sql_log
 
@@ -82,3 +85,26 @@ async def test_refused_credentials_resolve_to_nobody(db: TortoiseContext) -> Non
     assert await from_bearer(token, policy=POLICY, now=now) is not None
     await ApiToken.filter(account_id=account.id).update(revoked_at=now)
     assert await from_bearer(token, policy=POLICY, now=now) is None
+
+
+async def test_the_lookup_gives_what_the_models_hold_and_reads_no_secret(
+    db: TortoiseContext,
+) -> None:
+    """The lookup reads the account's and the token's checked columns only (auth.lookup): each
+    value as the model has it (an enum a Role, times aware), and never a password hash or a
+    TOTP secret."""
+    account = await _account("sato", Role.BILLING)
+    token = await _token(account)
+    await from_bearer(token, policy=POLICY, now=T0)  # last_used_at and expires_at both set
+    with counting() as seen:
+        found = await find_credential(hash_token(token))
+    assert found is not None and found.session is None and found.api_token is not None
+    stored = await Account.get(id=account.id)
+    row = await ApiToken.get(token_hash=hash_token(token))
+    for view, model in ((found.account, stored), (found.api_token, row)):
+        for name in (f.name for f in fields(view)):
+            assert getattr(view, name) == getattr(model, name), name
+            assert type(getattr(view, name)) is type(getattr(model, name)), name
+    assert row.last_used_at is not None and row.expires_at is not None
+    assert stored.password_hash and "PASSWORD_HASH" not in seen.statements[0]
+    assert "TOTP_SECRET" not in seen.statements[0]
