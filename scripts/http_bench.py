@@ -18,7 +18,8 @@ fields, no privacy), starts both with one uvicorn worker each, checks one answer
   shared machine's drift cancels). The verdict is on that median's 90 % interval (order
   statistics, no assumption about the noise's shape): `met` when all of it is at or above
   0.85, `MISSED` when all of it is below (or the p99 ratio is above 1.2), `within noise`
-  when it holds 0.85 — more rounds narrow it;
+  when it holds 0.85 — more rounds narrow it (it takes rounds as independent, which on a
+  drifting shared machine they are not quite: an A/A run can land outside it);
 - open loop: an asyncio client (plain HTTP/1.1 over streams) sending at a fixed `--rate`
   whatever the answers do,
   latency measured from each request's scheduled start (no coordinated omission): p50, p99.
