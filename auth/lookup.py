@@ -100,7 +100,7 @@ def _model(model: type[M], row: dict[str, Any], alias: str) -> M | None:
 def _view(view: type[V], model: type[Model], row: dict[str, Any], alias: str) -> V | None:
     """The view's columns of `model`, each converted by the model's field (as Tortoise does
     when it makes the model), or None if the row has none (the other kind of credential)."""
-    if row[f"{alias}__id"] is None:
+    if row[f"{alias}__{model._meta.db_pk_column}"] is None:
         return None
     by_name = model._meta.fields_map
     names = _names(view)

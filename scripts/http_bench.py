@@ -447,7 +447,7 @@ def report(
             ratio, p99_ratio = med(p.rps) / med(b.rps), med(p.p99) / med(b.p99)
             # Each round's two runs follow each other: their ratio cancels the machine's drift
             # (a shared host's speed moves by tens of percent over minutes), the ratio of the
-            # two medians does not. The verdict is on the median of the paired ratios.
+            # two medians does not. The verdict is on the paired ratios' median (its interval).
             paired = [x / y for x, y in zip(p.rps, b.rps, strict=True)]
             errors = p.errors + b.errors
             interval = median_interval(paired)
