@@ -35,7 +35,7 @@ from edge.request_id import RequestIdMiddleware
 from edge.retention import prune_forever
 from edge.sequencer import audit_sequencer
 from edge.settings import Settings
-from edge.startup import prepare
+from edge.startup import prepare, warm_research
 from edge.web import web_dist, web_page
 from models.db import tortoise_config
 from models.files import create_private_database, private_directory, protect_database
@@ -91,13 +91,15 @@ def create_app(settings: Settings) -> Starlette:
         )
         pruning: asyncio.Task[None] | None = None
         try:
-            graphql.pseudonym_key = await prepare(settings, auth.box)
+            graphql.pseudonym_key = key = await prepare(settings, auth.box)
             protect_database(settings.database_url)
             pruning = asyncio.create_task(prune_forever(settings.access_log_retention))
             async with (
                 outbox_worker(settings.outbox_settings(), auth.box),
                 audit_sequencer(settings.data_dir, audit_key, settings.audit_interval),
             ):
+                if settings.research_warm:
+                    await warm_research(key)
                 freeze_startup_heap()  # after everything startup builds (edge/memory.py)
                 yield
         finally:

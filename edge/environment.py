@@ -75,6 +75,11 @@ class Environment(BaseSettings):
         allow_inf_nan=False,
         description="differential-privacy budget (epsilon) per analyst (P5.F; unset: 5)",
     )
+    research_warm: bool = Field(
+        False,
+        description="make the research answers (P5.F) before a worker serves: its first research"
+        " request does not count every customer (seconds and ~0.8 GB per worker at 1M)",
+    )
     audit_signing_key: SecretStr | None = Field(
         None, description="audit checkpoints' Ed25519 signing key (required in production)"
     )

@@ -51,6 +51,7 @@ class Settings:
     log_level: str = "INFO"
     outbox: OutboxSettings | None = None  # None: letters in data_dir/post-outbox, no e-mail
     epsilon_budget: float | None = None  # CRM_RESEARCH_EPSILON_BUDGET; None: the default
+    research_warm: bool = False  # CRM_RESEARCH_WARM: research answers made before serving
     audit_signing_key: str | None = field(default=None, repr=False)  # CRM_AUDIT_SIGNING_KEY
     audit_interval: float = AUDIT_SEQUENCE_SECONDS  # CRM_AUDIT_SEQUENCE_SECONDS; 0: none
     privacy_contact: PrivacyContact = field(default_factory=PrivacyContact)  # P3.5
@@ -86,6 +87,7 @@ class Settings:
             log_level=env.log_level,
             outbox=_outbox(env, directory),
             epsilon_budget=env.research_epsilon_budget,
+            research_warm=env.research_warm,
             audit_signing_key=(
                 env.audit_signing_key.get_secret_value() if env.audit_signing_key else None
             ),

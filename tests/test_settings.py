@@ -81,6 +81,18 @@ def test_the_research_budget_comes_from_the_environment(
     assert Settings.from_env(data_dir=str(tmp_path)).epsilon_budget == 2.5
 
 
+def test_research_warm_up_comes_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CRM_RESEARCH_WARM", raising=False)
+    assert Settings.from_env(data_dir=str(tmp_path)).research_warm is False  # the default
+    monkeypatch.setenv("CRM_RESEARCH_WARM", "1")
+    assert Settings.from_env(data_dir=str(tmp_path)).research_warm is True
+    monkeypatch.setenv("CRM_RESEARCH_WARM", "sometimes")
+    with pytest.raises(SettingsError, match="CRM_RESEARCH_WARM"):
+        Settings.from_env(data_dir=str(tmp_path))
+
+
 def test_production_refuses_to_start_without_an_audit_signing_key(tmp_path: Path) -> None:
     from server import create_app
 
