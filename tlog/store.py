@@ -80,6 +80,20 @@ async def records(conn: BaseDBAsyncClient, request_pks: Sequence[int]) -> dict[i
     return {row[0]: _record(row, entries[row[0]]) for row in rows}
 
 
+async def requests_of_no_record(conn: BaseDBAsyncClient, limit: int) -> list[int]:
+    """Up to `limit` request keys that entry rows name and no request row has: entries that
+    belong to no record (on PostgreSQL no foreign key refuses them, migration 0029). One
+    anti-join over both tables, as the verifier reads every entry anyway."""
+    found = await _rows(
+        conn,
+        f'SELECT DISTINCT e."request_id" FROM "{_ENTRY}" AS e WHERE NOT EXISTS '  # noqa: S608 - constants and placeholders
+        f'(SELECT 1 FROM "{_REQUEST}" AS r WHERE r."id" = e."request_id") '
+        f'ORDER BY e."request_id" LIMIT {_marks(conn, 1)}',
+        [limit],
+    )
+    return [int(row[0]) for row in found]
+
+
 def _record(row: Sequence[Any], entries: list[Entry]) -> AuditRecord:
     _, request_id, at, actor, role, purpose, operation, address, version, count, use = row
     at_ = _AT.to_python_value(at)

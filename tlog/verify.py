@@ -1,7 +1,8 @@
 """The verifier: recompute the tree from the audit records in the database and check it
 against the stored leaf hashes and subtrees, every signed checkpoint (in the database and the
 data directory) and the exported journal; name each record that was altered, deleted,
-inserted or reordered. Read-only: it can run against a replica or a restored copy."""
+inserted or reordered, and entry rows that belong to no record. Read-only: it can run against
+a replica or a restored copy."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from tlog.files import JournalLine, LogFiles
 from tlog.sequencer import GRACE
 
 CHUNK = 2_000
+MOST_NAMED = 100  # request keys of entries that belong to no record, named at most
 Progress = Callable[[int, int], None]
 
 
@@ -92,6 +94,7 @@ async def verify(files: LogFiles, key: VerifierKey, progress: Progress | None = 
     report.journal = len(journal)
     _compare_journal(journal, walk.order, report)
     await _unsequenced(report)
+    await _of_no_record(report)
     return report
 
 
@@ -236,6 +239,14 @@ async def _unsequenced(report: Report) -> None:
             report.add(Finding(Kind.UNSEQUENCED, detail, request_id=request.request_id))
         else:
             report.pending += 1
+
+
+async def _of_no_record(report: Report) -> None:
+    """Entry rows whose request row does not exist: inserted outside any record (a deleted
+    record's leftovers are named DELETED by its leaf as well)."""
+    for request_pk in await store.requests_of_no_record(get_connection("default"), MOST_NAMED):
+        detail = f"entry rows for request key {request_pk}, which no record has"
+        report.add(Finding(Kind.INSERTED, detail))
 
 
 def summary(report: Report) -> Iterable[str]:

@@ -273,3 +273,31 @@ async def test_a_lazy_row_alone_is_written_after_the_linger(db: TortoiseContext)
 
 async def _save(conn: BaseDBAsyncClient, row: AccessLogEntry) -> None:
     await row.save(using_db=conn)
+
+
+async def test_entries_are_written_only_with_their_request(db: TortoiseContext) -> None:
+    """Why PostgreSQL needs no foreign key on them (migration 0029): every entry row the store
+    writes names a request row written with it, grouped or inside a transaction alike."""
+    store = TortoiseAuditStore()
+    await asyncio.gather(*(store.write(_header(), _buffer(rows)) for rows in (1, 2, 5)))
+    async with in_transaction():
+        await store.write(_header(), _buffer(3))
+    entries = await AuditEntry.all().values_list("request_id", flat=True)
+    requests = dict(await AuditRequest.all().values_list("id", "entry_count"))
+    assert sorted(entries) == sorted(pk for pk, count in requests.items() for _ in range(count))
+    assert len(entries) == 11
+
+
+async def test_on_postgresql_entries_carry_no_foreign_key_and_on_sqlite_they_keep_it(
+    db: TortoiseContext,
+) -> None:
+    conn = get_connection("default")
+    if conn.capabilities.dialect == "postgres":
+        _, rows = await conn.execute_query(
+            "SELECT conname FROM pg_constraint WHERE conrelid = 'audit_entry'::regclass "
+            "AND contype = 'f'"
+        )
+        assert list(rows) == []
+    else:
+        _, rows = await conn.execute_query("PRAGMA foreign_key_list('audit_entry')")
+        assert [row[2] for row in rows] == ["audit_request"]  # the table it references

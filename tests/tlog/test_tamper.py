@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from tortoise.connection import get_connection
 from tortoise.context import TortoiseContext
 from tortoise.exceptions import OperationalError
 
@@ -157,6 +158,39 @@ async def test_an_inserted_record_is_named(log: Log) -> None:
     assert named(report) >= {(Kind.INSERTED, FORGED)}
     assert {k for k, r in named(report)} <= {Kind.INSERTED, Kind.REORDERED}
     assert Kind.CHECKPOINT in kinds(report)
+
+
+async def _without_foreign_keys() -> None:
+    """What a foreign key would still refuse is done anyway: SQLite checks its key only while
+    the connection asks it to (an attacker's does not); PostgreSQL has none (0029)."""
+    if get_connection("default").capabilities.dialect == "sqlite":
+        await sql("PRAGMA foreign_keys = OFF")
+
+
+async def test_entries_of_no_record_are_named(log: Log) -> None:
+    await drop_triggers()
+    await _without_foreign_keys()
+    nobody = await pk(IDS[-1]) + 1000
+    await sql(
+        f'INSERT INTO "audit_entry" ("request_id", "subject_type", "subject_id", "type_name", '
+        f"\"fields_decisions\") VALUES ({nobody}, 'Customer', 1, 'Customer', 'name:CLEAR')"
+    )
+    report = await log.verify()
+    assert [(f.kind, f.detail) for f in report.findings] == [
+        (Kind.INSERTED, f"entry rows for request key {nobody}, which no record has")
+    ]
+
+
+async def test_a_record_deleted_without_its_entries_is_named(log: Log) -> None:
+    await drop_triggers()
+    await _without_foreign_keys()
+    request_pk = await pk(IDS[3])
+    await sql(f'DELETE FROM "audit_log" WHERE "request_id" = {request_pk}')
+    await sql(f'DELETE FROM "audit_request" WHERE "id" = {request_pk}')
+    report = await log.verify()
+    assert named(report) == {(Kind.DELETED, IDS[3])}
+    left = [f.detail for f in report.findings if f.kind is Kind.INSERTED]
+    assert left == [f"entry rows for request key {request_pk}, which no record has"]
 
 
 async def test_reordered_records_are_named(log: Log) -> None:
