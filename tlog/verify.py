@@ -28,7 +28,7 @@ Progress = Callable[[int, int], None]
 class Kind(StrEnum):
     ALTERED = "ALTERED"  # the record's content changed after it was sequenced
     DELETED = "DELETED"  # a sequenced record (or its number) is gone
-    INSERTED = "INSERTED"  # a record sits where the exported log has none
+    INSERTED = "INSERTED"  # a record where the exported log has none, or entries of no record
     REORDERED = "REORDERED"  # a record sits at another place than it was sequenced at
     TRUNCATED = "TRUNCATED"  # a signed checkpoint covers more records than the log holds
     CHECKPOINT = "CHECKPOINT"  # a checkpoint that does not verify, or a root that differs
