@@ -88,7 +88,8 @@ async def latest() -> int:
 
 async def read() -> Version:
     """The version to compute under: read before the population, so that the population is
-    at least as new as the version it is kept under."""
+    at least as new as the version it is kept under. Outside a transaction (research reads
+    are queries): in one that already held an xid, the xid it takes would be that older one."""
     if not _postgres():
         return Version(await latest())
     number, running, xmax, own = (await _rows(_PG_READ))[0]
