@@ -247,18 +247,12 @@ async def test_a_warm_up_lets_go_of_the_transactions_pending_when_it_read(
     """A transaction in progress when the warm-up read its version, finished by the end of the
     warm-up without a research change, is no longer held: a compaction before the worker's
     first research request would otherwise make that request count everyone again
-    (`version.changed_since`). One still running stays held."""
+    (`version.changed_since`)."""
     client: Any = get_connection("default")
     made = snapshot.current_release
 
     async with client.acquire_connection() as other:
-        writer = other.transaction()
-        await writer.start()
-        # A write research does not read (the phone): an xid, and no change row.
-        await other.execute(
-            "UPDATE customer SET phone = '0311112222' WHERE id = $1", world.customers[0].id
-        )
-        xid = str(await other.fetchval("SELECT pg_current_xact_id()"))
+        writer, xid = await _writing_elsewhere(other, world)
 
         async def then_commit(key: bytes) -> Release:
             release = await made(key)
@@ -274,6 +268,17 @@ async def test_a_warm_up_lets_go_of_the_transactions_pending_when_it_read(
     assert await version.still(held) == held
 
 
+async def _writing_elsewhere(other: Any, world: World) -> tuple[Any, str]:
+    """A transaction started on `other` with a write research does not read (a phone): it
+    holds an xid and leaves no change row. Returns it, open, and its xid."""
+    writer = other.transaction()
+    await writer.start()
+    await other.execute(
+        "UPDATE customer SET phone = '0311112222' WHERE id = $1", world.customers[0].id
+    )
+    return writer, str(await other.fetchval("SELECT pg_current_xact_id()"))
+
+
 def _held(held: version.Version, xid: str) -> bool:
     """Whether `held` still counts transaction `xid` as pending, listed or in its range."""
     low, high = held.unseen or ("0", "0")
@@ -284,14 +289,11 @@ def _held(held: version.Version, xid: str) -> bool:
 async def test_a_transaction_still_running_after_a_warm_up_stays_held(
     world: World,
 ) -> None:
+    """One still running when the warm-up ends stays pending (listed by then, whether its
+    read's snapshot named it or not)."""
     client: Any = get_connection("default")
     async with client.acquire_connection() as other:
-        writer = other.transaction()
-        await writer.start()
-        await other.execute(
-            "UPDATE customer SET phone = '0311112222' WHERE id = $1", world.customers[0].id
-        )
-        xid = str(await other.fetchval("SELECT pg_current_xact_id()"))
+        writer, xid = await _writing_elsewhere(other, world)
         await snapshot.warm(KEY)
         held = snapshot._slot().version
         assert held is not None and xid in held.pending and held.unseen is None
