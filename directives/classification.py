@@ -250,6 +250,12 @@ CLASSIFICATION: Mapping[str, Mapping[str, Class]] = {
         "fields_decisions": NotPersonal("field names and decisions, never values"),
         "request_id": REF,
     },
+    "SubjectEntry": {  # AuditEntry's keys, by subject (models/by_subject.py)
+        "id": ID,
+        "subject_type": CHOICE,
+        "subject_id": REF,
+        "request_id": REF,
+    },
     "AuditLeaf": {
         "seq": NotPersonal("the record's number in the audit log"),
         "request_id": REF,

@@ -37,6 +37,7 @@ from edge.sequencer import audit_sequencer
 from edge.settings import Settings
 from edge.startup import prepare, warm_research
 from edge.web import web_dist, web_page
+from models.by_subject import copier
 from models.db import tortoise_config
 from models.files import create_private_database, private_directory, protect_database
 from rights import policy_page
@@ -97,6 +98,7 @@ def create_app(settings: Settings) -> Starlette:
             async with (
                 outbox_worker(settings.outbox_settings(), auth.box),
                 audit_sequencer(settings.data_dir, audit_key, settings.audit_interval),
+                copier(),
             ):
                 if settings.research_warm:
                     await warm_research(key)

@@ -1,7 +1,7 @@
 """Tortoise models: the stored data. Nothing here knows about GraphQL or HTTP."""
 
 from models.account import Account, Activation, Reminder, Role
-from models.audit import AuditCheckpoint, AuditEntry, AuditLeaf, AuditRequest
+from models.audit import AuditCheckpoint, AuditEntry, AuditLeaf, AuditRequest, SubjectEntry
 from models.billing import Invoice, InvoiceLine, Payment
 from models.binding import AccountBinding, BindingMethod, Channel
 from models.contact import Inquiry, InquiryMessage, Notice
@@ -97,6 +97,7 @@ __all__ = [
     "SecurityEvent",
     "Session",
     "Stage",
+    "SubjectEntry",
     "Survey",
     "SurveyResponse",
 ]

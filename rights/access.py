@@ -6,8 +6,10 @@ fields, decision, when.
 A customer's audit subjects are its own record, the contacts it keeps (P7.2: a person without
 a user ID acts through the holder) and its rights requests (their reply address).
 
-The history is read newest first by keyset, each subject from the index
-`audit_entry(subject_type, subject_id, request_id, id)` and the provision records from
+The history is read newest first by keyset, each subject from the order
+(subject_type, subject_id, request_id, id) of the entries by subject (models/by_subject.py:
+on SQLite a copy, clustered so, which every read completes first; on PostgreSQL audit_entry's
+index) and the provision records from
 `provision_record(customer_id, id)`, each stream stopping after one page; the streams are
 merged here (a person has a handful of subjects): no sort of all the person's rows, however
 long the audit (tests/resolvers/test_history_plans.py).
@@ -27,7 +29,8 @@ from tortoise.queryset import QuerySet
 from directives.context import STAFF_ROLES
 from directives.reasons import ReasonCode, refused
 from directives.scope import SubjectKind
-from models import AuditEntry, Contact, ProvisionRecord, RightsRequest
+from models import AuditEntry, Contact, ProvisionRecord, RightsRequest, SubjectEntry
+from models.by_subject import entries_of, subject_entries
 from rights.rows import column
 
 Subject = tuple[str, int]  # (subject type, id) as the audit names it
@@ -57,9 +60,10 @@ def about(subjects: list[Subject], prefix: str = "") -> Q:
     return found
 
 
-async def about_customer(customer_id: int) -> QuerySet[AuditEntry]:
-    """The audit entries about the customer or its own, with their request rows."""
-    return AuditEntry.filter(about(await subjects_of(customer_id))).select_related("request")
+async def about_customer(customer_id: int) -> list[AuditEntry]:
+    """The audit entries about the customer or its own, in id order, with their request rows."""
+    subjects = await subjects_of(customer_id)
+    return await entries_of(await (await subject_entries()).filter(about(subjects)).order_by("id"))
 
 
 def shown_login(role: str, login: str) -> str | None:
@@ -107,9 +111,11 @@ class Event:
     provision: ProvisionRecord | None = None
 
 
-def _older_entries(subject: Subject, after: tuple[int, int] | None) -> QuerySet[AuditEntry]:
+def _older_entries(
+    entries: QuerySet[SubjectEntry], subject: Subject, after: tuple[int, int] | None
+) -> QuerySet[SubjectEntry]:
     kind, subject_id = subject
-    query = AuditEntry.filter(subject_type=kind, subject_id=subject_id)
+    query = entries.filter(subject_type=kind, subject_id=subject_id)
     if after is not None:
         request_id, entry_id = after
         # The bound on request_id is an index condition; the OR only trims that request.
@@ -132,11 +138,10 @@ async def history_page(
     """Up to `size` events older than `position`, newest first; the new position and
     whether more follow. Each stream reads at most size + 1 rows."""
     audit: list[list[Event]] = []
+    by_subject = await subject_entries()
     for subject in await subjects_of(customer_id):
-        rows = (
-            await _older_entries(subject, position.audit).limit(size + 1).select_related("request")
-        )
-        audit.append([Event(r.request.at, entry=r) for r in rows])
+        rows = await _older_entries(by_subject, subject, position.audit).limit(size + 1)
+        audit.append([Event(e.request.at, entry=e) for e in await entries_of(rows)])
     given = await _older_provisions(customer_id, position.provision).limit(size + 1)
     provisions = [Event(p.at, provision=p) for p in given]
     # The audit streams in the order their one position follows, then by time with the

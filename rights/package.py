@@ -163,7 +163,7 @@ async def _consents(customer_id: int) -> list[Json]:
 
 
 async def _access(customer_id: int) -> list[Json]:
-    entries = await (await about_customer(customer_id)).order_by("id")
+    entries = await about_customer(customer_id)
     return [
         {
             "at": e.request.at,

@@ -94,6 +94,42 @@ async def requests_of_no_record(conn: BaseDBAsyncClient, limit: int) -> list[int
     return [int(row[0]) for row in found]
 
 
+# An entry and its key by subject (SQLite, models/by_subject.py) agree on every column.
+_SAME_ENTRY = (
+    "c.id = e.id AND c.request_id = e.request_id AND c.subject_type = e.subject_type "
+    "AND c.subject_id = e.subject_id"
+)
+_MARK = "(SELECT last FROM audit_entry_by_subject_mark)"
+
+
+async def subject_copy_mismatches(
+    conn: BaseDBAsyncClient, limit: int
+) -> tuple[list[tuple[int, int]], list[tuple[int, int, bool]]]:
+    """SQLite: up to `limit` (entry id, request key) of entries copied (up to the mark) whose
+    copy by subject is missing or differs, and of copies that no entry matches or that lie
+    past the mark (with whether they do). Nothing on PostgreSQL, where the entries by subject
+    are a view."""
+    if conn.capabilities.dialect != "sqlite":
+        return [], []
+    missing = await _rows(
+        conn,
+        f"SELECT e.id, e.request_id FROM {_ENTRY} AS e WHERE e.id <= {_MARK} AND NOT EXISTS "  # noqa: S608 - constants and placeholders
+        f"(SELECT 1 FROM audit_entry_by_subject AS c WHERE {_SAME_ENTRY}) ORDER BY e.id LIMIT ?",
+        [limit],
+    )
+    extra = await _rows(
+        conn,
+        f"SELECT c.id, c.request_id, c.id > {_MARK} FROM audit_entry_by_subject AS c "  # noqa: S608 - constants and placeholders
+        f"WHERE c.id > {_MARK} OR NOT EXISTS (SELECT 1 FROM {_ENTRY} AS e WHERE {_SAME_ENTRY}) "
+        "ORDER BY c.id LIMIT ?",
+        [limit],
+    )
+    return (
+        [(int(a), int(b)) for a, b in missing],
+        [(int(a), int(b), bool(past)) for a, b, past in extra],
+    )
+
+
 def _record(row: Sequence[Any], entries: list[Entry]) -> AuditRecord:
     _, request_id, at, actor, role, purpose, operation, address, version, count, use = row
     at_ = _AT.to_python_value(at)

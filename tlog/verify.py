@@ -21,7 +21,7 @@ from tlog.files import JournalLine, LogFiles
 from tlog.sequencer import GRACE
 
 CHUNK = 2_000
-MOST_NAMED = 100  # request keys of entries that belong to no record, named at most
+MOST_NAMED = 100  # request keys of entries of no record (and copies by subject), named at most
 Progress = Callable[[int, int], None]
 
 
@@ -34,6 +34,7 @@ class Kind(StrEnum):
     CHECKPOINT = "CHECKPOINT"  # a checkpoint that does not verify, or a root that differs
     TREE = "TREE"  # stored subtree hashes that do not follow from the stored leaves
     UNSEQUENCED = "UNSEQUENCED"  # a record older than the grace period, never sequenced
+    BY_SUBJECT = "BY_SUBJECT"  # SQLite's entries by subject differ from the entries
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,7 @@ async def verify(files: LogFiles, key: VerifierKey, progress: Progress | None = 
     _compare_journal(journal, walk.order, report)
     await _unsequenced(report)
     await _of_no_record(report)
+    await _by_subject(report)
     return report
 
 
@@ -247,6 +249,20 @@ async def _of_no_record(report: Report) -> None:
     for request_pk in await store.requests_of_no_record(get_connection("default"), MOST_NAMED):
         detail = f"entry rows for request key {request_pk}, which no record has"
         report.add(Finding(Kind.INSERTED, detail))
+
+
+async def _by_subject(report: Report) -> None:
+    """SQLite: the copy that histories and subject filters read (models/by_subject.py) holds
+    every entry copied so far, as written, and nothing else: a copy deleted or altered would
+    hide a read from the person it was about."""
+    missing, extra = await store.subject_copy_mismatches(get_connection("default"), MOST_NAMED)
+    for entry_id, request_pk in missing:
+        detail = f"entry {entry_id} of request key {request_pk}: missing or altered by subject"
+        report.add(Finding(Kind.BY_SUBJECT, detail))
+    for entry_id, request_pk, past in extra:
+        why = "past the last entry copied" if past else "no such entry"
+        detail = f"entry {entry_id} of request key {request_pk} by subject: {why}"
+        report.add(Finding(Kind.BY_SUBJECT, detail))
 
 
 def summary(report: Report) -> Iterable[str]:

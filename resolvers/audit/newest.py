@@ -2,7 +2,8 @@
 
 An auditor looks for recent reads first; a busy subject's latest page must not sit behind
 thousands of older ones. The order (request id, entry id), both descending, is what the
-indexes (request_id, id) and (subject_type, subject_id, request_id, id) hold, and what the
+index (request_id, id) and the entries by subject (subject_type, subject_id, request_id, id:
+models/by_subject.py) hold, and what the
 join from audit_request's (actor, id) and (purpose, id) indexes yields, so no page sorts.
 
 An actor or purpose filter names its column as the first key of the order (`lead`), compared
@@ -18,17 +19,18 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise.connection import get_connection
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from directives.reasons import ReasonCode, refused
-from models import AuditEntry
+from models import AuditEntry, SubjectEntry
 from schema.page import PageInfo, PageRequest, page_of
 
 _MAX_ID = 2**63 - 1
+E = TypeVar("E", AuditEntry, SubjectEntry)  # the entries, or their keys by subject
 
 
 def encode_newest(request_id: int, entry_id: int) -> str:
@@ -46,8 +48,8 @@ def decode_newest(cursor: str) -> tuple[int, int]:
 
 
 def _from_cursor(
-    query: QuerySet[AuditEntry], request: str, position: tuple[int, int], *, backward: bool
-) -> QuerySet[AuditEntry]:
+    query: QuerySet[E], request: str, position: tuple[int, int], *, backward: bool
+) -> QuerySet[E]:
     """The rows after the cursor (older ones), or before it (newer) when paging back."""
     request_id, entry_id = position
     bound: dict[str, Any] = {f"{request}__{'gte' if backward else 'lte'}": request_id}
@@ -61,8 +63,8 @@ def _is_id(value: str) -> bool:
 
 
 def by_request_column(
-    query: QuerySet[AuditEntry], *, actor: str | None, purpose: str | None
-) -> tuple[QuerySet[AuditEntry], str | None]:
+    query: QuerySet[E], *, actor: str | None, purpose: str | None
+) -> tuple[QuerySet[E], str | None]:
     """The actor and purpose filters, and the column that leads the order (`fetch_newest`'s
     `lead`): on PostgreSQL the first of them, as a one-value range. SQLite plans the equality
     from the (column, id) index without a sort, and given both would pick purpose's index
@@ -83,7 +85,7 @@ def by_request_column(
 
 
 async def fetch_newest(
-    parts: list[QuerySet[AuditEntry]],
+    parts: list[QuerySet[E]],
     first: int | None,
     after: str | None,
     last: int | None = None,
@@ -91,7 +93,7 @@ async def fetch_newest(
     *,
     from_requests: bool,
     lead: str | None = None,
-) -> tuple[list[AuditEntry], PageInfo]:
+) -> tuple[list[E], PageInfo]:
     """Forward: older entries after the cursor. Backward: the `last` entries before the
     `before` cursor (newer ones), or the oldest `last` without a cursor; shown newest first.
     `parts`: the list as consecutive id ranges, newest first (a time window's, window.py),
@@ -110,7 +112,7 @@ async def fetch_newest(
     keys = [request, "id"] if lead is None else [f"request__{lead}", request, "id"]
     order = keys if page.backward else [f"-{key}" for key in keys]
     position = decode_newest(cursor) if cursor is not None else None
-    rows: list[AuditEntry] = []
+    rows: list[E] = []
     for query in reversed(parts) if page.backward else parts:
         if position is not None:
             query = _from_cursor(query, request, position, backward=page.backward)

@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
+from tortoise.queryset import QuerySet
 
 from directives.operations import MUTATIONS, QUERIES
 from directives.vocabulary import Purpose
 from models import AccessLogEntry, AuditEntry, SecurityEvent
-from resolvers.audit.newest import by_request_column, fetch_newest
+from models.by_subject import entries_of, subject_entries
+from resolvers.audit.newest import E, by_request_column, fetch_newest
 from resolvers.audit.timeline import fetch_in_time_order
 from resolvers.audit.window import id_window, parts, whole
 from schema.accounts.auth_types import (
@@ -22,7 +24,7 @@ from schema.accounts.auth_types import (
 from schema.audit.audit_event import AuditEvent, AuditEventConnection, AuditFilter
 from schema.audit.catalog import CatalogEntry, OperationRule, PurposeInfo
 from schema.context import Info
-from schema.page import parse_row_id
+from schema.page import PageInfo, parse_row_id
 
 
 @strawberry.type
@@ -62,35 +64,20 @@ class AuditQuery:
         before: str | None = None,
     ) -> AuditEventConnection:
         where = filter or AuditFilter()
-        query = AuditEntry.all().select_related("request")
-        if where.subject_type is not None:
-            query = query.filter(subject_type=where.subject_type)
-        if where.subject_id is not None:
-            query = query.filter(subject_id=parse_row_id(where.subject_id))
-        query, lead = by_request_column(query, actor=where.actor, purpose=where.purpose)
-        # A time window is id ranges, testing the time only at its edges (window.py). Rows
-        # are read from audit_request's (actor, id) or (purpose, id) index for those filters
-        # without a subject, else from audit_entry's (request_id, id) or subject index, newest
-        # first (unfiltered, the join stays outer: only the entry's column orders it). The id
-        # bounds go on the table read, where they start its index range.
-        window = await id_window(where.since, where.until)
-        by_subject = where.subject_type is not None or where.subject_id is not None
-        from_requests = not by_subject and (where.actor is not None or where.purpose is not None)
-        id_of = "request__id" if from_requests else "request_id"
-        rows, page = await fetch_newest(
-            parts(query, window, where.since, where.until, id_of),
-            first,
-            after,
-            last,
-            before,
-            from_requests=from_requests,
-            lead=lead if from_requests else None,
+        if where.subject_type is not None or where.subject_id is not None:
+            # The entries' keys by subject (models/by_subject.py), then the entries by id.
+            keys, page, by_subject = await _newest(
+                await subject_entries(), where, first, after, last, before
+            )
+            nodes = [AuditEvent.from_model(e, e.request) for e in await entries_of(keys)]
+            return AuditEventConnection(nodes=nodes, page_info=page, count=by_subject.count)
+        rows, page, counted = await _newest(
+            AuditEntry.all().select_related("request"), where, first, after, last, before
         )
-        query = whole(query, window, where.since, where.until, id_of)
         return AuditEventConnection(
             nodes=[AuditEvent.from_model(r, r.request) for r in rows],
             page_info=page,
-            count=query.count,
+            count=counted.count,
         )
 
     @strawberry.field(
@@ -150,3 +137,39 @@ class AuditQuery:
         return AccessLogConnection(
             nodes=[AccessLogInfo.from_model(r) for r in rows], page_info=page, count=query.count
         )
+
+
+async def _newest(
+    query: QuerySet[E],
+    where: AuditFilter,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> tuple[list[E], PageInfo, QuerySet[E]]:
+    """A page of `query` (audit_entry, or the keys by subject) under `where`, newest first,
+    and the whole filtered query (to count)."""
+    if where.subject_type is not None:
+        query = query.filter(subject_type=where.subject_type)
+    if where.subject_id is not None:
+        query = query.filter(subject_id=parse_row_id(where.subject_id))
+    query, lead = by_request_column(query, actor=where.actor, purpose=where.purpose)
+    # A time window is id ranges, testing the time only at its edges (window.py). Rows are
+    # read from audit_request's (actor, id) or (purpose, id) index for those filters without
+    # a subject, else from audit_entry's (request_id, id) index or the keys by subject, newest
+    # first (unfiltered, the join stays outer: only the entry's column orders it). The id
+    # bounds go on the table read, where they start its index range.
+    window = await id_window(where.since, where.until)
+    by_subject = where.subject_type is not None or where.subject_id is not None
+    from_requests = not by_subject and (where.actor is not None or where.purpose is not None)
+    id_of = "request__id" if from_requests else "request_id"
+    rows, page = await fetch_newest(
+        parts(query, window, where.since, where.until, id_of),
+        first,
+        after,
+        last,
+        before,
+        from_requests=from_requests,
+        lead=lead if from_requests else None,
+    )
+    return rows, page, whole(query, window, where.since, where.until, id_of)

@@ -21,7 +21,14 @@ from directives.merkle import Frontier
 from models import AuditLeaf, AuditRequest
 from tlog import store
 
-AUDIT_TABLES = ("audit_request", "audit_entry", "audit_log", "audit_checkpoint")
+AUDIT_TABLES = (
+    "audit_request",
+    "audit_entry",
+    "audit_log",
+    "audit_checkpoint",
+    "audit_entry_by_subject",  # SQLite: the copy by subject and its mark (models/by_subject.py)
+    "audit_entry_by_subject_mark",
+)
 
 
 async def sql(statement: str) -> None:

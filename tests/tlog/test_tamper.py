@@ -14,6 +14,7 @@ from tortoise.exceptions import OperationalError
 
 from directives.checkpoint import SigningKey
 from models import AuditCheckpoint, AuditEntry, AuditLeaf, AuditRequest
+from models.by_subject import catch_up
 from tests.tlog.attacker import drop_triggers, pk, rewrite_log, sql, write_record
 from tlog.files import LogFiles
 from tlog.sequencer import ForkRefused, Sequencer
@@ -191,6 +192,34 @@ async def test_a_record_deleted_without_its_entries_is_named(log: Log) -> None:
     assert named(report) == {(Kind.DELETED, IDS[3])}
     left = [f.detail for f in report.findings if f.kind is Kind.INSERTED]
     assert left == [f"entry rows for request key {request_pk}, which no record has"]
+
+
+@pytest.mark.sqlite_only
+async def test_copies_by_subject_deleted_altered_added_or_unmarked_are_named(log: Log) -> None:
+    """SQLite's copy by subject (models/by_subject.py) is what a person's history reads: a
+    copy deleted or altered would hide a read from the person it was about."""
+    await catch_up()
+    assert (await log.verify()).findings == []
+    await drop_triggers()
+    (first, first_request), (second, second_request), *_ = [
+        (int(e), int(r))
+        for e, r in await AuditEntry.all().order_by("id").values_list("id", "request_id")
+    ]
+    await sql(f"DELETE FROM audit_entry_by_subject WHERE id = {first}")
+    await sql(f"UPDATE audit_entry_by_subject SET subject_id = 99 WHERE id = {second}")
+    forged = 10**9
+    await sql(
+        "INSERT INTO audit_entry_by_subject (subject_type, subject_id, request_id, id) "
+        f"VALUES ('Customer', 9, {second_request}, {forged})"
+    )
+    report = await log.verify()
+    assert {f.kind for f in report.findings} == {Kind.BY_SUBJECT}
+    assert [f.detail for f in report.findings] == [
+        f"entry {first} of request key {first_request}: missing or altered by subject",
+        f"entry {second} of request key {second_request}: missing or altered by subject",
+        f"entry {second} of request key {second_request} by subject: no such entry",
+        f"entry {forged} of request key {second_request} by subject: past the last entry copied",
+    ]
 
 
 async def test_reordered_records_are_named(log: Log) -> None:
