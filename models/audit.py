@@ -50,7 +50,7 @@ class AuditEntry(Model):
         table = "audit_entry"
         # Newest first (request id, then entry id): a request's entries, and a subject's
         # history, each read from one index without a sort, however long the audit grows.
-        # SQLite has no subject index here: it reads SubjectEntry, the copy (migration 0030).
+        # SQLite has no subject index here: its readers find the keys in SubjectEntry (0030).
         indexes = (("request_id", "id"), ("subject_type", "subject_id", "request_id", "id"))
 
 

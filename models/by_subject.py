@@ -61,8 +61,8 @@ async def _left(conn: BaseDBAsyncClient) -> bool:
 
 
 async def catch_up(batch: int = BATCH) -> int:
-    """Copy every entry not copied yet, in transactions of at most `batch`; the batches
-    run (nothing on PostgreSQL)."""
+    """Copy the key of every entry not copied yet, in transactions of at most `batch`
+    entries; return how many ran (none on PostgreSQL)."""
     conn = get_connection("default")
     if not _copied_here(conn):
         return 0

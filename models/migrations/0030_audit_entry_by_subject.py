@@ -10,15 +10,15 @@ from tortoise.fields.base import OnDelete
 # entries' keys are copied instead, in batches off the request path, into
 # audit_entry_by_subject, a table of that key alone (WITHOUT ROWID), by models/by_subject.py;
 # a batch writes a subject's leaf once for all the entries it copies, and readers find the
-# entries themselves by id. audit_entry_by_subject_mark holds the
-# last entry id copied: SQLite commits writers one at a time, so ids commit in order and
-# "id > mark" is exactly what is left. Every read by subject copies what is left first, so
+# entries themselves by id. audit_entry_by_subject_mark holds the last entry id copied:
+# SQLite commits writers one at a time, so ids commit in order and "id > mark" is exactly
+# what is left. Every read by subject copies what is left first, so
 # nothing is ever missing from it. Both are append-only like the audit (0010): the copy
 # refuses UPDATE and DELETE, the mark only moves forward. The verifier compares the copy
 # with audit_entry (tlog/verify.py).
-# PostgreSQL: audit_entry keeps its subject index (it costs nothing measurable there, as the
-# commit's work is spread over the server's own processes); audit_entry_by_subject is a view
-# of it, inlined by the planner, so readers query one model on both databases.
+# PostgreSQL: audit_entry keeps its subject index (dropped on a copy, the dashboard's audit
+# statement took as long without it); audit_entry_by_subject is a view of it, inlined by the
+# planner, so readers query one model on both databases.
 # RunPython: trigger bodies hold ';'.
 
 SUBJECT_INDEX = ('subject_type', 'subject_id', 'request_id', 'id')

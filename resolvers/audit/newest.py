@@ -2,9 +2,9 @@
 
 An auditor looks for recent reads first; a busy subject's latest page must not sit behind
 thousands of older ones. The order (request id, entry id), both descending, is what the
-index (request_id, id) and the entries by subject (subject_type, subject_id, request_id, id:
-models/by_subject.py) hold, and what the
-join from audit_request's (actor, id) and (purpose, id) indexes yields, so no page sorts.
+index (request_id, id) and the keys by subject (subject_type, subject_id, request_id, id:
+models/by_subject.py) hold, and what the join from audit_request's (actor, id) and
+(purpose, id) indexes yields, so no page sorts.
 
 An actor or purpose filter names its column as the first key of the order (`lead`), compared
 as a range of one value (`actor >= x AND actor <= x`): equal to a constant, PostgreSQL drops
