@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 import importlib
 import re
+import sqlite3
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -18,7 +20,7 @@ from tortoise.context import TortoiseContext
 from tortoise.exceptions import OperationalError
 
 from models import AuditEntry, SubjectEntry
-from models.by_subject import catch_up, copier, subject_entries
+from models.by_subject import _COPY, _LEFT, _MARK, catch_up, copier, subject_entries
 from tests.tlog.attacker import sql, write_record
 
 MIGRATION: Any = importlib.import_module("models.migrations.0030_audit_entry_by_subject")
@@ -122,6 +124,69 @@ async def test_on_sqlite_the_copier_catches_up_in_the_background(db: TortoiseCon
                 break
             await asyncio.sleep(0.01)
         assert await _copied() == await _entries()
+
+
+@pytest.mark.sqlite_only
+async def test_on_sqlite_copiers_racing_in_other_connections_copy_each_key_once(
+    db: TortoiseContext, tmp_path: Path
+) -> None:
+    """Workers of one SQLite database each run a copier, while requests write: each copier's
+    transaction starts with its INSERT, so it holds the writer lock before it reads the mark,
+    and no key is copied twice or skipped (a duplicate would fail on the primary key)."""
+    await write_record(IDS[0], subjects=(1,))
+    request_pk = await AuditEntry.all().first().values_list("request_id", flat=True)
+    path = str(tmp_path / "crm.sqlite3")
+    errors: list[BaseException] = []
+    writing = threading.Event()
+
+    def connect() -> sqlite3.Connection:
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA busy_timeout = 10000")
+        return conn
+
+    def write() -> None:
+        conn = connect()
+        try:
+            for n in range(1000):
+                conn.execute("BEGIN")
+                conn.executemany(
+                    "INSERT INTO audit_entry (request_id, subject_type, subject_id, type_name, "
+                    "fields_decisions) VALUES (?, 'Customer', ?, 'Customer', 'name:CLEAR')",
+                    [(request_pk, (n * 7 + k) % 11) for k in range(5)],
+                )
+                conn.execute("COMMIT")
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            writing.set()
+            conn.close()
+
+    def copy() -> None:
+        conn = connect()
+        try:
+            while not writing.is_set() or conn.execute(_LEFT).fetchone():
+                conn.execute("BEGIN")
+                conn.execute(_COPY, [7])
+                conn.execute(_MARK, [7])
+                conn.execute("COMMIT")
+        except BaseException as error:  # reported below
+            errors.append(error)
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=f) for f in (write, copy, copy, copy)]
+    for thread in threads:
+        thread.start()
+
+    def join() -> None:
+        for thread in threads:
+            thread.join()
+
+    await asyncio.to_thread(join)
+    assert errors == []
+    assert await catch_up() == 0  # the copiers left nothing
+    assert len(await _entries()) == 1 + 1000 * 5
+    assert await _copied() == await _entries()
 
 
 async def test_the_entries_by_subject_refuse_changes(db: TortoiseContext) -> None:
