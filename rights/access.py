@@ -6,13 +6,12 @@ fields, decision, when.
 A customer's audit subjects are its own record, the contacts it keeps (P7.2: a person without
 a user ID acts through the holder) and its rights requests (their reply address).
 
-The history is read newest first by keyset, each subject from the order
-(subject_type, subject_id, request_id, id) of the entries by subject (models/by_subject.py:
-on SQLite a copy, clustered so, which every read completes first; on PostgreSQL audit_entry's
-index) and the provision records from
-`provision_record(customer_id, id)`, each stream stopping after one page; the streams are
-merged here (a person has a handful of subjects): no sort of all the person's rows, however
-long the audit (tests/resolvers/test_history_plans.py).
+The history is read newest first by keyset: each subject's entry keys in the order
+(subject_type, subject_id, request_id, id) (models/by_subject.py: on SQLite a copy clustered
+so, which every read completes first; on PostgreSQL audit_entry's index), then those entries
+by id, and the provision records from `provision_record(customer_id, id)`, each stream
+stopping after one page; the streams are merged here (a person has a handful of subjects):
+no sort of all the person's rows, however long the audit (tests/resolvers/test_history_plans.py).
 """
 
 from __future__ import annotations

@@ -196,8 +196,8 @@ async def test_a_record_deleted_without_its_entries_is_named(log: Log) -> None:
 
 @pytest.mark.sqlite_only
 async def test_copies_by_subject_deleted_altered_added_or_unmarked_are_named(log: Log) -> None:
-    """SQLite's copy by subject (models/by_subject.py) is what a person's history reads: a
-    copy deleted or altered would hide a read from the person it was about."""
+    """SQLite's keys by subject (models/by_subject.py) are what a person's history reads: a
+    key deleted or altered would hide a read from the person it was about."""
     await catch_up()
     assert (await log.verify()).findings == []
     await drop_triggers()
