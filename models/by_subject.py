@@ -36,19 +36,21 @@ COPY_SECONDS = 1.0  # between the copier's runs: about one commit a second, not 
 BATCH = 20_000  # entries per transaction: the writer lock is held for tens of milliseconds
 
 _LAST = "(SELECT last FROM audit_entry_by_subject_mark WHERE one = 1)"
-_LEFT = f"SELECT 1 FROM audit_entry WHERE id > {_LAST} LIMIT 1"  # noqa: S608 - constants
+# The newest entry not copied yet (NULL: none): what one catch-up copies up to, however many
+# entries commit meanwhile, so that a read never chases the writes that follow it.
+_TARGET = f"SELECT max(id) AS target FROM audit_entry WHERE id > {_LAST}"  # noqa: S608 - constants
 # The INSERT comes first, so the transaction holds the writer lock from its first statement;
 # the UPDATE then reads the same rows (no one else writes meanwhile) and moves the mark to
-# the last one copied.
+# the last one copied. Both take (target, batch).
 _COPY = (
     "INSERT INTO audit_entry_by_subject "  # noqa: S608 - constants
     "(subject_type, subject_id, request_id, id) SELECT subject_type, subject_id, request_id, id "
-    f"FROM audit_entry WHERE id > {_LAST} ORDER BY id LIMIT ?"
+    f"FROM audit_entry WHERE id > {_LAST} AND id <= ? ORDER BY id LIMIT ?"
 )
 _MARK = (
-    "UPDATE audit_entry_by_subject_mark SET last = (SELECT max(id) FROM (SELECT id "
-    "FROM audit_entry WHERE id > audit_entry_by_subject_mark.last ORDER BY id LIMIT ?)) "
-    "WHERE EXISTS (SELECT 1 FROM audit_entry WHERE id > audit_entry_by_subject_mark.last)"
+    "UPDATE audit_entry_by_subject_mark SET last = coalesce((SELECT max(id) FROM (SELECT id "
+    "FROM audit_entry WHERE id > audit_entry_by_subject_mark.last AND id <= ? ORDER BY id "
+    "LIMIT ?)), last) WHERE one = 1 RETURNING last"
 )
 
 
@@ -56,21 +58,20 @@ def _copied_here(conn: BaseDBAsyncClient) -> bool:
     return conn.capabilities.dialect == "sqlite"
 
 
-async def _left(conn: BaseDBAsyncClient) -> bool:
-    return bool(await conn.execute_query_dict(_LEFT))
-
-
 async def catch_up(batch: int = BATCH) -> int:
-    """Copy the key of every entry not copied yet, in transactions of at most `batch`
-    entries; return how many ran (none on PostgreSQL)."""
+    """Copy the key of every entry committed before this call and not copied yet, in
+    transactions of at most `batch` entries; return how many ran (none on PostgreSQL)."""
     conn = get_connection("default")
     if not _copied_here(conn):
         return 0
-    runs = 0
-    while await _left(conn):
+    found = await conn.execute_query_dict(_TARGET)
+    target = found[0]["target"] if found else None
+    runs, last = 0, None
+    while target is not None and (last is None or last < target):
         async with in_transaction() as tx:
-            await tx.execute_query(_COPY, [batch])
-            await tx.execute_query(_MARK, [batch])
+            await tx.execute_query(_COPY, [target, batch])
+            _, moved = await tx.execute_query(_MARK, [target, batch])
+        last = int(moved[0][0])
         runs += 1
     return runs
 

@@ -6,10 +6,13 @@ view of audit_entry."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib
 import re
 import sqlite3
 import threading
+import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -18,9 +21,10 @@ import pytest
 from tortoise.connection import get_connection
 from tortoise.context import TortoiseContext
 from tortoise.exceptions import OperationalError
+from tortoise.transactions import in_transaction
 
 from models import AuditEntry, SubjectEntry
-from models.by_subject import _COPY, _LEFT, _MARK, catch_up, copier, subject_entries
+from models.by_subject import _COPY, _MARK, _TARGET, catch_up, copier, subject_entries
 from tests.tlog.attacker import sql, write_record
 
 MIGRATION: Any = importlib.import_module("models.migrations.0030_audit_entry_by_subject")
@@ -116,6 +120,30 @@ async def test_on_sqlite_the_copy_goes_in_batches_in_id_order(db: TortoiseContex
 
 
 @pytest.mark.sqlite_only
+async def test_on_sqlite_a_catch_up_copies_what_was_there_and_never_chases_later_writes(
+    db: TortoiseContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under load, entries commit all the time: a read by subject copies up to the newest
+    entry at its start, and stops there (a version that copied until nothing was left kept
+    a read going for seconds at 300 dashboards a second)."""
+    for request_id in IDS[:3]:
+        await write_record(request_id, subjects=(1, 2))  # 6 entries
+    target = max(e[0] for e in await _entries())
+
+    @contextlib.asynccontextmanager
+    async def and_then_a_write() -> AsyncIterator[Any]:
+        async with in_transaction() as tx:
+            yield tx
+        await write_record(IDS[3 + len(later)], subjects=(3,))  # commits after each batch
+        later.append(1)
+
+    later: list[int] = []
+    monkeypatch.setattr("models.by_subject.in_transaction", and_then_a_write)
+    assert await catch_up(batch=2) == 3  # 6 entries, 2 a batch; not the 3 written meanwhile
+    assert await _mark() == target and len(later) == 3
+
+
+@pytest.mark.sqlite_only
 async def test_on_sqlite_the_copier_catches_up_in_the_background(db: TortoiseContext) -> None:
     async with copier(interval=0.01):
         await write_record(IDS[0], subjects=(7, 8))
@@ -164,10 +192,17 @@ async def test_on_sqlite_copiers_racing_in_other_connections_copy_each_key_once(
     def copy() -> None:
         conn = connect()
         try:
-            while not writing.is_set() or conn.execute(_LEFT).fetchone():
+            while True:
+                done = writing.is_set()
+                (target,) = conn.execute(_TARGET).fetchone()
+                if target is None:
+                    if done:
+                        break
+                    time.sleep(0.001)
+                    continue
                 conn.execute("BEGIN")
-                conn.execute(_COPY, [7])
-                conn.execute(_MARK, [7])
+                conn.execute(_COPY, [target, 7])
+                conn.execute(_MARK, [target, 7]).fetchall()
                 conn.execute("COMMIT")
         except BaseException as error:  # reported below
             errors.append(error)
