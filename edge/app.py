@@ -3,8 +3,6 @@ database and prepares it once (under the startup lock) for however many workers 
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -21,6 +19,7 @@ from tortoise.connection import get_connection
 from auth.access_log import AccessLogMiddleware
 from directives.audit import TortoiseAuditStore
 from edge import health
+from edge.background import running
 from edge.body_limit import BodyLimitMiddleware
 from edge.callers import refuse_unless_staff, resolve_caller
 from edge.graphql_view import PrivacyGraphQL
@@ -33,11 +32,10 @@ from edge.proxies import ClientAddressMiddleware
 from edge.rate_limit import RateLimitMiddleware
 from edge.request_id import RequestIdMiddleware
 from edge.retention import prune_forever
-from edge.sequencer import audit_sequencer
+from edge.sequencer import audit_sequencer, subject_copier
 from edge.settings import Settings
 from edge.startup import prepare, warm_research
 from edge.web import web_dist, web_page
-from models.by_subject import copier
 from models.db import tortoise_config
 from models.files import create_private_database, private_directory, protect_database
 from rights import policy_page
@@ -90,25 +88,20 @@ def create_app(settings: Settings) -> Starlette:
             config=tortoise_config(settings.database_url),
             _enable_global_fallback=True,  # requests run in other tasks than the lifespan
         )
-        pruning: asyncio.Task[None] | None = None
         try:
             graphql.pseudonym_key = key = await prepare(settings, auth.box)
             protect_database(settings.database_url)
-            pruning = asyncio.create_task(prune_forever(settings.access_log_retention))
             async with (
+                running(prune_forever(settings.access_log_retention)),
                 outbox_worker(settings.outbox_settings(), auth.box),
                 audit_sequencer(settings.data_dir, audit_key, settings.audit_interval),
-                copier(),
+                subject_copier(),
             ):
                 if settings.research_warm:
                     await warm_research(key)
                 freeze_startup_heap()  # after everything startup builds (edge/memory.py)
                 yield
         finally:
-            if pruning is not None:
-                pruning.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await pruning
             await Tortoise.close_connections()
 
     return Starlette(

@@ -3,13 +3,12 @@ the outbox hands each message to one of them)."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from auth.secrets_box import SecretBox
+from edge.background import running
 from notify.transports import OutboxSettings
 from notify.worker import run_worker
 
@@ -20,10 +19,5 @@ log = logging.getLogger("crm.server")
 async def outbox_worker(outbox: OutboxSettings, box: SecretBox) -> AsyncIterator[None]:
     if outbox.smtp is None:
         log.warning("CRM_SMTP_HOST is not set: e-mail notifications wait in the outbox")
-    task = asyncio.create_task(run_worker(box, outbox.transports(), interval=outbox.interval))
-    try:
+    async with running(run_worker(box, outbox.transports(), interval=outbox.interval)):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

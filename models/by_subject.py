@@ -8,8 +8,9 @@ says why). What is not copied yet is exactly
 the entries past the mark (`audit_entry_by_subject_mark`): SQLite commits one writer at a
 time, so entry ids commit in order. `subject_entries()` copies what is left before it
 answers, so a read by subject never misses an entry, however far behind the copier is; the
-copier (`copier()`, in each server worker) keeps what is left small, so that reads rarely
-wait for it. Each batch is one transaction of at most `BATCH` entries, in id order.
+copier (`copy_forever()`, in each server worker: edge/sequencer.py) keeps what is left small,
+so that reads rarely wait for it. Each batch is one transaction of at most `BATCH` entries,
+in id order.
 
 On PostgreSQL `audit_entry_by_subject` is a view of `audit_entry`, which keeps its subject
 index: there is nothing to copy, and nothing to wait for.
@@ -18,10 +19,8 @@ index: there is nothing to copy, and nothing to wait for.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.connection import get_connection
@@ -54,7 +53,8 @@ _MARK = (
 )
 
 
-def _copied_here(conn: BaseDBAsyncClient) -> bool:
+def copied_here(conn: BaseDBAsyncClient) -> bool:
+    """Whether this database copies the keys (SQLite) rather than viewing them (PostgreSQL)."""
     return conn.capabilities.dialect == "sqlite"
 
 
@@ -62,7 +62,7 @@ async def catch_up(batch: int = BATCH) -> int:
     """Copy the key of every entry committed before this call and not copied yet, in
     transactions of at most `batch` entries; return how many ran (none on PostgreSQL)."""
     conn = get_connection("default")
-    if not _copied_here(conn):
+    if not copied_here(conn):
         return 0
     found = await conn.execute_query_dict(_TARGET)
     target = found[0]["target"] if found else None
@@ -102,18 +102,3 @@ async def copy_forever(interval: float) -> None:
             await catch_up()
         except Exception as exc:  # the next run, or the next read, copies what is left
             log.error("audit copy by subject failed error=%s", type(exc).__name__)
-
-
-@asynccontextmanager
-async def copier(interval: float = COPY_SECONDS) -> AsyncIterator[None]:
-    """Copies every `interval` seconds while the server runs (SQLite; on PostgreSQL, nothing)."""
-    if not _copied_here(get_connection("default")):
-        yield
-        return
-    task = asyncio.create_task(copy_forever(interval))
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

@@ -23,23 +23,14 @@ from tortoise.context import TortoiseContext
 from tortoise.exceptions import OperationalError
 from tortoise.transactions import in_transaction
 
+from edge.sequencer import subject_copier
 from models import AuditEntry, SubjectEntry
-from models.by_subject import _COPY, _MARK, _TARGET, catch_up, copier, subject_entries
+from models.by_subject import _COPY, _MARK, _TARGET, catch_up, subject_entries
+from tests.directives.test_reasons import PACKAGES
 from tests.tlog.attacker import sql, write_record
 
 MIGRATION: Any = importlib.import_module("models.migrations.0030_audit_entry_by_subject")
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = (
-    "auth",
-    "directives",
-    "edge",
-    "models",
-    "notify",
-    "resolvers",
-    "rights",
-    "schema",
-    "tlog",
-)
 IDS = [f"00000000-0000-4000-8000-0000000001{n:02d}" for n in range(8)]
 
 
@@ -145,7 +136,7 @@ async def test_on_sqlite_a_catch_up_copies_what_was_there_and_never_chases_later
 
 @pytest.mark.sqlite_only
 async def test_on_sqlite_the_copier_catches_up_in_the_background(db: TortoiseContext) -> None:
-    async with copier(interval=0.01):
+    async with subject_copier(interval=0.01):
         await write_record(IDS[0], subjects=(7, 8))
         for _ in range(500):
             if await SubjectEntry.all().count() == await AuditEntry.all().count():
@@ -274,7 +265,7 @@ def test_the_entries_by_subject_are_read_only_through_subject_entries() -> None:
     named = re.compile(r"\bSubjectEntry\b")
     found = {
         str(path.relative_to(ROOT))
-        for top in PRODUCT
+        for top in PACKAGES
         for path in (ROOT / top).rglob("*.py")
         if "migrations" not in path.parts and named.search(path.read_text(encoding="utf-8"))
     }
